@@ -1,0 +1,1 @@
+"""The `dtrack` commands, one module per group; `dtrack.py` assembles them."""

@@ -1,0 +1,110 @@
+"""The one place where dtrack's column names and types live.
+
+Every stage reads and writes these schemas, so a collector, the store, the
+tagger and the analysis can never disagree on a name or a type. Add a column
+here (and to the docs) rather than inventing one in a stage.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+UTC_DATETIME = pl.Datetime("us", "UTC")
+
+#: A post as stored, whatever platform it came from.
+POST_SCHEMA: dict[str, pl.DataType] = {
+    # identity: (platform, post_id) is the deduplication key
+    "platform": pl.String(),
+    "post_id": pl.String(),
+    "created_at": UTC_DATETIME,
+    "author_id": pl.String(),
+    "author_name": pl.String(),
+    "text": pl.String(),
+    "lang": pl.String(),
+    "is_repost": pl.Boolean(),
+    "repost_of": pl.String(),
+    "reply_to": pl.String(),
+    "quote_of": pl.String(),
+    "url": pl.String(),
+    # platform specifics that have no column of their own (deleted_at, content
+    # warning, visibility, matching rules...), as a JSON object string
+    "extra": pl.String(),
+    # provenance: every row can be traced back to its file and line
+    "source_file": pl.String(),
+    "source_sha256": pl.String(),
+    "source_line": pl.Int64(),
+    "collected_at": UTC_DATETIME,
+    "collector": pl.String(),
+}
+
+POST_COLUMNS: tuple[str, ...] = tuple(POST_SCHEMA)
+POST_KEY: tuple[str, str] = ("platform", "post_id")
+#: Columns a collector must fill; a record without them is quarantined.
+POST_REQUIRED: tuple[str, ...] = ("platform", "post_id", "created_at")
+#: Columns the ingest loop stamps itself; collectors do not set them.
+PROVENANCE_COLUMNS: tuple[str, ...] = (
+    "source_file",
+    "source_sha256",
+    "collected_at",
+    "collector",
+)
+
+#: One use of a dictionary term in one post.
+HIT_SCHEMA: dict[str, pl.DataType] = {
+    "platform": pl.String(),
+    "post_id": pl.String(),
+    # copied from the post so timelines need no join for the common case
+    "created_at": UTC_DATETIME,
+    "term": pl.String(),
+    "category": pl.String(),
+    "variant": pl.String(),
+    # character offsets into the post's original (stored) text, end exclusive
+    "start": pl.Int32(),
+    "end": pl.Int32(),
+    "ai_context": pl.Boolean(),
+    "evidence": pl.List(pl.String()),
+    "tagger_version": pl.String(),
+    "dictionary_hash": pl.String(),
+}
+
+HIT_COLUMNS: tuple[str, ...] = tuple(HIT_SCHEMA)
+
+#: A record that could not be turned into a post, kept with the reason.
+QUARANTINE_SCHEMA: dict[str, pl.DataType] = {
+    "source_file": pl.String(),
+    "source_sha256": pl.String(),
+    "source_line": pl.Int64(),
+    "collector": pl.String(),
+    "reason": pl.String(),
+    "raw": pl.String(),
+    "quarantined_at": UTC_DATETIME,
+}
+
+#: One ingested source (a file, an archive or stdin) and what came of it.
+SOURCE_FIELDS: tuple[str, ...] = (
+    "path",
+    "sha256",
+    "size",
+    "format",
+    "ingested_at",
+    "read",
+    "new",
+    "duplicate",
+    "quarantined",
+    "notices",
+)
+
+
+def empty_posts() -> pl.DataFrame:
+    """An empty frame with the post schema (for scans of an empty store)."""
+    return pl.DataFrame(schema=POST_SCHEMA)
+
+
+def empty_hits() -> pl.DataFrame:
+    """An empty frame with the hit schema."""
+    return pl.DataFrame(schema=HIT_SCHEMA)
+
+
+def empty_quarantine() -> pl.DataFrame:
+    """An empty frame with the quarantine schema."""
+    return pl.DataFrame(schema=QUARANTINE_SCHEMA)

@@ -1,0 +1,38 @@
+"""The `dtrack` command line: thin commands over collectors, data, nlp and analysis.
+
+Each command lives in one module under ``cli/``; this file only assembles
+them, so adding a command is adding one module and one line here.
+"""
+
+from __future__ import annotations
+
+import click
+
+from cli.common import StoreErrors
+from cli.ingest import ingest
+from cli.status import status
+
+__version__ = "0.1.0"
+
+
+@click.group(cls=StoreErrors, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="dtrack")
+def main() -> None:
+    """dtrack: when was a word born, when did it take off, what set it off.
+
+    Ingest social-media exports, tag dictionary terms with MeCab, and study
+    their timelines, emergence and events. Every command takes --store DIR
+    (or $DTRACK_STORE; default ./data/store).
+
+    \b
+    Example:
+      dtrack ingest data/samples/ && dtrack status
+    """
+
+
+main.add_command(ingest)
+main.add_command(status)
+
+
+if __name__ == "__main__":
+    main()
