@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from cli.common import StoreErrors
+from cli.dashboard import dashboard
 from cli.ingest import ingest
 from cli.status import status
 
@@ -30,6 +31,7 @@ def main() -> None:
     """
 
 
+main.add_command(dashboard)
 main.add_command(ingest)
 main.add_command(status)
 

@@ -1,0 +1,45 @@
+"""The dashboard's entrypoint: it only routes (``streamlit run dashboard/app.py``).
+
+Like Streamlit's own demo, the navigation is built inside :func:`run` so the
+app can be driven by ``streamlit.testing.v1.AppTest``. Each page is one file
+under ``views/``; the shared sidebar (language, timezone, Excel CSV) is drawn
+by ``dashboard.common.sidebar`` before the chosen page runs.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# `streamlit run dashboard/app.py` puts dashboard/ on sys.path, not the checkout
+# that holds the packages; `dtrack dashboard` sets PYTHONPATH, this covers a bare run.
+_ROOT = str(Path(__file__).resolve().parent.parent)
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+import streamlit as st  # noqa: E402
+
+from dashboard.common import sidebar  # noqa: E402
+
+PAGES = [
+    ("views/overview.py", "page_overview", "overview", ":material/dashboard:"),
+    ("views/timelines.py", "page_timelines", "timelines", ":material/show_chart:"),
+    ("views/emergence.py", "page_emergence", "emergence", ":material/trending_up:"),
+    ("views/events.py", "page_events", "events", ":material/event:"),
+    ("views/posts.py", "page_posts", "posts", ":material/format_quote:"),
+    ("views/collectors.py", "page_collectors", "collectors", ":material/input:"),
+]
+
+
+def run() -> None:
+    st.set_page_config(page_title="dtrack", page_icon=":material/timeline:", layout="wide")
+    settings = sidebar()
+    pages = [
+        st.Page(path, title=settings.t(label), url_path=url, icon=icon, default=(i == 0))
+        for i, (path, label, url, icon) in enumerate(PAGES)
+    ]
+    st.navigation(pages).run()
+
+
+if __name__ == "__main__":
+    run()

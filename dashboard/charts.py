@@ -1,0 +1,207 @@
+"""Charts: pure functions from polars frames to plotly Figures (no ``st.*`` calls).
+
+Pure so they are tested directly (tests/dashboard/test_charts.py) and so a
+notebook can draw the same figures. Two rules hold for every chart:
+
+* Japanese renders in a CJK font: the layout font is ``Noto Sans CJK JP``
+  (Debian's fonts-noto-cjk), with the browser's sans-serif as fallback.
+* Post text in hovers is escaped. Plotly renders a subset of HTML in hover
+  and annotation text (``<b>``, ``<a href>``, ``<br>``...), and posts are
+  untrusted input, so every string taken from the data goes through
+  :func:`escape` before it reaches a figure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+import polars as pl
+from plotly.subplots import make_subplots
+
+from dashboard.i18n import tr
+
+FONT_FAMILY = "Noto Sans CJK JP, sans-serif"
+TEMPLATE = "plotly_white"
+#: A qualitative palette readable on white (Okabe-Ito, colour-blind safe).
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+EVENT_COLOURS = {
+    "model": "#D55E00", "service": "#CC79A7", "dataset": "#0072B2", "lawsuit": "#000000",
+    "controversy": "#E69F00", "technique": "#009E73", "tool": "#56B4E9", "statement": "#999999",
+}
+GAP_COLOUR = "rgba(120,120,120,0.18)"
+
+
+def escape(text: object) -> str:
+    """Text from the data, made inert for plotly's HTML-like hover and annotation markup."""
+    return html.escape("" if text is None else str(text), quote=False)
+
+
+def _style(fig: go.Figure, *, height: int = 420) -> go.Figure:
+    fig.update_layout(
+        template=TEMPLATE,
+        font={"family": FONT_FAMILY, "size": 13},
+        hoverlabel={"font": {"family": FONT_FAMILY}},
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        height=height,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+    )
+    return fig
+
+
+def _colour(i: int) -> str:
+    return PALETTE[i % len(PALETTE)]
+
+
+def coverage_chart(counts: pl.DataFrame, gaps: pl.DataFrame | None = None, *, lang: str = "en") -> go.Figure:
+    """Posts per platform per period, stacked; gaps (columns start, end) shaded grey.
+
+    ``counts`` has columns period, platform, posts, with zero rows for empty
+    periods (so a gap shows as a gap rather than being bridged).
+    """
+    fig = go.Figure()
+    for i, name in enumerate(sorted(counts.get_column("platform").unique().to_list())):
+        part = counts.filter(pl.col("platform") == name).sort("period")
+        fig.add_trace(go.Bar(
+            x=part.get_column("period").to_list(), y=part.get_column("posts").to_list(), name=escape(name),
+            marker_color=_colour(i), marker_line_width=0,
+            hovertemplate=f"{escape(name)}<br>%{{x|%Y-%m-%d}}: %{{y:,}}<extra></extra>",
+        ))
+    for start, end in (gaps.select("start", "end").iter_rows() if gaps is not None else []):
+        fig.add_vrect(x0=_day_edge(start), x1=_day_edge(end + dt.timedelta(days=1)), fillcolor=GAP_COLOUR,
+                      line_width=0, layer="below")
+    fig.update_layout(barmode="stack", bargap=0, xaxis_title=None, yaxis_title=tr("posts", lang))
+    return _style(fig, height=360)
+
+
+def _day_edge(day: dt.date) -> str:
+    """A date as the midnight at its start (bars are centred on noon of their day)."""
+    return dt.datetime.combine(day, dt.time()).isoformat()
+
+
+def hover_lines(first_posts: Sequence[str] | None) -> str:
+    """The first posts of a period as escaped hover lines."""
+    return "<br>".join(escape(line) for line in (first_posts or []))
+
+
+def timeline_chart(
+    frame: pl.DataFrame,
+    *,
+    measure: str = "posts",
+    scale: str = "linear",
+    events: pl.DataFrame | None = None,
+    hover: pl.DataFrame | None = None,
+    lang: str = "en",
+) -> go.Figure:
+    """One line per term over periods (a ``analysis.timeline`` frame).
+
+    ``measure`` is a timeline column (posts, share_per_10k, authors, cumulative_...).
+    ``events`` (date, label, kind) become labelled vertical markers coloured by
+    kind; ``hover`` (term, period, first_posts) adds the first posts of each
+    period to its hover. Each point carries ``customdata`` = [term, period ISO
+    date, posts, first posts], which the page reads back when a point is clicked.
+    """
+    fig = go.Figure()
+    if hover is not None and hover.height:
+        frame = frame.join(hover, on=["term", "period"], how="left")
+    else:
+        frame = frame.with_columns(first_posts=pl.lit(None, dtype=pl.List(pl.String)))
+    value_label = tr(f"measure_{measure}", lang) if f"measure_{measure}" in _MEASURES else measure
+    for i, term in enumerate(frame.get_column("term").unique(maintain_order=True).to_list()):
+        part = frame.filter(pl.col("term") == term).sort("period")
+        periods = part.get_column("period").to_list()
+        custom = [
+            [term, p.isoformat(), n, hover_lines(fp)]
+            for p, n, fp in zip(periods, part.get_column("posts").to_list(),
+                                part.get_column("first_posts").to_list(), strict=True)
+        ]
+        fig.add_trace(go.Scatter(
+            x=periods, y=part.get_column(measure).to_list(), name=escape(term), mode="lines+markers",
+            line={"color": _colour(i), "width": 2}, marker={"size": 5}, customdata=custom,
+            hovertemplate=(
+                "<b>%{customdata[0]}</b> %{x|%Y-%m-%d}<br>"
+                f"{escape(tr('measure_posts', lang))}: %{{customdata[2]:,}}"
+                + (f" · {escape(value_label)}: %{{y:,.2f}}" if measure != "posts" else "")
+                + "<br>%{customdata[3]}<extra></extra>"
+            ),
+        ))
+    if events is not None:
+        add_event_markers(fig, events)
+    fig.update_layout(yaxis_type="log" if scale == "log" else "linear", yaxis_title=escape(value_label),
+                      xaxis_title=None, hovermode="closest", clickmode="event+select")
+    return _style(fig, height=460)
+
+
+_MEASURES = {"measure_posts", "measure_share_per_10k", "measure_authors"}
+
+
+def add_event_markers(fig: go.Figure, events: pl.DataFrame, *, row: int | None = None,
+                      col: int | None = None, labels: bool = True) -> go.Figure:
+    """Events (date, label, kind) as dotted vertical lines with a rotated label at the top."""
+    for date, label, kind in events.select("date", "label", "kind").iter_rows():
+        colour = EVENT_COLOURS.get(kind or "", "#666666")
+        x = _day_edge(date)
+        fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=1, xref="x", yref="paper",
+                      line={"color": colour, "width": 1, "dash": "dot"}, row=row, col=col)
+        if labels:
+            fig.add_annotation(x=x, y=1, xref="x", yref="paper", text=escape(label), showarrow=False,
+                               textangle=-90, xanchor="right", yanchor="top", font={"size": 10, "color": colour},
+                               hovertext=escape(f"{date} · {kind or ''} · {label}"), row=row, col=col)
+    return fig
+
+
+def adoption_chart(frame: pl.DataFrame, takeoffs: pl.DataFrame | None = None, *, lang: str = "en",
+                   columns: int = 3) -> go.Figure:
+    """Small multiples: cumulative unique authors per term (the adoption curve), takeoff dashed.
+
+    ``frame`` is a daily ``analysis.timeline`` frame; ``takeoffs`` has term, takeoff.
+    """
+    terms = frame.get_column("term").unique(maintain_order=True).to_list()
+    rows = max(1, -(-len(terms) // columns))
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=[escape(t) for t in terms],
+                        shared_xaxes=True, vertical_spacing=0.12 / max(rows, 1) + 0.04, horizontal_spacing=0.05)
+    takeoff_of = dict(takeoffs.select("term", "takeoff").iter_rows()) if takeoffs is not None else {}
+    for i, term in enumerate(terms):
+        r, c = i // columns + 1, i % columns + 1
+        part = frame.filter(pl.col("term") == term).sort("period")
+        fig.add_trace(go.Scatter(
+            x=part.get_column("period").to_list(), y=part.get_column("cumulative_authors").to_list(),
+            mode="lines", line={"color": _colour(0), "width": 2}, name=escape(term), showlegend=False,
+            hovertemplate=f"{escape(term)} %{{x|%Y-%m-%d}}: %{{y:,}}<extra></extra>",
+        ), row=r, col=c)
+        takeoff = takeoff_of.get(term)
+        if takeoff is not None:
+            x = _day_edge(takeoff)
+            fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=1, xref="x", yref="paper", row=r, col=c,
+                          line={"color": PALETTE[3], "width": 1.5, "dash": "dash"})
+    fig.update_yaxes(rangemode="tozero")
+    return _style(fig, height=max(260, 230 * rows))
+
+
+def around_event_chart(frame: pl.DataFrame, event_date: dt.date, event_label: str, *, lang: str = "en") -> go.Figure:
+    """Daily uses of each term around one event (a daily timeline frame), the event dashed."""
+    fig = go.Figure()
+    for i, term in enumerate(frame.get_column("term").unique(maintain_order=True).to_list()):
+        part = frame.filter(pl.col("term") == term).sort("period")
+        fig.add_trace(go.Bar(
+            x=part.get_column("period").to_list(), y=part.get_column("posts").to_list(), name=escape(term),
+            marker_color=_colour(i), hovertemplate=f"{escape(term)} %{{x|%Y-%m-%d}}: %{{y:,}}<extra></extra>",
+        ))
+    add_event_markers(fig, pl.DataFrame({"date": [event_date], "label": [event_label], "kind": ["event"]}))
+    fig.update_layout(barmode="group", yaxis_title=escape(tr("measure_posts", lang)), xaxis_title=None)
+    return _style(fig, height=380)
+
+
+def xcorr_chart(frame: pl.DataFrame, term_a: str, term_b: str, *, lang: str = "en") -> go.Figure:
+    """Correlation of two terms' daily uses at each lag (an ``analysis.cross_correlation`` frame)."""
+    lags = frame.get_column("lag").to_list()
+    values = frame.get_column("correlation").to_list()
+    best = max(range(len(values)), key=lambda i: abs(values[i]) if values[i] is not None else -1) if values else None
+    colours = [PALETTE[3] if i == best else PALETTE[0] for i in range(len(values))]
+    fig = go.Figure(go.Bar(x=lags, y=values, marker_color=colours,
+                           hovertemplate="lag %{x}: r = %{y:.3f}<extra></extra>"))
+    fig.update_layout(xaxis_title=escape(f"lag (days): {term_b} vs {term_a}"), yaxis_title="r",
+                      yaxis_range=[-1, 1])
+    return _style(fig, height=320)

@@ -1,0 +1,168 @@
+"""What every page shares: the settings in the sidebar, labels, downloads, post tables.
+
+The router (``app.py``) calls :func:`sidebar` once per run; pages read the
+result with :func:`settings`. Keeping these here, not in ``app.py``, leaves
+the entrypoint a router and gives pages one way to do the common things:
+a CSV download that is byte-for-byte the CLI's output, and post text that is
+always shown as text (posts are untrusted input: they are only ever put in
+``st.dataframe`` cells or ``st.text``, never in markdown or HTML).
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import os
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import polars as pl
+import streamlit as st
+
+from dashboard import downloads
+from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, tr
+from data.store import Store, resolve_store_path
+
+DEFAULT_TZ = "Asia/Tokyo"
+_SETTINGS_KEY = "_dtrack_settings"
+_MD_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|~>]")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The sidebar's choices for this run (plain values: they go into cache keys)."""
+
+    store_path: str
+    lang: str
+    tz: str
+    excel: bool
+
+    @property
+    def store(self) -> Store:
+        return Store(self.store_path)
+
+    @property
+    def version(self) -> str:
+        """Read on every run: a new ingest changes it, which invalidates the cached loaders."""
+        return self.store.version
+
+    def t(self, key: str, **values: object) -> str:
+        return tr(key, self.lang, **values)
+
+
+def store_path_from_args(argv: list[str] | None = None) -> str:
+    """The store folder: ``--store DIR`` after ``streamlit run app.py --``, else $DTRACK_STORE, else the default."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--store", default=None)
+    known, _ = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
+    return str(resolve_store_path(known.store).resolve())
+
+
+def sidebar() -> Settings:
+    """Draw the shared settings (language, timezone, Excel CSV) and remember them for the pages."""
+    lang = st.sidebar.segmented_control(
+        tr("language", st.session_state.get("lang", DEFAULT_LANGUAGE)),
+        list(LANGUAGES),
+        format_func=LANGUAGES.__getitem__,
+        default=os.environ.get("DTRACK_LANG", DEFAULT_LANGUAGE),
+        required=True,
+        key="lang",
+        persist_state="session",
+    )
+    default_tz = os.environ.get("DTRACK_TZ", DEFAULT_TZ)
+    tz = st.sidebar.text_input(
+        tr("timezone", lang), value=default_tz, key="tz", help=tr("timezone_help", lang), persist_state="session"
+    ).strip()
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        st.sidebar.warning(tr("bad_timezone", lang, tz=tz, default=default_tz))
+        tz = default_tz
+    excel = st.sidebar.toggle(tr("excel", lang), key="excel", help=tr("excel_help", lang), persist_state="session")
+    current = Settings(store_path=store_path_from_args(), lang=lang, tz=tz, excel=bool(excel))
+    st.sidebar.caption(f"{tr('store', lang)}: `{current.store_path}`  \n"
+                       f"{tr('store_version', lang)}: `{current.version}`")
+    st.session_state[_SETTINGS_KEY] = current
+    return current
+
+
+def settings() -> Settings:
+    """The settings the router drew for this run."""
+    current = st.session_state.get(_SETTINGS_KEY)
+    if current is None:  # a page run on its own (not through app.py)
+        current = sidebar()
+    return current
+
+
+def download_buttons(spec: downloads.Download, key: str, s: Settings) -> None:
+    """A CSV download (and its metadata sidecar) with the CLI command that writes the same bytes.
+
+    ``on_click="ignore"``: downloading does not rerun the page. The bytes are
+    made only when clicked (a callable), so a big table costs nothing until then.
+    """
+    row = st.container(horizontal=True, gap="small")
+    row.download_button(
+        s.t("download_csv"),
+        data=lambda: spec.csv(excel=s.excel),
+        file_name=spec.file_name,
+        mime="text/csv",
+        key=f"{key}_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    row.download_button(
+        s.t("download_meta"),
+        data=lambda: spec.meta_json(excel=s.excel),
+        file_name=spec.file_name + ".meta.json",
+        mime="application/json",
+        key=f"{key}_meta",
+        on_click="ignore",
+    )
+    st.caption(s.t("cli_equivalent", command=spec.shell_command(excel=s.excel)))
+
+
+def md_escape(text: object) -> str:
+    """Text from the data made literal inside ``st.markdown`` (markdown and HTML characters escaped)."""
+    out = html.escape("" if text is None else str(text), quote=False)
+    return _MD_SPECIAL.sub(r"\\\g<0>", out)
+
+
+def require_posts(s: Settings, summary: dict) -> bool:
+    """Say so (and return False) when the store is empty, instead of drawing empty charts."""
+    if summary["posts"] == 0:
+        st.info(s.t("empty_store", path=s.store_path))
+        return False
+    return True
+
+
+def post_table(df: pl.DataFrame, s: Settings, key: str, *, height: int | None = None,
+               on_select: Callable[[], None] | None = None) -> None:
+    """Posts as a KWIC table: left context | term | right context, as plain text cells.
+
+    ``df`` is a :func:`dashboard.loaders.kwic_rows` frame. Cells of ``st.dataframe`` are
+    drawn as text, so ``<script>`` or ``**bold**`` in a post shows literally.
+    """
+    config = {
+        "time": st.column_config.TextColumn(s.t("col_time"), width="small"),
+        "platform": st.column_config.TextColumn(s.t("col_platform"), width="small"),
+        "left": st.column_config.TextColumn(s.t("col_left"), alignment="right"),
+        "match": st.column_config.TextColumn(s.t("col_match"), width="small"),
+        "right": st.column_config.TextColumn(s.t("col_right")),
+        "evidence": st.column_config.TextColumn(s.t("col_evidence"), width="small"),
+        "author": st.column_config.TextColumn(s.t("col_author"), width="small"),
+        "url": st.column_config.LinkColumn(s.t("col_url"), display_text="↗", width="small"),
+        "text": st.column_config.TextColumn(s.t("col_text")),
+        "post_id": None,
+        "term": None,
+        "variant": None,
+        "start": None,
+        "end": None,
+        "ai_context": None,
+    }
+    styled = df.to_pandas().style.set_properties(subset=["match"], **{"background-color": "#ffe08a",
+                                                                       "font-weight": "bold"})
+    st.dataframe(styled, column_config=config, hide_index=True, key=key, height=height or "auto",
+                 column_order=["time", "platform", "left", "match", "right", "evidence", "author", "url"])

@@ -1,0 +1,318 @@
+"""Cached data for the pages: thin ``st.cache_data`` wrappers over data, nlp and analysis.
+
+Why this shape. Every loader takes plain hashable arguments and the first two
+are always the store path and the store *version* (which changes on every
+committed write): a new ingest therefore shows up on the next rerun without a
+restart, and as long as nothing was written, a filter the user has tried
+before is answered from the cache instead of being recomputed. Loaders return
+small polars frames (aggregates, or a limited list of posts), never the store.
+
+Nothing here computes an analysis result itself: timelines, emergence, event
+studies, cross-correlations and evidence come from ``analysis``; the loaders
+only pick the arguments, collect, and shape rows for display (KWIC columns,
+hover snippets).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from cli.status import store_status
+from data.store import Store
+
+#: How many entries each loader keeps (per process, shared by all sessions).
+MAX_ENTRIES = 64
+#: Characters of context on each side of a hit in KWIC rows.
+KWIC_CHARS = 40
+#: Posts quoted in a timeline point's hover.
+HOVER_POSTS = 3
+#: Characters of each post quoted in a hover.
+HOVER_CHARS = 60
+
+_cache = st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)
+
+
+def _platforms(platforms: tuple[str, ...]) -> list[str] | None:
+    return list(platforms) or None
+
+
+# -- the store ---------------------------------------------------------------------
+@_cache
+def summary(store_path: str, version: str) -> dict[str, Any]:
+    """The `dtrack status --format json` figures."""
+    return store_status(Store(store_path))
+
+
+@_cache
+def platforms(store_path: str, version: str) -> list[str]:
+    """Platform names in the store, sorted."""
+    frame = Store(store_path).scan_posts().select(pl.col("platform").unique().sort()).collect()
+    return frame.get_column("platform").to_list()
+
+
+@_cache
+def hit_terms(store_path: str, version: str) -> list[str]:
+    """Terms with at least one hit, most used first (ties by name)."""
+    frame = (
+        Store(store_path).scan_hits().group_by("term").agg(n=pl.len())
+        .sort(["n", "term"], descending=[True, False]).collect()
+    )
+    return frame.get_column("term").to_list()
+
+
+@_cache
+def date_span(store_path: str, version: str, tz: str) -> tuple[dt.date | None, dt.date | None]:
+    """First and last day with a post, in the research timezone."""
+    row = Store(store_path).scan_posts().select(
+        first=pl.col("created_at").min().dt.convert_time_zone(tz).dt.date(),
+        last=pl.col("created_at").max().dt.convert_time_zone(tz).dt.date(),
+    ).collect().row(0)
+    return row[0], row[1]
+
+
+def _truncate(expr: pl.Expr, freq: str) -> pl.Expr:
+    return {"day": expr, "week": expr.dt.truncate("1w"), "month": expr.dt.truncate("1mo")}[freq]
+
+
+def _interval(freq: str) -> str:
+    return {"day": "1d", "week": "1w", "month": "1mo"}[freq]
+
+
+@_cache
+def coverage(store_path: str, version: str, tz: str, freq: str) -> pl.DataFrame:
+    """Posts per platform per period (columns period, platform, posts), every period present.
+
+    Periods without posts are kept as zeros so that gaps in the collection show
+    as gaps in the stacked chart instead of being bridged.
+    """
+    day = pl.col("created_at").dt.convert_time_zone(tz).dt.date()
+    counts = (
+        Store(store_path).scan_posts()
+        .group_by(period=_truncate(day, freq), platform=pl.col("platform"))
+        .agg(posts=pl.len())
+        .collect()
+    )
+    if counts.height == 0:
+        return pl.DataFrame(schema={"period": pl.Date, "platform": pl.String, "posts": pl.UInt32})
+    periods = pl.DataFrame({"period": pl.date_range(counts["period"].min(), counts["period"].max(),
+                                                    _interval(freq), eager=True)})
+    grid = periods.join(counts.select("platform").unique(), how="cross")
+    return (
+        grid.join(counts, on=["period", "platform"], how="left")
+        .with_columns(pl.col("posts").fill_null(0).cast(pl.UInt32))
+        .sort(["period", "platform"])
+    )
+
+
+@_cache
+def gaps(store_path: str, version: str, tz: str, min_days: int = 1) -> pl.DataFrame:
+    """Runs of at least ``min_days`` days without any post between the first and last post
+    (columns start, end, days)."""
+    daily = coverage(store_path, version, tz, "day")
+    if daily.height == 0:
+        return pl.DataFrame(schema={"start": pl.Date, "end": pl.Date, "days": pl.Int64})
+    empty = daily.group_by("period").agg(pl.col("posts").sum()).sort("period").with_columns(
+        empty=pl.col("posts") == 0
+    )
+    runs = (
+        empty.with_columns(run=pl.col("empty").rle_id())
+        .filter(pl.col("empty"))
+        .group_by("run")
+        .agg(start=pl.col("period").min(), end=pl.col("period").max(), days=pl.len().cast(pl.Int64))
+        .filter(pl.col("days") >= min_days)
+        .sort("start")
+    )
+    return runs.select("start", "end", "days")
+
+
+@_cache
+def sources(store_path: str, version: str) -> pl.DataFrame:
+    """One row per ingested source: what was read, stored, dropped as duplicate, quarantined."""
+    columns = ["path", "format", "ingested_at", "read", "new", "duplicate", "quarantined", "notices", "size",
+               "sha256"]
+    rows = [{c: record.get(c) for c in columns} for record in Store(store_path).sources()]
+    schema = {"path": pl.String, "format": pl.String, "ingested_at": pl.String, "read": pl.Int64,
+              "new": pl.Int64, "duplicate": pl.Int64, "quarantined": pl.Int64, "notices": pl.Int64,
+              "size": pl.Int64, "sha256": pl.String}
+    return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
+
+
+@_cache
+def quarantine_summary(store_path: str, version: str) -> pl.DataFrame:
+    """Quarantined records counted by source file and reason."""
+    return (
+        Store(store_path).scan_quarantine()
+        .group_by("source_file", "reason").agg(records=pl.len(), first_line=pl.col("source_line").min())
+        .sort(["source_file", "records"], descending=[False, True])
+        .collect()
+    )
+
+
+@_cache
+def quarantine_records(store_path: str, version: str, limit: int = 1000) -> pl.DataFrame:
+    """The quarantined records themselves (newest first), raw text cut to 500 characters."""
+    return (
+        Store(store_path).scan_quarantine()
+        .sort(["quarantined_at", "source_file", "source_line"], descending=[True, False, False])
+        .head(limit)
+        .with_columns(pl.col("raw").str.slice(0, 500))
+        .select("source_file", "source_line", "reason", "raw", "collector", "quarantined_at")
+        .collect()
+    )
+
+
+# -- the dictionary -------------------------------------------------------------------
+@_cache
+def dictionary(store_path: str, version: str) -> dict[str, Any]:
+    """The dictionary in use: its terms with hit counts, and which dictionary the stored hits came from."""
+    from nlp.terms import load_terms  # TODO hoist when nlp lands
+
+    terms = load_terms()
+    hits = Store(store_path).scan_hits()
+    counts = hits.group_by("term").agg(hits=pl.len(), ai_hits=pl.col("ai_context").sum()).collect()
+    stored_hashes = hits.select(pl.col("dictionary_hash").unique()).collect().get_column("dictionary_hash")
+    table = pl.DataFrame(
+        {
+            "term": [t.canonical for t in terms.terms],
+            "category": [t.category for t in terms.terms],
+            "variants": [", ".join(t.variants) for t in terms.terms],
+            "ai_only": [bool(t.ai_only) for t in terms.terms],
+        },
+        schema={"term": pl.String, "category": pl.String, "variants": pl.String, "ai_only": pl.Boolean},
+    ).join(counts, on="term", how="left").with_columns(pl.col("hits", "ai_hits").fill_null(0))
+    return {"hash": terms.hash, "stored_hashes": sorted(h for h in stored_hashes.to_list() if h),
+            "terms": table, "term_names": [t.canonical for t in terms.terms]}
+
+
+@_cache
+def events(path: str | None = None) -> pl.DataFrame:
+    """The events file (default data/events.csv)."""
+    from pathlib import Path
+
+    from data.events import load_events
+
+    return load_events(Path(path) if path else None)
+
+
+# -- analysis --------------------------------------------------------------------
+@_cache
+def timeline_frame(store_path: str, version: str, terms: tuple[str, ...], freq: str, context: str,
+                   include_reposts: bool, platforms: tuple[str, ...], start: dt.date | None,
+                   end: dt.date | None, tz: str) -> pl.DataFrame:
+    """``analysis.timeline`` collected, for the given filters."""
+    from analysis.timeline import timeline
+
+    store = Store(store_path)
+    return timeline(
+        store.scan_posts(), store.scan_hits(), list(terms) or None, freq=freq, context=context,
+        include_reposts=include_reposts, platforms=_platforms(platforms), start=start, end=end, tz=tz,
+    ).collect()
+
+
+@_cache
+def emergence_frame(store_path: str, version: str, terms: tuple[str, ...], tz: str, include_reposts: bool,
+                    platforms: tuple[str, ...]) -> pl.DataFrame:
+    """``analysis.emergence`` for the given terms (all with hits when empty)."""
+    from analysis.emergence import emergence
+
+    store = Store(store_path)
+    return emergence(store.scan_posts(), store.scan_hits(), list(terms) or None, tz=tz,
+                     include_reposts=include_reposts, platforms=_platforms(platforms))
+
+
+@_cache
+def event_study_frame(store_path: str, version: str, terms: tuple[str, ...], events_path: str | None, window: int,
+                      tz: str, include_reposts: bool, platforms: tuple[str, ...]) -> pl.DataFrame:
+    """``analysis.event_study`` of the terms against the events file."""
+    from analysis.events import event_study
+
+    store = Store(store_path)
+    return event_study(store.scan_posts(), store.scan_hits(), events(events_path), list(terms) or None,
+                       window=window, tz=tz, include_reposts=include_reposts, platforms=_platforms(platforms))
+
+
+@_cache
+def xcorr_frame(store_path: str, version: str, term_a: str, term_b: str, max_lag: int, tz: str,
+                context: str) -> pl.DataFrame:
+    """``analysis.cross_correlation`` of two terms' daily series."""
+    from analysis.events import cross_correlation
+
+    store = Store(store_path)
+    return cross_correlation(store.scan_posts(), store.scan_hits(), term_a, term_b, max_lag=max_lag, tz=tz,
+                             context=context)
+
+
+@_cache
+def evidence_frame(store_path: str, version: str, term: str, start: dt.date | None, end: dt.date | None,
+                   context: str, include_reposts: bool, platforms: tuple[str, ...], tz: str,
+                   limit: int | None) -> pl.DataFrame:
+    """``analysis.evidence``: the posts behind a count."""
+    from analysis.evidence import evidence
+
+    store = Store(store_path)
+    return evidence(store.scan_posts(), store.scan_hits(), term, start=start, end=end, context=context,
+                    include_reposts=include_reposts, platforms=_platforms(platforms), tz=tz, limit=limit)
+
+
+def kwic_rows(frame: pl.DataFrame, width: int = KWIC_CHARS) -> pl.DataFrame:
+    """Evidence rows shaped for a KWIC table: left context, the matched text, right context.
+
+    Offsets are characters in the stored text (polars slices by character),
+    line breaks are shown as ⏎ so a row stays one line.
+    """
+    text = pl.col("text").fill_null("")
+    start = pl.col("start").cast(pl.Int64)
+    end = pl.col("end").cast(pl.Int64)
+    left_from = pl.max_horizontal(start - width, pl.lit(0))
+    one_line = {"\r\n": "⏎", "\n": "⏎", "\r": "⏎"}
+    return frame.with_columns(
+        left=pl.when(left_from > 0).then(pl.lit("…")).otherwise(pl.lit(""))
+        + text.str.slice(left_from, start - left_from),
+        match=text.str.slice(start, end - start),
+        right=text.str.slice(end, width) + pl.when(text.str.len_chars() > end + width)
+        .then(pl.lit("…")).otherwise(pl.lit("")),
+        evidence=pl.col("evidence").list.join(", "),
+        time=pl.col("time").dt.strftime("%Y-%m-%d %H:%M"),
+    ).with_columns(pl.col("left", "match", "right").str.replace_many(one_line))
+
+
+@_cache
+def hover_posts(store_path: str, version: str, terms: tuple[str, ...], freq: str, context: str,
+                include_reposts: bool, platforms: tuple[str, ...], start: dt.date | None, end: dt.date | None,
+                tz: str, per_period: int = HOVER_POSTS) -> pl.DataFrame:
+    """The first posts of each (term, period) of a timeline, as one plain-text string per point
+    (columns term, period, first_posts).
+
+    Periods are assigned by an as-of join on the timeline's own periods, so
+    this never needs its own idea of where a week starts.
+    """
+    periods = timeline_frame(store_path, version, terms, freq, context, include_reposts, platforms, start, end, tz)
+    out = []
+    for term in terms:
+        ev = evidence_frame(store_path, version, term, start, end, context, include_reposts, platforms, tz, None)
+        if ev.height == 0:
+            continue
+        term_periods = periods.filter(pl.col("term") == term).select("period").unique().sort("period")
+        firsts = (
+            ev.select("time", "text")
+            .with_columns(day=pl.col("time").dt.date())
+            .sort("time")
+            .join_asof(term_periods, left_on="day", right_on="period", strategy="backward")
+            .group_by("period", maintain_order=True)
+            .head(per_period)
+            .with_columns(
+                line=pl.col("time").dt.strftime("%m-%d %H:%M ")
+                + pl.col("text").fill_null("").str.replace_all(r"\s+", " ").str.slice(0, HOVER_CHARS)
+            )
+            .group_by("period", maintain_order=True)
+            .agg(first_posts=pl.col("line"))
+            .with_columns(term=pl.lit(term))
+        )
+        out.append(firsts)
+    if not out:
+        return pl.DataFrame(schema={"term": pl.String, "period": pl.Date, "first_posts": pl.List(pl.String)})
+    return pl.concat(out).select("term", "period", "first_posts")

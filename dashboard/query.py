@@ -1,0 +1,58 @@
+"""What the user asked for, as plain values: one query object per kind of table.
+
+A query is what the filter widgets produce, what the cached loaders are
+called with, and what :mod:`dashboard.downloads` turns into the matching
+`dtrack` command line. Plain frozen dataclasses of hashable values, no
+Streamlit, so all three agree by construction and tests can build them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+FREQS = ("day", "week", "month")
+CONTEXTS = ("any", "ai")
+
+
+def period_end(start: dt.date, freq: str) -> dt.date:
+    """The last day of the period that begins on ``start``."""
+    if freq == "day":
+        return start
+    if freq == "week":
+        return start + dt.timedelta(days=6)
+    if freq == "month":
+        first_next = dt.date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+        return first_next - dt.timedelta(days=1)
+    raise ValueError(f"unknown period {freq!r} (day, week or month)")
+
+
+@dataclass(frozen=True)
+class TimelineQuery:
+    """The filters of a timeline (`dtrack timeline` options)."""
+
+    terms: tuple[str, ...]
+    freq: str = "day"
+    context: str = "any"
+    include_reposts: bool = False
+    platforms: tuple[str, ...] = ()
+    #: None = from the first post / to the last (the CLI's default, so no --from/--to)
+    start: dt.date | None = None
+    end: dt.date | None = None
+    measure: str = "posts"
+    scale: str = "linear"
+    #: first and last day in the store (for drawing), not a filter
+    span: tuple[dt.date | None, dt.date | None] = (None, None)
+
+
+@dataclass(frozen=True)
+class EvidenceQuery:
+    """The posts behind a count (`dtrack posts` options)."""
+
+    term: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+    context: str = "any"
+    include_reposts: bool = False
+    platforms: tuple[str, ...] = ()
+    limit: int | None = None

@@ -1,0 +1,120 @@
+"""Collectors: ingest from the server's disk, the schedules and their runs, quarantined records.
+
+Ingesting here is the same as `dtrack ingest PATH` followed by tagging: the
+shared ingest loop (one transaction per source), then ``nlp.tagger.tag_store``
+under the same write lock. The other pages pick the new posts up on their
+next run because the store version changed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import polars as pl
+import streamlit as st
+
+from collectors import REGISTRY
+from collectors.base import ParseContext
+from collectors.ingest import IngestReport, ingest_paths
+from dashboard import loaders
+from dashboard.common import Settings, download_buttons, settings
+from dashboard.downloads import table_download
+from data.store import StoreLocked
+
+AUTO = "auto"
+
+
+def render() -> None:
+    s = settings()
+    st.title(s.t("page_collectors"))
+    _ingest_form(s)
+    version = s.version
+    _schedules(s)
+    st.subheader(s.t("quarantine_records_title"))
+    records = loaders.quarantine_records(s.store_path, version)
+    if records.height == 0:
+        st.write(s.t("no_quarantine"))
+    else:
+        st.dataframe(records, hide_index=True, key="col_quarantine")
+        download_buttons(table_download(records, s.store_path, s.tz, "quarantine.csv", {}), "col_quarantine", s)
+
+
+def _ingest_form(s: Settings) -> None:
+    st.subheader(s.t("ingest_title"))
+    with st.form("col_form", border=True):
+        path = st.text_input(s.t("ingest_path"), key="col_path", placeholder="/data/exports/twarc2-2022-08.jsonl")
+        fmt = st.selectbox(s.t("ingest_format"), [AUTO, *REGISTRY],
+                           format_func=lambda v: s.t("auto_detect") if v == AUTO else v, key="col_format")
+        submitted = st.form_submit_button(s.t("ingest_button"), key="col_ingest", type="primary")
+    if not submitted or not path.strip():
+        return
+    target = Path(path.strip()).expanduser()
+    if not target.exists():
+        st.error(s.t("ingest_missing", path=str(target)))
+        return
+    reports = run_ingest(s, target, None if fmt == AUTO else fmt)
+    if reports is None:
+        return
+    table = pl.DataFrame([r.as_dict() for r in reports]).select(
+        "path", "format", "status", "read", "new", "duplicate", "quarantined", "notices", "message", "seconds"
+    )
+    st.dataframe(table, hide_index=True, key="col_reports")
+
+
+def run_ingest(s: Settings, target: Path, fmt: str | None) -> list[IngestReport] | None:
+    """Ingest ``target`` with a progress bar, then tag the new posts; None if the store was busy."""
+    from nlp.tagger import tag_store
+
+    bar = st.progress(0.0, text=str(target))
+    current: dict[str, object] = {"size": 0, "name": str(target)}
+
+    def on_start(report: IngestReport) -> None:
+        current.update(size=report.size, name=report.path)
+        bar.progress(0.0, text=report.path)
+
+    def progress(done: int) -> None:
+        size = int(current["size"] or 0)
+        if size:
+            bar.progress(min(done / size, 1.0), text=str(current["name"]))
+
+    ctx = ParseContext(tz=ZoneInfo(s.tz), progress=progress)
+    reports: list[IngestReport] = []
+    try:
+        with s.store.writer(purpose="dashboard ingest") as writer:
+            reports = ingest_paths(writer, [target], fmt=fmt, ctx=ctx, on_start=on_start,
+                                   on_report=lambda r: bar.progress(1.0, text=f"{r.path}: {r.status}"))
+            tagged = tag_store(s.store, writer=writer)
+    except StoreLocked as exc:
+        bar.empty()
+        st.error(s.t("ingest_locked", message=str(exc)))
+        return None
+    bar.empty()
+    failed = sum(r.status == "error" for r in reports)
+    summary = s.t("ingest_done", sources=len(reports), new=sum(r.new for r in reports),
+                  duplicate=sum(r.duplicate for r in reports), quarantined=sum(r.quarantined for r in reports),
+                  failed=failed)
+    (st.warning if failed else st.success)(summary)
+    st.caption(s.t("tagged", posts=tagged.posts_tagged, hits=tagged.hits))
+    return reports
+
+
+def _schedules(s: Settings) -> None:
+    from collectors.schedule import list_schedules, read_ledger
+
+    st.subheader(s.t("schedule_title"))
+    schedules = list_schedules(s.store)
+    if schedules:
+        st.dataframe(pl.DataFrame(schedules), hide_index=True, key="col_schedules")
+    else:
+        st.write(s.t("no_schedules"))
+    st.subheader(s.t("ledger_title"))
+    ledger = read_ledger(s.store)
+    if ledger.height:
+        ledger = ledger.sort("started_at", descending=True)
+        st.dataframe(ledger, hide_index=True, key="col_ledger")
+        download_buttons(table_download(ledger, s.store_path, s.tz, "schedule-runs.csv", {}), "col_ledger", s)
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,99 @@
+"""Emergence: when each term was first used, first used about AI, lay dormant, took off and peaked.
+
+Each date in the table links to the Posts page filtered to that day (the
+evidence), and selecting a row lists those posts here. Below, the adoption
+curves (cumulative unique authors) as small multiples with takeoff marked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, loaders
+from dashboard.common import download_buttons, md_escape, post_table, require_posts, settings
+from dashboard.downloads import emergence_download, evidence_download, timeline_download
+from dashboard.query import EvidenceQuery, TimelineQuery
+
+DATE_COLUMNS = ("first_seen", "first_ai_seen", "takeoff", "peak")
+EVIDENCE_ROWS = 200
+
+
+def evidence_link(term: str, day: dt.date | None, context: str = "any") -> str | None:
+    """A link to the Posts page showing the posts of ``term`` on ``day`` (its widgets read the URL)."""
+    if day is None:
+        return None
+    query = {"kw_term": term, "kw_from": day.isoformat(), "kw_to": day.isoformat()}
+    if context != "any":
+        query["kw_context"] = context
+    return "posts?" + urlencode(query)
+
+
+def linked(frame: pl.DataFrame) -> pl.DataFrame:
+    """The emergence table with each date replaced by a link to its evidence."""
+    links = {
+        col: [evidence_link(term, day, "ai" if col == "first_ai_seen" else "any")
+              for term, day in frame.select("term", col).iter_rows()]
+        for col in DATE_COLUMNS
+    }
+    return frame.with_columns(pl.Series(col, values, dtype=pl.String) for col, values in links.items())
+
+
+def render() -> None:
+    s = settings()
+    version = s.version
+    st.title(s.t("page_emergence"))
+    info = loaders.summary(s.store_path, version)
+    if not require_posts(s, info):
+        return
+    terms = loaders.hit_terms(s.store_path, version)
+    if not terms:
+        st.info(s.t("no_hits"))
+        return
+    frame = loaders.emergence_frame(s.store_path, version, (), s.tz, False, ())
+    st.subheader(s.t("emergence_title"))
+    st.caption(s.t("emergence_help"))
+    date_link = {
+        col: st.column_config.LinkColumn(s.t(col), display_text=r"kw_from=([0-9-]+)", width="small")
+        for col in DATE_COLUMNS
+    }
+    event = st.dataframe(
+        linked(frame), hide_index=True, key="em_table", on_select="rerun", selection_mode="single-row",
+        column_config={**date_link, "first_post_id": None, "first_ai_post_id": None},
+    )
+    download_buttons(emergence_download(frame, s.store_path, s.tz), "em_emergence", s)
+
+    rows = list(event.selection.rows) if event is not None else []
+    if rows and rows != st.session_state.get("_em_rows"):  # a newly selected row picks the term below
+        st.session_state["em_term"] = frame.get_column("term")[rows[0]]
+    st.session_state["_em_rows"] = rows
+    left, right = st.columns(2)
+    term = left.selectbox(s.t("term"), frame.get_column("term").to_list(), key="em_term")
+    which = right.segmented_control(s.t("which_date"), DATE_COLUMNS, default="first_seen", required=True,
+                                    format_func=s.t, key="em_which")
+    row = frame.filter(pl.col("term") == term).row(0, named=True)
+    day = row[which]
+    st.markdown(f"**{md_escape(s.t('evidence_for', term=term))}** · {s.t(which)}: `{day}`")
+    if day is not None:
+        q = EvidenceQuery(term=term, start=day, end=day, context="ai" if which == "first_ai_seen" else "any")
+        posts = loaders.evidence_frame(s.store_path, version, q.term, q.start, q.end, q.context, False, (), s.tz,
+                                       None)
+        post_table(loaders.kwic_rows(posts.head(EVIDENCE_ROWS)), s, key="em_posts")
+        download_buttons(evidence_download(posts, s.store_path, s.tz, q), "em_posts", s)
+
+    st.subheader(s.t("adoption_title"))
+    shown = st.multiselect(s.t("terms"), terms, default=terms[:9], key="em_terms")
+    if shown:
+        q = TimelineQuery(terms=tuple(shown), freq="day")
+        daily = loaders.timeline_frame(s.store_path, version, q.terms, q.freq, q.context, q.include_reposts,
+                                       q.platforms, q.start, q.end, s.tz)
+        st.plotly_chart(charts.adoption_chart(daily, frame.select("term", "takeoff"), lang=s.lang),
+                        key="em_chart", theme=None)
+        download_buttons(timeline_download(daily, s.store_path, s.tz, q), "em_adoption", s)
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,91 @@
+"""Events: did an event change how often a term was used?
+
+The event-study table (uses per day before and after each event, their
+ratio, an exact Poisson p-value, lag to the next peak), a chart of daily uses
+around one chosen event with a window you can widen, and the
+cross-correlation of two terms' daily series.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, loaders
+from dashboard.common import download_buttons, require_posts, settings
+from dashboard.downloads import events_download, timeline_download, xcorr_download
+from dashboard.query import CONTEXTS, TimelineQuery
+
+
+def render() -> None:
+    s = settings()
+    version = s.version
+    st.title(s.t("page_events"))
+    info = loaders.summary(s.store_path, version)
+    if not require_posts(s, info):
+        return
+    terms = loaders.hit_terms(s.store_path, version)
+    if not terms:
+        st.info(s.t("no_hits"))
+        return
+    events = loaders.events(None)
+    if events.height == 0:
+        st.info(s.t("no_events"))
+        return
+
+    st.subheader(s.t("event_study_title"))
+    left, right = st.columns([2, 1])
+    chosen = tuple(left.multiselect(s.t("terms"), terms, default=terms[:3], key="ev_terms"))
+    window = right.slider(s.t("window"), 1, 60, 7, key="ev_window")
+    study = loaders.event_study_frame(s.store_path, version, chosen, None, window, s.tz, False, ())
+    st.dataframe(study, hide_index=True, key="ev_table",
+                 column_config={"p_value": st.column_config.NumberColumn(format="%.2g"),
+                                "rate_ratio": st.column_config.NumberColumn(format="%.2f"),
+                                "before_per_day": st.column_config.NumberColumn(format="%.2f"),
+                                "after_per_day": st.column_config.NumberColumn(format="%.2f")})
+    download_buttons(events_download(study, s.store_path, s.tz, chosen, window), "ev_study", s)
+
+    st.subheader(s.t("around_event"))
+    rows = events.sort("date").select("date", "label").iter_rows()
+    options = [f"{d.isoformat()} · {label}" for d, label in rows]
+    left, right = st.columns([2, 1])
+    picked = left.selectbox(s.t("event"), options, index=_default_event(events), key="ev_event")
+    around = right.slider(s.t("window"), 7, 180, 30, step=1, key="ev_around")
+    event_day = dt.date.fromisoformat(picked.split(" · ", 1)[0])
+    if chosen:
+        q = TimelineQuery(terms=chosen, freq="day", start=event_day - dt.timedelta(days=around),
+                          end=event_day + dt.timedelta(days=around))
+        daily = loaders.timeline_frame(s.store_path, version, q.terms, q.freq, q.context, q.include_reposts,
+                                       q.platforms, q.start, q.end, s.tz)
+        st.plotly_chart(charts.around_event_chart(daily, event_day, picked.split(" · ", 1)[1], lang=s.lang),
+                        key="ev_chart", theme=None)
+        download_buttons(timeline_download(daily, s.store_path, s.tz, q), "ev_around", s)
+    else:
+        st.info(s.t("pick_terms"))
+
+    st.subheader(s.t("xcorr_title"))
+    c1, c2, c3, c4 = st.columns([1, 1, 1, 1])
+    term_a = c1.selectbox(s.t("term_a"), terms, index=0, key="ev_term_a")
+    term_b = c2.selectbox(s.t("term_b"), terms, index=min(1, len(terms) - 1), key="ev_term_b")
+    max_lag = c3.slider(s.t("max_lag"), 1, 60, 14, key="ev_max_lag")
+    context = c4.segmented_control(s.t("context"), CONTEXTS, default="any", required=True,
+                                   format_func=lambda v: s.t(f"context_{v}"), key="ev_xcorr_context")
+    xcorr = loaders.xcorr_frame(s.store_path, version, term_a, term_b, max_lag, s.tz, context)
+    st.plotly_chart(charts.xcorr_chart(xcorr, term_a, term_b, lang=s.lang), key="ev_xcorr", theme=None)
+    st.caption(s.t("xcorr_note"))
+    download_buttons(xcorr_download(xcorr, s.store_path, s.tz, term_a, term_b, max_lag, context), "ev_xcorr", s)
+
+
+def _default_event(events: pl.DataFrame) -> int:
+    """The mimic beta if the events file has it (the story's turning point), else the first event."""
+    labels = events.sort("date").get_column("label").to_list()
+    for i, label in enumerate(labels):
+        if "mimic" in (label or "").lower():
+            return i
+    return 0
+
+
+if __name__ == "__main__":
+    render()

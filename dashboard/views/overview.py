@@ -1,0 +1,77 @@
+"""Overview: what is in the store, and where the collection has holes.
+
+Posts per platform per period (stacked, gaps shaded), the sources ingested
+with their counts, quarantined records, the dictionary in use and the store
+version. A researcher checks this before trusting any curve.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts, loaders
+from dashboard.common import download_buttons, require_posts, settings
+from dashboard.downloads import table_download
+from dashboard.query import FREQS
+
+
+def render() -> None:
+    s = settings()
+    version = s.version
+    info = loaders.summary(s.store_path, version)
+    st.title(s.t("page_overview"))
+    st.caption(f"{s.t('store')}: `{s.store_path}` · {s.t('store_version')}: `{info['version']}`")
+    if not require_posts(s, info):
+        return
+    cols = st.columns(6)
+    cols[0].metric(s.t("posts"), f"{info['posts']:,}", help=f"{s.t('reposts')}: {info['reposts']:,}")
+    cols[1].metric(s.t("hits"), f"{info['hits']:,}")
+    cols[2].metric(s.t("sources"), f"{info['sources']:,}")
+    cols[3].metric(s.t("quarantined"), f"{info['quarantined']:,}")
+    first, last = loaders.date_span(s.store_path, version, s.tz)
+    cols[4].metric(s.t("first_post"), str(first))
+    cols[5].metric(s.t("last_post"), str(last))
+
+    st.subheader(s.t("coverage_title"))
+    left, right = st.columns([2, 1])
+    freq = left.segmented_control(s.t("freq"), FREQS, default="day", required=True,
+                                  format_func=lambda f: s.t(f"freq_{f}"), key="ov_freq")
+    gap_days = right.number_input(s.t("gap_days"), min_value=1, max_value=365, value=7, key="ov_gap_days")
+    counts = loaders.coverage(s.store_path, version, s.tz, freq)
+    gaps = loaders.gaps(s.store_path, version, s.tz, int(gap_days))
+    st.plotly_chart(charts.coverage_chart(counts, gaps if freq == "day" else None, lang=s.lang),
+                    key="ov_chart", theme=None)
+    st.caption(s.t("coverage_caption"))
+    download_buttons(table_download(counts, s.store_path, s.tz, f"coverage-{freq}.csv", {"freq": freq}),
+                     "ov_coverage", s)
+
+    with st.expander(f"{s.t('gaps_title')} ({gaps.height})", expanded=False):
+        if gaps.height:
+            st.dataframe(gaps, hide_index=True, key="ov_gaps")
+        else:
+            st.write(s.t("gaps_none"))
+
+    st.subheader(s.t("sources_title"))
+    st.dataframe(loaders.sources(s.store_path, version), hide_index=True, key="ov_sources",
+                 column_config={"sha256": None})
+
+    st.subheader(s.t("quarantine_title"))
+    quarantine = loaders.quarantine_summary(s.store_path, version)
+    if quarantine.height:
+        st.dataframe(quarantine, hide_index=True, key="ov_quarantine")
+    else:
+        st.write(s.t("no_quarantine"))
+
+    st.subheader(s.t("dictionary_title"))
+    dictionary = loaders.dictionary(s.store_path, version)
+    st.caption(s.t("dictionary_hash", hash=dictionary["hash"]))
+    stale = [h for h in dictionary["stored_hashes"] if h != dictionary["hash"]]
+    if stale:
+        st.warning(s.t("dictionary_stale", stored=", ".join(stale), current=dictionary["hash"]))
+    if info["hits"] == 0:
+        st.info(s.t("no_hits"))
+    st.dataframe(dictionary["terms"], hide_index=True, key="ov_dictionary")
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,69 @@
+"""Posts (KWIC): every hit of a term in its context, with the words that made it AI context.
+
+The filters are bound to the URL (``?kw_term=...&kw_from=...``), so the
+Emergence page links straight to the posts behind a date and a view can be
+shared as a link. Post text is shown only in table cells (never markup).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from dashboard import loaders
+from dashboard.common import download_buttons, post_table, require_posts, settings
+from dashboard.downloads import evidence_download
+from dashboard.query import CONTEXTS, EvidenceQuery
+
+DEFAULT_LIMIT = 200
+
+
+def render() -> None:
+    s = settings()
+    version = s.version
+    st.title(s.t("page_posts"))
+    info = loaders.summary(s.store_path, version)
+    if not require_posts(s, info):
+        return
+    terms = loaders.hit_terms(s.store_path, version)
+    if not terms:
+        st.info(s.t("no_hits"))
+        return
+    first, last = loaders.date_span(s.store_path, version, s.tz)
+    c1, c2, c3, c4 = st.columns([1.4, 1, 1, 1.2])
+    term = c1.selectbox(s.t("term"), terms, key="kw_term", bind="query-params")
+    start = c2.date_input(s.t("date_from"), value=first, min_value=first, max_value=last, key="kw_from",
+                          bind="query-params")
+    end = c3.date_input(s.t("date_to"), value=last, min_value=first, max_value=last, key="kw_to",
+                        bind="query-params")
+    context = c4.segmented_control(s.t("context"), CONTEXTS, default="any", required=True,
+                                   format_func=lambda v: s.t(f"context_{v}"), key="kw_context",
+                                   bind="query-params")
+    c5, c6, c7 = st.columns([2, 1, 1])
+    platforms = c5.multiselect(s.t("platforms"), loaders.platforms(s.store_path, version), key="kw_platforms")
+    with c6:
+        st.write("")
+        include_reposts = st.toggle(s.t("include_reposts"), key="kw_reposts")
+    limit = c7.number_input(s.t("limit"), min_value=1, max_value=100_000, value=DEFAULT_LIMIT, step=100,
+                            key="kw_limit")
+    q = EvidenceQuery(term=term, start=_edge(start, first), end=_edge(end, last), context=context,
+                      include_reposts=bool(include_reposts), platforms=tuple(sorted(platforms)), limit=int(limit))
+    posts = loaders.evidence_frame(s.store_path, version, q.term, q.start, q.end, q.context, q.include_reposts,
+                                   q.platforms, s.tz, q.limit)
+    st.subheader(s.t("posts_title"))
+    if posts.height == 0:
+        st.info(s.t("no_data"))
+        return
+    st.caption(s.t("showing", shown=posts.height, total=posts.height) + (" (limit)" if posts.height == q.limit else ""))
+    post_table(loaders.kwic_rows(posts), s, key="kw_table")
+    download_buttons(evidence_download(posts, s.store_path, s.tz, q), "kw_posts", s)
+
+
+def _edge(day: dt.date | None, span_edge: dt.date | None) -> dt.date | None:
+    """None when the picker sits on the store's own first/last day (the CLI default)."""
+    return None if day is None or day == span_edge else day
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,91 @@
+"""Term timelines: uses per day/week/month, events marked, and the posts behind every point.
+
+Filters map one to one onto `dtrack timeline` options, so the CSV download is
+what that command writes. Hovering a point shows its count and the first posts
+of the period; clicking it (or choosing term and period below) lists them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, filters, loaders
+from dashboard.common import Settings, download_buttons, post_table, require_posts, settings
+from dashboard.downloads import counting_rule, evidence_download, timeline_download
+from dashboard.query import EvidenceQuery, TimelineQuery, period_end
+
+POST_ROWS = 500
+
+
+def _on_point_click() -> None:
+    """A clicked point selects its term and period in the pickers below the chart."""
+    state = st.session_state.get("tl_chart")
+    points = (state or {}).get("selection", {}).get("points", []) if state else []
+    for point in points:
+        custom = point.get("customdata")
+        if custom:
+            st.session_state["tl_post_term"] = custom[0]
+            st.session_state["tl_period"] = custom[1]
+            return
+
+
+def render() -> None:
+    s = settings()
+    version = s.version
+    st.title(s.t("page_timelines"))
+    info = loaders.summary(s.store_path, version)
+    if not require_posts(s, info):
+        return
+    terms_available = loaders.hit_terms(s.store_path, version)
+    if not terms_available:
+        st.info(s.t("no_hits"))
+        return
+    f = filters.timeline_filters(s, version, terms_available, prefix="tl")
+    if not f.terms:
+        st.info(s.t("pick_terms"))
+        return
+    frame = loaders.timeline_frame(s.store_path, version, f.terms, f.freq, f.context, f.include_reposts,
+                                   f.platforms, f.start, f.end, s.tz)
+    hover = loaders.hover_posts(s.store_path, version, f.terms, f.freq, f.context, f.include_reposts,
+                                f.platforms, f.start, f.end, s.tz)
+    events = filters.event_markers(s, prefix="tl", start=f.start or f.span[0], end=f.end or f.span[1])
+    fig = charts.timeline_chart(frame, measure=f.measure, scale=f.scale, events=events, hover=hover, lang=s.lang)
+    st.subheader(s.t("timeline_title"))
+    st.plotly_chart(fig, key="tl_chart", on_select=_on_point_click, selection_mode="points", theme=None)
+    st.caption(s.t("rule", rule=counting_rule(f.include_reposts, f.platforms, f.context, s.tz)))
+    if f.measure == "share_per_10k":
+        st.caption(s.t("share_note"))
+    download_buttons(timeline_download(frame, s.store_path, s.tz, f), "tl_timeline", s)
+    _period_posts(s, version, f, frame)
+
+
+def _period_posts(s: Settings, version: str, f: TimelineQuery, frame: pl.DataFrame) -> None:
+    st.subheader(s.t("period_posts_title"))
+    st.caption(s.t("period_posts_help"))
+    used = frame.filter(pl.col("posts") > 0)
+    left, right = st.columns(2)
+    term = left.selectbox(s.t("term"), list(f.terms), key="tl_post_term")
+    periods = [p.isoformat() for p in used.filter(pl.col("term") == term).get_column("period").sort().to_list()]
+    if not periods:
+        st.write(s.t("no_data"))
+        return
+    if st.session_state.get("tl_period") not in periods:
+        st.session_state["tl_period"] = periods[-1]
+    period = right.selectbox(s.t("period"), periods, key="tl_period")
+    start = dt.date.fromisoformat(period)
+    end = period_end(start, f.freq)
+    q = EvidenceQuery(term=term, start=start, end=end, context=f.context, include_reposts=f.include_reposts,
+                      platforms=f.platforms)
+    posts = loaders.evidence_frame(s.store_path, version, q.term, q.start, q.end, q.context, q.include_reposts,
+                                   q.platforms, s.tz, q.limit)
+    count = used.filter((pl.col("term") == term) & (pl.col("period") == start)).get_column("posts")
+    st.caption(s.t("showing", shown=min(posts.height, POST_ROWS), total=int(count[0]) if count.len() else 0))
+    post_table(loaders.kwic_rows(posts.head(POST_ROWS)), s, key="tl_posts")
+    download_buttons(evidence_download(posts, s.store_path, s.tz, q), "tl_posts", s)
+
+
+if __name__ == "__main__":
+    render()
