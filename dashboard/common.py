@@ -17,6 +17,7 @@ import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import polars as pl
@@ -138,6 +139,12 @@ def require_posts(s: Settings, summary: dict) -> bool:
     return True
 
 
+def data_table(frame: Any, key: str, **kwargs: Any) -> Any:
+    """``st.dataframe`` inside a container keyed ``box_<key>`` (the browser test finds tables by it)."""
+    with st.container(key=f"box_{key}"):
+        return st.dataframe(frame, key=key, **kwargs)
+
+
 def post_table(df: pl.DataFrame, s: Settings, key: str, *, height: int | None = None,
                on_select: Callable[[], None] | None = None) -> None:
     """Posts as a KWIC table: left context | term | right context, as plain text cells.
@@ -164,5 +171,5 @@ def post_table(df: pl.DataFrame, s: Settings, key: str, *, height: int | None = 
     }
     styled = df.to_pandas().style.set_properties(subset=["match"], **{"background-color": "#ffe08a",
                                                                        "font-weight": "bold"})
-    st.dataframe(styled, column_config=config, hide_index=True, key=key, height=height or "auto",
-                 column_order=["time", "platform", "left", "match", "right", "evidence", "author", "url"])
+    data_table(styled, key, column_config=config, hide_index=True, height=height or "auto",
+               column_order=["time", "platform", "left", "match", "right", "evidence", "author", "url"])

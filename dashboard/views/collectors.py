@@ -18,7 +18,7 @@ from collectors import REGISTRY
 from collectors.base import ParseContext
 from collectors.ingest import IngestReport, ingest_paths
 from dashboard import loaders
-from dashboard.common import Settings, download_buttons, settings
+from dashboard.common import Settings, data_table, download_buttons, settings
 from dashboard.downloads import table_download
 from data.store import StoreLocked
 
@@ -36,7 +36,7 @@ def render() -> None:
     if records.height == 0:
         st.write(s.t("no_quarantine"))
     else:
-        st.dataframe(records, hide_index=True, key="col_quarantine")
+        data_table(records, "col_quarantine", hide_index=True)
         download_buttons(table_download(records, s.store_path, s.tz, "quarantine.csv", {}), "col_quarantine", s)
 
 
@@ -59,7 +59,7 @@ def _ingest_form(s: Settings) -> None:
     table = pl.DataFrame([r.as_dict() for r in reports]).select(
         "path", "format", "status", "read", "new", "duplicate", "quarantined", "notices", "message", "seconds"
     )
-    st.dataframe(table, hide_index=True, key="col_reports")
+    data_table(table, "col_reports", hide_index=True)
 
 
 def run_ingest(s: Settings, target: Path, fmt: str | None) -> list[IngestReport] | None:
@@ -105,14 +105,14 @@ def _schedules(s: Settings) -> None:
     st.subheader(s.t("schedule_title"))
     schedules = list_schedules(s.store)
     if schedules:
-        st.dataframe(pl.DataFrame(schedules), hide_index=True, key="col_schedules")
+        data_table(pl.DataFrame(schedules), "col_schedules", hide_index=True)
     else:
         st.write(s.t("no_schedules"))
     st.subheader(s.t("ledger_title"))
     ledger = read_ledger(s.store)
     if ledger.height:
         ledger = ledger.sort("started_at", descending=True)
-        st.dataframe(ledger, hide_index=True, key="col_ledger")
+        data_table(ledger, "col_ledger", hide_index=True)
         download_buttons(table_download(ledger, s.store_path, s.tz, "schedule-runs.csv", {}), "col_ledger", s)
 
 

@@ -14,7 +14,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, loaders
-from dashboard.common import download_buttons, md_escape, post_table, require_posts, settings
+from dashboard.common import data_table, download_buttons, md_escape, post_table, require_posts, settings
 from dashboard.downloads import emergence_download, evidence_download, timeline_download
 from dashboard.query import EvidenceQuery, TimelineQuery
 
@@ -60,8 +60,8 @@ def render() -> None:
         col: st.column_config.LinkColumn(s.t(col), display_text=r"kw_from=([0-9-]+)", width="small")
         for col in DATE_COLUMNS
     }
-    event = st.dataframe(
-        linked(frame), hide_index=True, key="em_table", on_select="rerun", selection_mode="single-row",
+    event = data_table(
+        linked(frame), "em_table", hide_index=True, on_select="rerun", selection_mode="single-row",
         column_config={**date_link, "first_post_id": None, "first_ai_post_id": None},
     )
     download_buttons(emergence_download(frame, s.store_path, s.tz), "em_emergence", s)

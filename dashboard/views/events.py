@@ -14,7 +14,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, loaders
-from dashboard.common import download_buttons, require_posts, settings
+from dashboard.common import data_table, download_buttons, require_posts, settings
 from dashboard.downloads import events_download, timeline_download, xcorr_download
 from dashboard.query import CONTEXTS, TimelineQuery
 
@@ -40,11 +40,9 @@ def render() -> None:
     chosen = tuple(left.multiselect(s.t("terms"), terms, default=terms[:3], key="ev_terms"))
     window = right.slider(s.t("window"), 1, 60, 7, key="ev_window")
     study = loaders.event_study_frame(s.store_path, version, chosen, None, window, s.tz, False, ())
-    st.dataframe(study, hide_index=True, key="ev_table",
-                 column_config={"p_value": st.column_config.NumberColumn(format="%.2g"),
-                                "rate_ratio": st.column_config.NumberColumn(format="%.2f"),
-                                "before_per_day": st.column_config.NumberColumn(format="%.2f"),
-                                "after_per_day": st.column_config.NumberColumn(format="%.2f")})
+    numbers = {"p_value": "%.2g", "rate_ratio": "%.2f", "before_per_day": "%.2f", "after_per_day": "%.2f"}
+    data_table(study, "ev_table", hide_index=True,
+               column_config={col: st.column_config.NumberColumn(format=fmt) for col, fmt in numbers.items()})
     download_buttons(events_download(study, s.store_path, s.tz, chosen, window), "ev_study", s)
 
     st.subheader(s.t("around_event"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, loaders
-from dashboard.common import download_buttons, require_posts, settings
+from dashboard.common import data_table, download_buttons, require_posts, settings
 from dashboard.downloads import table_download
 from dashboard.query import FREQS
 
@@ -47,18 +47,18 @@ def render() -> None:
 
     with st.expander(f"{s.t('gaps_title')} ({gaps.height})", expanded=False):
         if gaps.height:
-            st.dataframe(gaps, hide_index=True, key="ov_gaps")
+            data_table(gaps, "ov_gaps", hide_index=True)
         else:
             st.write(s.t("gaps_none"))
 
     st.subheader(s.t("sources_title"))
-    st.dataframe(loaders.sources(s.store_path, version), hide_index=True, key="ov_sources",
-                 column_config={"sha256": None})
+    data_table(loaders.sources(s.store_path, version), "ov_sources", hide_index=True,
+               column_config={"sha256": None})
 
     st.subheader(s.t("quarantine_title"))
     quarantine = loaders.quarantine_summary(s.store_path, version)
     if quarantine.height:
-        st.dataframe(quarantine, hide_index=True, key="ov_quarantine")
+        data_table(quarantine, "ov_quarantine", hide_index=True)
     else:
         st.write(s.t("no_quarantine"))
 
@@ -70,7 +70,7 @@ def render() -> None:
         st.warning(s.t("dictionary_stale", stored=", ".join(stale), current=dictionary["hash"]))
     if info["hits"] == 0:
         st.info(s.t("no_hits"))
-    st.dataframe(dictionary["terms"], hide_index=True, key="ov_dictionary")
+    data_table(dictionary["terms"], "ov_dictionary", hide_index=True)
 
 
 if __name__ == "__main__":

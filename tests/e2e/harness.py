@@ -1,0 +1,171 @@
+"""Drive the real dashboard in Debian's Chromium: start `dtrack dashboard`, open pages, read charts.
+
+Used by tests/e2e/test_browser.py and bench/dashboard_latency.py. Elements
+are found by their Streamlit key: every keyed element is wrapped in a
+container with the CSS class ``st-key-<key>``. A chart is read from the
+browser's own plotly object (``.js-plotly-plot`` ``.data``), so a check sees
+what is drawn, not what the server meant to send.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+#: Longest wait for anything in the browser (ms); keeps a broken run from hanging CI.
+TIMEOUT_MS = 20_000
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
+    for name in ("DTRACK_STORE", "DTRACK_LANG", "DTRACK_TZ"):
+        env.pop(name, None)
+    return env
+
+
+@contextlib.contextmanager
+def dashboard_server(store: Path, log: Path, *, port: int | None = None, timeout: float = 60) -> Iterator[str]:
+    """`python -m dtrack dashboard --store STORE --port N` in its own process group; yields its URL."""
+    port = port or free_port()
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "dtrack", "dashboard", "--store", str(store), "--port", str(port)],
+            env=child_env(), cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        url = f"http://127.0.0.1:{port}/"
+        try:
+            _wait_healthy(url, proc, log, timeout)
+            yield url
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(10)
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"dtrack dashboard exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(url + "_stcore/health", timeout=2) as response:
+                if response.read().strip() == b"ok":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"dashboard not up after {timeout}s:\n{log.read_text(errors='replace')}")
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[Any]:
+    """A headless Debian Chromium driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=TIMEOUT_MS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def key(name: str) -> str:
+    """CSS selector of the element a Streamlit widget/element with ``key=name`` lives in."""
+    return f".st-key-{name}"
+
+
+def wait_idle(page: Any, timeout: int = TIMEOUT_MS) -> None:
+    """Wait until the app has finished its current run (no 'running' status widget)."""
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset?.testScriptState === 'notRunning'",
+        timeout=timeout,
+    )
+
+
+def open_page(page: Any, url: str, ready: str, timeout: int = TIMEOUT_MS) -> None:
+    """Go to ``url`` and wait until the element ``ready`` (a selector) is there and the run is over."""
+    page.goto(url, timeout=timeout)
+    page.wait_for_selector(ready, timeout=timeout)
+    wait_idle(page, timeout)
+
+
+def plot_data(page: Any, chart_key: str) -> list[dict[str, Any]]:
+    """The traces plotly has drawn for the chart with ``key=chart_key`` (x, y, name, customdata)."""
+    return page.evaluate(
+        """(sel) => {
+            const el = document.querySelector(sel + ' .js-plotly-plot');
+            if (!el || !el.data) return null;
+            return el.data.map(t => ({name: t.name, x: Array.from(t.x || []), y: Array.from(t.y || []),
+                                      customdata: t.customdata ? Array.from(t.customdata) : null}));
+        }""",
+        key(chart_key),
+    )
+
+
+def plot_signature(page: Any, chart_key: str) -> str:
+    """A string that changes whenever the drawn chart changes."""
+    return page.evaluate(
+        """(sel) => {
+            const el = document.querySelector(sel + ' .js-plotly-plot');
+            if (!el || !el.data) return '';
+            return JSON.stringify(el.data.map(t => [t.name, (t.x || []).length, Array.from(t.y || []).slice(-50)]))
+                + JSON.stringify(el.layout && el.layout.yaxis && el.layout.yaxis.type);
+        }""",
+        key(chart_key),
+    )
+
+
+def wait_plot_change(page: Any, chart_key: str, before: str, timeout: int = TIMEOUT_MS) -> str:
+    """Wait until the chart's signature differs from ``before``; returns the new one."""
+    page.wait_for_function(
+        """([sel, before]) => {
+            const el = document.querySelector(sel + ' .js-plotly-plot');
+            if (!el || !el.data) return false;
+            const sig = JSON.stringify(el.data.map(t => [t.name, (t.x || []).length,
+                                                          Array.from(t.y || []).slice(-50)]))
+                + JSON.stringify(el.layout && el.layout.yaxis && el.layout.yaxis.type);
+            return sig !== before;
+        }""",
+        arg=[key(chart_key), before],
+        timeout=timeout,
+    )
+    return plot_signature(page, chart_key)
+
+
+def table_rows(page: Any, table_key: str) -> list[list[str]]:
+    """The rows of a ``st.dataframe`` shown with :func:`dashboard.common.data_table` (header first).
+
+    The grid is drawn on a canvas; its cells are mirrored in an accessible
+    table, which is what a screen reader (and this) reads.
+    """
+    return page.evaluate(
+        """(sel) => Array.from(document.querySelectorAll(sel + ' tr')).map(
+               tr => Array.from(tr.querySelectorAll('th, td')).map(c => c.textContent))""",
+        key(f"box_{table_key}"),
+    )
