@@ -11,6 +11,7 @@ import click
 from cli.common import StoreErrors
 from cli.dashboard import dashboard
 from cli.ingest import ingest
+from cli.schedule import schedule, scheduler
 from cli.status import status
 
 __version__ = "0.1.0"
@@ -34,6 +35,8 @@ def main() -> None:
 main.add_command(dashboard)
 main.add_command(ingest)
 main.add_command(status)
+main.add_command(schedule)
+main.add_command(scheduler)
 
 
 if __name__ == "__main__":
