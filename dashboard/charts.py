@@ -32,6 +32,11 @@ EVENT_COLOURS = {
     "controversy": "#E69F00", "technique": "#009E73", "tool": "#56B4E9", "statement": "#999999",
 }
 GAP_COLOUR = "rgba(120,120,120,0.18)"
+#: Event labels longer than this are cut (the whole label is in its hover).
+EVENT_LABEL_CHARS = 28
+#: Rows of event labels, and the fraction of the x range two labels in one row keep apart.
+EVENT_LABEL_LEVELS = 3
+EVENT_LABEL_GAP = 0.012
 
 
 def escape(text: object) -> str:
@@ -139,16 +144,33 @@ _MEASURES = {"measure_posts", "measure_share_per_10k", "measure_authors"}
 
 def add_event_markers(fig: go.Figure, events: pl.DataFrame, *, row: int | None = None,
                       col: int | None = None, labels: bool = True) -> go.Figure:
-    """Events (date, label, kind) as dotted vertical lines with a rotated label at the top."""
-    for date, label, kind in events.select("date", "label", "kind").iter_rows():
+    """Events (date, label, kind) as dotted vertical lines, coloured by kind, with a label at the top.
+
+    Labels are cut to :data:`EVENT_LABEL_CHARS` (the full text is in the label's
+    hover) and stepped down when events crowd together, so a burst of events
+    (August 2022) stays readable.
+    """
+    rows = sorted(events.select("date", "label", "kind").iter_rows(), key=lambda r: r[0])
+    if not rows:
+        return fig
+    span = max((rows[-1][0] - rows[0][0]).days, 1)
+    last_x: list[dt.date | None] = [None] * EVENT_LABEL_LEVELS
+    for date, label, kind in rows:
         colour = EVENT_COLOURS.get(kind or "", "#666666")
         x = _day_edge(date)
         fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=1, xref="x", yref="paper",
                       line={"color": colour, "width": 1, "dash": "dot"}, row=row, col=col)
-        if labels:
-            fig.add_annotation(x=x, y=1, xref="x", yref="paper", text=escape(label), showarrow=False,
-                               textangle=-90, xanchor="right", yanchor="top", font={"size": 10, "color": colour},
-                               hovertext=escape(f"{date} · {kind or ''} · {label}"), row=row, col=col)
+        if not labels:
+            continue
+        level = next((i for i, prev in enumerate(last_x)
+                      if prev is None or (date - prev).days / span > EVENT_LABEL_GAP), None)
+        if level is None:  # every row is crowded here: reuse the row whose last label is furthest back
+            level = min(range(EVENT_LABEL_LEVELS), key=lambda i: last_x[i] or dt.date.min)
+        last_x[level] = date
+        text = label if len(label) <= EVENT_LABEL_CHARS else label[: EVENT_LABEL_CHARS - 1] + "…"
+        fig.add_annotation(x=x, y=1 - level * 0.34, xref="x", yref="paper", text=escape(text), showarrow=False,
+                           textangle=-90, xanchor="right", yanchor="top", font={"size": 10, "color": colour},
+                           hovertext=escape(f"{date} · {kind or ''} · {label}"), row=row, col=col)
     return fig
 
 

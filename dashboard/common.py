@@ -153,7 +153,7 @@ def post_table(df: pl.DataFrame, s: Settings, key: str, *, height: int | None = 
     drawn as text, so ``<script>`` or ``**bold**`` in a post shows literally.
     """
     config = {
-        "time": st.column_config.TextColumn(s.t("col_time"), width="small"),
+        "time": st.column_config.TextColumn(s.t("col_time"), width=130),
         "platform": st.column_config.TextColumn(s.t("col_platform"), width="small"),
         "left": st.column_config.TextColumn(s.t("col_left"), alignment="right"),
         "match": st.column_config.TextColumn(s.t("col_match"), width="small"),

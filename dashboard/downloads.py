@@ -17,6 +17,8 @@ from typing import Any
 
 import polars as pl
 
+from analysis.counting import counting_rule
+from analysis.export import csv_bytes, meta_bytes, sidecar
 from dashboard.query import EvidenceQuery, TimelineQuery
 from data.store import Store
 
@@ -38,20 +40,14 @@ class Download:
     tz: str = "Asia/Tokyo"
 
     def csv(self, *, excel: bool = False) -> bytes:
-        from analysis.export import csv_bytes
-
         return csv_bytes(self.frame, excel=excel)
 
     def meta(self, *, excel: bool = False) -> dict[str, Any]:
-        from analysis.export import sidecar
-
         return sidecar(self.command or "dashboard", dict(self.params), Store(self.store_path), rule=self.rule,
                        tz=self.tz)
 
     def meta_json(self, *, excel: bool = False) -> bytes:
-        import json
-
-        return json.dumps(self.meta(excel=excel), ensure_ascii=False, indent=2, default=str).encode()
+        return meta_bytes(self.meta(excel=excel))
 
     def cli_args(self, *, excel: bool = False) -> list[str] | None:
         """The full argument list (after ``dtrack``) that writes this CSV to stdout."""
@@ -67,14 +63,6 @@ class Download:
 
 
 # -- builders: one per CLI command ------------------------------------------------
-def counting_rule(include_reposts: bool, platforms: tuple[str, ...], context: str, tz: str) -> str:
-    """The counting rule in words (written into every sidecar)."""
-    posts = "original posts and reposts" if include_reposts else "original posts (reposts excluded, quotes included)"
-    where = "platforms " + ", ".join(platforms) if platforms else "all platforms"
-    hits = "AI-context uses only" if context == "ai" else "any use"
-    return f"{posts}; {where}; {hits}; calendar days in {tz}"
-
-
 def _filters_argv(context: str, include_reposts: bool, platforms: tuple[str, ...],
                   start: Any, end: Any, tz: str) -> list[str]:
     argv = ["--context", context]
@@ -96,7 +84,7 @@ def timeline_download(frame: pl.DataFrame, store_path: str, tz: str, q: Timeline
     params = {"terms": list(q.terms), "freq": q.freq, "context": q.context, "include_reposts": q.include_reposts,
               "platforms": list(q.platforms) or None, "from": _iso(q.start), "to": _iso(q.end)}
     return Download(frame, f"timeline-{q.freq}.csv", store_path, "timeline", argv, params,
-                    counting_rule(q.include_reposts, q.platforms, q.context, tz), tz)
+                    _rule(q, tz), tz)
 
 
 def evidence_download(frame: pl.DataFrame, store_path: str, tz: str, q: EvidenceQuery) -> Download:
@@ -108,21 +96,21 @@ def evidence_download(frame: pl.DataFrame, store_path: str, tz: str, q: Evidence
               "platforms": list(q.platforms) or None, "from": _iso(q.start), "to": _iso(q.end), "limit": q.limit}
     name = f"posts-{q.start.isoformat() if q.start else 'all'}.csv"
     return Download(frame, name, store_path, "posts", tuple(argv), params,
-                    counting_rule(q.include_reposts, q.platforms, q.context, tz), tz)
+                    _rule(q, tz), tz)
 
 
 def emergence_download(frame: pl.DataFrame, store_path: str, tz: str, terms: tuple[str, ...] = ()) -> Download:
     """`dtrack emergence [TERM...] --format csv`."""
     argv = ("emergence", *terms, "--format", "csv", "--tz", tz)
     return Download(frame, "emergence.csv", store_path, "emergence", argv, {"terms": list(terms) or None},
-                    counting_rule(False, (), "any", tz), tz)
+                    counting_rule(tz=tz), tz)
 
 
 def events_download(frame: pl.DataFrame, store_path: str, tz: str, terms: tuple[str, ...], window: int) -> Download:
     """`dtrack events [TERM...] --window N --format csv`."""
     argv = ("events", *terms, "--window", str(window), "--format", "csv", "--tz", tz)
     return Download(frame, f"events-{window}d.csv", store_path, "events", argv,
-                    {"terms": list(terms) or None, "window": window}, counting_rule(False, (), "any", tz), tz)
+                    {"terms": list(terms) or None, "window": window}, counting_rule(tz=tz), tz)
 
 
 def xcorr_download(frame: pl.DataFrame, store_path: str, tz: str, term_a: str, term_b: str, max_lag: int,
@@ -132,12 +120,17 @@ def xcorr_download(frame: pl.DataFrame, store_path: str, tz: str, term_a: str, t
             "--format", "csv", "--tz", tz)
     return Download(frame, "xcorr.csv", store_path, "events", argv,
                     {"term_a": term_a, "term_b": term_b, "max_lag": max_lag, "context": context},
-                    counting_rule(False, (), context, tz), tz)
+                    counting_rule(context=context, tz=tz), tz)
 
 
 def table_download(frame: pl.DataFrame, store_path: str, tz: str, name: str, params: dict[str, Any]) -> Download:
     """A table no CLI command writes (overview figures): same CSV writer, no command."""
     return Download(frame, name, store_path, None, (), params, "", tz)
+
+
+def _rule(q: TimelineQuery | EvidenceQuery, tz: str) -> str:
+    return counting_rule(include_reposts=q.include_reposts, platforms=list(q.platforms) or None, context=q.context,
+                         tz=tz)
 
 
 def _iso(day: Any) -> str | None:

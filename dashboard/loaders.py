@@ -16,13 +16,20 @@ hover snippets).
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import polars as pl
 import streamlit as st
 
+from analysis.emergence import emergence
+from analysis.events import cross_correlation, event_study
+from analysis.evidence import evidence
+from analysis.timeline import share_note, timeline
 from cli.status import store_status
+from data.events import load_events
 from data.store import Store
+from nlp.tagger import META_KEY, store_terms
 
 #: How many entries each loader keeps (per process, shared by all sessions).
 MAX_ENTRIES = 64
@@ -168,11 +175,11 @@ def quarantine_records(store_path: str, version: str, limit: int = 1000) -> pl.D
 # -- the dictionary -------------------------------------------------------------------
 @_cache
 def dictionary(store_path: str, version: str) -> dict[str, Any]:
-    """The dictionary in use: its terms with hit counts, and which dictionary the stored hits came from."""
-    from nlp.terms import load_terms  # TODO hoist when nlp lands
-
-    terms = load_terms()
-    hits = Store(store_path).scan_hits()
+    """The dictionary in use (the one the store is tagged with, see ``nlp.tagger.store_terms``):
+    its terms with hit counts, and the dictionary hashes the stored hits carry."""
+    store = Store(store_path)
+    terms = store_terms(store)
+    hits = store.scan_hits()
     counts = hits.group_by("term").agg(hits=pl.len(), ai_hits=pl.col("ai_context").sum()).collect()
     stored_hashes = hits.select(pl.col("dictionary_hash").unique()).collect().get_column("dictionary_hash")
     table = pl.DataFrame(
@@ -184,18 +191,24 @@ def dictionary(store_path: str, version: str) -> dict[str, Any]:
         },
         schema={"term": pl.String, "category": pl.String, "variants": pl.String, "ai_only": pl.Boolean},
     ).join(counts, on="term", how="left").with_columns(pl.col("hits", "ai_hits").fill_null(0))
+    tagging = store.meta(META_KEY) or {}
     return {"hash": terms.hash, "stored_hashes": sorted(h for h in stored_hashes.to_list() if h),
-            "terms": table, "term_names": [t.canonical for t in terms.terms]}
+            "terms": table, "sources": tagging.get("dictionary_sources") or [],
+            "tagger_version": tagging.get("tagger_version")}
 
 
 @_cache
 def events(path: str | None = None) -> pl.DataFrame:
     """The events file (default data/events.csv)."""
-    from pathlib import Path
-
-    from data.events import load_events
-
     return load_events(Path(path) if path else None)
+
+
+@_cache
+def share_warning(store_path: str, version: str, include_reposts: bool, platforms: tuple[str, ...]) -> str | None:
+    """``analysis.timeline.share_note``: why share_per_10k may mean nothing in this store."""
+    store = Store(store_path)
+    return share_note(store.scan_posts(), store.scan_hits(), include_reposts=include_reposts,
+                      platforms=_platforms(platforms))
 
 
 # -- analysis --------------------------------------------------------------------
@@ -204,8 +217,6 @@ def timeline_frame(store_path: str, version: str, terms: tuple[str, ...], freq: 
                    include_reposts: bool, platforms: tuple[str, ...], start: dt.date | None,
                    end: dt.date | None, tz: str) -> pl.DataFrame:
     """``analysis.timeline`` collected, for the given filters."""
-    from analysis.timeline import timeline
-
     store = Store(store_path)
     return timeline(
         store.scan_posts(), store.scan_hits(), list(terms) or None, freq=freq, context=context,
@@ -217,8 +228,6 @@ def timeline_frame(store_path: str, version: str, terms: tuple[str, ...], freq: 
 def emergence_frame(store_path: str, version: str, terms: tuple[str, ...], tz: str, include_reposts: bool,
                     platforms: tuple[str, ...]) -> pl.DataFrame:
     """``analysis.emergence`` for the given terms (all with hits when empty)."""
-    from analysis.emergence import emergence
-
     store = Store(store_path)
     return emergence(store.scan_posts(), store.scan_hits(), list(terms) or None, tz=tz,
                      include_reposts=include_reposts, platforms=_platforms(platforms))
@@ -226,21 +235,18 @@ def emergence_frame(store_path: str, version: str, terms: tuple[str, ...], tz: s
 
 @_cache
 def event_study_frame(store_path: str, version: str, terms: tuple[str, ...], events_path: str | None, window: int,
-                      tz: str, include_reposts: bool, platforms: tuple[str, ...]) -> pl.DataFrame:
-    """``analysis.event_study`` of the terms against the events file."""
-    from analysis.events import event_study
-
+                      tz: str, include_reposts: bool, platforms: tuple[str, ...], context: str = "any") -> pl.DataFrame:
+    """``analysis.event_study`` of the terms (all with hits when empty) against the events file."""
     store = Store(store_path)
     return event_study(store.scan_posts(), store.scan_hits(), events(events_path), list(terms) or None,
-                       window=window, tz=tz, include_reposts=include_reposts, platforms=_platforms(platforms))
+                       window=window, tz=tz, include_reposts=include_reposts, platforms=_platforms(platforms),
+                       context=context)
 
 
 @_cache
 def xcorr_frame(store_path: str, version: str, term_a: str, term_b: str, max_lag: int, tz: str,
                 context: str) -> pl.DataFrame:
     """``analysis.cross_correlation`` of two terms' daily series."""
-    from analysis.events import cross_correlation
-
     store = Store(store_path)
     return cross_correlation(store.scan_posts(), store.scan_hits(), term_a, term_b, max_lag=max_lag, tz=tz,
                              context=context)
@@ -251,8 +257,6 @@ def evidence_frame(store_path: str, version: str, term: str, start: dt.date | No
                    context: str, include_reposts: bool, platforms: tuple[str, ...], tz: str,
                    limit: int | None) -> pl.DataFrame:
     """``analysis.evidence``: the posts behind a count."""
-    from analysis.evidence import evidence
-
     store = Store(store_path)
     return evidence(store.scan_posts(), store.scan_hits(), term, start=start, end=end, context=context,
                     include_reposts=include_reposts, platforms=_platforms(platforms), tz=tz, limit=limit)

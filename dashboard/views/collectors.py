@@ -17,10 +17,12 @@ import streamlit as st
 from collectors import REGISTRY
 from collectors.base import ParseContext
 from collectors.ingest import IngestReport, ingest_paths
+from collectors.schedule import list_schedules, read_ledger, scheduler_status
 from dashboard import loaders
 from dashboard.common import Settings, data_table, download_buttons, settings
 from dashboard.downloads import table_download
 from data.store import StoreLocked
+from nlp.tagger import tag_store
 
 AUTO = "auto"
 
@@ -64,8 +66,6 @@ def _ingest_form(s: Settings) -> None:
 
 def run_ingest(s: Settings, target: Path, fmt: str | None) -> list[IngestReport] | None:
     """Ingest ``target`` with a progress bar, then tag the new posts; None if the store was busy."""
-    from nlp.tagger import tag_store
-
     bar = st.progress(0.0, text=str(target))
     current: dict[str, object] = {"size": 0, "name": str(target)}
 
@@ -100,9 +100,13 @@ def run_ingest(s: Settings, target: Path, fmt: str | None) -> list[IngestReport]
 
 
 def _schedules(s: Settings) -> None:
-    from collectors.schedule import list_schedules, read_ledger
-
     st.subheader(s.t("schedule_title"))
+    running = scheduler_status(s.store)
+    if running:
+        who = f"pid {running.get('pid')} on {running.get('host')} since {running.get('since')}"
+        st.caption(s.t("scheduler_running", who=who))
+    else:
+        st.caption(s.t("scheduler_stopped"))
     schedules = list_schedules(s.store)
     if schedules:
         data_table(pl.DataFrame(schedules), "col_schedules", hide_index=True)
@@ -114,6 +118,8 @@ def _schedules(s: Settings) -> None:
         ledger = ledger.sort("started_at", descending=True)
         data_table(ledger, "col_ledger", hide_index=True)
         download_buttons(table_download(ledger, s.store_path, s.tz, "schedule-runs.csv", {}), "col_ledger", s)
+    else:
+        st.write(s.t("no_runs"))
 
 
 if __name__ == "__main__":

@@ -42,7 +42,8 @@ def render() -> None:
     study = loaders.event_study_frame(s.store_path, version, chosen, None, window, s.tz, False, ())
     numbers = {"p_value": "%.2g", "rate_ratio": "%.2f", "before_per_day": "%.2f", "after_per_day": "%.2f"}
     data_table(study, "ev_table", hide_index=True,
-               column_config={col: st.column_config.NumberColumn(format=fmt) for col, fmt in numbers.items()})
+               column_config={"date": st.column_config.DateColumn(format="YYYY-MM-DD"),
+                              **{col: st.column_config.NumberColumn(format=fmt) for col, fmt in numbers.items()}})
     download_buttons(events_download(study, s.store_path, s.tz, chosen, window), "ev_study", s)
 
     st.subheader(s.t("around_event"))

@@ -55,7 +55,9 @@ def render() -> None:
     if posts.height == 0:
         st.info(s.t("no_data"))
         return
-    st.caption(s.t("showing", shown=posts.height, total=posts.height) + (" (limit)" if posts.height == q.limit else ""))
+    st.caption(s.t("rows_shown", shown=posts.height))
+    if posts.height == q.limit:
+        st.warning(s.t("limit_reached"))
     post_table(loaders.kwic_rows(posts), s, key="kw_table")
     download_buttons(evidence_download(posts, s.store_path, s.tz, q), "kw_posts", s)
 

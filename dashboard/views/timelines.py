@@ -12,9 +12,10 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
+from analysis.counting import counting_rule
 from dashboard import charts, filters, loaders
-from dashboard.common import Settings, download_buttons, post_table, require_posts, settings
-from dashboard.downloads import counting_rule, evidence_download, timeline_download
+from dashboard.common import Settings, download_buttons, md_escape, post_table, require_posts, settings
+from dashboard.downloads import evidence_download, timeline_download
 from dashboard.query import EvidenceQuery, TimelineQuery, period_end
 
 POST_ROWS = 500
@@ -55,9 +56,11 @@ def render() -> None:
     fig = charts.timeline_chart(frame, measure=f.measure, scale=f.scale, events=events, hover=hover, lang=s.lang)
     st.subheader(s.t("timeline_title"))
     st.plotly_chart(fig, key="tl_chart", on_select=_on_point_click, selection_mode="points", theme=None)
-    st.caption(s.t("rule", rule=counting_rule(f.include_reposts, f.platforms, f.context, s.tz)))
+    st.caption(s.t("rule", rule=counting_rule(include_reposts=f.include_reposts, platforms=list(f.platforms) or None,
+                                              context=f.context, tz=s.tz)))
     if f.measure == "share_per_10k":
-        st.caption(s.t("share_note"))
+        warning = loaders.share_warning(s.store_path, version, f.include_reposts, f.platforms)
+        st.caption(s.t("share_note") + (f" {md_escape(warning)}" if warning else ""))
     download_buttons(timeline_download(frame, s.store_path, s.tz, f), "tl_timeline", s)
     _period_posts(s, version, f, frame)
 

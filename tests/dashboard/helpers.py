@@ -15,8 +15,13 @@ def figure(at: AppTest, key: str) -> dict[str, Any]:
 
 
 def table(at: AppTest, key: str) -> pd.DataFrame:
-    """The frame a ``st.dataframe(key=...)`` shows (the data behind a Styler too)."""
-    value = at.get_by_key(key).value
+    """The frame a ``dashboard.common.data_table(frame, key)`` shows (the data behind a Styler too).
+
+    Found through its container (``box_<key>``): a read-only ``st.dataframe``
+    does not carry its key in the element tree.
+    """
+    (frame,) = at.get_by_key(f"box_{key}").get("dataframe")
+    value = frame.value
     return value.data if hasattr(value, "data") else value
 
 
