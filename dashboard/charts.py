@@ -146,8 +146,8 @@ def add_event_markers(fig: go.Figure, events: pl.DataFrame, *, row: int | None =
                       col: int | None = None, labels: bool = True) -> go.Figure:
     """Events (date, label, kind) as dotted vertical lines, coloured by kind, with a label at the top.
 
-    Labels are cut to :data:`EVENT_LABEL_CHARS` (the full text is in the label's
-    hover) and stepped down when events crowd together, so a burst of events
+    Labels are cut to :data:`EVENT_LABEL_CHARS` (the page lists the events in
+    full) and stepped down when events crowd together, so a burst of events
     (August 2022) stays readable.
     """
     rows = sorted(events.select("date", "label", "kind").iter_rows(), key=lambda r: r[0])
@@ -168,9 +168,10 @@ def add_event_markers(fig: go.Figure, events: pl.DataFrame, *, row: int | None =
             level = min(range(EVENT_LABEL_LEVELS), key=lambda i: last_x[i] or dt.date.min)
         last_x[level] = date
         text = label if len(label) <= EVENT_LABEL_CHARS else label[: EVENT_LABEL_CHARS - 1] + "…"
+        # no hovertext: an annotation with one catches the mouse and would hide the data points below it
         fig.add_annotation(x=x, y=1 - level * 0.34, xref="x", yref="paper", text=escape(text), showarrow=False,
                            textangle=-90, xanchor="right", yanchor="top", font={"size": 10, "color": colour},
-                           hovertext=escape(f"{date} · {kind or ''} · {label}"), row=row, col=col)
+                           captureevents=False, row=row, col=col)
     return fig
 
 

@@ -22,6 +22,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
+from analysis.counting import period_start
 from analysis.emergence import emergence
 from analysis.events import cross_correlation, event_study
 from analysis.evidence import evidence
@@ -35,6 +36,8 @@ from nlp.tagger import META_KEY, store_terms
 MAX_ENTRIES = 64
 #: Characters of context on each side of a hit in KWIC rows.
 KWIC_CHARS = 40
+#: Terms x filters whose whole evidence is kept in memory.
+EVIDENCE_ENTRIES = 24
 #: Posts quoted in a timeline point's hover.
 HOVER_POSTS = 3
 #: Characters of each post quoted in a hover.
@@ -252,14 +255,38 @@ def xcorr_frame(store_path: str, version: str, term_a: str, term_b: str, max_lag
                              context=context)
 
 
-@_cache
+@st.cache_resource(max_entries=EVIDENCE_ENTRIES, ttl=3600, show_spinner=False)
+def term_evidence(store_path: str, version: str, term: str, context: str, include_reposts: bool,
+                  platforms: tuple[str, ...], tz: str) -> pl.DataFrame:
+    """``analysis.evidence`` for a term over the whole store, oldest first.
+
+    Held as a shared resource (not copied on every use like ``cache_data``):
+    a term can have hundreds of thousands of posts, and every period, hover
+    and KWIC list is a slice of this one frame (see :func:`evidence_frame`).
+    Polars frames are immutable, so sharing it between sessions is safe.
+    """
+    store = Store(store_path)
+    return evidence(store.scan_posts(), store.scan_hits(), term, context=context, include_reposts=include_reposts,
+                    platforms=_platforms(platforms), tz=tz)
+
+
 def evidence_frame(store_path: str, version: str, term: str, start: dt.date | None, end: dt.date | None,
                    context: str, include_reposts: bool, platforms: tuple[str, ...], tz: str,
                    limit: int | None) -> pl.DataFrame:
-    """``analysis.evidence``: the posts behind a count."""
-    store = Store(store_path)
-    return evidence(store.scan_posts(), store.scan_hits(), term, start=start, end=end, context=context,
-                    include_reposts=include_reposts, platforms=_platforms(platforms), tz=tz, limit=limit)
+    """The posts behind a count: ``analysis.evidence(term, start=, end=, limit=, ...)``.
+
+    Cut from the term's whole evidence (:func:`term_evidence`) by local day,
+    which gives exactly the rows ``evidence`` gives for the range (it clips on
+    the same local day and sorts the same way; tests/dashboard/test_loaders.py
+    checks it), in milliseconds instead of a join over every post.
+    """
+    frame = term_evidence(store_path, version, term, context, include_reposts, platforms, tz)
+    day = pl.col("time").dt.date()
+    if start is not None:
+        frame = frame.filter(day >= start)
+    if end is not None:
+        frame = frame.filter(day <= end)
+    return frame.head(limit) if limit is not None else frame
 
 
 def kwic_rows(frame: pl.DataFrame, width: int = KWIC_CHARS) -> pl.DataFrame:
@@ -288,35 +315,32 @@ def kwic_rows(frame: pl.DataFrame, width: int = KWIC_CHARS) -> pl.DataFrame:
 def hover_posts(store_path: str, version: str, terms: tuple[str, ...], freq: str, context: str,
                 include_reposts: bool, platforms: tuple[str, ...], start: dt.date | None, end: dt.date | None,
                 tz: str, per_period: int = HOVER_POSTS) -> pl.DataFrame:
-    """The first posts of each (term, period) of a timeline, as one plain-text string per point
-    (columns term, period, first_posts).
+    """The first posts of each (term, period) of a timeline, one short plain-text line each
+    (columns term, period, first_posts: list of str).
 
-    Periods are assigned by an as-of join on the timeline's own periods, so
-    this never needs its own idea of where a week starts.
+    Periods are cut with ``analysis.counting.period_start``, the timeline's own rule.
     """
-    periods = timeline_frame(store_path, version, terms, freq, context, include_reposts, platforms, start, end, tz)
     out = []
     for term in terms:
         ev = evidence_frame(store_path, version, term, start, end, context, include_reposts, platforms, tz, None)
         if ev.height == 0:
             continue
-        term_periods = periods.filter(pl.col("term") == term).select("period").unique().sort("period")
-        firsts = (
-            ev.select("time", "text")
-            .with_columns(day=pl.col("time").dt.date())
-            .sort("time")
-            .join_asof(term_periods, left_on="day", right_on="period", strategy="backward")
+        out.append(
+            ev.lazy()  # already oldest first
+            .select("time", "text", day=pl.col("time").dt.date())
+            .with_columns(period=period_start(freq, "day"))
             .group_by("period", maintain_order=True)
             .head(per_period)
-            .with_columns(
+            .select(
+                "period",
                 line=pl.col("time").dt.strftime("%m-%d %H:%M ")
-                + pl.col("text").fill_null("").str.replace_all(r"\s+", " ").str.slice(0, HOVER_CHARS)
+                + pl.col("text").fill_null("").str.replace_all(r"\s+", " ").str.slice(0, HOVER_CHARS),
             )
             .group_by("period", maintain_order=True)
             .agg(first_posts=pl.col("line"))
-            .with_columns(term=pl.lit(term))
+            .select(term=pl.lit(term), period=pl.col("period"), first_posts=pl.col("first_posts"))
+            .collect()
         )
-        out.append(firsts)
     if not out:
         return pl.DataFrame(schema={"term": pl.String, "period": pl.Date, "first_posts": pl.List(pl.String)})
-    return pl.concat(out).select("term", "period", "first_posts")
+    return pl.concat(out)

@@ -169,3 +169,17 @@ def table_rows(page: Any, table_key: str) -> list[list[str]]:
                tr => Array.from(tr.querySelectorAll('th, td')).map(c => c.textContent))""",
         key(f"box_{table_key}"),
     )
+
+
+def point_position(page: Any, chart_key: str, trace: int, index: int) -> tuple[float, float]:
+    """Page coordinates of one drawn point (trace number, point index) of a plotly chart."""
+    return page.evaluate(
+        """([sel, trace, index]) => {
+            const el = document.querySelector(sel + ' .js-plotly-plot');
+            const t = el.data[trace], fl = el._fullLayout, box = el.getBoundingClientRect();
+            const x = fl.xaxis.l2p(fl.xaxis.d2l(t.x[index])) + fl.xaxis._offset;
+            const y = fl.yaxis.l2p(fl.yaxis.d2l(t.y[index])) + fl.yaxis._offset;
+            return [box.left + x, box.top + y];
+        }""",
+        [key(chart_key), trace, index],
+    )

@@ -1,0 +1,184 @@
+"""How long the dashboard takes, in a real browser, from a filter change to the redrawn chart.
+
+Builds (or reuses) a store of N synthetic posts (default 1,000,000) that
+follows the 無断学習 story, ingested and tagged by the real pipeline, serves it
+with `dtrack dashboard`, opens the Term timelines page in Debian's Chromium
+and times filter changes with Playwright: from the click to the moment the
+browser's plotly chart holds the new data (and to the end of the app run,
+when the post list below has been redrawn too). Each change is timed cold
+(first time: the analysis runs) and warm (the same filters again: answered
+from the cache keyed on the store version).
+
+    python bench/dashboard_latency.py                # 1M posts in bench/out/store-1000000
+    python bench/dashboard_latency.py --posts 200000 --repeat 3
+
+Prints a table of milliseconds (median over --repeat rounds). Aim: under
+1 s for a term timeline change on 1M posts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from collectors.ingest import ingest_paths  # noqa: E402
+from data.store import Store  # noqa: E402
+from nlp.tagger import tag_store  # noqa: E402
+from tests.e2e.harness import (  # noqa: E402
+    TIMEOUT_MS,
+    chromium,
+    dashboard_server,
+    key,
+    open_page,
+    plot_signature,
+    wait_idle,
+)
+
+START = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+END = dt.datetime(2023, 12, 31, tzinfo=dt.UTC)
+FILLER = ["今日は天気がいい", "新しいイラストを描いた", "ラーメンを食べた", "電車が遅れている", "週末は映画を見る",
+          "作業用BGMを探している", "締め切りが近い", "猫がかわいい", "新刊の告知です", "配信ありがとうございました"]
+#: (text, weight before 2022-08-29 JST, weight after): term posts follow the story's shape.
+TERM_POSTS = [
+    ("イラストの無断転載はやめてください", 1.0, 1.0),
+    ("無断学習禁止です。AIに学習させないで", 0.02, 3.0),
+    ("mimicで無断学習されるのは嫌だ。AIイラストに反対", 0.0, 1.5),
+    ("画像生成AIの無断学習について考える", 0.01, 2.0),
+    ("NovelAIとStable Diffusionを試した", 0.05, 1.0),
+    ("LoRAで絵柄を学習させるのは問題では", 0.0, 0.5),
+]
+TAKEOFF = dt.datetime(2022, 8, 28, 15, tzinfo=dt.UTC)
+
+
+def synthetic_posts(n: int, seed: int = 20220829) -> pl.DataFrame:
+    """``n`` posts on three platforms over 2020-2023; about 3% carry a tracked term."""
+    rng = np.random.default_rng(seed)
+    span = (END - START).total_seconds()
+    # more posts later (a growing corpus), so the takeoff is not an artefact of volume alone
+    offsets = np.sort(span * np.sqrt(rng.random(n)))
+    times = [START + dt.timedelta(seconds=float(s)) for s in offsets]
+    after = np.array([t >= TAKEOFF for t in times])
+    texts = np.array(FILLER, dtype=object)[rng.integers(0, len(FILLER), n)]
+    is_term = rng.random(n) < np.where(after, 0.05, 0.01)
+    weights_before = np.array([w for _, w, _ in TERM_POSTS])
+    weights_after = np.array([w for _, _, w in TERM_POSTS])
+    choice_before = rng.choice(len(TERM_POSTS), n, p=weights_before / weights_before.sum())
+    choice_after = rng.choice(len(TERM_POSTS), n, p=weights_after / weights_after.sum())
+    term_text = np.array([t for t, _, _ in TERM_POSTS], dtype=object)[np.where(after, choice_after, choice_before)]
+    texts = np.where(is_term, term_text, texts)
+    platforms = np.array(["twitter", "bluesky", "mastodon"])[rng.choice(3, n, p=[0.6, 0.25, 0.15])]
+    authors = rng.integers(1, 50_000, n)
+    return pl.DataFrame({
+        "platform": platforms,
+        "id": [f"{i:09d}" for i in range(n)],
+        "created_at": pl.Series(times, dtype=pl.Datetime("us", "UTC")).dt.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "text": [f"{t} #{i % 997}" for i, t in enumerate(texts)],
+        "username": [f"user{a}" for a in authors],
+        "author_id": [f"a{a}" for a in authors],
+        "is_repost": rng.random(n) < 0.1,
+    })
+
+
+def build_store(path: Path, n: int) -> Store:
+    store = Store(path)
+    if store.scan_posts().select(pl.len()).collect().item() >= n:
+        print(f"reusing {path} ({n:,} posts)", flush=True)
+        return store
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "posts.ndjson"
+        synthetic_posts(n).write_ndjson(source)
+        made = time.perf_counter()
+        with store.writer(purpose="bench") as writer:
+            (report,) = ingest_paths(writer, [source])
+            ingested = time.perf_counter()
+            tagged = tag_store(store, writer=writer)
+    print(f"built {path}: generate {made - started:.1f}s, ingest {report.new:,} posts {ingested - made:.1f}s, "
+          f"tag {tagged.hits:,} hits {time.perf_counter() - ingested:.1f}s", flush=True)
+    return store
+
+
+def timed(page, click, chart: str = "tl_chart") -> tuple[float, float]:
+    """(ms to the redrawn chart, ms to the end of the run) for one click."""
+    before = plot_signature(page, chart)
+    t0 = time.perf_counter()
+    click()
+    page.wait_for_function(
+        """([sel, before]) => {
+            const el = document.querySelector(sel + ' .js-plotly-plot');
+            if (!el || !el.data) return false;
+            const sig = JSON.stringify(el.data.map(t => [t.name, (t.x || []).length,
+                                                          Array.from(t.y || []).slice(-50)]))
+                + JSON.stringify(el.layout && el.layout.yaxis && el.layout.yaxis.type);
+            return sig !== before;
+        }""",
+        arg=[key(chart), before],
+        timeout=TIMEOUT_MS * 3,
+        polling="raf",
+    )
+    t_chart = time.perf_counter()
+    wait_idle(page, TIMEOUT_MS * 3)
+    return (t_chart - t0) * 1000, (time.perf_counter() - t0) * 1000
+
+
+def segment(page, widget: str, label: str):
+    return lambda: page.locator(key(widget)).get_by_role("button", name=label, exact=True).click()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--posts", type=int, default=1_000_000)
+    parser.add_argument("--store", type=Path, default=None, help="store folder (built if it has fewer posts)")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds of changes (median reported)")
+    args = parser.parse_args()
+    path = args.store or ROOT / "bench" / "out" / f"store-{args.posts}"
+    build_store(path, args.posts)
+
+    changes = [
+        ("period day -> week", "tl_freq", "week"),
+        ("period week -> month", "tl_freq", "month"),
+        ("measure -> per 10k posts", "tl_measure", "per 10k posts"),
+        ("context -> AI only", "tl_context", "AI context only"),
+        ("scale -> log", "tl_scale", "log"),
+        ("context -> any", "tl_context", "any"),
+        ("measure -> count", "tl_measure", "count"),
+        ("scale -> linear", "tl_scale", "linear"),
+        ("period month -> day", "tl_freq", "day"),
+    ]
+    results: dict[str, dict[str, list[float]]] = {name: {"chart": [], "run": []} for name, _, _ in changes}
+    with tempfile.TemporaryDirectory() as tmp, dashboard_server(path, Path(tmp) / "dashboard.log") as url:
+        with chromium() as browser:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(TIMEOUT_MS * 3)
+            t0 = time.perf_counter()
+            open_page(page, url + "timelines", key("tl_chart") + " .js-plotly-plot", timeout=TIMEOUT_MS * 6)
+            print(f"first load of Term timelines: {(time.perf_counter() - t0) * 1000:.0f} ms", flush=True)
+            for round_ in range(args.repeat):
+                for name, widget, label in changes:
+                    chart_ms, run_ms = timed(page, segment(page, widget, label))
+                    results[name]["chart"].append(chart_ms)
+                    results[name]["run"].append(run_ms)
+                print(f"round {round_ + 1}: " + ", ".join(f"{results[n]['chart'][-1]:.0f}" for n, _, _ in changes),
+                      flush=True)
+    print(f"\nTerm timelines, {args.posts:,} posts: ms from click to redrawn chart / to end of run")
+    print(f"{'change':<28}{'cold chart':>12}{'cold run':>10}{'warm chart':>12}{'warm run':>10}")
+    for name, _, _ in changes:
+        chart, run = results[name]["chart"], results[name]["run"]
+        warm_chart = statistics.median(chart[1:]) if len(chart) > 1 else float("nan")
+        warm_run = statistics.median(run[1:]) if len(run) > 1 else float("nan")
+        print(f"{name:<28}{chart[0]:>12.0f}{run[0]:>10.0f}{warm_chart:>12.0f}{warm_run:>10.0f}")
+
+
+if __name__ == "__main__":
+    main()
