@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from analysis.bursts import DEFAULT_GAMMA, DEFAULT_S, bursts, takeoff_index
+from analysis.bursts import DEFAULT_GAMMA, DEFAULT_S, MODELS, bursts, takeoff_index
 from analysis.counting import DEFAULT_TZ, check_tz, daily_term_counts, daily_totals, term_uses
 from analysis.series import DailySeries
 
@@ -88,7 +88,7 @@ def emergence(
     s: float = DEFAULT_S,
     gamma: float = DEFAULT_GAMMA,
     min_days: int = DEFAULT_MIN_DAYS,
-    model: str = "auto",
+    model: str = "poisson",
 ) -> pl.DataFrame:
     """One row per term: first use, first AI use, dormancy, takeoff, peak.
 
@@ -108,8 +108,10 @@ def emergence(
         Kleinberg's rate ratio and entry difficulty, and the shortest burst
         (in days) that counts as a takeoff.
     model
-        ``"auto"`` (binomial when the denominator is meaningful, else
-        Poisson), ``"binomial"`` or ``"poisson"``.
+        Kleinberg's emission model (:mod:`analysis.bursts`): ``"poisson"``
+        (daily counts; the default, right for keyword-search exports) or
+        ``"binomial"`` (daily share of all posts; for stores that are samples
+        of everything posted, where it also corrects for uneven coverage).
 
     Returns
     -------
@@ -135,8 +137,8 @@ def emergence(
     (datetime.date(2022, 8, 4), 24, datetime.date(2022, 8, 29), datetime.date(2022, 8, 31))
     """
     check_tz(tz)
-    if model not in ("auto", "binomial", "poisson"):
-        raise ValueError(f"model must be auto, binomial or poisson, not {model!r}")
+    if model not in MODELS:
+        raise ValueError(f"model must be one of {', '.join(MODELS)}, not {model!r}")
     uses = term_uses(posts, hits, terms, include_reposts=include_reposts, platforms=platforms, tz=tz)
     ordered = uses.sort("created_at", "platform", "post_id")
     summary_q = ordered.group_by("term").agg(
@@ -182,8 +184,6 @@ def _describe(
 ) -> dict[str, Any]:
     """Takeoff, peak and dormancy of one term from its dense daily series."""
     counts = series.term(term)
-    if model == "auto":
-        model = "binomial" if counts.sum() * s < series.totals.sum() else "poisson"
     found = bursts(counts, series.totals if model == "binomial" else None, s=s, gamma=gamma, model=model)
     start = takeoff_index(found, min_days=min_days)
     peak = int(np.argmax(counts))
