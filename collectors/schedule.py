@@ -144,7 +144,7 @@ def _cron_day_of_week(field: str) -> str:
     out: list[str] = []
     for part in field.split(","):
         base, slash, step_text = part.partition("/")
-        if base == "*" and not slash or not re.fullmatch(r"\*|[0-7](-[0-7])?", base):
+        if (base == "*" and not slash) or not re.fullmatch(r"\*|[0-7](-[0-7])?", base):
             out.append(part)  # "*" or day names: same meaning in both
             continue
         step = int(step_text) if slash else 1
@@ -205,13 +205,21 @@ class _Scheduler(BackgroundScheduler):
     APScheduler 3.x's main loop processes due jobs once more *after*
     ``shutdown()`` (the wake-up that ends the loop): submitting to the closed
     executor fails, but the job's next run time is still advanced, so a run
-    due at that moment would be lost. Skip processing once stopped.
+    due at that moment would be lost. Skip processing once stopped. And keep
+    the loop alive through errors of one round.
     """
 
     def _process_jobs(self) -> float | None:
         if self.state == STATE_STOPPED:
             return None
-        return super()._process_jobs()
+        try:
+            return super()._process_jobs()
+        except Exception:
+            # e.g. a job removed by `dtrack schedule remove` between APScheduler's
+            # read and its update (JobLookupError), or a locked SQLite file: an
+            # uncaught error here would end the scheduler thread for good.
+            log.exception("error while looking for due jobs; trying again in %ss", self.jobstore_retry_interval)
+            return float(self.jobstore_retry_interval)
 
 
 class _JobEditor(BaseScheduler):
@@ -391,16 +399,17 @@ def scheduler_lock(store: Store) -> Iterator[None]:
     folder.mkdir(parents=True, exist_ok=True)
     fd = os.open(folder / SCHEDULER_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
-                raise
-            holder = _holder_text(_read_holder(folder / SCHEDULER_LOCK))
-            raise SchedulerRunning(
-                f"a scheduler is already running for store {store.path}{holder}; "
-                "only one scheduler may serve a store (stop it first, e.g. systemctl stop dtrack-scheduler)"
-            ) from None
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        os.close(fd)  # without touching the holder's note in the file
+        if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
+            raise
+        holder = _holder_text(_read_holder(folder / SCHEDULER_LOCK))
+        raise SchedulerRunning(
+            f"a scheduler is already running for store {store.path}{holder}; "
+            "only one scheduler may serve a store (stop it first, e.g. systemctl stop dtrack-scheduler)"
+        ) from None
+    try:
         pid = os.getpid()
         info = {"pid": pid, "proc": process_token(pid), "host": socket.gethostname(),
                 "since": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}

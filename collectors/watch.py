@@ -59,6 +59,8 @@ DEFAULT_SETTLE = 60.0
 DEFAULT_LOCK_WAIT = 60.0
 #: Names of files still being downloaded or edited; never read.
 PARTIAL_SUFFIXES = (".part", ".partial", ".tmp", ".temp", ".crdownload", ".download", ".swp", "~")
+#: The hash cache is saved at least this often during a long run (and at its end).
+STATE_SAVE_SECONDS = 30.0
 #: Set to end the current run after the file being read (SIGINT/SIGTERM).
 STOP = threading.Event()
 
@@ -200,6 +202,7 @@ class _State:
             data = {}
         self.files: dict[str, dict[str, Any]] = data.get("files", {}) if isinstance(data, dict) else {}
         self.tag_pending: bool = bool(data.get("tag_pending")) if isinstance(data, dict) else False
+        self.saved = time.monotonic()
 
     def save(self, keep: set[str] | None = None) -> None:
         if keep is not None:
@@ -208,6 +211,7 @@ class _State:
         tmp = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex}.tmp")
         tmp.write_text(json.dumps({"files": self.files, "tag_pending": self.tag_pending}))
         os.replace(tmp, self.path)
+        self.saved = time.monotonic()
 
 
 # -- the run -----------------------------------------------------------------------
@@ -237,8 +241,6 @@ def run_watch(
 
     try:
         listed = _run(store, config, run, state, ledger, error, on_report)
-        if STOP.is_set() and run["status"] == "running":
-            run["status"] = "stopped"
     except Exception as exc:  # a bug must be recorded, not kill the scheduler thread
         log.exception("watch %s: run failed", config.name)
         error(f"run failed: {type(exc).__name__}: {exc}")
@@ -271,8 +273,10 @@ def _run(
     error: Callable[[str], None],
     on_report: Callable[[IngestReport], None] | None,
 ) -> set[str] | None:
-    """The body of :func:`run_watch`; returns the paths listed (to prune the cache)."""
+    """The body of :func:`run_watch`; returns the paths listed (to prune the cache).
+    Sets ``status`` to ``stopped`` when STOP left work undone."""
     if STOP.is_set():
+        run["status"] = "stopped"
         return None
     watch = Path(config.watch)
     if not watch.exists():
@@ -328,16 +332,21 @@ def _run(
                     continue  # changed (or vanished) since it was listed: next run
                 report = ingest_source(writer, path, fmt=config.fmt, ctx=ctx)
                 _count(run, report, error)
-                if report.new and config.hook:
-                    state.tag_pending = True
                 if report.sha256 and report.status in ("ok", "skipped"):
                     state.files[str(path)] = {"sig": sig, "sha256": report.sha256}
-                state.save()
+                if report.new and config.hook and not state.tag_pending:
+                    state.tag_pending = True
+                    state.save()  # at once: a crash must not forget that tagging is owed
+                elif time.monotonic() - state.saved > STATE_SAVE_SECONDS:
+                    state.save()
                 ledger.append(run)
                 if on_report:
                     on_report(report)
-            if config.hook and state.tag_pending and not STOP.is_set():
-                _call_hook(store, writer, config.hook, run, state, error)
+            if config.hook and state.tag_pending:
+                if STOP.is_set():
+                    run["status"] = "stopped"  # tagging is owed and done by the next run
+                else:
+                    _call_hook(store, writer, config.hook, run, state, error)
     except StoreLocked as exc:
         error(f"{exc}; waited {config.lock_wait:g}s, will try again at the next run")
     return listed

@@ -234,12 +234,12 @@ HOOK_MODULE = '''
 import json
 from pathlib import Path
 
-CALLS = []
+calls = []
 
 def record(store, *, writer):
-    CALLS.append((str(store.path), writer.store.path == store.path))
+    calls.append((str(store.path), writer.store.path == store.path))
     with writer.transaction() as txn:       # the hook may write: it holds the run's lock
-        txn.set_meta("test_hook_calls", len(CALLS))
+        txn.set_meta("test_hook_calls", len(calls))
     return type("Report", (), {"posts_tagged": store.scan_posts().collect().height})()
 
 def broken(store, *, writer):
@@ -267,13 +267,13 @@ def test_tagging_hook_is_called_with_the_writer_and_retried_after_a_failure(
 
     retried = run_now(store, "tagged")  # no new file, but tagging was still owed
     assert retried["status"] == "ok" and retried["tagged"] == 3
-    assert dtrack_test_hook.CALLS == [(str(store.path), True)]
+    assert dtrack_test_hook.calls == [(str(store.path), True)]
     assert store.meta("test_hook_calls") == 1
     quiet = run_now(store, "tagged")  # nothing new, nothing owed: no call
-    assert quiet["tagged"] is None and len(dtrack_test_hook.CALLS) == 1
+    assert quiet["tagged"] is None and len(dtrack_test_hook.calls) == 1
     drop(watch, "posts_b.ndjson")
     assert run_now(store, "tagged")["tagged"] == 5
-    assert len(dtrack_test_hook.CALLS) == 2
+    assert len(dtrack_test_hook.calls) == 2
 
 
 def test_run_survives_a_folder_listing_race(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
