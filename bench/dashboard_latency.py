@@ -157,20 +157,20 @@ def main() -> None:
         ("period month -> day", "tl_freq", "day"),
     ]
     results: dict[str, dict[str, list[float]]] = {name: {"chart": [], "run": []} for name, _, _ in changes}
-    with tempfile.TemporaryDirectory() as tmp, dashboard_server(path, Path(tmp) / "dashboard.log") as url:
-        with chromium() as browser:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.set_default_timeout(TIMEOUT_MS * 3)
-            t0 = time.perf_counter()
-            open_page(page, url + "timelines", key("tl_chart") + " .js-plotly-plot", timeout=TIMEOUT_MS * 6)
-            print(f"first load of Term timelines: {(time.perf_counter() - t0) * 1000:.0f} ms", flush=True)
-            for round_ in range(args.repeat):
-                for name, widget, label in changes:
-                    chart_ms, run_ms = timed(page, segment(page, widget, label))
-                    results[name]["chart"].append(chart_ms)
-                    results[name]["run"].append(run_ms)
-                print(f"round {round_ + 1}: " + ", ".join(f"{results[n]['chart'][-1]:.0f}" for n, _, _ in changes),
-                      flush=True)
+    with (tempfile.TemporaryDirectory() as tmp, dashboard_server(path, Path(tmp) / "dashboard.log") as url,
+          chromium() as browser):
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(TIMEOUT_MS * 3)
+        t0 = time.perf_counter()
+        open_page(page, url + "timelines", key("tl_chart") + " .js-plotly-plot", timeout=TIMEOUT_MS * 6)
+        print(f"first load of Term timelines: {(time.perf_counter() - t0) * 1000:.0f} ms", flush=True)
+        for round_ in range(args.repeat):
+            for name, widget, label in changes:
+                chart_ms, run_ms = timed(page, segment(page, widget, label))
+                results[name]["chart"].append(chart_ms)
+                results[name]["run"].append(run_ms)
+            print(f"round {round_ + 1}: " + ", ".join(f"{results[n]['chart'][-1]:.0f}" for n, _, _ in changes),
+                  flush=True)
     print(f"\nTerm timelines, {args.posts:,} posts: ms from click to redrawn chart / to end of run")
     print(f"{'change':<28}{'cold chart':>12}{'cold run':>10}{'warm chart':>12}{'warm run':>10}")
     for name, _, _ in changes:

@@ -11,6 +11,8 @@ CLI with ``argv`` and compares the bytes.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import shlex
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,9 +20,11 @@ from typing import Any
 import polars as pl
 
 from analysis.counting import counting_rule
-from analysis.export import csv_bytes, meta_bytes, sidecar
-from dashboard.query import EvidenceQuery, TimelineQuery
+from analysis.export import csv_bytes, describe_file, meta_bytes, sidecar
+from dashboard.query import EmergenceQuery, EventStudyQuery, EvidenceQuery, TimelineQuery, XcorrQuery
 from data.store import Store
+
+_SHELL_SAFE = re.compile(r"[^\s'\"\\$`!*?&;|<>(){}\[\]#~=%]+")
 
 
 @dataclass(frozen=True)
@@ -34,17 +38,23 @@ class Download:
     command: str | None = None
     #: its arguments after ``dtrack`` (without --out/--excel/--store)
     argv: tuple[str, ...] = ()
-    #: the parameters as the CLI records them in the sidecar
+    #: the parameters as the CLI records them in the sidecar (without ``excel``, added last)
     params: dict[str, Any] = field(default_factory=dict)
     rule: str = ""
     tz: str = "Asia/Tokyo"
+    notes: tuple[str, ...] = ()
 
     def csv(self, *, excel: bool = False) -> bytes:
+        """The CSV bytes (``analysis.export.csv_bytes``, as the CLI writes them)."""
         return csv_bytes(self.frame, excel=excel)
 
     def meta(self, *, excel: bool = False) -> dict[str, Any]:
-        return sidecar(self.command or "dashboard", dict(self.params), Store(self.store_path), rule=self.rule,
-                       tz=self.tz)
+        """The sidecar the CLI writes next to ``--out FILE`` (``created_at`` is the download's time)."""
+        meta = sidecar(self.command or "dashboard", {**self.params, "excel": excel}, Store(self.store_path),
+                       rule=self.rule, tz=self.tz)
+        if self.notes:
+            meta["notes"] = list(self.notes)
+        return describe_file(meta, self.csv(excel=excel), name=self.file_name, fmt="csv", rows=self.frame.height)
 
     def meta_json(self, *, excel: bool = False) -> bytes:
         return meta_bytes(self.meta(excel=excel))
@@ -59,79 +69,86 @@ class Download:
         args = self.cli_args(excel=excel)
         if args is None:
             return "(no CLI command; written with the CLI's CSV writer)"
-        return "dtrack " + shlex.join(args)
+        return "dtrack " + " ".join(_shell_quote(a) for a in args)
 
 
-# -- builders: one per CLI command ------------------------------------------------
-def _filters_argv(context: str, include_reposts: bool, platforms: tuple[str, ...],
-                  start: Any, end: Any, tz: str) -> list[str]:
-    argv = ["--context", context]
-    if include_reposts:
-        argv.append("--include-reposts")
+def _shell_quote(arg: str) -> str:
+    """Quote for a POSIX shell only when needed (shlex.quote also quotes every Japanese word)."""
+    return arg if _SHELL_SAFE.fullmatch(arg) else shlex.quote(arg)
+
+
+# -- builders: one per CLI command (cli/analysis.py), same options and parameters ---------
+def _counting_argv(include_reposts: bool, platforms: tuple[str, ...]) -> list[str]:
+    argv = ["--include-reposts"] if include_reposts else []
     for name in platforms:
         argv += ["--platform", name]
-    if start is not None:
-        argv += ["--from", start.isoformat()]
-    if end is not None:
-        argv += ["--to", end.isoformat()]
-    return [*argv, "--tz", tz]
+    return argv
 
 
-def timeline_download(frame: pl.DataFrame, store_path: str, tz: str, q: TimelineQuery) -> Download:
-    """`dtrack timeline TERM... --freq ... ` for the timeline a page shows."""
-    argv = ("timeline", *q.terms, "--freq", q.freq,
-            *_filters_argv(q.context, q.include_reposts, q.platforms, q.start, q.end, tz))
+def _range_argv(start: dt.date | None, end: dt.date | None) -> list[str]:
+    return [*(["--from", start.isoformat()] if start else []), *(["--to", end.isoformat()] if end else [])]
+
+
+def _rule(include_reposts: bool, platforms: tuple[str, ...], context: str, tz: str) -> str:
+    return counting_rule(include_reposts=include_reposts, platforms=platforms, context=context, tz=tz)
+
+
+def timeline_download(frame: pl.DataFrame, store_path: str, tz: str, q: TimelineQuery,
+                      note: str | None = None) -> Download:
+    """`dtrack timeline TERM... --freq F --context C ...` for the timeline a page shows."""
+    argv = ("timeline", *q.terms, "--freq", q.freq, "--context", q.context,
+            *_counting_argv(q.include_reposts, q.platforms), *_range_argv(q.start, q.end), "--tz", tz)
     params = {"terms": list(q.terms), "freq": q.freq, "context": q.context, "include_reposts": q.include_reposts,
-              "platforms": list(q.platforms) or None, "from": _iso(q.start), "to": _iso(q.end)}
+              "platforms": list(q.platforms), "from": q.start, "to": q.end, "tz": tz}
     return Download(frame, f"timeline-{q.freq}.csv", store_path, "timeline", argv, params,
-                    _rule(q, tz), tz)
+                    _rule(q.include_reposts, q.platforms, q.context, tz), tz, (note,) if note else ())
 
 
 def evidence_download(frame: pl.DataFrame, store_path: str, tz: str, q: EvidenceQuery) -> Download:
-    """`dtrack posts TERM ...` for a list of evidence posts."""
-    argv = ["posts", q.term, *_filters_argv(q.context, q.include_reposts, q.platforms, q.start, q.end, tz)]
-    if q.limit is not None:
-        argv += ["--limit", str(q.limit)]
-    params = {"term": q.term, "context": q.context, "include_reposts": q.include_reposts,
-              "platforms": list(q.platforms) or None, "from": _iso(q.start), "to": _iso(q.end), "limit": q.limit}
-    name = f"posts-{q.start.isoformat() if q.start else 'all'}.csv"
-    return Download(frame, name, store_path, "posts", tuple(argv), params,
-                    _rule(q, tz), tz)
+    """`dtrack posts TERM --from D --to D ...` for a list of evidence posts."""
+    argv = ("posts", q.term, *_range_argv(q.start, q.end), "--context", q.context,
+            *(["--limit", str(q.limit)] if q.limit is not None else []),
+            *_counting_argv(q.include_reposts, q.platforms), "--tz", tz)
+    params = {"term": q.term, "from": q.start, "to": q.end, "context": q.context, "limit": q.limit,
+              "include_reposts": q.include_reposts, "platforms": list(q.platforms), "tz": tz, "format": "csv"}
+    day = q.start.isoformat() if q.start and q.start == q.end else "range" if q.start or q.end else "all"
+    return Download(frame, f"posts-{day}.csv", store_path, "posts", argv, params,
+                    _rule(q.include_reposts, q.platforms, q.context, tz), tz)
 
 
-def emergence_download(frame: pl.DataFrame, store_path: str, tz: str, terms: tuple[str, ...] = ()) -> Download:
-    """`dtrack emergence [TERM...] --format csv`."""
-    argv = ("emergence", *terms, "--format", "csv", "--tz", tz)
-    return Download(frame, "emergence.csv", store_path, "emergence", argv, {"terms": list(terms) or None},
-                    counting_rule(tz=tz), tz)
+def emergence_download(frame: pl.DataFrame, store_path: str, tz: str, q: EmergenceQuery) -> Download:
+    """`dtrack emergence [TERM...] --burst-model M --min-days N`."""
+    argv = ("emergence", *q.terms, *(["--before", q.before.isoformat()] if q.before else []),
+            *_counting_argv(q.include_reposts, q.platforms), "--burst-model", q.burst_model,
+            "--min-days", str(q.min_days), "--tz", tz)
+    params = {"terms": list(q.terms), "before": q.before, "include_reposts": q.include_reposts,
+              "platforms": list(q.platforms), "burst_model": q.burst_model, "min_days": q.min_days, "tz": tz,
+              "format": "csv"}
+    return Download(frame, "emergence.csv", store_path, "emergence", argv, params,
+                    counting_rule(include_reposts=q.include_reposts, platforms=q.platforms, tz=tz), tz)
 
 
-def events_download(frame: pl.DataFrame, store_path: str, tz: str, terms: tuple[str, ...], window: int) -> Download:
-    """`dtrack events [TERM...] --window N --format csv`."""
-    argv = ("events", *terms, "--window", str(window), "--format", "csv", "--tz", tz)
-    return Download(frame, f"events-{window}d.csv", store_path, "events", argv,
-                    {"terms": list(terms) or None, "window": window}, counting_rule(tz=tz), tz)
+def events_download(frame: pl.DataFrame, store_path: str, tz: str, q: EventStudyQuery) -> Download:
+    """`dtrack events [TERM...] --window N --context C`."""
+    argv = ("events", *q.terms, "--window", str(q.window), "--context", q.context,
+            *_counting_argv(q.include_reposts, q.platforms), "--tz", tz)
+    params = {"terms": list(q.terms), "events": "data/events.csv (shipped)", "window": q.window,
+              "context": q.context, "include_reposts": q.include_reposts, "platforms": list(q.platforms), "tz": tz,
+              "format": "csv"}
+    return Download(frame, f"events-{q.window}d.csv", store_path, "events", argv, params,
+                    _rule(q.include_reposts, q.platforms, q.context, tz), tz)
 
 
-def xcorr_download(frame: pl.DataFrame, store_path: str, tz: str, term_a: str, term_b: str, max_lag: int,
-                   context: str) -> Download:
-    """The cross-correlation of two terms."""
-    argv = ("events", "--xcorr", term_a, term_b, "--max-lag", str(max_lag), "--context", context,
-            "--format", "csv", "--tz", tz)
-    return Download(frame, "xcorr.csv", store_path, "events", argv,
-                    {"term_a": term_a, "term_b": term_b, "max_lag": max_lag, "context": context},
-                    counting_rule(context=context, tz=tz), tz)
+def xcorr_download(frame: pl.DataFrame, store_path: str, tz: str, q: XcorrQuery) -> Download:
+    """`dtrack xcorr TERM_A TERM_B --max-lag N --context C`."""
+    argv = ("xcorr", q.term_a, q.term_b, "--max-lag", str(q.max_lag), "--context", q.context,
+            *_counting_argv(q.include_reposts, q.platforms), "--tz", tz)
+    params = {"term_a": q.term_a, "term_b": q.term_b, "max_lag": q.max_lag, "context": q.context,
+              "include_reposts": q.include_reposts, "platforms": list(q.platforms), "tz": tz, "format": "csv"}
+    return Download(frame, "xcorr.csv", store_path, "xcorr", argv, params,
+                    _rule(q.include_reposts, q.platforms, q.context, tz), tz)
 
 
 def table_download(frame: pl.DataFrame, store_path: str, tz: str, name: str, params: dict[str, Any]) -> Download:
-    """A table no CLI command writes (overview figures): same CSV writer, no command."""
+    """A table no CLI command writes (overview figures): the same CSV writer, no command."""
     return Download(frame, name, store_path, None, (), params, "", tz)
-
-
-def _rule(q: TimelineQuery | EvidenceQuery, tz: str) -> str:
-    return counting_rule(include_reposts=q.include_reposts, platforms=list(q.platforms) or None, context=q.context,
-                         tz=tz)
-
-
-def _iso(day: Any) -> str | None:
-    return day.isoformat() if day is not None else None

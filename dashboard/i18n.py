@@ -132,6 +132,13 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Adoption: cumulative unique authors (dashed line: takeoff)",
         "ja": "普及: 累計投稿者数 (破線: 離陸日)",
     },
+    "burst_model": {"en": "Burst model", "ja": "バーストモデル"},
+    "burst_model_help": {
+        "en": "poisson: daily counts; binomial: daily share of all posts (for sampled stores). Same as --burst-model.",
+        "ja": "poisson: 日別件数。binomial: 全投稿に占める割合 (標本ストア向け)。--burst-model と同じです。",
+    },
+    "min_days": {"en": "Shortest takeoff burst (days)", "ja": "離陸とみなす最短バースト (日)"},
+    "uses_before": {"en": "Count uses before (optional)", "ja": "この日より前の使用数 (任意)"},
     "evidence_for": {"en": "Evidence for {term}", "ja": "{term} の根拠"},
     "which_date": {"en": "Date", "ja": "日付"},
     "first_seen": {"en": "first use", "ja": "初出"},

@@ -28,7 +28,7 @@ from analysis.events import cross_correlation, event_study
 from analysis.evidence import evidence
 from analysis.timeline import share_note, timeline
 from cli.status import store_status
-from data.events import load_events
+from data.events import DEFAULT_EVENTS, load_events
 from data.store import Store
 from nlp.tagger import META_KEY, store_terms
 
@@ -200,10 +200,15 @@ def dictionary(store_path: str, version: str) -> dict[str, Any]:
             "tagger_version": tagging.get("tagger_version")}
 
 
-@_cache
 def events(path: str | None = None) -> pl.DataFrame:
-    """The events file (default data/events.csv)."""
-    return load_events(Path(path) if path else None)
+    """The events file (default: the shipped data/events.csv), re-read when the file changes."""
+    file = Path(path) if path else DEFAULT_EVENTS
+    return _events(str(file), file.stat().st_mtime_ns if file.exists() else 0)
+
+
+@_cache
+def _events(path: str, stamp: int) -> pl.DataFrame:
+    return load_events(Path(path))
 
 
 @_cache
@@ -228,31 +233,32 @@ def timeline_frame(store_path: str, version: str, terms: tuple[str, ...], freq: 
 
 
 @_cache
-def emergence_frame(store_path: str, version: str, terms: tuple[str, ...], tz: str, include_reposts: bool,
-                    platforms: tuple[str, ...]) -> pl.DataFrame:
-    """``analysis.emergence`` for the given terms (all with hits when empty)."""
+def emergence_frame(store_path: str, version: str, terms: tuple[str, ...], before: dt.date | None,
+                    include_reposts: bool, platforms: tuple[str, ...], burst_model: str, min_days: int,
+                    tz: str) -> pl.DataFrame:
+    """``analysis.emergence`` as `dtrack emergence` calls it (all terms with hits when ``terms`` is empty)."""
     store = Store(store_path)
-    return emergence(store.scan_posts(), store.scan_hits(), list(terms) or None, tz=tz,
-                     include_reposts=include_reposts, platforms=_platforms(platforms))
+    return emergence(store.scan_posts(), store.scan_hits(), list(terms) or None, tz=tz, before=before,
+                     include_reposts=include_reposts, platforms=_platforms(platforms), min_days=min_days,
+                     model=burst_model)
 
 
 @_cache
-def event_study_frame(store_path: str, version: str, terms: tuple[str, ...], events_path: str | None, window: int,
-                      tz: str, include_reposts: bool, platforms: tuple[str, ...], context: str = "any") -> pl.DataFrame:
-    """``analysis.event_study`` of the terms (all with hits when empty) against the events file."""
+def event_study_frame(store_path: str, version: str, terms: tuple[str, ...], window: int, context: str,
+                      include_reposts: bool, platforms: tuple[str, ...], tz: str) -> pl.DataFrame:
+    """``analysis.event_study`` of the terms (all with hits when empty) against the shipped events file."""
     store = Store(store_path)
-    return event_study(store.scan_posts(), store.scan_hits(), events(events_path), list(terms) or None,
-                       window=window, tz=tz, include_reposts=include_reposts, platforms=_platforms(platforms),
-                       context=context)
+    return event_study(store.scan_posts(), store.scan_hits(), events(None), list(terms) or None, window=window,
+                       tz=tz, include_reposts=include_reposts, platforms=_platforms(platforms), context=context)
 
 
 @_cache
-def xcorr_frame(store_path: str, version: str, term_a: str, term_b: str, max_lag: int, tz: str,
-                context: str) -> pl.DataFrame:
+def xcorr_frame(store_path: str, version: str, term_a: str, term_b: str, max_lag: int, context: str,
+                include_reposts: bool, platforms: tuple[str, ...], tz: str) -> pl.DataFrame:
     """``analysis.cross_correlation`` of two terms' daily series."""
     store = Store(store_path)
     return cross_correlation(store.scan_posts(), store.scan_hits(), term_a, term_b, max_lag=max_lag, tz=tz,
-                             context=context)
+                             context=context, include_reposts=include_reposts, platforms=_platforms(platforms))
 
 
 @st.cache_resource(max_entries=EVIDENCE_ENTRIES, ttl=3600, show_spinner=False)

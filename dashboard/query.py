@@ -56,3 +56,38 @@ class EvidenceQuery:
     include_reposts: bool = False
     platforms: tuple[str, ...] = ()
     limit: int | None = None
+
+
+@dataclass(frozen=True)
+class EmergenceQuery:
+    """The options of `dtrack emergence` (its defaults: Poisson burst model, 7-day bursts)."""
+
+    terms: tuple[str, ...] = ()
+    before: dt.date | None = None
+    include_reposts: bool = False
+    platforms: tuple[str, ...] = ()
+    burst_model: str = "poisson"
+    min_days: int = 7
+
+
+@dataclass(frozen=True)
+class EventStudyQuery:
+    """The options of `dtrack events` (with the shipped events file)."""
+
+    terms: tuple[str, ...] = ()
+    window: int = 7
+    context: str = "any"
+    include_reposts: bool = False
+    platforms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class XcorrQuery:
+    """The options of `dtrack xcorr`."""
+
+    term_a: str
+    term_b: str
+    max_lag: int = 14
+    context: str = "any"
+    include_reposts: bool = False
+    platforms: tuple[str, ...] = ()

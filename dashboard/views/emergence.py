@@ -16,9 +16,10 @@ import streamlit as st
 from dashboard import charts, loaders
 from dashboard.common import data_table, download_buttons, md_escape, post_table, require_posts, settings
 from dashboard.downloads import emergence_download, evidence_download, timeline_download
-from dashboard.query import EvidenceQuery, TimelineQuery
+from dashboard.query import EmergenceQuery, EvidenceQuery, TimelineQuery
 
 DATE_COLUMNS = ("first_seen", "first_ai_seen", "takeoff", "peak")
+BURST_MODELS = ("poisson", "binomial")
 EVIDENCE_ROWS = 200
 
 
@@ -53,8 +54,19 @@ def render() -> None:
     if not terms:
         st.info(s.t("no_hits"))
         return
-    frame = loaders.emergence_frame(s.store_path, version, (), s.tz, False, ())
     st.subheader(s.t("emergence_title"))
+    c1, c2, c3 = st.columns([1, 1, 1])
+    model = c1.segmented_control(s.t("burst_model"), BURST_MODELS, default="poisson", required=True,
+                                 key="em_model", help=s.t("burst_model_help"))
+    min_days = c2.number_input(s.t("min_days"), min_value=1, max_value=90, value=7, key="em_min_days")
+    before = c3.date_input(s.t("uses_before"), value=None, key="em_before")
+    q = EmergenceQuery(before=before, burst_model=model, min_days=int(min_days))
+    try:
+        frame = loaders.emergence_frame(s.store_path, version, q.terms, q.before, q.include_reposts, q.platforms,
+                                        q.burst_model, q.min_days, s.tz)
+    except ValueError as exc:  # e.g. the binomial model on a keyword-search store: say why, keep the page
+        st.error(str(exc))
+        return
     st.caption(s.t("emergence_help"))
     date_link = {
         col: st.column_config.LinkColumn(s.t(col), display_text=r"kw_from=([0-9-]+)", width="small")
@@ -64,7 +76,7 @@ def render() -> None:
         linked(frame), "em_table", hide_index=True, on_select="rerun", selection_mode="single-row",
         column_config={**date_link, "first_post_id": None, "first_ai_post_id": None},
     )
-    download_buttons(emergence_download(frame, s.store_path, s.tz), "em_emergence", s)
+    download_buttons(emergence_download(frame, s.store_path, s.tz, q), "em_emergence", s)
 
     rows = list(event.selection.rows) if event is not None else []
     if rows and rows != st.session_state.get("_em_rows"):  # a newly selected row picks the term below
@@ -74,25 +86,25 @@ def render() -> None:
     term = left.selectbox(s.t("term"), frame.get_column("term").to_list(), key="em_term")
     which = right.segmented_control(s.t("which_date"), DATE_COLUMNS, default="first_seen", required=True,
                                     format_func=s.t, key="em_which")
-    row = frame.filter(pl.col("term") == term).row(0, named=True)
-    day = row[which]
+    day = frame.filter(pl.col("term") == term).row(0, named=True)[which]
     st.markdown(f"**{md_escape(s.t('evidence_for', term=term))}** · {s.t(which)}: `{day}`")
     if day is not None:
-        q = EvidenceQuery(term=term, start=day, end=day, context="ai" if which == "first_ai_seen" else "any")
-        posts = loaders.evidence_frame(s.store_path, version, q.term, q.start, q.end, q.context, False, (), s.tz,
-                                       None)
+        ev = EvidenceQuery(term=term, start=day, end=day, context="ai" if which == "first_ai_seen" else "any")
+        posts = loaders.evidence_frame(s.store_path, version, ev.term, ev.start, ev.end, ev.context,
+                                       ev.include_reposts, ev.platforms, s.tz, ev.limit)
         post_table(loaders.kwic_rows(posts.head(EVIDENCE_ROWS)), s, key="em_posts")
-        download_buttons(evidence_download(posts, s.store_path, s.tz, q), "em_posts", s)
+        download_buttons(evidence_download(posts, s.store_path, s.tz, ev), "em_posts", s)
 
     st.subheader(s.t("adoption_title"))
     shown = st.multiselect(s.t("terms"), terms, default=terms[:9], key="em_terms")
     if shown:
-        q = TimelineQuery(terms=tuple(shown), freq="day")
-        daily = loaders.timeline_frame(s.store_path, version, q.terms, q.freq, q.context, q.include_reposts,
-                                       q.platforms, q.start, q.end, s.tz)
+        tq = TimelineQuery(terms=tuple(shown), freq="day")
+        daily = loaders.timeline_frame(s.store_path, version, tq.terms, tq.freq, tq.context, tq.include_reposts,
+                                       tq.platforms, tq.start, tq.end, s.tz)
         st.plotly_chart(charts.adoption_chart(daily, frame.select("term", "takeoff"), lang=s.lang),
                         key="em_chart", theme=None)
-        download_buttons(timeline_download(daily, s.store_path, s.tz, q), "em_adoption", s)
+        note = loaders.share_warning(s.store_path, version, tq.include_reposts, tq.platforms)
+        download_buttons(timeline_download(daily, s.store_path, s.tz, tq, note), "em_adoption", s)
 
 
 if __name__ == "__main__":

@@ -58,10 +58,10 @@ def render() -> None:
     st.plotly_chart(fig, key="tl_chart", on_select=_on_point_click, selection_mode="points", theme=None)
     st.caption(s.t("rule", rule=counting_rule(include_reposts=f.include_reposts, platforms=list(f.platforms) or None,
                                               context=f.context, tz=s.tz)))
+    note = loaders.share_warning(s.store_path, version, f.include_reposts, f.platforms)
     if f.measure == "share_per_10k":
-        warning = loaders.share_warning(s.store_path, version, f.include_reposts, f.platforms)
-        st.caption(s.t("share_note") + (f" {md_escape(warning)}" if warning else ""))
-    download_buttons(timeline_download(frame, s.store_path, s.tz, f), "tl_timeline", s)
+        st.caption(s.t("share_note") + (f" {md_escape(note)}" if note else ""))
+    download_buttons(timeline_download(frame, s.store_path, s.tz, f, note), "tl_timeline", s)
     _period_posts(s, version, f, frame)
 
 

@@ -1,0 +1,127 @@
+"""Every download is byte for byte what the matching `dtrack` command writes.
+
+The frames come from the dashboard's loaders with the filters a page would
+pass; the CLI runs with the argv the download names (the same argv the page
+shows under the button), in process through click's CliRunner.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dashboard import loaders
+from dashboard.downloads import (
+    Download,
+    emergence_download,
+    events_download,
+    evidence_download,
+    timeline_download,
+    xcorr_download,
+)
+from dashboard.query import EmergenceQuery, EventStudyQuery, EvidenceQuery, TimelineQuery, XcorrQuery
+from data.store import Store
+from dtrack import main
+
+TZ = "Asia/Tokyo"
+D = dt.date
+
+
+def cli_bytes(download: Download, store: Store, *, excel: bool = False) -> bytes:
+    result = CliRunner().invoke(main, [*download.cli_args(excel=excel), "--store", str(store.path)],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.stdout_bytes
+
+
+def cli_meta(download: Download, store: Store, tmp_path: Path, *, excel: bool = False) -> dict:
+    out = tmp_path / download.file_name
+    result = CliRunner().invoke(main, [*download.cli_args(excel=excel), "--store", str(store.path),
+                                       "--out", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return json.loads((tmp_path / (download.file_name + ".meta.json")).read_text())
+
+
+def _timeline(store: Store, q: TimelineQuery) -> Download:
+    frame = loaders.timeline_frame(str(store.path), store.version, q.terms, q.freq, q.context, q.include_reposts,
+                                   q.platforms, q.start, q.end, TZ)
+    note = loaders.share_warning(str(store.path), store.version, q.include_reposts, q.platforms)
+    return timeline_download(frame, str(store.path), TZ, q, note)
+
+
+def _posts(store: Store, q: EvidenceQuery) -> Download:
+    frame = loaders.evidence_frame(str(store.path), store.version, q.term, q.start, q.end, q.context,
+                                   q.include_reposts, q.platforms, TZ, q.limit)
+    return evidence_download(frame, str(store.path), TZ, q)
+
+
+TIMELINES = [
+    TimelineQuery(terms=("無断学習", "無断転載")),
+    TimelineQuery(terms=("無断学習",), freq="week", context="ai", start=D(2022, 8, 1)),
+    TimelineQuery(terms=("mimic", "無断学習"), freq="month", include_reposts=True, platforms=("bluesky", "twitter"),
+                  end=D(2022, 9, 5)),
+]
+POSTS = [
+    EvidenceQuery(term="無断学習"),
+    EvidenceQuery(term="無断学習", start=D(2022, 8, 29), end=D(2022, 8, 29)),
+    EvidenceQuery(term="無断学習", start=D(2022, 8, 22), end=D(2022, 9, 4), context="ai", include_reposts=True,
+                  platforms=("twitter",), limit=7),
+    EvidenceQuery(term="mimic", end=D(2022, 8, 30), limit=200),
+]
+
+
+@pytest.mark.parametrize("q", TIMELINES, ids=lambda q: f"{q.freq}-{q.context}")
+def test_timeline_download_is_the_cli_csv(story_store: Store, q: TimelineQuery):
+    download = _timeline(story_store, q)
+    assert download.csv() == cli_bytes(download, story_store)
+    assert download.csv(excel=True) == cli_bytes(download, story_store, excel=True)
+    assert download.csv(excel=True).startswith(b"\xef\xbb\xbf")
+
+
+@pytest.mark.parametrize("q", POSTS, ids=lambda q: f"{q.start}-{q.context}-{q.limit}")
+def test_posts_download_is_the_cli_csv(story_store: Store, q: EvidenceQuery):
+    download = _posts(story_store, q)
+    assert download.frame.height > 0
+    assert download.csv() == cli_bytes(download, story_store)
+
+
+def test_emergence_events_xcorr_downloads_are_the_cli_csv(story_store: Store):
+    path, version = str(story_store.path), story_store.version
+    eq = EmergenceQuery(before=D(2021, 4, 1), min_days=3)
+    frame = loaders.emergence_frame(path, version, eq.terms, eq.before, eq.include_reposts, eq.platforms,
+                                    eq.burst_model, eq.min_days, TZ)
+    download = emergence_download(frame, path, TZ, eq)
+    assert download.csv() == cli_bytes(download, story_store)
+    sq = EventStudyQuery(terms=("無断学習", "mimic"), window=5, context="ai")
+    frame = loaders.event_study_frame(path, version, sq.terms, sq.window, sq.context, sq.include_reposts,
+                                      sq.platforms, TZ)
+    download = events_download(frame, path, TZ, sq)
+    assert download.csv() == cli_bytes(download, story_store)
+    xq = XcorrQuery(term_a="mimic", term_b="無断学習", max_lag=5)
+    frame = loaders.xcorr_frame(path, version, xq.term_a, xq.term_b, xq.max_lag, xq.context, xq.include_reposts,
+                                xq.platforms, TZ)
+    download = xcorr_download(frame, path, TZ, xq)
+    assert download.csv() == cli_bytes(download, story_store)
+
+
+def test_sidecar_has_the_cli_content(story_store: Store, tmp_path: Path):
+    """Same keys and values as the CLI's FILE.meta.json, but for when it was made."""
+    for download in (_timeline(story_store, TIMELINES[1]), _posts(story_store, POSTS[2])):
+        for excel in (False, True):
+            ours = download.meta(excel=excel)
+            theirs = cli_meta(download, story_store, tmp_path, excel=excel)
+            assert ours.keys() == theirs.keys()
+            ours.pop("created_at"), theirs.pop("created_at")
+            assert json.loads(download.meta_json(excel=excel)) | {"created_at": None} == ours | {"created_at": None}
+            assert ours == theirs
+
+
+def test_shell_command_is_what_the_page_shows():
+    download = timeline_download(None, "/s", TZ, TimelineQuery(terms=("無断学習",), platforms=("x y",)))  # type: ignore[arg-type]
+    assert download.shell_command() == (
+        "dtrack timeline 無断学習 --freq day --context any --platform 'x y' --tz Asia/Tokyo")
+    assert download.shell_command(excel=True).endswith(" --excel")

@@ -1,0 +1,101 @@
+"""Loaders: cached on the store version, and shaped without changing what analysis returns."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from analysis.evidence import evidence
+from analysis.timeline import timeline
+from collectors.ingest import ingest_paths
+from dashboard import loaders
+from data.store import Store
+from tests.dashboard.story import FIXTURES, STORY
+
+TZ = "Asia/Tokyo"
+D = dt.date
+
+
+@pytest.mark.parametrize(("start", "end", "context", "reposts", "platforms", "limit"), [
+    (None, None, "any", False, (), None),
+    (D(2022, 8, 29), D(2022, 8, 29), "any", False, (), None),
+    (D(2022, 8, 22), D(2022, 9, 4), "ai", True, ("twitter",), 5),
+    (None, D(2021, 4, 14), "any", False, ("bluesky", "twitter"), None),
+    (D(2022, 9, 1), None, "ai", False, (), 3),
+    (D(2023, 1, 1), None, "any", False, (), None),
+])
+def test_evidence_slices_are_exactly_analysis_evidence(story_store: Store, start, end, context, reposts, platforms,
+                                                       limit):
+    ours = loaders.evidence_frame(str(story_store.path), story_store.version, "無断学習", start, end, context, reposts,
+                                  platforms, TZ, limit)
+    theirs = evidence(story_store.scan_posts(), story_store.scan_hits(), "無断学習", start=start, end=end,
+                      context=context, include_reposts=reposts, platforms=list(platforms) or None, tz=TZ, limit=limit)
+    assert ours.equals(theirs)
+
+
+def test_loaders_recompute_only_when_the_store_changes(tmp_path, monkeypatch):
+    calls = []
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs.get("freq"))
+        return timeline(*args, **kwargs)
+
+    monkeypatch.setattr(loaders, "timeline", counted)
+    store = Store(tmp_path / "store")
+    with store.writer() as writer:
+        ingest_paths(writer, [STORY])
+    args = (("無断学習",), "week", "any", False, (), None, None, TZ)
+    first = loaders.timeline_frame(str(store.path), store.version, *args)
+    again = loaders.timeline_frame(str(store.path), store.version, *args)
+    assert calls == ["week"] and first.equals(again)
+    with store.writer() as writer:  # a new source: a new version, so the next call recomputes
+        ingest_paths(writer, [FIXTURES / "extra" / "later.ndjson"])
+    loaders.timeline_frame(str(store.path), store.version, *args)
+    assert calls == ["week", "week"]
+
+
+def test_kwic_rows_cut_context_around_the_hit():
+    text = "改行\nのある前文脈がとても長い投稿で無断学習という語が出てくる。後ろの文脈"
+    start = text.index("無断学習")
+    frame = pl.DataFrame({"text": [text], "start": [start], "end": [start + 4], "evidence": [["AI", "モデル"]],
+                          "time": [dt.datetime(2022, 8, 29, 1, 2, tzinfo=dt.UTC)]})
+    row = loaders.kwic_rows(frame, width=10).row(0, named=True)
+    assert row["match"] == "無断学習"
+    assert row["left"] == "…" + text[start - 10:start]
+    assert row["right"] == text[start + 4:start + 14] + "…"
+    assert row["evidence"] == "AI, モデル"
+    assert row["time"] == "2022-08-29 01:02"
+    short = loaders.kwic_rows(frame, width=100).row(0, named=True)
+    assert short["left"] == "改行⏎のある前文脈がとても長い投稿で" and not short["right"].endswith("…")
+
+
+def test_coverage_keeps_empty_days_and_gaps_are_runs_of_them(story_store: Store):
+    path, version = str(story_store.path), story_store.version
+    daily = loaders.coverage(path, version, TZ, "day")
+    days = (D(2022, 9, 19) - D(2020, 6, 1)).days + 1
+    assert daily.height == 3 * days and daily["posts"].sum() == 196
+    gaps = loaders.gaps(path, version, TZ, 7)
+    assert gaps.height > 0 and (gaps["days"] >= 7).all()
+    per_day = daily.group_by("period").agg(pl.col("posts").sum())
+    for start, end, n in gaps.iter_rows():
+        assert (end - start).days + 1 == n
+        inside = per_day.filter(pl.col("period").is_between(start, end))
+        assert inside.height == n and inside["posts"].sum() == 0
+        edges = per_day.filter(pl.col("period").is_in([start - dt.timedelta(days=1), end + dt.timedelta(days=1)]))
+        assert (edges["posts"] > 0).all()
+
+
+def test_hover_posts_are_the_first_posts_of_each_period(story_store: Store):
+    path, version = str(story_store.path), story_store.version
+    hover = loaders.hover_posts(path, version, ("無断学習",), "week", "any", False, (), None, None, TZ)
+    week = hover.filter(pl.col("period") == D(2022, 8, 29)).row(0, named=True)  # a Monday
+    ev = evidence(story_store.scan_posts(), story_store.scan_hits(), "無断学習", start=D(2022, 8, 29),
+                  end=D(2022, 9, 4), tz=TZ, limit=3)
+    assert len(week["first_posts"]) == 3
+    for line, (time, text) in zip(week["first_posts"], ev.select("time", "text").iter_rows(), strict=True):
+        assert line.startswith(time.strftime("%m-%d %H:%M ")) and text[:20] in line
+    periods = timeline(story_store.scan_posts(), story_store.scan_hits(), ["無断学習"], freq="week").collect()
+    used = set(periods.filter(pl.col("posts") > 0)["period"].to_list())
+    assert set(hover["period"].to_list()) == used
