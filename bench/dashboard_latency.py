@@ -37,6 +37,7 @@ from data.store import Store  # noqa: E402
 from nlp.tagger import tag_store  # noqa: E402
 from tests.e2e.harness import (  # noqa: E402
     TIMEOUT_MS,
+    choose,
     chromium,
     dashboard_server,
     key,
@@ -133,7 +134,7 @@ def timed(page, click, chart: str = "tl_chart") -> tuple[float, float]:
 
 
 def segment(page, widget: str, label: str):
-    return lambda: page.locator(key(widget)).get_by_role("button", name=label, exact=True).click()
+    return lambda: choose(page, widget, label)
 
 
 def main() -> None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Sequence
 
 import plotly.graph_objects as go
 import polars as pl
@@ -42,6 +41,12 @@ EVENT_LABEL_GAP = 0.012
 def escape(text: object) -> str:
     """Text from the data, made inert for plotly's HTML-like hover and annotation markup."""
     return html.escape("" if text is None else str(text), quote=False)
+
+
+def escape_expr(expr: pl.Expr) -> pl.Expr:
+    """:func:`escape` as a polars expression (for whole columns of hover text)."""
+    return (expr.str.replace_all("&", "&amp;", literal=True).str.replace_all("<", "&lt;", literal=True)
+            .str.replace_all(">", "&gt;", literal=True))
 
 
 def _style(fig: go.Figure, *, height: int = 420) -> go.Figure:
@@ -74,9 +79,11 @@ def coverage_chart(counts: pl.DataFrame, gaps: pl.DataFrame | None = None, *, la
             marker_color=_colour(i), marker_line_width=0,
             hovertemplate=f"{escape(name)}<br>%{{x|%Y-%m-%d}}: %{{y:,}}<extra></extra>",
         ))
-    for start, end in (gaps.select("start", "end").iter_rows() if gaps is not None else []):
-        fig.add_vrect(x0=_day_edge(start), x1=_day_edge(end + dt.timedelta(days=1)), fillcolor=GAP_COLOUR,
-                      line_width=0, layer="below")
+    fig.update_layout(shapes=[
+        {"type": "rect", "x0": _day_edge(start), "x1": _day_edge(end + dt.timedelta(days=1)), "y0": 0, "y1": 1,
+         "xref": "x", "yref": "paper", "fillcolor": GAP_COLOUR, "line": {"width": 0}, "layer": "below"}
+        for start, end in (gaps.select("start", "end").iter_rows() if gaps is not None else [])
+    ])
     fig.update_layout(barmode="stack", bargap=0, xaxis_title=None, yaxis_title=tr("posts", lang))
     return _style(fig, height=360)
 
@@ -84,11 +91,6 @@ def coverage_chart(counts: pl.DataFrame, gaps: pl.DataFrame | None = None, *, la
 def _day_edge(day: dt.date) -> str:
     """A date as the midnight at its start (bars are centred on noon of their day)."""
     return dt.datetime.combine(day, dt.time()).isoformat()
-
-
-def hover_lines(first_posts: Sequence[str] | None) -> str:
-    """The first posts of a period as escaped hover lines."""
-    return "<br>".join(escape(line) for line in (first_posts or []))
 
 
 def timeline_chart(
@@ -116,15 +118,16 @@ def timeline_chart(
     value_label = tr(f"measure_{measure}", lang) if f"measure_{measure}" in _MEASURES else measure
     for i, term in enumerate(frame.get_column("term").unique(maintain_order=True).to_list()):
         part = frame.filter(pl.col("term") == term).sort("period")
-        periods = part.get_column("period").to_list()
-        custom = [
-            [term, p.isoformat(), n, hover_lines(fp)]
-            for p, n, fp in zip(periods, part.get_column("posts").to_list(),
-                                part.get_column("first_posts").to_list(), strict=True)
-        ]
+        # numpy arrays, not lists: plotly validates and copies nested lists element by element
+        custom = part.select(
+            pl.lit(term).alias("term"),
+            pl.col("period").dt.strftime("%Y-%m-%d"),
+            pl.col("posts"),
+            pl.col("first_posts").list.eval(escape_expr(pl.element())).list.join("<br>").fill_null(""),
+        ).to_numpy()
         fig.add_trace(go.Scatter(
-            x=periods, y=part.get_column(measure).to_list(), name=escape(term), mode="lines+markers",
-            line={"color": _colour(i), "width": 2}, marker={"size": 5}, customdata=custom,
+            x=part.get_column("period").to_numpy(), y=part.get_column(measure).to_numpy(), name=escape(term),
+            mode="lines+markers", line={"color": _colour(i), "width": 2}, marker={"size": 5}, customdata=custom,
             hovertemplate=(
                 "<b>%{customdata[0]}</b> %{x|%Y-%m-%d}<br>"
                 f"{escape(tr('measure_posts', lang))}: %{{customdata[2]:,}}"
@@ -142,24 +145,34 @@ def timeline_chart(
 _MEASURES = {"measure_posts", "measure_share_per_10k", "measure_authors"}
 
 
-def add_event_markers(fig: go.Figure, events: pl.DataFrame, *, row: int | None = None,
-                      col: int | None = None, labels: bool = True) -> go.Figure:
+def add_event_markers(fig: go.Figure, events: pl.DataFrame, *, labels: bool = True) -> go.Figure:
     """Events (date, label, kind) as dotted vertical lines, coloured by kind, with a label at the top.
 
     Labels are cut to :data:`EVENT_LABEL_CHARS` (the page lists the events in
     full) and stepped down when events crowd together, so a burst of events
-    (August 2022) stays readable.
+    (August 2022) stays readable. Shapes and labels are set in one layout
+    update: ``add_shape`` per event costs milliseconds each.
     """
+    shapes, notes = event_markers(events, labels=labels)
+    fig.update_layout(shapes=[*fig.layout.shapes, *shapes], annotations=[*fig.layout.annotations, *notes])
+    return fig
+
+
+def event_markers(events: pl.DataFrame, *, labels: bool = True, xref: str = "x",
+                  yref: str = "paper") -> tuple[list[dict], list[dict]]:
+    """Layout shapes and annotations that mark events (see :func:`add_event_markers`)."""
     rows = sorted(events.select("date", "label", "kind").iter_rows(), key=lambda r: r[0])
+    shapes: list[dict] = []
+    notes: list[dict] = []
     if not rows:
-        return fig
+        return shapes, notes
     span = max((rows[-1][0] - rows[0][0]).days, 1)
     last_x: list[dt.date | None] = [None] * EVENT_LABEL_LEVELS
     for date, label, kind in rows:
         colour = EVENT_COLOURS.get(kind or "", "#666666")
         x = _day_edge(date)
-        fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=1, xref="x", yref="paper",
-                      line={"color": colour, "width": 1, "dash": "dot"}, row=row, col=col)
+        shapes.append({"type": "line", "x0": x, "x1": x, "y0": 0, "y1": 1, "xref": xref, "yref": yref,
+                       "line": {"color": colour, "width": 1, "dash": "dot"}})
         if not labels:
             continue
         level = next((i for i, prev in enumerate(last_x)
@@ -169,10 +182,10 @@ def add_event_markers(fig: go.Figure, events: pl.DataFrame, *, row: int | None =
         last_x[level] = date
         text = label if len(label) <= EVENT_LABEL_CHARS else label[: EVENT_LABEL_CHARS - 1] + "…"
         # no hovertext: an annotation with one catches the mouse and would hide the data points below it
-        fig.add_annotation(x=x, y=1 - level * 0.34, xref="x", yref="paper", text=escape(text), showarrow=False,
-                           textangle=-90, xanchor="right", yanchor="top", font={"size": 10, "color": colour},
-                           captureevents=False, row=row, col=col)
-    return fig
+        notes.append({"x": x, "y": 1 - level * 0.34, "xref": xref, "yref": yref, "text": escape(text),
+                      "showarrow": False, "textangle": -90, "xanchor": "right", "yanchor": "top",
+                      "font": {"size": 10, "color": colour}, "captureevents": False})
+    return shapes, notes
 
 
 def adoption_chart(frame: pl.DataFrame, takeoffs: pl.DataFrame | None = None, *, lang: str = "en",
@@ -186,6 +199,7 @@ def adoption_chart(frame: pl.DataFrame, takeoffs: pl.DataFrame | None = None, *,
     fig = make_subplots(rows=rows, cols=columns, subplot_titles=[escape(t) for t in terms],
                         shared_xaxes=True, vertical_spacing=0.12 / max(rows, 1) + 0.04, horizontal_spacing=0.05)
     takeoff_of = dict(takeoffs.select("term", "takeoff").iter_rows()) if takeoffs is not None else {}
+    shapes: list[dict] = []
     for i, term in enumerate(terms):
         r, c = i // columns + 1, i % columns + 1
         part = frame.filter(pl.col("term") == term).sort("period")
@@ -196,9 +210,10 @@ def adoption_chart(frame: pl.DataFrame, takeoffs: pl.DataFrame | None = None, *,
         ), row=r, col=c)
         takeoff = takeoff_of.get(term)
         if takeoff is not None:
-            x = _day_edge(takeoff)
-            fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=1, xref="x", yref="paper", row=r, col=c,
-                          line={"color": PALETTE[3], "width": 1.5, "dash": "dash"})
+            x, axis = _day_edge(takeoff), "" if i == 0 else str(i + 1)
+            shapes.append({"type": "line", "x0": x, "x1": x, "y0": 0, "y1": 1, "xref": f"x{axis}",
+                           "yref": f"y{axis} domain", "line": {"color": PALETTE[3], "width": 1.5, "dash": "dash"}})
+    fig.update_layout(shapes=shapes)
     fig.update_yaxes(rangemode="tozero")
     return _style(fig, height=max(260, 230 * rows))
 

@@ -161,15 +161,8 @@ def post_table(df: pl.DataFrame, s: Settings, key: str, *, height: int | None = 
         "evidence": st.column_config.TextColumn(s.t("col_evidence"), width="small"),
         "author": st.column_config.TextColumn(s.t("col_author"), width="small"),
         "url": st.column_config.LinkColumn(s.t("col_url"), display_text="↗", width="small"),
-        "text": st.column_config.TextColumn(s.t("col_text")),
-        "post_id": None,
-        "term": None,
-        "variant": None,
-        "start": None,
-        "end": None,
-        "ai_context": None,
     }
-    styled = df.to_pandas().style.set_properties(subset=["match"], **{"background-color": "#ffe08a",
-                                                                       "font-weight": "bold"})
-    data_table(styled, key, column_config=config, hide_index=True, height=height or "auto",
-               column_order=["time", "platform", "left", "match", "right", "evidence", "author", "url"])
+    # only the shown columns go through the Styler: it styles every cell it is given (~0.2 ms each)
+    shown = df.select(list(config)).to_pandas()
+    styled = shown.style.set_properties(subset=["match"], **{"background-color": "#ffe08a", "font-weight": "bold"})
+    data_table(styled, key, column_config=config, hide_index=True, height=height or "auto")

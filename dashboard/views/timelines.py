@@ -18,7 +18,8 @@ from dashboard.common import Settings, download_buttons, md_escape, post_table, 
 from dashboard.downloads import evidence_download, timeline_download
 from dashboard.query import EvidenceQuery, TimelineQuery, period_end
 
-POST_ROWS = 500
+#: Posts listed under the chart (all of them are in the CSV download and on the Posts page).
+POST_ROWS = 200
 
 
 def _on_point_click() -> None:

@@ -183,3 +183,8 @@ def point_position(page: Any, chart_key: str, trace: int, index: int) -> tuple[f
         }""",
         [key(chart_key), trace, index],
     )
+
+
+def choose(page: Any, widget_key: str, label: str) -> None:
+    """Click the option ``label`` of a segmented control (its options are ARIA radios)."""
+    page.locator(key(widget_key)).get_by_role("radio", name=label, exact=True).click()

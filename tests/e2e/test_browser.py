@@ -17,10 +17,11 @@ from typing import Any
 
 import pytest
 
-from tests.dashboard.story import STORY_POSTS, XSS_TEXT, build_story_store
+from tests.dashboard.story import STORY_POSTS, build_story_store
 from tests.e2e.harness import (
     TIMEOUT_MS,
     child_env,
+    choose,
     chromium,
     dashboard_server,
     key,
@@ -91,7 +92,7 @@ def test_overview_coverage_changes_with_the_period(page: Any, server: str, tmp_p
     assert sum(sum(t["y"]) for t in daily) == STORY_POSTS
     page.screenshot(path=str(tmp_path / "overview.png"), full_page=True)
     before = plot_signature(page, "ov_chart")
-    page.locator(key("ov_freq")).get_by_role("button", name="month").click()
+    choose(page, "ov_freq", "month")
     wait_plot_change(page, "ov_chart", before)
     monthly = plot_data(page, "ov_chart")
     assert len(monthly[0]["x"]) == 28
