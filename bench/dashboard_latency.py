@@ -44,6 +44,7 @@ from tests.e2e.harness import (  # noqa: E402
     open_page,
     plot_signature,
     wait_idle,
+    wait_plot_change,
 )
 
 START = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
@@ -58,6 +59,8 @@ TERM_POSTS = [
     ("画像生成AIの無断学習について考える", 0.01, 2.0),
     ("NovelAIとStable Diffusionを試した", 0.05, 1.0),
     ("LoRAで絵柄を学習させるのは問題では", 0.0, 0.5),
+    ("図書館の席で無断学習は禁止されています", 0.3, 0.3),  # not about AI
+    ("自習室に学習禁止の張り紙があった", 0.2, 0.2),  # not about AI
 ]
 TAKEOFF = dt.datetime(2022, 8, 28, 15, tzinfo=dt.UTC)
 
@@ -115,19 +118,7 @@ def timed(page, click, chart: str = "tl_chart") -> tuple[float, float]:
     before = plot_signature(page, chart)
     t0 = time.perf_counter()
     click()
-    page.wait_for_function(
-        """([sel, before]) => {
-            const el = document.querySelector(sel + ' .js-plotly-plot');
-            if (!el || !el.data) return false;
-            const sig = JSON.stringify(el.data.map(t => [t.name, (t.x || []).length,
-                                                          Array.from(t.y || []).slice(-50)]))
-                + JSON.stringify(el.layout && el.layout.yaxis && el.layout.yaxis.type);
-            return sig !== before;
-        }""",
-        arg=[key(chart), before],
-        timeout=TIMEOUT_MS * 3,
-        polling="raf",
-    )
+    wait_plot_change(page, chart, before, timeout=TIMEOUT_MS * 3)
     t_chart = time.perf_counter()
     wait_idle(page, TIMEOUT_MS * 3)
     return (t_chart - t0) * 1000, (time.perf_counter() - t0) * 1000
@@ -158,7 +149,7 @@ def main() -> None:
         ("period month -> day", "tl_freq", "day"),
     ]
     results: dict[str, dict[str, list[float]]] = {name: {"chart": [], "run": []} for name, _, _ in changes}
-    with (tempfile.TemporaryDirectory() as tmp, dashboard_server(path, Path(tmp) / "dashboard.log") as url,
+    with (tempfile.TemporaryDirectory() as tmp, dashboard_server(path, ROOT / "bench" / "out" / "dashboard.log") as url,
           chromium() as browser):
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(TIMEOUT_MS * 3)
@@ -167,7 +158,14 @@ def main() -> None:
         print(f"first load of Term timelines: {(time.perf_counter() - t0) * 1000:.0f} ms", flush=True)
         for round_ in range(args.repeat):
             for name, widget, label in changes:
-                chart_ms, run_ms = timed(page, segment(page, widget, label))
+                try:
+                    chart_ms, run_ms = timed(page, segment(page, widget, label))
+                except Exception:
+                    shot = ROOT / "bench" / "out" / "failed.png"
+                    page.screenshot(path=str(shot))
+                    print(f"{name}: no new chart; screenshot {shot}, server log:\n"
+                          + (ROOT / "bench" / "out" / "dashboard.log").read_text(errors="replace")[-3000:], flush=True)
+                    raise
                 results[name]["chart"].append(chart_ms)
                 results[name]["run"].append(run_ms)
             print(f"round {round_ + 1}: " + ", ".join(f"{results[n]['chart'][-1]:.0f}" for n, _, _ in changes),

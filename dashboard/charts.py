@@ -31,6 +31,9 @@ EVENT_COLOURS = {
     "controversy": "#E69F00", "technique": "#009E73", "tool": "#56B4E9", "statement": "#999999",
 }
 GAP_COLOUR = "rgba(120,120,120,0.18)"
+#: At most this many point markers drawn per line (thousands of SVG markers are slow to draw); every
+#: point still hovers and clicks, since a line keeps its markers (plotly selects only traces with markers).
+MARKERS_UP_TO = 400
 #: Event labels longer than this are cut (the whole label is in its hover).
 EVENT_LABEL_CHARS = 28
 #: Rows of event labels, and the fraction of the x range two labels in one row keep apart.
@@ -127,7 +130,8 @@ def timeline_chart(
         ).to_numpy()
         fig.add_trace(go.Scatter(
             x=part.get_column("period").to_numpy(), y=part.get_column(measure).to_numpy(), name=escape(term),
-            mode="lines+markers", line={"color": _colour(i), "width": 2}, marker={"size": 5}, customdata=custom,
+            mode="lines+markers", line={"color": _colour(i), "width": 2}, customdata=custom,
+            marker={"size": 5, "maxdisplayed": MARKERS_UP_TO} if part.height > MARKERS_UP_TO else {"size": 5},
             hovertemplate=(
                 "<b>%{customdata[0]}</b> %{x|%Y-%m-%d}<br>"
                 f"{escape(tr('measure_posts', lang))}: %{{customdata[2]:,}}"

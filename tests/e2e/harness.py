@@ -121,39 +121,36 @@ def plot_data(page: Any, chart_key: str) -> list[dict[str, Any]]:
         """(sel) => {
             const el = document.querySelector(sel + ' .js-plotly-plot');
             if (!el || !el.data) return null;
-            return el.data.map(t => ({name: t.name, x: Array.from(t.x || []), y: Array.from(t.y || []),
-                                      customdata: t.customdata ? Array.from(t.customdata) : null}));
+            return el._fullData.map(t => ({name: t.name, x: Array.from(t.x || []), y: Array.from(t.y || []),
+                                           customdata: t.customdata ? Array.from(t.customdata) : null}));
         }""",
         key(chart_key),
     )
+
+
+#: JavaScript: a string that changes whenever the drawn chart changes (traces as plotly decoded them:
+#: ``el.data`` may hold base64 typed arrays, ``el._fullData`` holds the arrays drawn).
+SIGNATURE_JS = """(sel) => {
+    const el = document.querySelector(sel + ' .js-plotly-plot');
+    if (!el || !el._fullData) return '';
+    return JSON.stringify(el._fullData.map(t => [t.name, Array.from(t.x || []), Array.from(t.y || [])]))
+        + JSON.stringify(el._fullLayout && el._fullLayout.yaxis && el._fullLayout.yaxis.type);
+}"""
 
 
 def plot_signature(page: Any, chart_key: str) -> str:
     """A string that changes whenever the drawn chart changes."""
-    return page.evaluate(
-        """(sel) => {
-            const el = document.querySelector(sel + ' .js-plotly-plot');
-            if (!el || !el.data) return '';
-            return JSON.stringify(el.data.map(t => [t.name, (t.x || []).length, Array.from(t.y || []).slice(-50)]))
-                + JSON.stringify(el.layout && el.layout.yaxis && el.layout.yaxis.type);
-        }""",
-        key(chart_key),
-    )
+    return page.evaluate(SIGNATURE_JS, key(chart_key))
 
 
-def wait_plot_change(page: Any, chart_key: str, before: str, timeout: int = TIMEOUT_MS) -> str:
+def wait_plot_change(page: Any, chart_key: str, before: str, timeout: int = TIMEOUT_MS,
+                     polling: str | int = "raf") -> str:
     """Wait until the chart's signature differs from ``before``; returns the new one."""
     page.wait_for_function(
-        """([sel, before]) => {
-            const el = document.querySelector(sel + ' .js-plotly-plot');
-            if (!el || !el.data) return false;
-            const sig = JSON.stringify(el.data.map(t => [t.name, (t.x || []).length,
-                                                          Array.from(t.y || []).slice(-50)]))
-                + JSON.stringify(el.layout && el.layout.yaxis && el.layout.yaxis.type);
-            return sig !== before;
-        }""",
+        f"([sel, before]) => ({SIGNATURE_JS})(sel) !== before && ({SIGNATURE_JS})(sel) !== ''",
         arg=[key(chart_key), before],
         timeout=timeout,
+        polling=polling,
     )
     return plot_signature(page, chart_key)
 
@@ -176,7 +173,7 @@ def point_position(page: Any, chart_key: str, trace: int, index: int) -> tuple[f
     return page.evaluate(
         """([sel, trace, index]) => {
             const el = document.querySelector(sel + ' .js-plotly-plot');
-            const t = el.data[trace], fl = el._fullLayout, box = el.getBoundingClientRect();
+            const t = el._fullData[trace], fl = el._fullLayout, box = el.getBoundingClientRect();
             const x = fl.xaxis.l2p(fl.xaxis.d2l(t.x[index])) + fl.xaxis._offset;
             const y = fl.yaxis.l2p(fl.yaxis.d2l(t.y[index])) + fl.yaxis._offset;
             return [box.left + x, box.top + y];
