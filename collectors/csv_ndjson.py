@@ -130,7 +130,12 @@ def _column(frame: pl.DataFrame, name: str, field: str) -> pl.Expr:
             if key in keys:
                 return _as_string(expr.struct.field(key), dict((f.name, f.dtype) for f in dtype.fields)[key])
         return pl.lit(None, dtype=pl.String)
-    return _as_string(expr, dtype)
+    out = _as_string(expr, dtype)
+    if dtype == pl.String and field in _OBJECT_KEYS:
+        # a column polars widened to strings because some rows hold objects
+        inner = pl.coalesce([out.str.json_path_match(f"$.{k}") for k in _OBJECT_KEYS[field]])
+        out = pl.when(out.str.starts_with("{")).then(inner).otherwise(out)
+    return out
 
 
 def _as_string(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
@@ -201,28 +206,37 @@ class _NDJSON:
         line_no = 1
         done = 0
         for block in _blocks(path):
-            lines = block.split(b"\n")
-            numbers = range(line_no, line_no + len(lines))
-            line_no += len(lines)
-            done += len(block)
-            if any(not ln.strip() for ln in lines):
-                kept = [(n, ln) for n, ln in zip(numbers, lines, strict=True) if ln.strip()]
-                if not kept:
-                    continue
-                numbers, lines = [n for n, _ in kept], [ln for _, ln in kept]  # type: ignore[assignment]
+            count = block.count(b"\n") + 1
+            first_line = line_no
+            line_no += count
+            done += len(block) + 1
+            numbers: Sequence[int] = range(first_line, first_line + count)
+            lines: Sequence[bytes] = _LazyLines(block)
             try:
-                frame = pl.read_ndjson(io.BytesIO(b"\n".join(lines)), infer_schema_length=None)
-                if frame.height != len(lines):
-                    raise ValueError("row count differs from line count")
+                frame = pl.read_ndjson(io.BytesIO(block), infer_schema_length=1000)
+                if frame.height != count:
+                    # blank lines (polars skips them): number the others and read again
+                    numbered = [(n, ln) for n, ln in enumerate(block.split(b"\n"), first_line) if ln.strip()]
+                    if not numbered:
+                        continue
+                    numbers, lines = [n for n, _ in numbered], [ln for _, ln in numbered]
+                    frame = pl.read_ndjson(io.BytesIO(b"\n".join(lines)), infer_schema_length=1000)
+                    if frame.height != len(numbers):
+                        raise ValueError("row count differs from line count")
             except Exception:
-                chosen = yield from self._slow(lines, numbers, chosen, ctx)
+                chosen = yield from self._slow(list(lines), list(numbers), chosen, ctx)
             else:
                 if chosen is None:
                     chosen = choose_columns(_flat_names(frame.schema), ctx.mapping)
                     _require_text_or_id(chosen, path)
-                mapped = map_frame(frame, chosen, ctx).with_columns(
-                    source_line=pl.Series(list(numbers), dtype=pl.Int64)
-                )
+                if _float_ids(frame, chosen):
+                    # polars widened big integer ids to floats: re-read exactly, line by line
+                    chosen = yield from self._slow(list(lines), list(numbers), chosen, ctx)
+                    ctx.progress(done)
+                    continue
+                line_col = (pl.int_range(first_line, first_line + count, dtype=pl.Int64, eager=True)
+                            if isinstance(numbers, range) else pl.Series(numbers, dtype=pl.Int64))
+                mapped = map_frame(frame, chosen, ctx).with_columns(source_line=line_col)
                 yield from _split_rejects(mapped, lines)
             ctx.progress(done)
 
@@ -230,6 +244,8 @@ class _NDJSON:
               ctx: ParseContext) -> Iterator[Record]:
         good: list[tuple[int, bytes, dict[str, Any]]] = []
         for n, ln in zip(numbers, lines, strict=True):
+            if not ln.strip():
+                continue
             try:
                 obj = orjson.loads(ln)
             except orjson.JSONDecodeError as exc:
@@ -280,6 +296,28 @@ def map_record(obj: Mapping[str, Any], chosen: Mapping[str, str]) -> dict[str, A
     return row
 
 
+class _LazyLines:
+    """The lines of a block, split only if someone asks (rejects and the slow path)."""
+
+    def __init__(self, block: bytes) -> None:
+        self.block = block
+        self._lines: list[bytes] | None = None
+
+    def _split(self) -> list[bytes]:
+        if self._lines is None:
+            self._lines = self.block.split(b"\n")
+        return self._lines
+
+    def __getitem__(self, idx: int) -> bytes:
+        return self._split()[idx]
+
+    def __len__(self) -> int:
+        return len(self._split())
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self._split())
+
+
 def _blocks(path: Path) -> Iterator[bytes]:
     """The file in blocks of whole lines (the last may lack its newline)."""
     rest = b""
@@ -311,6 +349,20 @@ def _split_rejects(mapped: pl.DataFrame, lines: Sequence[bytes] | Sequence[str])
         mapped = mapped.filter(~bad)
     if mapped.height:
         yield mapped
+
+
+_ID_FIELDS = ("post_id", "author_id", "reply_to", "repost_of", "quote_of")
+
+
+def _float_ids(frame: pl.DataFrame, chosen: Mapping[str, str]) -> bool:
+    for field in _ID_FIELDS:
+        head, _, tail = chosen.get(field, "").partition(".")
+        dtype = frame.schema.get(head)
+        if tail and isinstance(dtype, pl.Struct):
+            dtype = {f.name: f.dtype for f in dtype.fields}.get(tail)
+        if dtype is not None and dtype.is_float():
+            return True
+    return False
 
 
 def _require_text_or_id(chosen: Mapping[str, str], path: Path) -> None:

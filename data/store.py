@@ -62,6 +62,8 @@ FORMAT_VERSION = 1
 #: reader that listed them just before still finds them.
 GARBAGE_GRACE_SECONDS = 300
 KINDS = ("posts", "hits", "quarantine")
+#: Posts a transaction holds in memory before writing them out (one file per month).
+STAGE_ROWS = 1_000_000
 _SCHEMAS = {"posts": POST_SCHEMA, "hits": HIT_SCHEMA, "quarantine": QUARANTINE_SCHEMA}
 _EMPTY = {"posts": empty_posts, "hits": empty_hits, "quarantine": empty_quarantine}
 
@@ -182,10 +184,12 @@ class Store:
         lock_path = self.path / ".lock"
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         deadline = time.monotonic() + wait
+        held = False
         try:
             while True:
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    held = True
                     break
                 except OSError as exc:
                     if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
@@ -212,7 +216,8 @@ class Store:
             yield writer
         finally:
             try:
-                os.ftruncate(fd, 0)
+                if held:  # only the holder may clear the holder's note
+                    os.ftruncate(fd, 0)
             finally:
                 os.close(fd)  # closing releases the flock
 
@@ -320,6 +325,8 @@ class Transaction:
         self._meta: dict[str, Any] = {}
         self._replace: set[str] = set()
         self._seq = 0
+        self._pending_posts: list[pl.DataFrame] = []
+        self._pending_rows = 0
         self.done = False
 
     def _stage(self, kind: str, df: pl.DataFrame, partition: str | None) -> None:
@@ -328,15 +335,16 @@ class Transaction:
         rel = Path(kind) / partition / name if partition else Path(kind) / name
         staged = self.staging / rel
         staged.parent.mkdir(parents=True, exist_ok=True)
-        df.write_parquet(staged, statistics=True)
+        df.write_parquet(staged, statistics=True, compression="zstd", compression_level=1)
         self._staged.append((staged, rel.as_posix()))
 
     def _stage_by_month(self, kind: str, df: pl.DataFrame) -> None:
-        months = df.get_column("created_at").dt.strftime("%Y-%m")
+        created = df.get_column("created_at")
+        months = created.dt.year().cast(pl.Int32) * 100 + created.dt.month().cast(pl.Int32)
         for (month,), part in df.with_columns(_month=months).partition_by(
             "_month", as_dict=True, maintain_order=True
         ).items():
-            self._stage(kind, part.drop("_month"), f"month={month}")
+            self._stage(kind, part.drop("_month"), f"month={month // 100:04d}-{month % 100:02d}")
 
     def add_posts(self, posts: pl.DataFrame) -> tuple[int, int]:
         """Stage posts (already in POST_SCHEMA); returns (new, duplicate).
@@ -352,9 +360,19 @@ class Transaction:
         for staged in self._new_keys:
             fresh = fresh.join(staged, on=list(POST_KEY), how="anti")
         if fresh.height:
-            self._stage_by_month("posts", fresh)
+            self._pending_posts.append(fresh)
+            self._pending_rows += fresh.height
+            if self._pending_rows >= STAGE_ROWS:
+                self._flush_posts()
             self._new_keys.append(fresh.select(POST_KEY))
         return fresh.height, posts.height - fresh.height
+
+    def _flush_posts(self) -> None:
+        # Buffering lets one big source become one file per month, not one per
+        # month per batch (small files make every later scan slower).
+        if self._pending_posts:
+            self._stage_by_month("posts", pl.concat(self._pending_posts))
+            self._pending_posts, self._pending_rows = [], 0
 
     def add_hits(self, hits: pl.DataFrame) -> None:
         """Stage hit rows (HIT_SCHEMA)."""
@@ -392,6 +410,7 @@ class Transaction:
         """Move staged files into place and publish them with one manifest replace."""
         if self.done:
             return
+        self._flush_posts()
         self.done = True
         if not (self._staged or self._sources or self._meta or self._replace):
             self.abort()
