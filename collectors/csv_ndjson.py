@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -205,7 +206,7 @@ class _NDJSON:
         chosen: dict[str, str] | None = None
         line_no = 1
         done = 0
-        for block in _blocks(path):
+        for block, first_try in _read_ahead(_blocks(path)):
             count = block.count(b"\n") + 1
             first_line = line_no
             line_no += count
@@ -213,7 +214,9 @@ class _NDJSON:
             numbers: Sequence[int] = range(first_line, first_line + count)
             lines: Sequence[bytes] = _LazyLines(block)
             try:
-                frame = pl.read_ndjson(io.BytesIO(block), infer_schema_length=1000)
+                if isinstance(first_try, Exception):
+                    raise first_try
+                frame = first_try
                 if frame.height != count:
                     # blank lines (polars skips them): number the others and read again
                     numbered = [(n, ln) for n, ln in enumerate(block.split(b"\n"), first_line) if ln.strip()]
@@ -318,24 +321,47 @@ class _LazyLines:
         return iter(self._split())
 
 
+def _read_block(block: bytes) -> pl.DataFrame | Exception:
+    try:
+        return pl.read_ndjson(io.BytesIO(block), infer_schema_length=1000)
+    except Exception as exc:  # handed to the caller, which falls back to line by line
+        return exc
+
+
+def _read_ahead(blocks: Iterator[bytes]) -> Iterator[tuple[bytes, pl.DataFrame | Exception]]:
+    """Parse the next block in a thread while the caller stores this one.
+    polars releases the GIL while parsing, so reading overlaps deduplication and writing."""
+    with ThreadPoolExecutor(1) as pool:
+        pending: tuple[bytes, Future[pl.DataFrame | Exception]] | None = None
+        for block in blocks:
+            ahead = (block, pool.submit(_read_block, block))
+            if pending is not None:
+                yield pending[0], pending[1].result()
+            pending = ahead
+        if pending is not None:
+            yield pending[0], pending[1].result()
+
+
 def _blocks(path: Path) -> Iterator[bytes]:
-    """The file in blocks of whole lines (the last may lack its newline)."""
-    rest = b""
+    """The file in blocks of whole lines (the last may lack its newline).
+    Each read ends at its last newline and the next read starts right after it,
+    so a block is copied once, not glued together from pieces."""
     with open(path, "rb") as fh:
-        first = True
+        pos = 0
         while chunk := fh.read(CHUNK_BYTES):
-            if first:
-                chunk = chunk.removeprefix(b"\xef\xbb\xbf")
-                first = False
-            data = rest + chunk
-            cut = data.rfind(b"\n")
-            if cut < 0:
-                rest = data
+            if pos == 0 and chunk.startswith(b"\xef\xbb\xbf"):
+                chunk, pos = chunk[3:], 3
+            cut = chunk.rfind(b"\n")
+            if len(chunk) < CHUNK_BYTES or cut < 0:
+                if cut < 0 and len(chunk) == CHUNK_BYTES:  # one line longer than a block
+                    rest = fh.read()
+                    chunk += rest
+                yield chunk.removesuffix(b"\n")
+                pos += len(chunk)
                 continue
-            rest = data[cut + 1:]
-            yield data[:cut]
-    if rest:
-        yield rest
+            pos += cut + 1
+            fh.seek(pos)
+            yield chunk[:cut]
 
 
 def _split_rejects(mapped: pl.DataFrame, lines: Sequence[bytes] | Sequence[str]) -> Iterator[Record]:
