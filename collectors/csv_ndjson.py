@@ -119,20 +119,35 @@ def _flat_names(schema: pl.Schema) -> list[str]:
     return names
 
 
-def _column(frame: pl.DataFrame, name: str, field: str) -> pl.Expr:
+def _locate(frame: pl.DataFrame, name: str) -> tuple[pl.Expr, pl.DataType] | None:
+    """The expression and type of a (possibly dotted) source name in ``frame``; None when this
+    chunk lacks it (JSON lines differ in their keys, so one chunk may miss a column another had)."""
     if name in frame.columns:  # a CSV column whose name has a dot ("author.username")
-        head, tail = name, ""
-    else:
-        head, _, tail = name.partition(".")
-    expr = pl.col(head).struct.field(tail) if tail else pl.col(head)
+        return pl.col(name), frame.schema[name]
+    head, _, tail = name.partition(".")
+    if head not in frame.columns:
+        return None
     dtype = frame.schema[head]
-    if tail and isinstance(dtype, pl.Struct):
-        dtype = {f.name: f.dtype for f in dtype.fields}[tail]
+    if not tail:
+        return pl.col(head), dtype
+    if not isinstance(dtype, pl.Struct):
+        return None
+    fields = {f.name: f.dtype for f in dtype.fields}
+    if tail not in fields:
+        return None
+    return pl.col(head).struct.field(tail), fields[tail]
+
+
+def _column(frame: pl.DataFrame, name: str, field: str) -> pl.Expr:
+    found = _locate(frame, name)
+    if found is None:
+        return pl.lit(None, dtype=pl.String)
+    expr, dtype = found
     if isinstance(dtype, pl.Struct):
-        keys = [f.name for f in dtype.fields]
+        fields = {f.name: f.dtype for f in dtype.fields}
         for key in _OBJECT_KEYS.get(field, ()):
-            if key in keys:
-                return _as_string(expr.struct.field(key), dict((f.name, f.dtype) for f in dtype.fields)[key])
+            if key in fields:
+                return _as_string(expr.struct.field(key), fields[key])
         return pl.lit(None, dtype=pl.String)
     return _as_string(expr, dtype)
 
@@ -161,13 +176,9 @@ def map_frame(frame: pl.DataFrame, chosen: Mapping[str, str], ctx: ParseContext)
             exprs[field] = _column(frame, name, field)
     if "is_repost" not in exprs and "repost_of" in exprs:  # a repost is whatever names what it reposts
         exprs["is_repost"] = exprs["repost_of"].is_not_null()
-    if "created_at" in chosen:
-        name = chosen["created_at"]
-        head, _, tail = (name, "", "") if name in frame.columns else name.partition(".")
-        raw = frame.get_column(head)
-        if tail:
-            raw = raw.struct.field(tail)
-        created = parse_time_series(raw, ctx.tz)
+    found = _locate(frame, chosen["created_at"]) if "created_at" in chosen else None
+    if found is not None and not found[1].is_nested():
+        created = parse_time_series(frame.select(found[0]).to_series(), ctx.tz)
     else:
         created = pl.Series("created_at", [None] * frame.height, dtype=pl.Datetime("us", "UTC"))
     out = frame.select(**exprs).with_columns(created_at=created) if exprs else pl.DataFrame({"created_at": created})
