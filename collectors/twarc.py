@@ -34,12 +34,14 @@ edit chain if it must.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from collectors.base import Notice, ParseContext, Quarantine, Record, parse_time
+from collectors.batching import batched
 from collectors.json_lines import dumps, first_value, json_lines
 from collectors.twitter_common import (
     PLATFORM,
@@ -58,6 +60,9 @@ DESCRIPTION = "twarc2 JSON lines (Twitter API v2 pages, twarc2 flatten output, s
 #: Keys only API v2 tweets have (v1.1 statuses have none of them).
 _V2_MARKERS = re.compile(
     rb'"(?:edit_history_tweet_ids|conversation_id|author_id|referenced_tweets|public_metrics)"\s*:')
+#: API v2 times ("2022-08-29T03:00:00.000Z"), parsed a batch at a time.
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%S%.fZ"
+_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z\Z")
 _PAGE_START = re.compile(rb'^\{\s*"data"\s*:\s*[\[{]')
 _COMPLIANCE_ACTIONS = frozenset({"delete", "scrub_geo", "suspend", "protect", "deactivate", "unsuspend",
                                  "unprotect", "reactivate", "withheld", "drop"})
@@ -140,10 +145,12 @@ def map_tweet(tweet: Mapping[str, Any], users: Mapping[str, dict[str, Any]],
     if post_id is None:
         return Quarantine(line, dumps(tweet), f"tweet without a usable id (ids are strings; a number above "
                                               f"2^53 may have lost digits): {tweet.get('id')!r}")
-    created = parse_time(tweet.get("created_at"))
-    if created is None:
-        return Quarantine(line, dumps(tweet), f"tweet {post_id}: created_at missing or unreadable: "
-                                              f"{tweet.get('created_at')!r}")
+    created = tweet.get("created_at")
+    if not (isinstance(created, str) and _TIME.match(created)):
+        parsed = parse_time(created, dt.UTC)
+        if parsed is None:
+            return Quarantine(line, dumps(tweet), f"tweet {post_id}: created_at missing or unreadable: {created!r}")
+        created = parsed.isoformat()
     author_id = tweet.get("author_id") if is_id(tweet.get("author_id")) else None
     author = tweet.get("author")
     if not isinstance(author, dict):
@@ -269,6 +276,10 @@ def _read_page(obj: dict[str, Any], line: int, raw: bytes, repaired: bool) -> It
 
 def parse(path: Path, ctx: ParseContext) -> Iterator[Record]:
     """Every tweet in ``data`` of every line, plus notices for API errors and compliance records."""
+    yield from batched(_records(path, ctx), TIME_FORMAT)
+
+
+def _records(path: Path, ctx: ParseContext) -> Iterator[Record]:
     for item in json_lines(path, ctx):
         if isinstance(item, Quarantine):
             yield item

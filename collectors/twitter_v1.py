@@ -27,6 +27,7 @@ Twitter cut and gave no full version of (REST compatibility mode,
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -34,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from collectors.base import Notice, ParseContext, Quarantine, Record, SourceError, parse_time
+from collectors.batching import batched
 from collectors.json_lines import NotJSON, dumps, first_value, fix_surrogates, json_lines, loads_lenient
 from collectors.twitter_common import PLATFORM, id_string, retweet_text, status_url, unescape
 
@@ -46,7 +48,9 @@ CONTROL_KEYS = ("delete", "limit", "scrub_geo", "status_withheld", "user_withhel
                 "friends", "friends_str", "event", "for_user", "control")
 _DATE = r"[A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} [+-]\d{4} \d{4}"
 _TWITTER_DATE = re.compile(rb'"created_at"\s*:\s*"' + _DATE.encode() + rb'"')
-_IS_TWITTER_DATE = re.compile(_DATE + "$")
+_IS_TWITTER_DATE = re.compile(_DATE + r"\Z")
+#: v1.1 times ("Mon Aug 29 03:00:00 +0000 2022"), parsed a batch at a time.
+TIME_FORMAT = "%a %b %d %H:%M:%S %z %Y"
 
 
 # -- sniffing ------------------------------------------------------------------
@@ -114,10 +118,12 @@ def map_status(status: Any, line: int, repaired: bool = False) -> Record:
     if post_id is None:
         return Quarantine(line, dumps(status), "status without a usable id_str (a numeric id above 2^53 may "
                                                f"have lost digits): id={status.get('id')!r}")
-    created = parse_time(status.get("created_at"))
-    if created is None:
-        return Quarantine(line, dumps(status), f"status {post_id}: created_at missing or unreadable: "
-                                               f"{status.get('created_at')!r}")
+    created = status.get("created_at")
+    if not (isinstance(created, str) and _IS_TWITTER_DATE.match(created)):
+        parsed = parse_time(created, dt.UTC)
+        if parsed is None:
+            return Quarantine(line, dumps(status), f"status {post_id}: created_at missing or unreadable: {created!r}")
+        created = parsed.isoformat()
     user = status.get("user") if isinstance(status.get("user"), dict) else {}
     username = user.get("screen_name") if isinstance(user.get("screen_name"), str) and user.get(
         "screen_name") else None
@@ -253,6 +259,10 @@ def salvage_array(data: bytes) -> Iterator[Record]:
 
 def parse(path: Path, ctx: ParseContext) -> Iterator[Record]:
     """Every status of ``path`` (see the module docstring for the containers)."""
+    yield from batched(_records(path, ctx), TIME_FORMAT)
+
+
+def _records(path: Path, ctx: ParseContext) -> Iterator[Record]:
     start = _starts_with(path)
     if start == b"[" or (start == b"{" and not _first_line_is_json(path)):
         try:
