@@ -143,3 +143,13 @@ def test_field_reads_json_and_python_reprs(cell, key, expected):
 def test_id_expr_keeps_only_exact_ids(raw, expected):
     out = pl.DataFrame({"v": [raw]}, schema={"v": pl.String}).select(csv_profiles.id_expr(pl.col("v"))).item()
     assert out == expected
+
+
+def test_a_row_whose_own_id_pandas_damaged_is_quarantined(store, tmp_path):
+    text = (FIXTURES / "snscrape.csv").read_text(encoding="utf-8")
+    path = tmp_path / "damaged.csv"
+    path.write_text(text.replace(",1564100000000000002,", ",1.5641e+18,", 1), encoding="utf-8")
+    report = ingest(store, path)
+    assert (report.new, report.quarantined) == (4, 1)
+    (row,) = store.scan_quarantine().collect().iter_rows(named=True)
+    assert "post_id" in row["reason"] and row["source_line"] == 3
