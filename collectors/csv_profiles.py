@@ -61,9 +61,11 @@ class Profile:
 
 # -- reading cells ---------------------------------------------------------------
 def _value_pattern(key: str) -> re.Pattern[str]:
+    # each quoted form excludes its quote and the backslash outside an escape pair, so a cell with
+    # no closing quote fails in linear time instead of backtracking through every backslash
     return re.compile(
         r"(?:^|[\s,{(\[])['\"]?" + re.escape(key) + r"['\"]?\s*[:=]\s*"
-        r"(?:(?P<q>['\"])(?P<s>(?:\\.|(?!(?P=q)).)*)(?P=q)|(?P<n>-?\d+(?:\.\d+)?))",
+        r"(?:'(?P<s1>(?:\\.|[^'\\])*)'|\"(?P<s2>(?:\\.|[^\"\\])*)\"|(?P<n>-?\d+(?:\.\d+)?))",
         re.DOTALL,
     )
 
@@ -105,7 +107,8 @@ def field(cell: str | None, key: str) -> str | None:
         return None
     if match.group("n") is not None:
         return match.group("n")
-    text = _unquote(match.group("q"), match.group("s"))
+    quote, body = ("'", match.group("s1")) if match.group("s1") is not None else ('"', match.group("s2"))
+    text = _unquote(quote, body)
     return fix_text(text) if text is not None else None
 
 
@@ -144,6 +147,8 @@ def references(cell: str | None, kind: str) -> str | None:
         return None
     try:
         items = json.loads(cell)
+    except RecursionError:
+        return None
     except ValueError:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -217,7 +222,7 @@ def _twarc_text(cell: str) -> str:
             decoded = json.loads(cell)
             if isinstance(decoded, str):
                 return fix_text(decoded)
-        except ValueError:
+        except (ValueError, RecursionError):
             pass
     return cell.replace("\\n", "\n")
 

@@ -76,8 +76,11 @@ def _is_v2_tweet(obj: Any) -> bool:
 
 
 def _is_compliance(obj: Any) -> bool:
-    return (isinstance(obj, dict) and isinstance(obj.get("id"), str) and obj.get("action") in _COMPLIANCE_ACTIONS
-            and "created_at" in obj)
+    if not isinstance(obj, dict):
+        return False
+    action = obj.get("action")
+    return isinstance(obj.get("id"), str) and isinstance(action, str) and action in _COMPLIANCE_ACTIONS and (
+        "created_at" in obj)
 
 
 def _is_twarc_value(obj: Any) -> bool:
