@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from collectors import csv_ndjson
+from collectors import csv_ndjson, twarc, twitter_v1
 from collectors.base import Collector, read_head
 
 
@@ -23,6 +23,8 @@ class UnknownFormat(ValueError):
 REGISTRY: dict[str, Collector] = {
     c.NAME: c
     for c in (
+        twarc,
+        twitter_v1,
         csv_ndjson.NDJSON,
         csv_ndjson.CSV,
     )

@@ -181,6 +181,8 @@ def parse_time_series(values: pl.Series, tz: Any) -> pl.Series:
             pl.when(secs.abs() > 1e14).then(secs / 1e6)
             .when(secs.abs() > 1e11).then(secs / 1e3).otherwise(secs)
         ).to_series()
+        # outside what a Python datetime holds (years 1-9999) is unreadable, as in parse_time
+        secs = secs.set(~secs.is_between(-62_135_596_800, 253_402_300_799), None)
         return (secs * 1e6).cast(pl.Int64).cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
     if isinstance(values.dtype, pl.Datetime):
         if values.dtype.time_zone is None:  # type: ignore[union-attr]

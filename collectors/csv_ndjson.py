@@ -27,6 +27,7 @@ from typing import Any
 import orjson
 import polars as pl
 
+from collectors import csv_profiles
 from collectors.base import ParseContext, Quarantine, Record, SourceError, parse_time_series
 
 VERSION = "1"
@@ -119,17 +120,35 @@ def _flat_names(schema: pl.Schema) -> list[str]:
     return names
 
 
-def _column(frame: pl.DataFrame, name: str, field: str) -> pl.Expr:
+def _locate(frame: pl.DataFrame, name: str) -> tuple[pl.Expr, pl.DataType] | None:
+    """The expression and type of a (possibly dotted) source name in ``frame``; None when this
+    chunk lacks it (JSON lines differ in their keys, so one chunk may miss a column another had)."""
+    if name in frame.columns:  # a CSV column whose name has a dot ("author.username")
+        return pl.col(name), frame.schema[name]
     head, _, tail = name.partition(".")
-    expr = pl.col(head).struct.field(tail) if tail else pl.col(head)
+    if head not in frame.columns:
+        return None
     dtype = frame.schema[head]
-    if tail and isinstance(dtype, pl.Struct):
-        dtype = {f.name: f.dtype for f in dtype.fields}[tail]
+    if not tail:
+        return pl.col(head), dtype
+    if not isinstance(dtype, pl.Struct):
+        return None
+    fields = {f.name: f.dtype for f in dtype.fields}
+    if tail not in fields:
+        return None
+    return pl.col(head).struct.field(tail), fields[tail]
+
+
+def _column(frame: pl.DataFrame, name: str, field: str) -> pl.Expr:
+    found = _locate(frame, name)
+    if found is None:
+        return pl.lit(None, dtype=pl.String)
+    expr, dtype = found
     if isinstance(dtype, pl.Struct):
-        keys = [f.name for f in dtype.fields]
+        fields = {f.name: f.dtype for f in dtype.fields}
         for key in _OBJECT_KEYS.get(field, ()):
-            if key in keys:
-                return _as_string(expr.struct.field(key), dict((f.name, f.dtype) for f in dtype.fields)[key])
+            if key in fields:
+                return _as_string(expr.struct.field(key), fields[key])
         return pl.lit(None, dtype=pl.String)
     out = _as_string(expr, dtype)
     if dtype == pl.String and field in _OBJECT_KEYS:
@@ -161,12 +180,11 @@ def map_frame(frame: pl.DataFrame, chosen: Mapping[str, str], ctx: ParseContext)
             exprs[field] = _column(frame, name, field).str.to_lowercase().is_in(_TRUE)
         else:
             exprs[field] = _column(frame, name, field)
-    if "created_at" in chosen:
-        head, _, tail = chosen["created_at"].partition(".")
-        raw = frame.get_column(head)
-        if tail:
-            raw = raw.struct.field(tail)
-        created = parse_time_series(raw, ctx.tz)
+    if "is_repost" not in exprs and "repost_of" in exprs:  # a repost is whatever names what it reposts
+        exprs["is_repost"] = exprs["repost_of"].is_not_null()
+    found = _locate(frame, chosen["created_at"]) if "created_at" in chosen else None
+    if found is not None and not found[1].is_nested():
+        created = parse_time_series(frame.select(found[0]).to_series(), ctx.tz)
     else:
         created = pl.Series("created_at", [None] * frame.height, dtype=pl.Datetime("us", "UTC"))
     out = frame.select(**exprs).with_columns(created_at=created) if exprs else pl.DataFrame({"created_at": created})
@@ -296,6 +314,8 @@ def map_record(obj: Mapping[str, Any], chosen: Mapping[str, str]) -> dict[str, A
             row[field] = None
         else:
             row[field] = str(value).lower() if isinstance(value, bool) else str(value)
+    if "is_repost" not in chosen and "repost_of" in chosen:
+        row["is_repost"] = row.get("repost_of") is not None
     return row
 
 
@@ -459,6 +479,7 @@ class _CSV:
                 return
             chosen = choose_columns(header, ctx.mapping)
             _require_text_or_id(chosen, path)
+            profile = csv_profiles.match(header)
             width = len(header)
             buffer: list[list[str]] = []
             numbers: list[int] = []
@@ -477,22 +498,29 @@ class _CSV:
                     numbers.append(start)
                     raws.append(delimiter.join(record))
                     if len(buffer) >= CSV_BATCH:
-                        yield from self._emit(header, buffer, numbers, raws, chosen, ctx)
+                        yield from self._emit(header, buffer, numbers, raws, chosen, ctx, profile)
                         buffer, numbers, raws = [], [], []
             except csv.Error as exc:
                 yield Quarantine(reader.line_num, "", f"CSV syntax: {exc}; the rest of the file was not read")
             except UnicodeDecodeError as exc:
                 raise SourceError(f"not {encoding} text after line {reader.line_num}: {exc.reason}") from exc
-            yield from self._emit(header, buffer, numbers, raws, chosen, ctx)
+            yield from self._emit(header, buffer, numbers, raws, chosen, ctx, profile)
 
     def _emit(self, header: list[str], rows: list[list[str]], numbers: list[int], raws: list[str],
-              chosen: Mapping[str, str], ctx: ParseContext) -> Iterator[Record]:
+              chosen: Mapping[str, str], ctx: ParseContext,
+              profile: csv_profiles.Profile | None = None) -> Iterator[Record]:
         if not rows:
             return
         names = _dedupe(header)
         frame = pl.DataFrame(rows, schema={n: pl.String for n in names}, orient="row")
         frame = frame.with_columns(pl.col(n).replace("", None) for n in names)
         chosen = {f: names[header.index(c)] for f, c in chosen.items()}
+        if profile is not None:  # a known tool's export (twarc-csv, snscrape): derive the fields
+            frame, derived = csv_profiles.apply_profile(profile, frame, ctx.mapping)
+            chosen.update(derived)
+            if "platform" not in chosen:
+                frame = frame.with_columns(pl.lit(ctx.platform or profile.platform).alias("__dtrack_platform"))
+                chosen["platform"] = "__dtrack_platform"
         mapped = map_frame(frame, chosen, ctx).with_columns(source_line=pl.Series(numbers, dtype=pl.Int64))
         yield from _split_rejects(mapped, raws)
 
