@@ -10,6 +10,7 @@ import click
 
 from cli.common import StoreErrors
 from cli.ingest import ingest
+from cli.schedule import schedule, scheduler
 from cli.status import status
 
 __version__ = "0.1.0"
@@ -32,6 +33,8 @@ def main() -> None:
 
 main.add_command(ingest)
 main.add_command(status)
+main.add_command(schedule)
+main.add_command(scheduler)
 
 
 if __name__ == "__main__":
