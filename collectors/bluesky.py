@@ -187,6 +187,8 @@ def _jsonable(value: Any) -> Any:
             except ValueError:
                 pass
         return {"$bytes": base64.b64encode(value).decode()}
+    if isinstance(value, int) and not -(2**63) <= value < 2**64:
+        return str(value)  # CBOR integers can be wider than JSON tools take
     return value
 
 
@@ -280,7 +282,7 @@ def _facets(text: str, facets: Any) -> dict[str, list[Any]]:
         index = facet.get("index") if isinstance(facet.get("index"), dict) else {}
         start = byte_to_char(text, encoded, index.get("byteStart"))
         end = byte_to_char(text, encoded, index.get("byteEnd"))
-        for feature in facet.get("features") or []:
+        for feature in _list(facet.get("features")):
             if not isinstance(feature, dict):
                 continue
             kind = str(feature.get("$type", "")).rpartition("#")[2]
@@ -291,6 +293,11 @@ def _facets(text: str, facets: Any) -> dict[str, list[Any]]:
             elif kind == "mention" and isinstance(feature.get("did"), str):
                 out["mentions"].append({"did": feature["did"], "start": start, "end": end})
     return out
+
+
+def _list(value: Any) -> list[Any]:
+    """``value`` if it is a list, else empty (records are untrusted input)."""
+    return value if isinstance(value, list) else []
 
 
 def _uri(value: Any) -> str | None:
@@ -329,8 +336,11 @@ def map_record(did: str, path: str, cid: bytes | None, record: Any, line: int | 
     uri = f"at://{did}/{path}"
     if not rkey:
         return Quarantine(line, _raw(record)[:2000], f"{uri}: record path without a record key")
+    if record is None:
+        return Quarantine(line, orjson.dumps({"uri": uri, "cid": _cid_text(cid) if cid else None}).decode(),
+                          f"{uri}: its record block is not in the file (incomplete export)")
     if not isinstance(record, dict):
-        return Quarantine(line, _raw(record)[:2000], f"{uri}: the record block is missing or not a map")
+        return Quarantine(line, _raw(record)[:2000], f"{uri}: the record is not a map")
     if record.get("$type") not in (collection, None):
         return Quarantine(line, _raw(record), f"{uri}: record $type {record.get('$type')!r} does not match its path")
     extra: dict[str, Any] = {}
@@ -354,7 +364,7 @@ def map_record(did: str, path: str, cid: bytes | None, record: Any, line: int | 
     if text is not None and not isinstance(text, str):
         return Quarantine(line, row["_raw"], f"{uri}: text is a {type(text).__name__}, not a string")
     text = text or ""
-    langs = [lang for lang in record.get("langs") or [] if isinstance(lang, str)]
+    langs = [lang for lang in _list(record.get("langs")) if isinstance(lang, str)]
     if len(langs) > 1:
         extra["langs"] = langs
     reply = record.get("reply") if isinstance(record.get("reply"), dict) else {}
@@ -363,16 +373,17 @@ def map_record(did: str, path: str, cid: bytes | None, record: Any, line: int | 
     if root and root != parent:
         extra["reply_root"] = root
     facets = _facets(text, record.get("facets"))
-    for tag in record.get("tags") or []:  # post-level tags, not shown in the text
+    for tag in _list(record.get("tags")):  # post-level tags, not shown in the text
         if isinstance(tag, str):
             facets["tags"].append({"tag": tag, "start": None, "end": None})
     extra.update({k: v for k, v in facets.items() if v})
-    for entity in record.get("entities") or []:  # pre-facet posts (2022-23): values only
+    for entity in _list(record.get("entities")):  # pre-facet posts (2022-23): values only
         if isinstance(entity, dict) and entity.get("type") == "link" and isinstance(entity.get("value"), str):
             extra.setdefault("links", []).append({"uri": entity["value"], "start": None, "end": None})
     embed = record.get("embed")
     if isinstance(embed, dict):
-        extra["embed"] = embed.get("$type")
+        if isinstance(embed.get("$type"), str):
+            extra["embed"] = embed["$type"]
         external = embed.get("external")
         if isinstance(external, dict) and isinstance(external.get("uri"), str):
             extra["external"] = external["uri"]

@@ -131,10 +131,11 @@ def map_v1_comment(comment: Any, thread: Any, fork: Any, item: int, video: str |
     if post_id is None:
         return Quarantine(item, raw, "comment without a usable thread id, fork and no")
     vpos_ms = comment.get("vposMs") if isinstance(comment.get("vposMs"), int) else None
+    commands = comment.get("commands") if isinstance(comment.get("commands"), list) else []
     extra = {
         "vpos": vpos_ms // 10 if vpos_ms is not None else None,
         "fork": _fork_name(fork),
-        "mail": " ".join(c for c in comment.get("commands") or [] if isinstance(c, str)),
+        "mail": " ".join(c for c in commands if isinstance(c, str)),
         **{k: comment[k] for k in ("id", "score", "nicoruCount", "isPremium", "source") if k in comment},
     }
     if video:
@@ -156,7 +157,7 @@ def map_v1_comment(comment: Any, thread: Any, fork: Any, item: int, video: str |
 def _items_until_break(text: str) -> tuple[list[Any], int | None]:
     """The complete items of a JSON array that is cut off or broken, and the
     character offset where reading stopped (None if it did not)."""
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(parse_int=lambda s: int(s) if len(s) < 19 else float(s))  # orjson's range
     pos = text.find("[") + 1
     items: list[Any] = []
     while True:
@@ -197,7 +198,7 @@ def _v1(doc: dict[str, Any], video: str | None) -> Iterator[Record]:
             number += 1
             yield Quarantine(number, orjson.dumps(thread, default=str).decode(), "thread is not an object")
             continue
-        for comment in thread.get("comments") or []:
+        for comment in thread.get("comments") if isinstance(thread.get("comments"), list) else []:
             number += 1
             yield map_v1_comment(comment, thread.get("id"), thread.get("fork"), number, video)
 

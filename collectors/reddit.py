@@ -82,11 +82,11 @@ def sniff(path: Path, head: bytes) -> bool:
     """A JSON line with ``created_utc``, ``id``, ``subreddit`` and ``body`` or
     ``title``; for zstandard input, judged on the first decompressed bytes."""
     if head.startswith(ZSTD_MAGIC):
-        try:
+        try:  # from the file, not the head: the first block may be longer than the head
             dctx = zstandard.ZstdDecompressor(max_window_size=MAX_WINDOW)
-            with dctx.stream_reader(io.BytesIO(head), read_across_frames=True) as reader:
+            with open(path, "rb") as fh, dctx.stream_reader(fh, read_across_frames=True) as reader:
                 head = reader.read(64 * 1024)
-        except zstandard.ZstdError:
+        except (OSError, zstandard.ZstdError):
             return False
     return bool(head) and head.lstrip(b"\xef\xbb\xbf").lstrip().startswith(b"{") and _reddit_line(head)
 
