@@ -23,10 +23,11 @@ decompressed whole; the decompressed size is counted and refused past
 without any error, so the frame headers are checked too, and the cut is
 reported as a quarantined record.
 
-Speed: lines are read by polars in blocks (the columnar fast path); a block
-polars cannot read (a broken or half-written line) is re-read line by line
-with orjson, so every good line is kept and every bad one is quarantined
-with its line number.
+Speed: lines are read by polars in blocks of 16 MiB, handed over as they are
+(the columnar fast path); a block polars cannot read (a broken or
+half-written line) or one with blank lines is re-read line by line with
+orjson, so every good line is kept and every bad one is quarantined with its
+line number.
 """
 
 from __future__ import annotations
@@ -151,8 +152,8 @@ class _Limited:
         return chunk
 
 
-def _blocks(stream: _Limited, raw: BinaryIO, ctx: ParseContext) -> Iterator[tuple[int, list[bytes]]]:
-    """(first line number, lines) of whole-line blocks of the stream."""
+def _blocks(stream: _Limited, raw: BinaryIO, ctx: ParseContext) -> Iterator[tuple[int, bytes]]:
+    """(number of its first line, block) for blocks of whole lines (no final newline)."""
     rest = b""
     line_no = 1
     first = True
@@ -160,18 +161,17 @@ def _blocks(stream: _Limited, raw: BinaryIO, ctx: ParseContext) -> Iterator[tupl
         if first:
             chunk = chunk.removeprefix(b"\xef\xbb\xbf")
             first = False
-        data = rest + chunk
-        cut = data.rfind(b"\n")
+        cut = chunk.rfind(b"\n")
         if cut < 0:
-            rest = data
+            rest += chunk
             continue
-        rest = data[cut + 1:]
-        lines = data[:cut].split(b"\n")
-        yield line_no, lines
-        line_no += len(lines)
+        block = rest + chunk[:cut]
+        rest = chunk[cut + 1:]
+        yield line_no, block
+        line_no += block.count(b"\n") + 1
         ctx.progress(raw.tell())
     if rest:
-        yield line_no, [rest]
+        yield line_no, rest
 
 
 # -- mapping ---------------------------------------------------------------------
@@ -252,19 +252,25 @@ def _read_lines(lines: Sequence[bytes]) -> pl.DataFrame:
     return frame
 
 
-def _frames(first: int, lines: list[bytes]) -> Iterator[Record]:
-    numbers = list(range(first, first + len(lines)))
-    if any(not ln.strip() for ln in lines):
-        kept = [(n, ln) for n, ln in zip(numbers, lines, strict=True) if ln.strip()]
-        numbers, lines = [n for n, _ in kept], [ln for _, ln in kept]
-    if not lines:
-        return
-    try:
-        frame = _read_lines(lines)
-    except Exception:  # polars refuses the whole block: find the bad lines one by one
-        good_numbers: list[int] = []
-        good_lines: list[bytes] = []
-        for n, ln in zip(numbers, lines, strict=True):
+def _frames(first: int, block: bytes) -> Iterator[Record]:
+    """The posts (one frame) and quarantined lines of a block of lines."""
+    lines: list[bytes] | None = None
+    frame = None
+    try:  # the fast path: polars reads the block as it is
+        frame = pl.read_ndjson(io.BytesIO(block), schema=SCHEMA)
+    except Exception:
+        frame = None
+    count = block.count(b"\n") + 1
+    if frame is not None and frame.height == count:
+        numbers = range(first, first + count)
+    else:  # polars refused a line, or skipped blank ones (which would shift line numbers): line by line
+        frame = None
+        lines = block.split(b"\n")
+        numbers, lines = _kept(first, lines)  # type: ignore[assignment]
+        if not lines:
+            return
+        good: list[int] = []
+        for i, (n, ln) in enumerate(zip(numbers, lines, strict=True)):
             try:
                 obj = orjson.loads(ln)
             except orjson.JSONDecodeError as exc:
@@ -273,11 +279,10 @@ def _frames(first: int, lines: list[bytes]) -> Iterator[Record]:
             if not isinstance(obj, dict):
                 yield Quarantine(n, ln.decode("utf-8", "replace"), f"a JSON {type(obj).__name__}, not an object")
                 continue
-            good_numbers.append(n)
-            good_lines.append(ln)
-        if not good_lines:
+            good.append(i)
+        if not good:
             return
-        numbers, lines = good_numbers, good_lines
+        numbers, lines = [numbers[i] for i in good], [lines[i] for i in good]  # type: ignore[assignment]
         try:
             frame = _read_lines(lines)
         except Exception:
@@ -285,11 +290,20 @@ def _frames(first: int, lines: list[bytes]) -> Iterator[Record]:
     mapped = map_frame(frame).with_columns(source_line=pl.Series(numbers, dtype=pl.Int64))
     bad = mapped.get_column("_problem").is_not_null()
     if bad.any():
+        if lines is None:
+            lines = block.split(b"\n")
         for idx in bad.arg_true().to_list():
-            yield Quarantine(numbers[idx], lines[idx].decode("utf-8", "replace"), mapped.item(idx, "_problem"))
+            yield Quarantine(mapped.item(idx, "source_line"), lines[idx].decode("utf-8", "replace"),
+                             mapped.item(idx, "_problem"))
         mapped = mapped.filter(~bad)
     if mapped.height:
         yield mapped.drop("_problem")
+
+
+def _kept(first: int, lines: list[bytes]) -> tuple[list[int], list[bytes]]:
+    """Line numbers and lines, without the blank ones."""
+    kept = [(n, ln) for n, ln in enumerate(lines, start=first) if ln.strip()]
+    return [n for n, _ in kept], [ln for _, ln in kept]
 
 
 def parse(path: Path, ctx: ParseContext) -> Iterator[Record]:
@@ -310,8 +324,8 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record]:
             # only decompression is limited: a plain file is as big as it looks on disk
             stream = _Limited(source, ctx.max_member_bytes if compressed else 2**63, what)
             try:
-                for first, lines in _blocks(stream, raw, ctx):
-                    yield from _frames(first, lines)
+                for first, block in _blocks(stream, raw, ctx):
+                    yield from _frames(first, block)
             except zstandard.ZstdError as exc:
                 raise SourceError(f"the .zst cannot be decompressed: {exc}") from None
     if cut:

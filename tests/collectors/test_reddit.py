@@ -197,7 +197,7 @@ _value = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) 
                 | st.binary(max_size=60), min_size=1, max_size=6))
 def test_arbitrary_lines_never_crash(lines):
     raw = [json.dumps(x, ensure_ascii=False).encode() if isinstance(x, dict) else x.replace(b"\n", b" ") for x in lines]
-    out = list(reddit._frames(1, raw))
+    out = list(reddit._frames(1, b"\n".join(raw)))
     stored = sum(r.height for r in out if isinstance(r, pl.DataFrame))
     quarantined = sum(1 for r in out if isinstance(r, Quarantine))
     assert stored + quarantined == sum(1 for r in raw if r.strip())  # every line accounted for
