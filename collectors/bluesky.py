@@ -102,6 +102,8 @@ def sniff(path: Path, head: bytes) -> bool:
 # -- CAR -----------------------------------------------------------------------
 def _cid_length(block: memoryview | bytes, pos: int) -> int:
     """Length of the binary CID that starts ``block[pos:]``."""
+    if pos >= len(block):
+        raise ValueError("empty block")
     if block[pos] == 0x12 and pos + 1 < len(block) and block[pos + 1] == 0x20:  # CIDv0: bare sha2-256 multihash
         return 34
     start = pos
@@ -153,7 +155,7 @@ def read_car_tolerant(data: bytes) -> tuple[dict[str, Any], dict[bytes, Any], li
             if codec != DAG_CBOR:
                 continue  # raw blobs and other codecs are not records
             blocks[cid] = libipld.decode_dag_cbor(bytes(block[cid_len:]))
-        except (ValueError, RecursionError, KeyError) as exc:
+        except (ValueError, RecursionError, KeyError, IndexError) as exc:
             problems.append(f"unreadable block at byte {start}: {exc}")
     return header, blocks, problems
 

@@ -165,6 +165,14 @@ def test_firehose_commit_lines(store):
     assert report.notices == 1 and "deletes" in report.notice_messages[0]
 
 
+def test_zero_length_block_is_a_notice_not_a_crash(store, tmp_path):
+    path = tmp_path / "zero.car"
+    path.write_bytes((FIXTURES / "v1_meta.car").read_bytes() + b"\x00")  # found by bench/fuzz_misc.py
+    report, posts = ingest(store, path)
+    assert report.status == "ok" and posts.height == 1
+    assert report.notices == 1 and "empty block" in report.notice_messages[0]
+
+
 def test_not_a_car_forced_fails_cleanly(store, tmp_path):
     junk = tmp_path / "junk.car"
     junk.write_bytes(b"\x05hello world")

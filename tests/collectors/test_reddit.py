@@ -150,11 +150,13 @@ def test_zst_with_2gib_window_reads_like_the_plain_file(store, tmp_path, frames)
     assert sorted(posts["post_id"]) == ["t1_c0cmuol", "t1_c13", "t1_fp09438", "t1_kod0bkd", "t1_kod0bkj"]
 
 
-def test_zstd_bomb_is_refused_and_nothing_stored(store, tmp_path):
+def test_zstd_bomb_is_refused_and_nothing_stored(store, tmp_path, monkeypatch):
     line = (FIXTURES / "comments_eras.ndjson").read_bytes().split(b"\n")[0] + b"\n"
     bomb = tmp_path / "bomb.zst"
     bomb.write_bytes(zst(line * 40_000, window_log=20))  # ~9 MB out of a few KB
     assert bomb.stat().st_size < 50_000
+    # small blocks, so that posts reach the open transaction before the limit trips
+    monkeypatch.setattr(reddit, "BLOCK_BYTES", 100_000)
     report, posts = ingest(store, bomb, ctx=ParseContext(max_member_bytes=1_000_000))
     assert report.status == "error"
     assert "limit of 1,000,000 bytes" in report.message and "zstd bomb" in report.message
