@@ -110,13 +110,20 @@ def decode(raw: bytes, encoding: str) -> tuple[str, bool]:
 
 
 def file_encoding(data: bytes) -> str:
-    """UTF-8 when the whole file is valid UTF-8 with non-ASCII text (mirrors
-    that re-encode), else CP932 (a superset of Shift_JIS)."""
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return "cp932"
-    return "utf-8" if not data.isascii() else "cp932"
+    """UTF-8 when most lines with non-ASCII bytes are valid UTF-8 (mirrors that
+    re-encode; one damaged line must not turn the whole file into mojibake),
+    else CP932 (a superset of Shift_JIS). Shift_JIS text is almost never valid
+    UTF-8, so the vote is clear-cut in practice."""
+    utf8 = other = 0
+    for line in data.split(b"\n"):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8 += 1
+        except UnicodeDecodeError:
+            other += 1
+    return "utf-8" if utf8 > other else "cp932"
 
 
 # -- location ------------------------------------------------------------------

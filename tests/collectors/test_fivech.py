@@ -107,6 +107,17 @@ def test_utf8_mirror(store):
     assert posts["text"].to_list() == ["UTF-8 のミラー 🎨"]
 
 
+def test_utf8_mirror_with_one_damaged_line_stays_utf8(store, tmp_path):
+    path = tmp_path / "1661760001.dat"
+    path.write_bytes(b"\n".join([
+        "名無しさん<><>2022/09/01(木) 10:00:00.00 ID:a<> ミラー 🎨 <>スレ".encode(),
+        "名無しさん<><>2022/09/01(木) 10:00:01.00 ID:b<> 壊れ".encode() + b"\xff <>",
+        "名無しさん<><>2022/09/01(木) 10:00:02.00 ID:c<> 次 <>".encode(),
+    ]) + b"\n")
+    _, posts = ingest(store, path)
+    assert posts.sort("source_line")["text"].to_list() == ["ミラー 🎨", "壊れ\ufffd", "次"]
+
+
 def test_dates_are_read_in_ctx_tz(store):
     _, posts = ingest(store, NEWS, ctx=ParseContext(tz=ZoneInfo("UTC")))
     assert by_id(posts)["news/1661740000/1"]["created_at"] == dt.datetime(2022, 8, 29, 12, 34, 56, 780000,
