@@ -56,7 +56,6 @@ _TAG_RE = re.compile(r"<[^>]*>")
 _SURROGATE_PAIR_RE = re.compile(r"&#(?:(5[5-6]\d{3})|x([dD][89abAB][0-9a-fA-F]{2}));"
                                 r"&#(?:(5[6-7]\d{3})|x([dD][c-fC-F][0-9a-fA-F]{2}));")
 _ANCHOR_RE = re.compile(r"^>>?(\d{1,5})(?!\d)")
-_KEY_RE = re.compile(r"^(\d{9,10})(?:\.dat)?$")
 _HOST_RE = re.compile(r"\.(5ch\.net|2ch\.net|bbspink\.com|2ch\.sc|open2ch\.net)$")
 
 
@@ -129,7 +128,7 @@ def file_encoding(data: bytes) -> str:
 # -- location ------------------------------------------------------------------
 def thread_location(path: Path) -> tuple[str | None, str, str | None]:
     """(board, thread key, server) from ``[<server>/]<board>/dat/<key>.dat``."""
-    key = path.stem if _KEY_RE.match(path.stem) else path.name
+    key = path.stem if path.suffix.lower() == ".dat" else path.name
     board = server = None
     parts = path.absolute().parts
     if len(parts) >= 3 and parts[-2] == "dat":

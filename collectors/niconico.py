@@ -169,7 +169,19 @@ def _items_until_break(text: str) -> tuple[list[Any], int | None]:
             item, pos = decoder.raw_decode(text, pos)
         except (json.JSONDecodeError, RecursionError):
             return items, pos
-        items.append(item)
+        items.append(_no_lone_surrogates(item))
+
+
+def _no_lone_surrogates(value: Any) -> Any:
+    """Strings with ``\\ud800``-style escapes that pair with nothing (which the
+    json module lets through) get U+FFFD in their place: they cannot be stored."""
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, list):
+        return [_no_lone_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_no_lone_surrogates(k): _no_lone_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def _legacy(items: list[Any], video: str | None) -> Iterator[Record]:

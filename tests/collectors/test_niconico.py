@@ -87,6 +87,15 @@ def test_truncated_file_keeps_complete_items(store):
     assert report.quarantined == 1 and "breaks off after item 5" in q["reason"][0]
 
 
+def test_lone_surrogate_escape_in_a_damaged_file(store, tmp_path):
+    # found by bench/fuzz_misc.py: the fallback reader must not pass lone surrogates on
+    path = tmp_path / "x.json"
+    path.write_text('[{"chat":{"thread":"1","no":1,"date":1661740000,"content":"a\\ud83d b"}},{"chat":{')
+    report, posts = ingest(store, path)
+    assert report.status == "ok" and posts["text"].to_list() == ["a\ufffd b"]
+    assert report.quarantined == 1
+
+
 def test_not_json_fails_cleanly(store, tmp_path):
     path = tmp_path / "x.json"
     path.write_text("{{{ not json")
