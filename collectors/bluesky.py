@@ -433,7 +433,7 @@ def _parse_commit(msg: Any, line: int | None) -> Iterator[Record]:
             car = base64.b64decode(blob["$bytes"] + "=" * (-len(blob["$bytes"]) % 4))
             _header, blocks, problems = read_car(car)
         except (ValueError, SourceError) as exc:
-            problems = [f"{where}: unreadable blocks ({exc})"]
+            problems = [f"unreadable blocks ({exc})"]
         for problem in problems:
             yield Notice(line, f"{where}: {problem}")
     if msg.get("tooBig"):
