@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from collectors import csv_ndjson, twarc, twitter_v1
+from collectors import bluesky, csv_ndjson, fivech, niconico, reddit, twarc, twitter_v1
 from collectors.base import Collector, read_head
 
 
@@ -25,6 +25,10 @@ REGISTRY: dict[str, Collector] = {
     for c in (
         twarc,
         twitter_v1,
+        bluesky,
+        reddit,
+        fivech,
+        niconico,
         csv_ndjson.NDJSON,
         csv_ndjson.CSV,
     )
