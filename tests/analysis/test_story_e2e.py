@@ -14,6 +14,7 @@ from story import FIRST_AI_USE, FIRST_USE, TAKEOFF, Story
 
 from analysis.emergence import emergence
 from analysis.events import event_study
+from analysis.export import sidecar
 from collectors.ingest import ingest_source
 from data.events import load_events
 from data.store import Store
@@ -54,6 +55,12 @@ def test_events_rank_the_mimic_beta_first(tagged_story: Store) -> None:
     ranked = event_study(tagged_story.scan_posts(), tagged_story.scan_hits(), load_events(), ["無断学習"])
     top = ranked.row(0, named=True)
     assert top["rank"] == 1 and top["date"] == TAKEOFF and "mimic" in top["event"]
+
+
+def test_exports_name_the_dictionary_the_tagger_used(tagged_story: Store) -> None:
+    used = tagged_story.scan_hits().select(pl.col("dictionary_hash").unique()).collect().to_series().to_list()
+    meta = sidecar("emergence", {}, tagged_story, rule="r", tz="Asia/Tokyo")
+    assert [meta["dictionary_hash"]] == used
 
 
 def test_cli_on_the_tagged_store(tagged_story: Store) -> None:
