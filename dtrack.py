@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import click
 
+from cli.analysis import emergence_cmd, events_cmd, posts_cmd, timeline_cmd, xcorr_cmd
 from cli.common import StoreErrors
 from cli.ingest import ingest
 from cli.schedule import schedule, scheduler
@@ -35,6 +36,11 @@ main.add_command(ingest)
 main.add_command(status)
 main.add_command(schedule)
 main.add_command(scheduler)
+main.add_command(timeline_cmd)
+main.add_command(emergence_cmd)
+main.add_command(events_cmd)
+main.add_command(posts_cmd)
+main.add_command(xcorr_cmd)
 
 
 if __name__ == "__main__":
