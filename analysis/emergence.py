@@ -139,9 +139,15 @@ def emergence(
     check_tz(tz)
     if model not in MODELS:
         raise ValueError(f"model must be one of {', '.join(MODELS)}, not {model!r}")
-    uses = term_uses(posts, hits, terms, include_reposts=include_reposts, platforms=platforms, tz=tz)
-    ordered = uses.sort("created_at", "platform", "post_id")
-    summary_q = ordered.group_by("term").agg(
+    # the uses are few next to the posts: materialise them once, with the denominator, then summarise
+    used, totals = pl.collect_all(
+        [
+            term_uses(posts, hits, terms, include_reposts=include_reposts, platforms=platforms, tz=tz),
+            daily_totals(posts, tz=tz, include_reposts=include_reposts, platforms=platforms),
+        ]
+    )
+    ordered = used.sort("created_at", "platform", "post_id")
+    summary = ordered.group_by("term").agg(
         first_seen=pl.col("day").first(),
         first_post_id=pl.col("post_id").first(),
         first_platform=pl.col("platform").first(),
@@ -150,7 +156,7 @@ def emergence(
         ai_posts=pl.col("ai_context").sum().cast(pl.Int64),
         uses_before=(pl.col("day") < before).sum().cast(pl.Int64) if before is not None else pl.lit(None, pl.Int64),
     )
-    first_ai_q = (
+    first_ai = (
         ordered.filter(pl.col("ai_context"))
         .group_by("term")
         .agg(
@@ -159,9 +165,7 @@ def emergence(
             first_ai_platform=pl.col("platform").first(),
         )
     )
-    daily_q = daily_term_counts(uses)
-    totals_q = daily_totals(posts, tz=tz, include_reposts=include_reposts, platforms=platforms)
-    summary, first_ai, daily, totals = pl.collect_all([summary_q, first_ai_q, daily_q, totals_q])
+    daily = daily_term_counts(used.lazy()).collect()
 
     wanted = list(dict.fromkeys(terms)) if terms is not None else sorted(summary.get_column("term").to_list())
     rows = summary.join(first_ai, on="term", how="left")

@@ -14,7 +14,15 @@ from datetime import date
 
 import polars as pl
 
-from analysis.counting import DEFAULT_TZ, check_context, check_tz, clip_days, counted_posts, local_day
+from analysis.counting import (
+    DEFAULT_TZ,
+    check_context,
+    check_tz,
+    clip_days,
+    counted_posts,
+    local_day,
+    posts_between,
+)
 
 EVIDENCE_COLUMNS = (
     "platform",
@@ -100,7 +108,8 @@ def evidence(
         )
     )
     counted = clip_days(
-        counted_posts(posts, include_reposts=include_reposts, platforms=platforms).with_columns(day=local_day(tz)),
+        counted_posts(posts_between(posts, start, end, tz), include_reposts=include_reposts, platforms=platforms)
+        .with_columns(day=local_day(tz)),
         start,
         end,
     )

@@ -144,6 +144,9 @@ def dictionary_hash(store: Store) -> str | None:
     meta = store.manifest().get("meta", {})
     if isinstance(meta.get("dictionary_hash"), str):
         return meta["dictionary_hash"]
+    tagging = meta.get("tagging")  # what nlp.tagger records after each run
+    if isinstance(tagging, Mapping) and isinstance(tagging.get("dictionary_hash"), str):
+        return str(tagging["dictionary_hash"])
     for value in meta.values():
         if isinstance(value, Mapping) and isinstance(value.get("dictionary_hash"), str):
             return str(value["dictionary_hash"])

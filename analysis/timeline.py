@@ -21,8 +21,9 @@ from analysis.counting import (
     check_tz,
     clip_days,
     counted_posts,
-    local_day,
+    local_day_counts,
     period_start,
+    posts_between,
     term_uses,
 )
 
@@ -90,8 +91,9 @@ def timeline(
     check_context(context)
     if freq not in FREQS:
         raise ValueError(f"freq must be one of {', '.join(FREQS)}, not {freq!r}")
+    posts = posts_between(posts, start, end, tz)
     base = clip_days(
-        counted_posts(posts, include_reposts=include_reposts, platforms=platforms).select(day=local_day(tz)),
+        local_day_counts(counted_posts(posts, include_reposts=include_reposts, platforms=platforms), tz),
         start,
         end,
     ).with_columns(period=period_start(freq))
@@ -114,7 +116,7 @@ def timeline(
     else:
         wanted = pl.LazyFrame({"term": list(dict.fromkeys(terms))}, schema={"term": pl.String}).with_row_index("_order")
 
-    totals = base.group_by("period").agg(_total=pl.len())
+    totals = base.group_by("period").agg(_total=pl.col("total").sum())
     counts = uses.group_by("term", "period").agg(
         posts=pl.len(),
         authors=pl.col("author").drop_nulls().n_unique(),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from collectors import csv_ndjson
+from collectors import bluesky, csv_ndjson, fivech, niconico, reddit, twarc, twitter_v1
 from collectors.base import Collector, read_head
 
 
@@ -23,6 +23,12 @@ class UnknownFormat(ValueError):
 REGISTRY: dict[str, Collector] = {
     c.NAME: c
     for c in (
+        twarc,
+        twitter_v1,
+        bluesky,
+        reddit,
+        fivech,
+        niconico,
         csv_ndjson.NDJSON,
         csv_ndjson.CSV,
     )

@@ -30,7 +30,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, Union
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import polars as pl
@@ -61,7 +61,7 @@ class Notice:
     message: str
 
 
-Record = Union[dict[str, Any], pl.DataFrame, Quarantine, Notice]
+Record = dict[str, Any] | pl.DataFrame | Quarantine | Notice
 
 
 @dataclass
@@ -181,20 +181,40 @@ def parse_time_series(values: pl.Series, tz: Any) -> pl.Series:
             pl.when(secs.abs() > 1e14).then(secs / 1e6)
             .when(secs.abs() > 1e11).then(secs / 1e3).otherwise(secs)
         ).to_series()
+        # outside what a Python datetime holds (years 1-9999) is unreadable, as in parse_time
+        secs = secs.set(~secs.is_between(-62_135_596_800, 253_402_300_799), None)
         return (secs * 1e6).cast(pl.Int64).cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
     if isinstance(values.dtype, pl.Datetime):
         if values.dtype.time_zone is None:  # type: ignore[union-attr]
             values = values.dt.replace_time_zone(str(tz), ambiguous="earliest", non_existent="null")
         return values.dt.convert_time_zone("UTC").cast(target)
     text = values.cast(pl.String).str.strip_chars()
-    aware = text.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%z", strict=False, time_unit="us", time_zone="UTC")
-    aware_z = text.str.replace(r"Z$", "+00:00").str.to_datetime(
-        "%Y-%m-%dT%H:%M:%S%.f%z", strict=False, time_unit="us", time_zone="UTC"
-    )
-    naive = text.str.replace("T", " ", literal=True).str.to_datetime(
-        "%Y-%m-%d %H:%M:%S%.f", strict=False, time_unit="us"
-    ).dt.replace_time_zone(str(tz), ambiguous="earliest", non_existent="null").dt.convert_time_zone("UTC")
-    out = aware.fill_null(aware_z).fill_null(naive)
+    zone = str(tz)
+
+    def iso_aware(v: pl.Series) -> pl.Series:
+        return v.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%#z", strict=False, time_unit="us", time_zone="UTC")
+
+    def iso_naive(v: pl.Series) -> pl.Series:
+        return (v.str.replace("T", " ", literal=True)
+                .str.to_datetime("%Y-%m-%d %H:%M:%S%.f", strict=False, time_unit="us")
+                .dt.replace_time_zone(zone, ambiguous="earliest", non_existent="null")
+                .dt.convert_time_zone("UTC"))
+
+    def twitter(v: pl.Series) -> pl.Series:
+        return v.str.to_datetime("%a %b %d %H:%M:%S %z %Y", strict=False, time_unit="us", time_zone="UTC")
+
+    parsers = [iso_aware, iso_naive, twitter]
+    # Pick the parser that reads most of a sample, run it on everything, and give
+    # only what it left to the others: one full pass in the common case.
+    sample = text.drop_nulls().head(1000)
+    parsers.sort(key=lambda f: -f(sample).is_not_null().sum())
+    out = parsers[0](text)
+    for parser in parsers[1:]:
+        todo = out.is_null() & text.is_not_null()
+        if not todo.any():
+            break
+        idx = todo.arg_true()
+        out = out.scatter(idx, parser(text.gather(idx)))
     todo = out.is_null() & text.is_not_null()
     if todo.any():
         fixed = [parse_time(v, tz) for v in text.filter(todo).to_list()]

@@ -20,12 +20,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import orjson
 import polars as pl
 
+from collectors import csv_profiles
 from collectors.base import ParseContext, Quarantine, Record, SourceError, parse_time_series
 
 VERSION = "1"
@@ -118,19 +120,42 @@ def _flat_names(schema: pl.Schema) -> list[str]:
     return names
 
 
-def _column(frame: pl.DataFrame, name: str, field: str) -> pl.Expr:
+def _locate(frame: pl.DataFrame, name: str) -> tuple[pl.Expr, pl.DataType] | None:
+    """The expression and type of a (possibly dotted) source name in ``frame``; None when this
+    chunk lacks it (JSON lines differ in their keys, so one chunk may miss a column another had)."""
+    if name in frame.columns:  # a CSV column whose name has a dot ("author.username")
+        return pl.col(name), frame.schema[name]
     head, _, tail = name.partition(".")
-    expr = pl.col(head).struct.field(tail) if tail else pl.col(head)
+    if head not in frame.columns:
+        return None
     dtype = frame.schema[head]
-    if tail and isinstance(dtype, pl.Struct):
-        dtype = {f.name: f.dtype for f in dtype.fields}[tail]
-    if isinstance(dtype, pl.Struct):
-        keys = [f.name for f in dtype.fields]
-        for key in _OBJECT_KEYS.get(field, ()):
-            if key in keys:
-                return _as_string(expr.struct.field(key), dict((f.name, f.dtype) for f in dtype.fields)[key])
+    if not tail:
+        return pl.col(head), dtype
+    if not isinstance(dtype, pl.Struct):
+        return None
+    fields = {f.name: f.dtype for f in dtype.fields}
+    if tail not in fields:
+        return None
+    return pl.col(head).struct.field(tail), fields[tail]
+
+
+def _column(frame: pl.DataFrame, name: str, field: str) -> pl.Expr:
+    found = _locate(frame, name)
+    if found is None:
         return pl.lit(None, dtype=pl.String)
-    return _as_string(expr, dtype)
+    expr, dtype = found
+    if isinstance(dtype, pl.Struct):
+        fields = {f.name: f.dtype for f in dtype.fields}
+        for key in _OBJECT_KEYS.get(field, ()):
+            if key in fields:
+                return _as_string(expr.struct.field(key), fields[key])
+        return pl.lit(None, dtype=pl.String)
+    out = _as_string(expr, dtype)
+    if dtype == pl.String and field in _OBJECT_KEYS:
+        # a column polars widened to strings because some rows hold objects
+        inner = pl.coalesce([out.str.json_path_match(f"$.{k}") for k in _OBJECT_KEYS[field]])
+        out = pl.when(out.str.starts_with("{")).then(inner).otherwise(out)
+    return out
 
 
 def _as_string(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
@@ -155,12 +180,11 @@ def map_frame(frame: pl.DataFrame, chosen: Mapping[str, str], ctx: ParseContext)
             exprs[field] = _column(frame, name, field).str.to_lowercase().is_in(_TRUE)
         else:
             exprs[field] = _column(frame, name, field)
-    if "created_at" in chosen:
-        head, _, tail = chosen["created_at"].partition(".")
-        raw = frame.get_column(head)
-        if tail:
-            raw = raw.struct.field(tail)
-        created = parse_time_series(raw, ctx.tz)
+    if "is_repost" not in exprs and "repost_of" in exprs:  # a repost is whatever names what it reposts
+        exprs["is_repost"] = exprs["repost_of"].is_not_null()
+    found = _locate(frame, chosen["created_at"]) if "created_at" in chosen else None
+    if found is not None and not found[1].is_nested():
+        created = parse_time_series(frame.select(found[0]).to_series(), ctx.tz)
     else:
         created = pl.Series("created_at", [None] * frame.height, dtype=pl.Datetime("us", "UTC"))
     out = frame.select(**exprs).with_columns(created_at=created) if exprs else pl.DataFrame({"created_at": created})
@@ -200,29 +224,40 @@ class _NDJSON:
         chosen: dict[str, str] | None = None
         line_no = 1
         done = 0
-        for block in _blocks(path):
-            lines = block.split(b"\n")
-            numbers = range(line_no, line_no + len(lines))
-            line_no += len(lines)
-            done += len(block)
-            if any(not ln.strip() for ln in lines):
-                kept = [(n, ln) for n, ln in zip(numbers, lines, strict=True) if ln.strip()]
-                if not kept:
-                    continue
-                numbers, lines = [n for n, _ in kept], [ln for _, ln in kept]  # type: ignore[assignment]
+        for block, first_try in _read_ahead(_blocks(path)):
+            count = block.count(b"\n") + 1
+            first_line = line_no
+            line_no += count
+            done += len(block) + 1
+            numbers: Sequence[int] = range(first_line, first_line + count)
+            lines: Sequence[bytes] = _LazyLines(block)
             try:
-                frame = pl.read_ndjson(io.BytesIO(b"\n".join(lines)), infer_schema_length=None)
-                if frame.height != len(lines):
-                    raise ValueError("row count differs from line count")
+                if isinstance(first_try, Exception):
+                    raise first_try
+                frame = first_try
+                if frame.height != count:
+                    # blank lines (polars skips them): number the others and read again
+                    numbered = [(n, ln) for n, ln in enumerate(block.split(b"\n"), first_line) if ln.strip()]
+                    if not numbered:
+                        continue
+                    numbers, lines = [n for n, _ in numbered], [ln for _, ln in numbered]
+                    frame = pl.read_ndjson(io.BytesIO(b"\n".join(lines)), infer_schema_length=1000)
+                    if frame.height != len(numbers):
+                        raise ValueError("row count differs from line count")
             except Exception:
-                chosen = yield from self._slow(lines, numbers, chosen, ctx)
+                chosen = yield from self._slow(list(lines), list(numbers), chosen, ctx)
             else:
                 if chosen is None:
                     chosen = choose_columns(_flat_names(frame.schema), ctx.mapping)
                     _require_text_or_id(chosen, path)
-                mapped = map_frame(frame, chosen, ctx).with_columns(
-                    source_line=pl.Series(list(numbers), dtype=pl.Int64)
-                )
+                if _float_ids(frame, chosen):
+                    # polars widened big integer ids to floats: re-read exactly, line by line
+                    chosen = yield from self._slow(list(lines), list(numbers), chosen, ctx)
+                    ctx.progress(done)
+                    continue
+                line_col = (pl.int_range(first_line, first_line + count, dtype=pl.Int64, eager=True)
+                            if isinstance(numbers, range) else pl.Series(numbers, dtype=pl.Int64))
+                mapped = map_frame(frame, chosen, ctx).with_columns(source_line=line_col)
                 yield from _split_rejects(mapped, lines)
             ctx.progress(done)
 
@@ -230,6 +265,8 @@ class _NDJSON:
               ctx: ParseContext) -> Iterator[Record]:
         good: list[tuple[int, bytes, dict[str, Any]]] = []
         for n, ln in zip(numbers, lines, strict=True):
+            if not ln.strip():
+                continue
             try:
                 obj = orjson.loads(ln)
             except orjson.JSONDecodeError as exc:
@@ -277,27 +314,74 @@ def map_record(obj: Mapping[str, Any], chosen: Mapping[str, str]) -> dict[str, A
             row[field] = None
         else:
             row[field] = str(value).lower() if isinstance(value, bool) else str(value)
+    if "is_repost" not in chosen and "repost_of" in chosen:
+        row["is_repost"] = row.get("repost_of") is not None
     return row
 
 
+class _LazyLines:
+    """The lines of a block, split only if someone asks (rejects and the slow path)."""
+
+    def __init__(self, block: bytes) -> None:
+        self.block = block
+        self._lines: list[bytes] | None = None
+
+    def _split(self) -> list[bytes]:
+        if self._lines is None:
+            self._lines = self.block.split(b"\n")
+        return self._lines
+
+    def __getitem__(self, idx: int) -> bytes:
+        return self._split()[idx]
+
+    def __len__(self) -> int:
+        return len(self._split())
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self._split())
+
+
+def _read_block(block: bytes) -> pl.DataFrame | Exception:
+    try:
+        return pl.read_ndjson(io.BytesIO(block), infer_schema_length=1000)
+    except Exception as exc:  # handed to the caller, which falls back to line by line
+        return exc
+
+
+def _read_ahead(blocks: Iterator[bytes]) -> Iterator[tuple[bytes, pl.DataFrame | Exception]]:
+    """Parse the next block in a thread while the caller stores this one.
+    polars releases the GIL while parsing, so reading overlaps deduplication and writing."""
+    with ThreadPoolExecutor(1) as pool:
+        pending: tuple[bytes, Future[pl.DataFrame | Exception]] | None = None
+        for block in blocks:
+            ahead = (block, pool.submit(_read_block, block))
+            if pending is not None:
+                yield pending[0], pending[1].result()
+            pending = ahead
+        if pending is not None:
+            yield pending[0], pending[1].result()
+
+
 def _blocks(path: Path) -> Iterator[bytes]:
-    """The file in blocks of whole lines (the last may lack its newline)."""
-    rest = b""
+    """The file in blocks of whole lines (the last may lack its newline).
+    Each read ends at its last newline and the next read starts right after it,
+    so a block is copied once, not glued together from pieces."""
     with open(path, "rb") as fh:
-        first = True
+        pos = 0
         while chunk := fh.read(CHUNK_BYTES):
-            if first:
-                chunk = chunk.removeprefix(b"\xef\xbb\xbf")
-                first = False
-            data = rest + chunk
-            cut = data.rfind(b"\n")
-            if cut < 0:
-                rest = data
+            if pos == 0 and chunk.startswith(b"\xef\xbb\xbf"):
+                chunk, pos = chunk[3:], 3
+            cut = chunk.rfind(b"\n")
+            if len(chunk) < CHUNK_BYTES or cut < 0:
+                if cut < 0 and len(chunk) == CHUNK_BYTES:  # one line longer than a block
+                    rest = fh.read()
+                    chunk += rest
+                yield chunk.removesuffix(b"\n")
+                pos += len(chunk)
                 continue
-            rest = data[cut + 1:]
-            yield data[:cut]
-    if rest:
-        yield rest
+            pos += cut + 1
+            fh.seek(pos)
+            yield chunk[:cut]
 
 
 def _split_rejects(mapped: pl.DataFrame, lines: Sequence[bytes] | Sequence[str]) -> Iterator[Record]:
@@ -311,6 +395,20 @@ def _split_rejects(mapped: pl.DataFrame, lines: Sequence[bytes] | Sequence[str])
         mapped = mapped.filter(~bad)
     if mapped.height:
         yield mapped
+
+
+_ID_FIELDS = ("post_id", "author_id", "reply_to", "repost_of", "quote_of")
+
+
+def _float_ids(frame: pl.DataFrame, chosen: Mapping[str, str]) -> bool:
+    for field in _ID_FIELDS:
+        head, _, tail = chosen.get(field, "").partition(".")
+        dtype = frame.schema.get(head)
+        if tail and isinstance(dtype, pl.Struct):
+            dtype = {f.name: f.dtype for f in dtype.fields}.get(tail)
+        if dtype is not None and dtype.is_float():
+            return True
+    return False
 
 
 def _require_text_or_id(chosen: Mapping[str, str], path: Path) -> None:
@@ -381,6 +479,7 @@ class _CSV:
                 return
             chosen = choose_columns(header, ctx.mapping)
             _require_text_or_id(chosen, path)
+            profile = csv_profiles.match(header)
             width = len(header)
             buffer: list[list[str]] = []
             numbers: list[int] = []
@@ -399,22 +498,29 @@ class _CSV:
                     numbers.append(start)
                     raws.append(delimiter.join(record))
                     if len(buffer) >= CSV_BATCH:
-                        yield from self._emit(header, buffer, numbers, raws, chosen, ctx)
+                        yield from self._emit(header, buffer, numbers, raws, chosen, ctx, profile)
                         buffer, numbers, raws = [], [], []
             except csv.Error as exc:
                 yield Quarantine(reader.line_num, "", f"CSV syntax: {exc}; the rest of the file was not read")
             except UnicodeDecodeError as exc:
                 raise SourceError(f"not {encoding} text after line {reader.line_num}: {exc.reason}") from exc
-            yield from self._emit(header, buffer, numbers, raws, chosen, ctx)
+            yield from self._emit(header, buffer, numbers, raws, chosen, ctx, profile)
 
     def _emit(self, header: list[str], rows: list[list[str]], numbers: list[int], raws: list[str],
-              chosen: Mapping[str, str], ctx: ParseContext) -> Iterator[Record]:
+              chosen: Mapping[str, str], ctx: ParseContext,
+              profile: csv_profiles.Profile | None = None) -> Iterator[Record]:
         if not rows:
             return
         names = _dedupe(header)
         frame = pl.DataFrame(rows, schema={n: pl.String for n in names}, orient="row")
         frame = frame.with_columns(pl.col(n).replace("", None) for n in names)
         chosen = {f: names[header.index(c)] for f, c in chosen.items()}
+        if profile is not None:  # a known tool's export (twarc-csv, snscrape): derive the fields
+            frame, derived = csv_profiles.apply_profile(profile, frame, ctx.mapping)
+            chosen.update(derived)
+            if "platform" not in chosen:
+                frame = frame.with_columns(pl.lit(ctx.platform or profile.platform).alias("__dtrack_platform"))
+                chosen["platform"] = "__dtrack_platform"
         mapped = map_frame(frame, chosen, ctx).with_columns(source_line=pl.Series(numbers, dtype=pl.Int64))
         yield from _split_rejects(mapped, raws)
 

@@ -156,7 +156,8 @@ class _Batcher:
         if not platform:
             problem = "no platform"
         elif not post_id:
-            problem = "no usable post id" + (" (a float id loses digits)" if isinstance(rec.get("post_id"), float) else "")
+            lossy = isinstance(rec.get("post_id"), float)
+            problem = "no usable post_id" + (" (a float id loses digits)" if lossy else "")
         elif created is None:
             problem = f"created_at missing or unreadable: {rec.get('created_at')!r}"
         if problem:

@@ -43,6 +43,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from data.schema import (
@@ -62,8 +63,33 @@ FORMAT_VERSION = 1
 #: reader that listed them just before still finds them.
 GARBAGE_GRACE_SECONDS = 300
 KINDS = ("posts", "hits", "quarantine")
+#: Posts a transaction holds in memory before writing them out (one file per month).
+STAGE_ROWS = 1_000_000
 _SCHEMAS = {"posts": POST_SCHEMA, "hits": HIT_SCHEMA, "quarantine": QUARANTINE_SCHEMA}
 _EMPTY = {"posts": empty_posts, "hits": empty_hits, "quarantine": empty_quarantine}
+
+
+def key_hashes(keys: pl.DataFrame) -> np.ndarray:
+    """64-bit hashes of (platform, post_id) rows (stable within one process)."""
+    if keys.height == 0:
+        return np.empty(0, dtype=np.uint64)
+    return keys.select(pl.struct(list(POST_KEY)).hash(seed=0)).to_series().to_numpy()
+
+
+def contains_sorted(haystack: np.ndarray, needles: np.ndarray) -> np.ndarray:
+    """Boolean mask: which needles occur in the sorted haystack."""
+    if haystack.size == 0 or needles.size == 0:
+        return np.zeros(needles.size, dtype=bool)
+    idx = np.minimum(np.searchsorted(haystack, needles), haystack.size - 1)
+    return haystack[idx] == needles
+
+
+def sorted_insert(haystack: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """The sorted union (with repeats) of a sorted array and new values."""
+    if new.size == 0:
+        return haystack
+    new = np.sort(new)
+    return np.insert(haystack, np.searchsorted(haystack, new), new)
 
 
 class StoreError(RuntimeError):
@@ -182,10 +208,12 @@ class Store:
         lock_path = self.path / ".lock"
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         deadline = time.monotonic() + wait
+        held = False
         try:
             while True:
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    held = True
                     break
                 except OSError as exc:
                     if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
@@ -212,7 +240,8 @@ class Store:
             yield writer
         finally:
             try:
-                os.ftruncate(fd, 0)
+                if held:  # only the holder may clear the holder's note
+                    os.ftruncate(fd, 0)
             finally:
                 os.close(fd)  # closing releases the flock
 
@@ -258,6 +287,7 @@ class StoreWriter:
         self.store = store
         self._keys: pl.DataFrame | None = None
         self._pending_keys: list[pl.DataFrame] = []
+        self._hashes: np.ndarray | None = None
 
     def recover(self) -> None:
         """Remove what a crashed writer left: staging files, files not in the manifest,
@@ -285,14 +315,32 @@ class StoreWriter:
             manifest["garbage"] = keep_garbage
             self.store._write_manifest(manifest)
 
+    # Deduplication index. Each stored key is kept as a 64-bit hash in one sorted
+    # numpy array: testing a batch is a binary search, so a small file costs the
+    # same against 10 million stored posts as against none. A hash hit is only a
+    # "maybe": those rows are checked exactly against the real keys, which are
+    # loaded only when that happens (re-ingests, overlapping exports).
+    def hashes(self) -> np.ndarray:
+        """Sorted hashes of every committed key (loaded once per writer)."""
+        if self._hashes is None:
+            self._hashes = np.sort(key_hashes(self.store.scan_posts().select(POST_KEY).collect()))
+        return self._hashes
+
     def keys(self) -> pl.DataFrame:
-        """(platform, post_id) of every stored post, loaded once per writer."""
+        """(platform, post_id) of every committed post, loaded on first need."""
         if self._keys is None:
             self._keys = self.store.scan_posts().select(POST_KEY).collect()
-        if self._pending_keys:
+            self._pending_keys = []
+        elif self._pending_keys:
             self._keys = pl.concat([self._keys, *self._pending_keys], rechunk=True)
             self._pending_keys = []
         return self._keys
+
+    def _committed(self, keys: list[pl.DataFrame], hashes: np.ndarray) -> None:
+        if self._keys is not None:
+            self._pending_keys.extend(keys)
+        if self._hashes is not None and hashes.size:
+            self._hashes = sorted_insert(self._hashes, hashes)
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
@@ -320,6 +368,9 @@ class Transaction:
         self._meta: dict[str, Any] = {}
         self._replace: set[str] = set()
         self._seq = 0
+        self._pending_posts: list[pl.DataFrame] = []
+        self._pending_rows = 0
+        self._txn_hashes = np.empty(0, dtype=np.uint64)
         self.done = False
 
     def _stage(self, kind: str, df: pl.DataFrame, partition: str | None) -> None:
@@ -328,15 +379,16 @@ class Transaction:
         rel = Path(kind) / partition / name if partition else Path(kind) / name
         staged = self.staging / rel
         staged.parent.mkdir(parents=True, exist_ok=True)
-        df.write_parquet(staged, statistics=True)
+        df.write_parquet(staged, statistics=True, compression="zstd", compression_level=1)
         self._staged.append((staged, rel.as_posix()))
 
     def _stage_by_month(self, kind: str, df: pl.DataFrame) -> None:
-        months = df.get_column("created_at").dt.strftime("%Y-%m")
+        created = df.get_column("created_at")
+        months = created.dt.year().cast(pl.Int32) * 100 + created.dt.month().cast(pl.Int32)
         for (month,), part in df.with_columns(_month=months).partition_by(
             "_month", as_dict=True, maintain_order=True
         ).items():
-            self._stage(kind, part.drop("_month"), f"month={month}")
+            self._stage(kind, part.drop("_month"), f"month={month // 100:04d}-{month % 100:02d}")
 
     def add_posts(self, posts: pl.DataFrame) -> tuple[int, int]:
         """Stage posts (already in POST_SCHEMA); returns (new, duplicate).
@@ -348,13 +400,32 @@ class Transaction:
             return 0, 0
         posts = posts.select(list(POST_SCHEMA)).cast(POST_SCHEMA)  # type: ignore[arg-type]
         unique = posts.unique(subset=list(POST_KEY), keep="first", maintain_order=True)
-        fresh = unique.join(self.writer.keys(), on=list(POST_KEY), how="anti")
-        for staged in self._new_keys:
-            fresh = fresh.join(staged, on=list(POST_KEY), how="anti")
+        hashes = key_hashes(unique)
+        maybe = contains_sorted(self.writer.hashes(), hashes) | contains_sorted(self._txn_hashes, hashes)
+        if maybe.any():
+            candidates = unique.filter(pl.Series(maybe))
+            stored = [self.writer.keys(), *self._new_keys]
+            for keys in stored:
+                candidates = candidates.join(keys, on=list(POST_KEY), how="anti")
+            fresh = pl.concat([unique.filter(pl.Series(~maybe)), candidates])
+            hashes = key_hashes(fresh)
+        else:
+            fresh = unique
         if fresh.height:
-            self._stage_by_month("posts", fresh)
+            self._pending_posts.append(fresh)
+            self._pending_rows += fresh.height
+            if self._pending_rows >= STAGE_ROWS:
+                self._flush_posts()
             self._new_keys.append(fresh.select(POST_KEY))
+            self._txn_hashes = sorted_insert(self._txn_hashes, hashes)
         return fresh.height, posts.height - fresh.height
+
+    def _flush_posts(self) -> None:
+        # Buffering lets one big source become one file per month, not one per
+        # month per batch (small files make every later scan slower).
+        if self._pending_posts:
+            self._stage_by_month("posts", pl.concat(self._pending_posts))
+            self._pending_posts, self._pending_rows = [], 0
 
     def add_hits(self, hits: pl.DataFrame) -> None:
         """Stage hit rows (HIT_SCHEMA)."""
@@ -392,6 +463,7 @@ class Transaction:
         """Move staged files into place and publish them with one manifest replace."""
         if self.done:
             return
+        self._flush_posts()
         self.done = True
         if not (self._staged or self._sources or self._meta or self._replace):
             self.abort()
@@ -417,4 +489,4 @@ class Transaction:
         manifest["updated_at"] = _now().isoformat(timespec="microseconds")
         self.store._write_manifest(manifest)
         shutil.rmtree(self.staging, ignore_errors=True)
-        self.writer._pending_keys.extend(self._new_keys)
+        self.writer._committed(self._new_keys, self._txn_hashes)

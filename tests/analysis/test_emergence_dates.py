@@ -98,7 +98,7 @@ def test_small_case_by_hand(tmp_path: Path) -> None:
     for day in range(60):
         for k in range(5):
             p = post(f"{day}-{k}", utc(2022, 7, 1, 3) + dt.timedelta(days=day, hours=k), "text", author=f"u{k}")
-            if day == 5 and k == 0 or 40 <= day < 50:
+            if (day == 5 and k == 0) or 40 <= day < 50:
                 p["text"] = "無断学習 AI"
                 hits.append(hit(p, "無断学習", ai=day >= 40))
             posts.append(p)

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 import pytest
 from analysis_cases import build_store, hit, post, utc
-from story import Story, TAKEOFF
+from story import TAKEOFF, Story
 
 from analysis.timeline import TIMELINE_COLUMNS, share_note, timeline
 from data.store import Store

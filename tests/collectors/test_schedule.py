@@ -153,7 +153,8 @@ def test_interval_job_picks_up_drops_and_ignores_a_growing_file(
     assert sched.stop() == 0, sched.output()
     posts = store.scan_posts().collect()
     assert posts.height == 3 + 2 + 40 == posts.select("platform", "post_id").n_unique()
-    assert set(finished_runs(store).get_column("status")) == {"ok"}
+    statuses = finished_runs(store).get_column("status").to_list()
+    assert set(statuses) <= {"ok", "stopped"} and statuses.count("stopped") <= 1  # a run cut short by SIGTERM
 
 
 @pytest.mark.slow

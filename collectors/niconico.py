@@ -1,0 +1,243 @@
+"""Niconico video comments: the legacy comment-server JSON (and nvComment v1).
+
+The legacy comment server (``nmsg.nicovideo.jp/api.json/``, used until 2024)
+answers with a flat JSON array of single-key objects: ``{"ping": ...}``
+markers, ``{"thread": ...}`` headers (``resultcode`` non-zero means the
+thread could not be read), ``{"leaf": ...}`` and ``{"global_num_res": ...}``
+counters, and one ``{"chat": ...}`` per comment: ``thread``, ``no``, ``vpos``
+(playback position in hundredths of a second), ``date`` (epoch seconds) with
+``date_usec``, ``user_id``, ``mail`` (display commands such as ``184 shita``),
+``content``; a deleted chat has ``deleted`` and no ``content``.
+
+Comment numbers count within one *fork* of a thread: fork 0 is the viewers'
+comments, 1 the uploader's, 2 the "easy" (かんたんコメント) ones, and the
+same ``no`` occurs in several forks. So post_id is ``<thread>/<no>`` for the
+main fork and ``<thread>/owner/<no>`` or ``<thread>/easy/<no>`` otherwise.
+The newer nvComment v1 response (``data.threads[]`` with ``fork`` names and
+``comments[]`` of ``no``, ``vposMs``, ``body``, ``postedAt``) is read into the
+same ids, so one comment seen through both APIs is stored once.
+
+Deleted chats still carry their number, time and author, so they are stored
+with no text and ``extra.deleted``. The video id (``sm9``) is not in the data;
+when the file name starts with it, posts get a watch URL at the comment's
+position and ``extra.video``. Comments have no language field (lang empty).
+
+A file cut off mid-array keeps every complete item before the cut; the rest
+is quarantined.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from collectors.base import Notice, ParseContext, Quarantine, Record, SourceError, parse_time
+
+NAME = "niconico"
+VERSION = "1"
+DESCRIPTION = "Niconico comments: legacy comment-server JSON ([{thread}, {chat}, ...]) or nvComment v1"
+
+#: Legacy numeric forks and their nvComment names; "main" is left out of ids.
+FORKS = {0: "main", 1: "owner", 2: "easy"}
+_LEGACY_RE = re.compile(rb'^\[\s*\{\s*"(ping|thread|chat|leaf|global_num_res|view_counter|numleaves)"\s*:\s*\{')
+_VIDEO_RE = re.compile(r"^((?:sm|so|nm)\d+)(?!\d)")
+
+
+def sniff(path: Path, head: bytes) -> bool:
+    """A JSON array whose first item is a single-key legacy packet, or an
+    nvComment response (``threads`` with ``vposMs`` comments)."""
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip()
+    if _LEGACY_RE.match(text):
+        return True
+    return text.startswith(b"{") and b'"threads"' in text and (b'"vposMs"' in text or b'"globalComments"' in text)
+
+
+def _fork_name(fork: Any) -> str | None:
+    if fork is None or fork == 0:
+        return "main"
+    if isinstance(fork, int) and not isinstance(fork, bool):
+        return FORKS.get(fork, str(fork))
+    if isinstance(fork, str) and re.fullmatch(r"[a-z0-9_]{1,20}", fork):
+        return FORKS.get(int(fork), fork) if fork.isdigit() else fork
+    return None
+
+
+def comment_id(thread: Any, fork: Any, no: Any) -> str | None:
+    """``<thread>/<no>``, with the fork name between for non-main forks."""
+    name = _fork_name(fork)
+    if isinstance(thread, int) and not isinstance(thread, bool):
+        thread = str(thread)
+    if not isinstance(thread, str) or not thread.isdigit() or name is None:
+        return None
+    if not isinstance(no, int) or isinstance(no, bool) or no < 0:
+        return None
+    return f"{thread}/{no}" if name == "main" else f"{thread}/{name}/{no}"
+
+
+def _watch_url(video: str | None, seconds: float | None) -> str | None:
+    if not video:
+        return None
+    return f"https://www.nicovideo.jp/watch/{video}" + (f"?from={int(seconds)}" if seconds and seconds > 0 else "")
+
+
+def _epoch(date: Any, usec: Any) -> dt.datetime | None:
+    if not isinstance(date, int) or isinstance(date, bool) or not 0 < date < 10**11:
+        return None
+    micro = usec if isinstance(usec, int) and not isinstance(usec, bool) and 0 <= usec < 10**6 else 0
+    return dt.datetime.fromtimestamp(date, dt.UTC) + dt.timedelta(microseconds=micro)
+
+
+def map_chat(chat: Any, item: int, video: str | None, raw: str) -> Record:
+    """One legacy ``chat`` as a post dict (or a Quarantine)."""
+    if not isinstance(chat, dict):
+        return Quarantine(item, raw, "chat is not an object")
+    post_id = comment_id(chat.get("thread"), chat.get("fork"), chat.get("no"))
+    if post_id is None:
+        return Quarantine(item, raw, "chat without a usable thread, fork and no")
+    vpos = chat.get("vpos") if isinstance(chat.get("vpos"), int) and not isinstance(chat.get("vpos"), bool) else None
+    content = chat.get("content")
+    extra: dict[str, Any] = {
+        "vpos": vpos,
+        "fork": _fork_name(chat.get("fork")),
+        **{k: chat[k] for k in ("mail", "deleted", "score", "nicoru", "premium", "anonymity") if k in chat},
+    }
+    if video:
+        extra["video"] = video
+    return {
+        "platform": "niconico",
+        "post_id": post_id,
+        "created_at": _epoch(chat.get("date"), chat.get("date_usec")) or chat.get("date"),
+        "author_id": chat.get("user_id") if isinstance(chat.get("user_id"), str) else None,
+        "text": content if isinstance(content, str) else None,
+        "url": _watch_url(video, vpos / 100 if vpos is not None else None),
+        "extra": extra,
+        "source_line": item,
+        "_raw": raw,
+    }
+
+
+def map_v1_comment(comment: Any, thread: Any, fork: Any, item: int, video: str | None) -> Record:
+    """One nvComment v1 comment as a post dict (or a Quarantine)."""
+    raw = orjson.dumps(comment, default=str).decode()
+    if not isinstance(comment, dict):
+        return Quarantine(item, raw, "comment is not an object")
+    post_id = comment_id(thread, fork, comment.get("no"))
+    if post_id is None:
+        return Quarantine(item, raw, "comment without a usable thread id, fork and no")
+    vpos_ms = comment.get("vposMs") if isinstance(comment.get("vposMs"), int) else None
+    commands = comment.get("commands") if isinstance(comment.get("commands"), list) else []
+    extra = {
+        "vpos": vpos_ms // 10 if vpos_ms is not None else None,
+        "fork": _fork_name(fork),
+        "mail": " ".join(c for c in commands if isinstance(c, str)),
+        **{k: comment[k] for k in ("id", "score", "nicoruCount", "isPremium", "source") if k in comment},
+    }
+    if video:
+        extra["video"] = video
+    body = comment.get("body")
+    return {
+        "platform": "niconico",
+        "post_id": post_id,
+        "created_at": parse_time(comment.get("postedAt")) or comment.get("postedAt"),
+        "author_id": comment.get("userId") if isinstance(comment.get("userId"), str) else None,
+        "text": body if isinstance(body, str) else None,
+        "url": _watch_url(video, vpos_ms / 1000 if vpos_ms is not None else None),
+        "extra": extra,
+        "source_line": item,
+        "_raw": raw,
+    }
+
+
+def _items_until_break(text: str) -> tuple[list[Any], int | None]:
+    """The complete items of a JSON array that is cut off or broken, and the
+    character offset where reading stopped (None if it did not)."""
+    decoder = json.JSONDecoder(parse_int=lambda s: int(s) if len(s) < 19 else float(s))  # orjson's range
+    pos = text.find("[") + 1
+    items: list[Any] = []
+    while True:
+        while pos < len(text) and text[pos] in " \t\r\n,":
+            pos += 1
+        if pos >= len(text) or text[pos] == "]":
+            return items, None if pos < len(text) else pos
+        try:
+            item, pos = decoder.raw_decode(text, pos)
+        except (json.JSONDecodeError, RecursionError):
+            return items, pos
+        items.append(_no_lone_surrogates(item))
+
+
+def _no_lone_surrogates(value: Any) -> Any:
+    """Strings with ``\\ud800``-style escapes that pair with nothing (which the
+    json module lets through) get U+FFFD in their place: they cannot be stored."""
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, list):
+        return [_no_lone_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_no_lone_surrogates(k): _no_lone_surrogates(v) for k, v in value.items()}
+    return value
+
+
+def _legacy(items: list[Any], video: str | None) -> Iterator[Record]:
+    for number, item in enumerate(items, start=1):
+        raw = orjson.dumps(item, default=str).decode()
+        if not isinstance(item, dict) or len(item) != 1:
+            yield Quarantine(number, raw, "not a single-key packet like {\"chat\": {...}}")
+            continue
+        (kind, body), = item.items()
+        if kind == "chat":
+            yield map_chat(body, number, video, raw)
+        elif kind == "thread" and isinstance(body, dict) and body.get("resultcode") not in (0, None):
+            yield Notice(number, f"thread {body.get('thread')} fork {body.get('fork', 0)}: "
+                         f"the server answered resultcode {body.get('resultcode')} (no comments)")
+
+
+def _v1(doc: dict[str, Any], video: str | None) -> Iterator[Record]:
+    data = doc.get("data") if isinstance(doc.get("data"), dict) else doc
+    threads = data.get("threads")
+    if not isinstance(threads, list):
+        yield Quarantine(None, orjson.dumps(doc, default=str).decode()[:100_000], "no threads list")
+        return
+    number = 0
+    for thread in threads:
+        if not isinstance(thread, dict):
+            number += 1
+            yield Quarantine(number, orjson.dumps(thread, default=str).decode(), "thread is not an object")
+            continue
+        for comment in thread.get("comments") if isinstance(thread.get("comments"), list) else []:
+            number += 1
+            yield map_v1_comment(comment, thread.get("id"), thread.get("fork"), number, video)
+
+
+def parse(path: Path, ctx: ParseContext) -> Iterator[Record]:
+    """Comments of one niconico comment file."""
+    data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
+    m = _VIDEO_RE.match(path.name)
+    video = m.group(1) if m else None
+    try:
+        doc = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        text = data.decode("utf-8", "replace")
+        if not text.lstrip().startswith("["):
+            raise SourceError("not valid JSON, and not a JSON array that could be read in part") from None
+        items, stop = _items_until_break(text)
+        yield from _legacy(items, video)
+        if stop is not None:
+            yield Quarantine(len(items) + 1, text[stop:stop + 100_000],
+                             f"the JSON array breaks off after item {len(items)} "
+                             f"(character {stop:,}): a truncated or damaged file")
+        ctx.progress(len(data))
+        return
+    if isinstance(doc, list):
+        yield from _legacy(doc, video)
+    elif isinstance(doc, dict):
+        yield from _v1(doc, video)
+    else:
+        raise SourceError(f"a JSON {type(doc).__name__}, not a comment array")
+    ctx.progress(len(data))

@@ -1,0 +1,173 @@
+"""The store: dedup, atomic transactions, crash safety, one writer at a time."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from collectors.ingest import ingest_source
+from data.schema import POST_SCHEMA
+from data.store import Store, StoreLocked
+
+FIX = Path(__file__).parent.parent / "collectors" / "fixtures" / "generic"
+
+
+def _posts(ids: list[str], platform: str = "generic", text: str = "x") -> pl.DataFrame:
+    import datetime as dt
+
+    n = len(ids)
+    return pl.DataFrame(
+        {
+            "platform": [platform] * n,
+            "post_id": ids,
+            "created_at": [dt.datetime(2022, 8, 29, tzinfo=dt.UTC)] * n,
+            "text": [text] * n,
+            "is_repost": [False] * n,
+        }
+    ).with_columns(pl.lit(None).alias(c) for c in POST_SCHEMA if c not in
+                   ("platform", "post_id", "created_at", "text", "is_repost")).cast(POST_SCHEMA)  # type: ignore[arg-type]
+
+
+def _write_ndjson(path: Path, start: int, n: int) -> Path:
+    with open(path, "w") as fh:
+        for i in range(start, start + n):
+            fh.write(json.dumps({"id": str(i), "created_at": "2022-08-29T00:00:00Z", "text": f"post {i}"}) + "\n")
+    return path
+
+
+def test_empty_store_reads_as_empty(store: Store) -> None:
+    assert store.scan_posts().collect().height == 0
+    assert store.scan_hits().collect().schema == pl.Schema(store.scan_hits().collect_schema())
+    assert store.version.endswith("-0")
+
+
+def test_first_copy_wins_and_reingest_changes_nothing(store: Store, tmp_path: Path) -> None:
+    a = _write_ndjson(tmp_path / "a.ndjson", 0, 50)
+    b = _write_ndjson(tmp_path / "b.ndjson", 25, 50)  # 25 overlap with a
+    with store.writer() as w:
+        ra = ingest_source(w, a)
+        rb = ingest_source(w, b)
+    assert (ra.new, ra.duplicate) == (50, 0)
+    assert (rb.new, rb.duplicate) == (25, 25)
+    posts = store.scan_posts().collect()
+    assert posts.height == 75 and posts["post_id"].n_unique() == 75
+    # the overlapping posts keep the provenance of the first file
+    overlap = posts.filter(pl.col("post_id").cast(pl.Int64).is_between(25, 49))
+    assert set(overlap["source_file"]) == {str(a)}
+    version = store.version
+    with store.writer() as w:
+        again = ingest_source(w, b)
+        forced = ingest_source(w, a, force=True)
+    assert again.status == "skipped"
+    assert (forced.new, forced.duplicate) == (0, 50)
+    assert store.scan_posts().collect().height == 75
+    assert len({s["sha256"] for s in store.sources()}) == 2
+    assert store.version == version  # nothing was written
+
+
+def test_a_failed_transaction_leaves_nothing(store: Store) -> None:
+    with store.writer() as w, w.transaction() as txn:
+        txn.add_posts(_posts(["1", "2"]))
+    version = store.version
+    with pytest.raises(RuntimeError), store.writer() as w, w.transaction() as txn:
+        txn.add_posts(_posts(["3", "4"]))
+        raise RuntimeError("boom")
+    assert store.version == version
+    assert sorted(store.scan_posts().collect()["post_id"]) == ["1", "2"]
+    assert not (store.path / "staging").exists() or not any((store.path / "staging").iterdir())
+
+
+def test_a_reader_never_sees_half_a_transaction(store: Store) -> None:
+    with store.writer() as w:
+        with w.transaction() as txn:
+            txn.add_posts(_posts([str(i) for i in range(10)]))
+            txn._flush_posts()  # files are written to staging...
+            assert store.scan_posts().collect().height == 0  # ...but not visible
+            assert list((store.path / "staging").rglob("*.parquet"))
+        assert store.scan_posts().collect().height == 10
+
+
+def test_second_writer_gets_a_clear_message(store: Store, tmp_path: Path, subprocess_env: dict) -> None:
+    src = _write_ndjson(tmp_path / "a.ndjson", 0, 5)
+    with store.writer(purpose="test holder"):
+        with pytest.raises(StoreLocked, match="being written by another process"), Store(store.path).writer():
+            pass
+        child = subprocess.run(
+            [sys.executable, "-m", "dtrack", "ingest", str(src), "--store", str(store.path)],
+            env=subprocess_env, capture_output=True, text=True, timeout=60,
+        )
+        assert child.returncode == 1
+        assert "being written by another process" in child.stderr and "test holder" in child.stderr
+    with store.writer(wait=1):  # free again
+        pass
+
+
+def test_writer_waits_for_the_lock(store: Store, subprocess_env: dict) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from data.store import Store\n"
+         f"with Store({str(store.path)!r}).writer():\n    print('held', flush=True); time.sleep(1.5)"],
+        env=subprocess_env, stdout=subprocess.PIPE, text=True,
+    )
+    assert holder.stdout and holder.stdout.readline().strip() == "held"
+    started = time.monotonic()
+    with store.writer(wait=20):
+        waited = time.monotonic() - started
+    holder.wait(timeout=30)
+    assert 0.3 < waited < 20
+
+
+def test_killed_mid_ingest_leaves_store_unchanged(store: Store, tmp_path: Path, subprocess_env: dict) -> None:
+    first = _write_ndjson(tmp_path / "first.ndjson", 0, 100)
+    with store.writer() as w:
+        ingest_source(w, first)
+    before = (store.version, store.scan_posts().collect().height, store.sources())
+    big = _write_ndjson(tmp_path / "big.ndjson", 1000, 400_000)
+    # small batches so the child writes staged files early, then gets SIGKILL
+    script = (
+        "import collectors.ingest as ing, data.store as st, sys\n"
+        "ing.BATCH_ROWS = 2000; st.STAGE_ROWS = 2000\n"
+        "import collectors.csv_ndjson as c; c.CHUNK_BYTES = 100_000\n"
+        "from pathlib import Path\n"
+        f"with st.Store({str(store.path)!r}).writer() as w:\n"
+        f"    ing.ingest_source(w, Path({str(big)!r}))\n"
+    )
+    child = subprocess.Popen([sys.executable, "-c", script], env=subprocess_env)
+    deadline = time.monotonic() + 60
+    staging = store.path / "staging"
+    while time.monotonic() < deadline and not list(staging.rglob("*.parquet")):
+        time.sleep(0.02)
+    assert list(staging.rglob("*.parquet")), "the child never staged a file"
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+    assert (store.version, store.scan_posts().collect().height, store.sources()) == before
+    with store.writer() as w:  # the next writer cleans up and completes
+        report = ingest_source(w, big)
+    assert report.new == 400_000
+    assert store.scan_posts().collect().height == 400_100
+    assert not list(staging.rglob("*.parquet"))
+    listed = {p for files in store.manifest()["files"].values() for p in files}
+    on_disk = {p.relative_to(store.path).as_posix() for p in store.path.rglob("*.parquet")}
+    assert on_disk == listed  # the killed writer's orphans are gone
+
+
+def test_posts_are_partitioned_by_month(store: Store, tmp_path: Path) -> None:
+    with store.writer() as w:
+        ingest_source(w, FIX / "naive_jst.ndjson")
+    months = sorted(p.parent.name for p in (store.path / "posts").rglob("*.parquet"))
+    assert months == ["month=2022-08"]
+    assert store.scan_posts().collect().schema == pl.Schema(POST_SCHEMA)
+
+
+def test_newer_store_format_is_refused(store: Store) -> None:
+    store.path.mkdir(parents=True)
+    (store.path / "manifest.json").write_text(json.dumps({"format": 99}))
+    with pytest.raises(Exception, match="newer dtrack"):
+        store.manifest()

@@ -1,0 +1,87 @@
+"""The `dtrack` CLI contract: exit statuses, status JSON keys, stdin, help examples."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dtrack import main
+
+FIX = Path(__file__).parent / "collectors" / "fixtures" / "generic"
+
+
+def _run(*args: str, input: bytes | None = None):
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+def test_ingest_exit_statuses(tmp_path: Path) -> None:
+    store = str(tmp_path / "s")
+    ok = _run("ingest", str(FIX / "naive_jst.ndjson"), "--store", store)
+    assert ok.exit_code == 0, ok.output
+    assert "read 4, new 4, duplicate 0, quarantined 0" in ok.output
+    quarantined = _run("ingest", str(FIX / "broken.ndjson"), "--store", store)
+    assert quarantined.exit_code == 3
+    missing = _run("ingest", str(tmp_path / "nope.ndjson"), "--store", store)
+    assert missing.exit_code == 1 and "no such file" in missing.output
+    unknown = tmp_path / "prose.txt"
+    unknown.write_text("ただの文章\n")
+    res = _run("ingest", str(unknown), "--store", store)
+    assert res.exit_code == 1 and "tried: " in res.output and "--format" in res.output
+    assert _run("ingest", "--store", store).exit_code == 2  # no PATH: usage error
+    assert _run("ingest", str(unknown), "--format", "nope", "--store", store).exit_code == 2
+
+
+def test_status_json_is_unchanged_by_a_second_ingest(tmp_path: Path) -> None:
+    store = str(tmp_path / "s")
+    paths = [str(FIX / "naive_jst.ndjson"), str(FIX / "broken.ndjson")]
+    _run("ingest", *paths, "--store", store)
+    first = json.loads(_run("status", "--format", "json", "--store", store).output)
+    for key in ("posts", "platforms", "hits", "quarantined", "sources", "first_post", "last_post"):
+        assert key in first
+    assert first["posts"] == 6 and first["platforms"] == {"generic": 6}
+    assert first["quarantined"] == 5 and first["sources"] == 2
+    assert first["first_post"] == "2021-04-10T10:00:00Z"
+    _run("ingest", *paths, "--store", store)
+    folder = tmp_path / "copies" / "nested"
+    folder.mkdir(parents=True)
+    for p in paths:  # renamed copies in a folder: same content, same sha256
+        (folder / ("copy-" + Path(p).name)).write_bytes(Path(p).read_bytes())
+    _run("ingest", str(tmp_path / "copies"), "--store", store)
+    assert json.loads(_run("status", "--format", "json", "--store", store).output) == first
+
+
+def test_ingest_from_stdin_with_mapping(tmp_path: Path) -> None:
+    store = str(tmp_path / "s")
+    data = '{"key": "a1", "when": "2022-08-29 10:00", "body": "標準入力から"}\n'.encode()
+    res = _run("ingest", "-", "--map", "post_id=key,created_at=when,text=body", "--platform", "survey",
+               "--store", store, input=data)
+    assert res.exit_code == 0, res.output
+    assert "<stdin>" in res.output
+    status = json.loads(_run("status", "--format", "json", "--store", store).output)
+    assert status["platforms"] == {"survey": 1}
+    bad = _run("ingest", "-", "--map", "bogus", "--store", store, input=data)
+    assert bad.exit_code == 2
+
+
+def test_store_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DTRACK_STORE", str(tmp_path / "env-store"))
+    assert _run("ingest", str(FIX / "naive_jst.ndjson")).exit_code == 0
+    assert (tmp_path / "env-store" / "manifest.json").exists()
+
+
+def test_every_command_has_an_example() -> None:
+    for name, command in main.commands.items():
+        groups = getattr(command, "commands", None)
+        for sub in [command, *(groups or {}).values()]:
+            assert "Example" in (sub.help or ""), f"dtrack {name} {sub.name} --help lacks an example"
+
+
+def test_module_entry_point_runs(tmp_path: Path, subprocess_env: dict) -> None:
+    res = subprocess.run([sys.executable, "-m", "dtrack", "--help"], env=subprocess_env,
+                         capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0 and "ingest" in res.stdout
