@@ -11,6 +11,7 @@ import click
 from cli.common import StoreErrors
 from cli.ingest import ingest
 from cli.status import status
+from cli.tag import kwic, tag, terms_command
 
 __version__ = "0.1.0"
 
@@ -32,6 +33,9 @@ def main() -> None:
 
 main.add_command(ingest)
 main.add_command(status)
+main.add_command(tag)
+main.add_command(terms_command)
+main.add_command(kwic)
 
 
 if __name__ == "__main__":
