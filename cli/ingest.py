@@ -39,7 +39,8 @@ def _summary(report: IngestReport) -> str:
               help="Force a format instead of detecting it from the content.")
 @click.option("--map", "mapping", multiple=True, metavar="FIELD=COLUMN,...",
               help="Column mapping for CSV/NDJSON, e.g. text=content,created_at=date.")
-@click.option("--platform", default=None, help="Platform name for generic CSV/NDJSON rows that carry none [default: generic].")
+@click.option("--platform", default=None,
+              help="Platform name for generic CSV/NDJSON rows that carry none [default: generic].")
 @click.option("--force", is_flag=True, help="Re-read sources already ingested (duplicates are still dropped).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON report per source instead of text.")
 @click.option("--no-tag", is_flag=True, help="Do not tag the new posts now (run `dtrack tag` later).")

@@ -91,7 +91,8 @@ class TagReport:
 
 def tagger_version() -> str:
     """Version stamp of the matching rules and the tokenizer (hits carry it)."""
-    return f"dtrack-nlp/{RULES_VERSION} fugashi/{metadata.version('fugashi')} unidic-lite/{metadata.version('unidic-lite')}"
+    return (f"dtrack-nlp/{RULES_VERSION} fugashi/{metadata.version('fugashi')} "
+            f"unidic-lite/{metadata.version('unidic-lite')}")
 
 
 def store_terms(store: Store) -> TermDictionary:

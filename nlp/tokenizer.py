@@ -316,7 +316,7 @@ def canonical(text: str) -> Canonical:
         a, b = m.span()
         out.append(folded[pos:a])
         length += a - pos
-        keep = 0 < a and b < last and not _is_cjk(folded[a - 1]) and not _is_cjk(folded[b])
+        keep = a > 0 and b < last and not _is_cjk(folded[a - 1]) and not _is_cjk(folded[b])
         if keep:
             out.append(" ")
             length += 1

@@ -111,7 +111,7 @@ def test_replace_cues(tmp_path: Path) -> None:
         ("[[term]]\ncanonical = 'x'\n", "needs a 'category'"),
         ("[[term]]\ncategory = 'a'\n", "needs a non-empty 'canonical'"),
         ("[[term]]\ncanonical = 'x'\ncategory = 'a'\n[[term]]\ncanonical = 'x'\ncategory = 'b'\n", "listed twice"),
-        ("[[term]]\ncanonical = 'x'\ncategory = 'a'\nvariants = 'y'\nai_only = 'yes'\n", "ai_only must be true or false"),
+        ("[[term]]\ncanonical = 'x'\ncategory = 'a'\nai_only = 'yes'\n", "ai_only must be true or false"),
         ("[[term]]\ncanonical = 'x'\ncategory = 'a'\nvariants = [1]\n", "variants must be a list of strings"),
         ("[[term]]\ncanonical = 'x'\ncategory = 'a'\nvariants = ['   ']\n", "empty string"),
         ("[[term]]\ncanonical = 'nope'\nremove = true\n", "cannot remove 'nope'"),
