@@ -32,8 +32,10 @@ for exactly those forms (with whitespace removed on both sides).
 
 from __future__ import annotations
 
+import functools
 import re
 
+from nlp.prefilter import Prefilter
 from nlp.terms import TermDictionary
 from nlp.tokenizer import Boundaries, Canonical, canonical, canonical_form
 
@@ -83,9 +85,10 @@ class Matcher:
         for form in sorted(self.cues, key=len, reverse=True):
             self._cue_first.setdefault(form[0], []).append(form)
 
-    def prefilter_patterns(self) -> list[str]:
-        """Every form with whitespace removed (what the polars pre-filter looks for)."""
-        return sorted({f.replace(" ", "") for f, _ in self.forms})
+    @functools.cached_property
+    def prefilter(self) -> Prefilter:
+        """The polars pre-filter for these forms (built on first use)."""
+        return Prefilter(f for f, _ in self.forms)
 
     # -- one post --------------------------------------------------------------
     def _evidence(self, text: str, bounds: Boundaries) -> list[str]:

@@ -43,7 +43,6 @@ import polars as pl
 from data.schema import HIT_SCHEMA, POST_SCHEMA
 from data.store import Store, StoreWriter
 from nlp.matcher import EVIDENCE_SEP, Matcher
-from nlp.prefilter import prefilter_expr
 from nlp.terms import RULES_VERSION, TermDictionary, load_terms_text
 from nlp.tokenizer import get_tagger, versions
 
@@ -54,7 +53,7 @@ MAX_RUNS = 50
 #: Texts per work unit sent to a worker.
 CHUNK = 2000
 #: Fewer candidates than this are tokenised in this process (no pool start-up).
-PARALLEL_MIN = 20_000
+PARALLEL_MIN = 5_000
 #: Posts read per step; all steps of a run are still one transaction.
 BATCH_POSTS = 1_000_000
 _POST_COLUMNS = ["platform", "post_id", "created_at", "text"]
@@ -211,12 +210,10 @@ def tag_frame(posts: pl.DataFrame | pl.LazyFrame, terms: TermDictionary, *, pref
     every post: the slow path the pre-filter must agree with.
     """
     matcher = _runner.matcher if _runner is not None else Matcher(terms)
-    lazy = posts.lazy().select(_POST_COLUMNS).filter(pl.col("text").is_not_null() & (pl.col("text") != ""))
-    counted = lazy.select(pl.len()).collect().item() if prefilter else None
-    if prefilter:
-        lazy = lazy.filter(prefilter_expr(matcher.prefilter_patterns()))
-    candidates = lazy.collect()
-    seen = counted if counted is not None else candidates.height
+    lazy = posts.lazy().select(_POST_COLUMNS)
+    seen = posts.height if isinstance(posts, pl.DataFrame) else lazy.select(pl.len()).collect().item()
+    lazy = lazy.filter(pl.col("text").is_not_null() & (pl.col("text") != ""))
+    candidates = matcher.prefilter.candidates(lazy) if prefilter else lazy.collect()
     runner = _runner or _Runner(matcher, workers)
     try:
         hits = _decode(runner.encode(candidates.get_column("text").to_list()), candidates, matcher,

@@ -150,4 +150,4 @@ def test_posts_without_text_and_empty_store(store: Store) -> None:
     assert store.manifest()["version"] == 0
     add_posts(store, generate_posts(3, seed=4).with_columns(text=pl.Series(["", None, "無断学習"])))
     report = tag_store(store)
-    assert report.posts_tagged == 1 and report.hits == 1
+    assert report.posts_tagged == 3 and report.candidates == 1 and report.hits == 1
