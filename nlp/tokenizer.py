@@ -9,9 +9,9 @@ Why a custom output format. ``Tagger.parse`` with a ``-F`` node format is the
 fast way to get tokens out of MeCab (one string, no Python object per token).
 unidic-lite's ``dicrc`` sets ``output-format-type = unidic``, which silently
 overrides ``-F``, so ``-O ''`` is passed too. The matcher only needs token
-boundaries, so the format is the surface and a space (``%m ``): token ends
-are the running sum of the surfaces' lengths (``itertools.accumulate``, no
-Python loop per token).
+boundaries, so the format is each token's start and end offsets in UTF-8
+bytes (`` %ps,%pe``): one short string per post, answered by substring tests
+without splitting it into a Python object per token.
 
 Why a "canonical" text. Matching happens on a normalised copy of the post:
 NFKC (ＡＩ -> AI, ＃ -> #, half-width ｶﾞ -> ガ, … -> ...), lower case (so Latin
@@ -31,7 +31,6 @@ import re
 import shlex
 import unicodedata
 from importlib import metadata
-from itertools import accumulate
 from typing import Any
 
 import fugashi
@@ -46,8 +45,8 @@ WHITESPACE_REGEX = "[" + "".join(f"\\x{{{ord(c):04X}}}" if ord(c) > 0xFF else f"
                                  for c in WHITESPACE) + "]+"
 _WS_RE = re.compile("[" + re.escape(WHITESPACE) + "]+")
 
-#: Node format: surfaces separated by one space (MeCab never puts whitespace in a surface).
-_NODE_FORMAT = r"-O '' -F '%m ' -U '%m ' -B '' -E ''"
+#: Node format: " start,end" byte offsets of every token.
+_NODE_FORMAT = r"-O '' -F ' %ps,%pe' -U ' %ps,%pe' -B '' -E ''"
 
 
 def dictionary_dir() -> str:
@@ -92,51 +91,32 @@ def tokens(text: str) -> list[str]:
 
 
 class Boundaries:
-    """Token boundaries of a canonical text, answering "does a token start/end here?".
+    """Token boundaries of a text, answering "does a token start/end here?".
 
-    A canonical text holds whitespace only as single spaces between Latin
-    words, and MeCab drops exactly those, so the surfaces laid end to end are
-    the text without its spaces: token ends there are the running sum of the
-    surface lengths, and a text offset maps onto it by subtracting the spaces
-    before it. If the surfaces ever do not add up (a character MeCab dropped),
-    they are located one by one instead.
+    The tagger writes " start,end" (UTF-8 byte offsets) for every token; a
+    question is a substring test on that string, so nothing is built per
+    token. Character offsets are turned into byte offsets only for the few
+    positions asked about.
     """
 
-    __slots__ = ("_ends", "_spaced", "text")
+    __slots__ = ("_ascii", "_offsets", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self._ascii = text.isascii()
         out = get_tagger().parse(text) if text else ""
-        surfaces = out.split(" ") if out else []
-        self._spaced = " " in text
-        ends = set(accumulate(map(len, surfaces)))
-        if (max(ends) if ends else 0) != len(text) - (text.count(" ") if self._spaced else 0):
-            ends = self._locate(surfaces)
-        self._ends = ends
+        self._offsets = " " + out.strip() + " "
 
-    def _locate(self, surfaces: list[str]) -> set[int]:
-        """Token ends (in the space-free text) found surface by surface: the careful slow path."""
-        compact = self.text.replace(" ", "")
-        ends: set[int] = set()
-        pos = 0
-        for tok in surfaces:
-            j = compact.find(tok, pos) if tok else -1
-            if j >= 0:
-                pos = j + len(tok)
-                ends.add(pos)
-        return ends
-
-    def _compact(self, pos: int) -> int:
-        return pos - self.text.count(" ", 0, pos) if self._spaced else pos
+    def _byte(self, pos: int) -> int:
+        return pos if self._ascii else len(self.text[:pos].encode())
 
     def is_start(self, pos: int) -> bool:
-        """Does a token start at ``pos`` (the offset of a non-space character)?"""
-        q = self._compact(pos)
-        return q == 0 or q in self._ends
+        """Does a token start at character offset ``pos``?"""
+        return f" {self._byte(pos)}," in self._offsets
 
     def is_end(self, pos: int) -> bool:
-        """Does a token end at ``pos`` (exclusive end, after a non-space character)?"""
-        return self._compact(pos) in self._ends
+        """Does a token end at character offset ``pos`` (exclusive)?"""
+        return f",{self._byte(pos)} " in self._offsets
 
 
 def readings(text: str) -> tuple[str, str] | None:
