@@ -25,9 +25,13 @@ or if it can combine with its neighbour (combining marks such as the kana
 voicing mark, Hangul jamo). In a post without such characters every run of Σ
 characters of the normalised text is, up to ASCII case, a run of the post
 itself once whitespace (and characters that normalise to whitespace, such as
-U+3000) is removed: so ``contains_any(pieces, ascii_case_insensitive=True)``
-on the raw text passes every post the full path would. Posts with a character
-that matters take the full path.
+U+3000) is removed: so searching the raw text for the pieces, ignoring ASCII
+case and allowing whitespace between their characters, passes every post the
+full path would. Posts with a character that matters take the full path.
+
+Both tests of the first pass are one regex (``a character that matters |
+piece | piece ...``): a single scan of the text, on both cores via the lazy
+API. Only the few posts it passes are looked at again.
 """
 
 from __future__ import annotations
@@ -52,8 +56,8 @@ _SCAN_END = 0x30000
 _COMPOSING_STARTERS = (0x09BE, 0x09D7, 0x0B3E, 0x0B56, 0x0B57, 0x0BBE, 0x0BD7, 0x0CC2, 0x0CD5, 0x0CD6, 0x0D3E,
                        0x0D57, 0x0DCF, 0x0DDF, 0x0FB5, 0x0FB7, 0x102E, 0x1B35, 0x11127, 0x1133E, 0x11357, 0x114B0,
                        0x114BA, 0x114BD, 0x115AF, 0x11930, *range(0x1161, 0x1176), *range(0x11A8, 0x11C3))
-#: Up to this many pieces the cheap test is one regex alternation, beyond it contains_any.
-MAX_REGEX_PIECES = 2000
+#: Up to this many characters in all pieces the first pass is one regex, beyond it contains_any.
+MAX_REGEX_CHARS = 20_000
 #: ASCII characters (besides letters and digits) and ``w`` are cut out of pieces.
 _NOISY = frozenset(chr(c) for c in range(0x80) if not chr(c).isalnum()) | {"w"}
 
@@ -89,10 +93,10 @@ def _changing_characters() -> tuple[dict[int, str], tuple[int, ...]]:
     return changed, tuple(combining)
 
 
-def _char_class(code_points: Iterable[int]) -> str:
-    """A regex character class (Rust and Python syntax) of the code points, as ranges."""
+def _char_class(code_points: Iterable[int], extra: str = "") -> str:
+    """A regex character class (Rust syntax) of the code points as ranges, plus ``extra`` ranges."""
     points = sorted(set(code_points))
-    parts = []
+    parts = [extra] if extra else []
     i = 0
     while i < len(points):
         j = i
@@ -118,7 +122,7 @@ class Prefilter:
         self.pieces = sorted({_piece(p) for p in self.patterns})
         sigma = set("".join(self.pieces))
         changed, combining = _changing_characters()
-        matters: list[int] = [*combining, *range(_SCAN_END, 0x110000)]
+        matters: list[int] = list(combining)
         blank: list[int] = [ord(c) for c in WHITESPACE]
         for cp, image in changed.items():
             rest = "".join(c for c in image if c not in WHITESPACE)
@@ -127,35 +131,38 @@ class Prefilter:
             elif not (0x41 <= cp <= 0x5A) and not sigma.isdisjoint(rest):
                 matters.append(cp)
         #: a post with any of these takes the full path
-        self.matters_regex = _char_class(matters)
+        self.matters_regex = _char_class(matters, extra=f"\\x{{{_SCAN_END:X}}}-\\x{{10FFFF}}")
         #: removed from the raw text on the cheap path (whitespace and what NFKC turns into it)
         self.blank_regex = _char_class(blank) + "+"
 
-    def cheap_expr(self, column: str = "text") -> pl.Expr:
-        """The cheap path's test on the raw text (valid for posts without a character that matters)."""
-        text = pl.col(column).str.replace_all(self.blank_regex, "")
-        if len(self.pieces) <= MAX_REGEX_PIECES:
-            # one regex alternation is faster than contains_any here; (?i) folds more than ASCII
-            # case, which only lets more posts through
-            ordered = sorted(self.pieces, key=len, reverse=True)
-            return text.str.contains("(?i)" + "|".join(re.escape(p) for p in ordered))
-        return text.str.contains_any(self.pieces, ascii_case_insensitive=True)
+    def cheap_regex(self) -> str | None:
+        """One regex for the first pass: a character that matters, or a piece (case-insensitive,
+        whitespace allowed between its characters). None when the dictionary is too big for one regex."""
+        if sum(map(len, self.pieces)) > MAX_REGEX_CHARS:
+            return None
+        blank = self.blank_regex[:-1] + "*"
+        ordered = sorted(self.pieces, key=len, reverse=True)
+        # (?i) folds more than ASCII case: that only lets more posts through
+        pieces = "|".join(blank.join(re.escape(ch) for ch in piece) for piece in ordered)
+        return f"{self.matters_regex}|(?i:{pieces})"
 
     def candidates(self, posts: pl.DataFrame | pl.LazyFrame, column: str = "text") -> pl.DataFrame:
         """The rows of ``posts`` that may contain a term, in their original order.
 
-        One pass over every post computes the cheap test and whether the post
-        has a character that matters; only the latter are normalised fully.
+        One pass over every post finds those with a piece or a character that
+        matters; of these, the latter are normalised fully and searched again.
         """
         lazy = posts.lazy()
         if not self.patterns:
             return lazy.clear().collect()
-        careful = pl.col(column).str.contains(self.matters_regex)
-        first = (
-            lazy.with_row_index("_row")
-            .with_columns(_careful=careful)
-            .filter(pl.col("_careful") | self.cheap_expr(column))
-            .collect()
-        )
-        checked = first.filter(pl.col("_careful")).lazy().filter(prefilter_expr(self.patterns, column)).collect()
-        return pl.concat([first.filter(~pl.col("_careful")), checked]).sort("_row").drop("_row", "_careful")
+        text = pl.col(column)
+        regex = self.cheap_regex()
+        if regex is not None:
+            first_pass = text.str.contains(regex)
+        else:  # a very big dictionary: contains_any after removing whitespace
+            first_pass = text.str.contains(self.matters_regex) | text.str.replace_all(self.blank_regex, "") \
+                .str.contains_any(self.pieces, ascii_case_insensitive=True)
+        first = lazy.filter(first_pass).collect().with_row_index("_row")
+        careful = first.get_column(column).str.contains(self.matters_regex)
+        checked = first.filter(careful).filter(prefilter_expr(self.patterns, column))
+        return pl.concat([first.filter(~careful), checked]).sort("_row").drop("_row")

@@ -144,7 +144,9 @@ class _Runner:
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
             ctx = multiprocessing.get_context(method)
             self.pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(self.matcher,))
-        jobs = ((base, texts[base:base + CHUNK]) for base in range(0, len(texts), CHUNK))
+        # chunks of about CHUNK texts, but at least a few per worker so both stay busy
+        size = max(100, min(CHUNK, -(-len(texts) // (4 * self.workers))))
+        jobs = ((base, texts[base:base + size]) for base in range(0, len(texts), size))
         yield from self.pool.imap(_work, jobs)
 
     def close(self) -> None:
