@@ -302,8 +302,8 @@ def tag_store(store: Store, *, writer: StoreWriter | None = None, terms: TermDic
     terms = terms if terms is not None else store_terms(store)
     version = tagger_version()
     todo, full, reason = _plan(store, terms, version)
-    report = TagReport(dictionary_hash=terms.hash, tagger_version=version, reason=reason,
-                       retagged=full and reason != "first tagging")
+    had_hits = bool(store.manifest()["files"].get("hits"))
+    report = TagReport(dictionary_hash=terms.hash, tagger_version=version, reason=reason, retagged=full and had_hits)
     state = store.meta(META_KEY) or {}
     if not todo and not full:
         report.seconds = time.perf_counter() - started

@@ -139,3 +139,8 @@ def test_missing_file_and_replace_without_file(tmp_path: Path) -> None:
         load_terms(None, replace=True)
     with pytest.raises(TermsFileError, match="no terms"):
         load_terms(write(tmp_path, "version = 1\n"), replace=True)
+
+
+def test_naming_the_default_file_means_the_default() -> None:
+    terms = load_terms(DEFAULT_TERMS, replace=True)
+    assert terms.overlay is None and terms.hash == load_terms().hash
