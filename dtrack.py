@@ -14,6 +14,7 @@ from cli.dashboard import dashboard
 from cli.ingest import ingest
 from cli.schedule import schedule, scheduler
 from cli.status import status
+from cli.tag import kwic, tag, terms_command
 
 __version__ = "0.1.0"
 
@@ -43,6 +44,9 @@ main.add_command(emergence_cmd)
 main.add_command(events_cmd)
 main.add_command(posts_cmd)
 main.add_command(xcorr_cmd)
+main.add_command(tag)
+main.add_command(terms_command)
+main.add_command(kwic)
 
 
 if __name__ == "__main__":

@@ -32,8 +32,12 @@ for exactly those forms (with whitespace removed on both sides).
 
 from __future__ import annotations
 
+import functools
+import re
+
+from nlp.prefilter import Prefilter
 from nlp.terms import TermDictionary
-from nlp.tokenizer import Canonical, canonical, canonical_form, token_bounds
+from nlp.tokenizer import Boundaries, Canonical, canonical, canonical_form
 
 #: Separates evidence words in the compact strings workers return.
 EVIDENCE_SEP = "\x1f"
@@ -58,6 +62,12 @@ class Matcher:
         self.forms: list[tuple[str, tuple[int, ...]]] = sorted(
             ((f, tuple(ts)) for f, ts in by_form.items()), key=lambda ft: (-len(ft[0]), ft[0])
         )
+        #: first character -> the forms starting with it, and one regex finding where
+        #: any form starts (alternation, longest first: C speed, no Python loop per form)
+        self.by_first: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
+        for form, term_ids in self.forms:
+            self.by_first.setdefault(form[0], []).append((form, term_ids))
+        self._scan = _alternation(f for f, _ in self.forms)
         self.exclusions: dict[int, list[tuple[str, bool]]] = {
             i: [(x, _ends_alnum(x)) for x in term.exclusion_forms()]
             for i, term in enumerate(terms.terms)
@@ -65,68 +75,77 @@ class Matcher:
         }
         cues: dict[str, str] = {}
         for cue in terms.cues:
-            cues.setdefault(canonical_form(cue), cue)
-        #: (canonical form, word as configured, must end on a token end)
-        self.cues: list[tuple[str, str, bool]] = [(f, c, _ends_alnum(f)) for f, c in cues.items() if f]
+            form = canonical_form(cue)
+            if form:
+                cues.setdefault(form, cue)
+        #: canonical cue form -> (word as configured, must end on a token end)
+        self.cues: dict[str, tuple[str, bool]] = {f: (c, _ends_alnum(f)) for f, c in cues.items()}
+        self._cue_scan = _alternation(self.cues)
+        self._cue_first: dict[str, list[str]] = {}
+        for form in sorted(self.cues, key=len, reverse=True):
+            self._cue_first.setdefault(form[0], []).append(form)
 
-    def prefilter_patterns(self) -> list[str]:
-        """Every form with whitespace removed (what the polars pre-filter looks for)."""
-        return sorted({f.replace(" ", "") for f, _ in self.forms})
+    @functools.cached_property
+    def prefilter(self) -> Prefilter:
+        """The polars pre-filter for these forms (built on first use)."""
+        return Prefilter(f for f, _ in self.forms)
 
     # -- one post --------------------------------------------------------------
-    def _evidence(self, text: str, starts: set[int], ends: set[int]) -> list[str]:
-        found: list[tuple[int, str]] = []
-        for form, word, whole in self.cues:
-            if form not in text:
-                continue
-            n = len(form)
-            p = text.find(form)
-            while p >= 0:
-                if p in starts and (not whole or p + n in ends):
-                    found.append((p, word))
-                    break
-                p = text.find(form, p + 1)
-        found.sort()
-        return list(dict.fromkeys(word for _, word in found))
+    def _evidence(self, text: str, bounds: Boundaries) -> list[str]:
+        found: dict[str, None] = {}
+        for p, form in _starts(self._cue_scan, self._cue_first, text):
+            word, whole = self.cues[form]
+            if word not in found and bounds.is_start(p) and (not whole or bounds.is_end(p + len(form))):
+                found[word] = None
+        return list(found)
 
-    def _excluded_spans(self, term: int, text: str, starts: set[int], ends: set[int]) -> list[tuple[int, int]]:
+    def _excluded_spans(self, term: int, text: str, bounds: Boundaries) -> list[tuple[int, int]]:
         spans = []
         for form, whole in self.exclusions.get(term, ()):
             n = len(form)
             p = text.find(form)
             while p >= 0:
-                if p in starts and (not whole or p + n in ends):
+                if bounds.is_start(p) and (not whole or bounds.is_end(p + n)):
                     spans.append((p, p + n))
                 p = text.find(form, p + 1)
         return spans
 
+    def _occurrences(self, text: str) -> list[tuple[int, int, tuple[int, ...]]]:
+        """(start, end, term indices) of every form occurring in ``text``, overlaps included."""
+        out = []
+        search = self._scan.search
+        m = search(text)
+        while m:
+            p = m.start()
+            for form, term_ids in self.by_first[text[p]]:
+                if text.startswith(form, p):
+                    out.append((p, p + len(form), term_ids))
+            m = search(text, p + 1)
+        return out
+
     def match_canonical(self, canon: Canonical) -> tuple[list[tuple[int, int, int]], list[str]]:
         """Hits as (term index, start, end) in ORIGINAL offsets, and the post's AI evidence."""
         text = canon.text
-        present = [(f, ts) for f, ts in self.forms if f in text]
-        if not present:
+        occurrences = self._occurrences(text)
+        if not occurrences:
             return [], []
-        starts, ends = token_bounds(text)
+        bounds = Boundaries(text)
         found: dict[int, list[tuple[int, int]]] = {}
-        for form, term_ids in present:
-            n = len(form)
-            p = text.find(form)
-            while p >= 0:
-                if p in starts and p + n in ends:
-                    for t in term_ids:
-                        found.setdefault(t, []).append((p, p + n))
-                p = text.find(form, p + 1)
+        for p, e, term_ids in occurrences:
+            if bounds.is_start(p) and bounds.is_end(e):
+                for t in term_ids:
+                    found.setdefault(t, []).append((p, e))
         if not found:
             return [], []
-        evidence = self._evidence(text, starts, ends)
+        evidence = self._evidence(text, bounds)
         hits: list[tuple[int, int, int]] = []
         for term, spans in found.items():
             if self.ai_only[term] and not evidence:
                 continue
             if term in self.exclusions:
-                blocked = self._excluded_spans(term, text, starts, ends)
+                blocked = self._excluded_spans(term, text, bounds)
                 spans = [(a, b) for a, b in spans if not any(x <= a and b <= y for x, y in blocked)]
-            marked = sorted(((a - 1 if a > 0 and text[a - 1] == "#" else a), b) for a, b in spans)
+            marked = [((a - 1 if a > 0 and text[a - 1] == "#" else a), b) for a, b in spans]
             marked.sort(key=lambda ab: (ab[0], -ab[1]))
             last = -1
             for a, b in marked:
@@ -155,3 +174,22 @@ class Matcher:
                 row = base + i
                 lines.extend(f"{row}\t{t}\t{a}\t{b}\t{ev}" for t, a, b in hits)
         return "\n".join(lines)
+
+
+def _alternation(forms: object) -> re.Pattern[str]:
+    """A regex matching any of ``forms`` (longest first, so the longest wins at a position)."""
+    ordered = sorted(forms, key=len, reverse=True)  # type: ignore[call-overload]
+    return re.compile("|".join(re.escape(f) for f in ordered) or "(?!)")
+
+
+def _starts(scan: re.Pattern[str], by_first: dict[str, list[str]], text: str) -> list[tuple[int, str]]:
+    """(position, form) of every form occurring in ``text``, overlapping ones included."""
+    out = []
+    m = scan.search(text)
+    while m:
+        p = m.start()
+        for form in by_first[text[p]]:
+            if text.startswith(form, p):
+                out.append((p, form))
+        m = scan.search(text, p + 1)
+    return out

@@ -43,7 +43,6 @@ import polars as pl
 from data.schema import HIT_SCHEMA, POST_SCHEMA
 from data.store import Store, StoreWriter
 from nlp.matcher import EVIDENCE_SEP, Matcher
-from nlp.prefilter import prefilter_expr
 from nlp.terms import RULES_VERSION, TermDictionary, load_terms_text
 from nlp.tokenizer import get_tagger, versions
 
@@ -54,7 +53,7 @@ MAX_RUNS = 50
 #: Texts per work unit sent to a worker.
 CHUNK = 2000
 #: Fewer candidates than this are tokenised in this process (no pool start-up).
-PARALLEL_MIN = 20_000
+PARALLEL_MIN = 5_000
 #: Posts read per step; all steps of a run are still one transaction.
 BATCH_POSTS = 1_000_000
 _POST_COLUMNS = ["platform", "post_id", "created_at", "text"]
@@ -91,7 +90,8 @@ class TagReport:
 
 def tagger_version() -> str:
     """Version stamp of the matching rules and the tokenizer (hits carry it)."""
-    return f"dtrack-nlp/{RULES_VERSION} fugashi/{metadata.version('fugashi')} unidic-lite/{metadata.version('unidic-lite')}"
+    return (f"dtrack-nlp/{RULES_VERSION} fugashi/{metadata.version('fugashi')} "
+            f"unidic-lite/{metadata.version('unidic-lite')}")
 
 
 def store_terms(store: Store) -> TermDictionary:
@@ -144,7 +144,9 @@ class _Runner:
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
             ctx = multiprocessing.get_context(method)
             self.pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(self.matcher,))
-        jobs = ((base, texts[base:base + CHUNK]) for base in range(0, len(texts), CHUNK))
+        # chunks of about CHUNK texts, but at least a few per worker so both stay busy
+        size = max(100, min(CHUNK, -(-len(texts) // (4 * self.workers))))
+        jobs = ((base, texts[base:base + size]) for base in range(0, len(texts), size))
         yield from self.pool.imap(_work, jobs)
 
     def close(self) -> None:
@@ -210,12 +212,10 @@ def tag_frame(posts: pl.DataFrame | pl.LazyFrame, terms: TermDictionary, *, pref
     every post: the slow path the pre-filter must agree with.
     """
     matcher = _runner.matcher if _runner is not None else Matcher(terms)
-    lazy = posts.lazy().select(_POST_COLUMNS).filter(pl.col("text").is_not_null() & (pl.col("text") != ""))
-    counted = lazy.select(pl.len()).collect().item() if prefilter else None
-    if prefilter:
-        lazy = lazy.filter(prefilter_expr(matcher.prefilter_patterns()))
-    candidates = lazy.collect()
-    seen = counted if counted is not None else candidates.height
+    lazy = posts.lazy().select(_POST_COLUMNS)
+    seen = posts.height if isinstance(posts, pl.DataFrame) else lazy.select(pl.len()).collect().item()
+    lazy = lazy.filter(pl.col("text").is_not_null() & (pl.col("text") != ""))
+    candidates = matcher.prefilter.candidates(lazy) if prefilter else lazy.collect()
     runner = _runner or _Runner(matcher, workers)
     try:
         hits = _decode(runner.encode(candidates.get_column("text").to_list()), candidates, matcher,
@@ -302,8 +302,8 @@ def tag_store(store: Store, *, writer: StoreWriter | None = None, terms: TermDic
     terms = terms if terms is not None else store_terms(store)
     version = tagger_version()
     todo, full, reason = _plan(store, terms, version)
-    report = TagReport(dictionary_hash=terms.hash, tagger_version=version, reason=reason,
-                       retagged=full and reason != "first tagging")
+    had_hits = bool(store.manifest()["files"].get("hits"))
+    report = TagReport(dictionary_hash=terms.hash, tagger_version=version, reason=reason, retagged=full and had_hits)
     state = store.meta(META_KEY) or {}
     if not todo and not full:
         report.seconds = time.perf_counter() - started

@@ -312,6 +312,8 @@ def load_terms(path: Path | None = None, *, replace: bool = False) -> TermDictio
             raise TermsFileError("replace=True needs a dictionary file to replace the default with")
         return load_terms_text(None)
     path = Path(path)
+    if path.resolve() == DEFAULT_TERMS.resolve():
+        return load_terms_text(None)  # naming the default file means "the default", not a snapshot of it
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:

@@ -9,7 +9,9 @@ Why a custom output format. ``Tagger.parse`` with a ``-F`` node format is the
 fast way to get tokens out of MeCab (one string, no Python object per token).
 unidic-lite's ``dicrc`` sets ``output-format-type = unidic``, which silently
 overrides ``-F``, so ``-O ''`` is passed too. The matcher only needs token
-boundaries, so the format is the surface alone, one token per line.
+boundaries, so the format is each token's start and end offsets in UTF-8
+bytes (`` %ps,%pe``): one short string per post, answered by substring tests
+without splitting it into a Python object per token.
 
 Why a "canonical" text. Matching happens on a normalised copy of the post:
 NFKC (ＡＩ -> AI, ＃ -> #, half-width ｶﾞ -> ガ, … -> ...), lower case (so Latin
@@ -23,11 +25,11 @@ in offsets of the stored text.
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import shlex
 import unicodedata
-from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
 
@@ -43,7 +45,8 @@ WHITESPACE_REGEX = "[" + "".join(f"\\x{{{ord(c):04X}}}" if ord(c) > 0xFF else f"
                                  for c in WHITESPACE) + "]+"
 _WS_RE = re.compile("[" + re.escape(WHITESPACE) + "]+")
 
-_NODE_FORMAT = r"-O '' -F '%m\n' -U '%m\n' -B '' -E ''"
+#: Node format: " start,end" byte offsets of every token.
+_NODE_FORMAT = r"-O '' -F ' %ps,%pe' -U ' %ps,%pe' -B '' -E ''"
 
 
 def dictionary_dir() -> str:
@@ -83,34 +86,37 @@ def versions() -> dict[str, Any]:
 
 
 def tokens(text: str) -> list[str]:
-    """Token surfaces of ``text`` (whitespace is never part of a token)."""
-    out = get_tagger().parse(text)
-    return [t for t in out.split("\n") if t] if out else []
+    """Token surfaces of ``text`` (node API: slow, for tests and debugging)."""
+    return [node.surface for node in get_tagger()(text)]
 
 
-def token_bounds(text: str) -> tuple[set[int], set[int]]:
-    """(token start offsets, token end offsets) of ``text``.
+class Boundaries:
+    """Token boundaries of a text, answering "does a token start/end here?".
 
-    MeCab's surfaces are exact substrings, so each is found from where the
-    previous one ended; skipped whitespace simply lies between two tokens.
+    The tagger writes " start,end" (UTF-8 byte offsets) for every token; a
+    question is a substring test on that string, so nothing is built per
+    token. Character offsets are turned into byte offsets only for the few
+    positions asked about.
     """
-    starts: set[int] = set()
-    ends: set[int] = set()
-    out = get_tagger().parse(text)
-    if not out:
-        return starts, ends
-    pos = 0
-    find = text.find
-    for tok in out.split("\n"):
-        if not tok:
-            continue
-        j = find(tok, pos)
-        if j < 0:  # cannot happen for MeCab output; never misplace a boundary if it does
-            continue
-        starts.add(j)
-        pos = j + len(tok)
-        ends.add(pos)
-    return starts, ends
+
+    __slots__ = ("_ascii", "_offsets", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._ascii = text.isascii()
+        out = get_tagger().parse(text) if text else ""
+        self._offsets = " " + out.strip() + " "
+
+    def _byte(self, pos: int) -> int:
+        return pos if self._ascii else len(self.text[:pos].encode())
+
+    def is_start(self, pos: int) -> bool:
+        """Does a token start at character offset ``pos``?"""
+        return f" {self._byte(pos)}," in self._offsets
+
+    def is_end(self, pos: int) -> bool:
+        """Does a token end at character offset ``pos`` (exclusive)?"""
+        return f",{self._byte(pos)} " in self._offsets
 
 
 def readings(text: str) -> tuple[str, str] | None:
@@ -169,23 +175,61 @@ def _is_cjk(c: str) -> bool:
             or 0xFF00 <= cp <= 0xFFEF or 0x20000 <= cp <= 0x3FFFF)
 
 
-@dataclass(frozen=True, slots=True)
-class Canonical:
-    """A post's canonical text and, unless it is the identity, the way back to the original.
+class _MarkTable(dict):
+    """ord(char) -> "a" + "b" * (len(NFKC(char)) - 1): marks which normalised
+    characters begin an original one, so offsets map back with ``str.count``."""
 
-    ``starts[i]``/``ends[i]`` are the original offsets of the character(s) that
-    canonical character ``i`` came from.
+    def __missing__(self, key: int) -> str:
+        value = "a" + "b" * (len(_NFKC[key]) - 1)
+        self[key] = value
+        return value
+
+
+_MARKS = _MarkTable()
+
+
+class Canonical:
+    """A post's canonical text and the way back to offsets in the original.
+
+    Two steps can change offsets: NFKC (… -> ..., ｶﾞ -> ガ) and whitespace
+    folding. The first is kept as ``marks`` (one letter per normalised
+    character, "a" where an original character begins; counting them is C
+    speed) or, after the rare segment-wise path, explicit ``starts``/``ends``
+    lists; the second as a short list of shifts, one per folded whitespace run.
     """
 
-    text: str
-    starts: list[int] | None = None
-    ends: list[int] | None = None
+    __slots__ = ("_ends", "_marks", "_original_text", "_shift_at", "_shifts", "_starts", "text")
+
+    def __init__(self, text: str, *, original: str | None = None, starts: list[int] | None = None,
+                 ends: list[int] | None = None, shift_at: list[int] | None = None,
+                 shifts: list[int] | None = None) -> None:
+        self.text = text
+        self._original_text = original  # set when NFKC changed lengths; marks are made on first use
+        self._marks: str | None = None
+        self._starts = starts
+        self._ends = ends
+        self._shift_at = shift_at or []
+        self._shifts = shifts or []
+
+    def _folded(self, pos: int) -> int:
+        """Canonical offset -> offset in the NFKC text before whitespace folding."""
+        k = bisect.bisect_right(self._shift_at, pos)
+        return pos + (self._shifts[k - 1] if k else 0)
+
+    def _original(self, folded: int) -> tuple[int, int]:
+        """[start, end) in the original text of the character(s) a normalised character came from."""
+        if self._starts is not None and self._ends is not None:
+            return self._starts[folded], self._ends[folded]
+        if self._original_text is not None:
+            if self._marks is None:
+                self._marks = self._original_text.translate(_MARKS)
+            i = self._marks.count("a", 0, folded + 1) - 1
+            return i, i + 1
+        return folded, folded + 1
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Original [start, end) of the canonical span [start, end) (end > start)."""
-        if self.starts is None or self.ends is None:
-            return start, end
-        return self.starts[start], self.ends[end - 1]
+        return self._original(self._folded(start))[0], self._original(self._folded(end - 1))[1]
 
 
 def _fold_segments(text: str) -> tuple[str, list[int], list[int]]:
@@ -207,36 +251,30 @@ def _fold_segments(text: str) -> tuple[str, list[int], list[int]]:
     return "".join(pieces), starts, ends
 
 
-def _fold_with_map(text: str) -> tuple[str, list[int] | None, list[int] | None]:
-    """NFKC + lower case, with a character map unless it is the identity.
+def _fold(text: str) -> tuple[str, dict[str, Any]]:
+    """NFKC + lower case, with what :class:`Canonical` needs to map offsets back.
 
-    Fast paths first: ASCII, already-normalised text, and text where
-    normalising character by character gives the same result as normalising
-    the whole (checked, not assumed); only text with composing characters
-    takes the segment-by-segment path.
+    Fast paths first: ASCII, already-normalised text, and text whose
+    character-by-character normalisation is already normalised as a whole
+    (then it equals NFKC of the whole text: NFKC(text) == NFKC(per-character
+    NFKC)). Only text with composing characters takes the segment path.
     """
     if text.isascii():
-        return text.lower(), None, None
+        return text.lower(), {}
     if unicodedata.is_normalized("NFKC", text):
         lowered = text.lower()
         if len(lowered) == len(text):
-            return lowered, None, None
-        return _fold_segments(text)
-    per_char = text.translate(_NFKC)
-    if per_char != unicodedata.normalize("NFKC", text):
-        return _fold_segments(text)
-    lowered = per_char.lower()
-    if len(lowered) != len(per_char):
-        return _fold_segments(text)
-    if len(per_char) == len(text):  # nothing expanded (no character normalises to nothing)
-        return lowered, None, None
-    starts: list[int] = []
-    ends: list[int] = []
-    for i, c in enumerate(text):
-        n = len(_NFKC[ord(c)])
-        starts.extend([i] * n)
-        ends.extend([i + 1] * n)
-    return lowered, starts, ends
+            return lowered, {}
+    else:
+        per_char = text.translate(_NFKC)
+        if unicodedata.is_normalized("NFKC", per_char):
+            lowered = per_char.lower()
+            if len(lowered) == len(per_char):
+                if len(per_char) == len(text):
+                    return lowered, {}
+                return lowered, {"original": text}
+    folded, starts, ends = _fold_segments(text)
+    return folded, {"starts": starts, "ends": ends}
 
 
 def canonical(text: str) -> Canonical:
@@ -245,34 +283,29 @@ def canonical(text: str) -> Canonical:
     Whitespace runs (after NFKC) are removed when a neighbour is a CJK
     character or at either end, else replaced by a single space.
     """
-    folded, starts, ends = _fold_with_map(text)
-    runs = [m.span() for m in _WS_RE.finditer(folded)]
-    if not runs:
-        return Canonical(folded, starts, ends)
-    last = len(folded)
-    spaced = [0 < a and b < last and not _is_cjk(folded[a - 1]) and not _is_cjk(folded[b]) for a, b in runs]
-    if starts is None and all(s and b - a == 1 and folded[a] == " " for (a, b), s in zip(runs, spaced, strict=True)):
-        return Canonical(folded)  # only single spaces between words: nothing to fold
-    if starts is None or ends is None:
-        starts = list(range(last))
-        ends = list(range(1, last + 1))
+    folded, maps = _fold(text)
+    if not _WS_RE.search(folded):
+        return Canonical(folded, **maps)
     out: list[str] = []
-    new_starts: list[int] = []
-    new_ends: list[int] = []
-    pos = 0
-    for (a, b), space in zip(runs, spaced, strict=True):
+    shift_at: list[int] = []
+    shifts: list[int] = []
+    pos = 0  # in folded
+    length = 0  # of the canonical text so far
+    last = len(folded)
+    for m in _WS_RE.finditer(folded):
+        a, b = m.span()
         out.append(folded[pos:a])
-        new_starts.extend(starts[pos:a])
-        new_ends.extend(ends[pos:a])
-        if space:
+        length += a - pos
+        keep = a > 0 and b < last and not _is_cjk(folded[a - 1]) and not _is_cjk(folded[b])
+        if keep:
             out.append(" ")
-            new_starts.append(starts[a])
-            new_ends.append(ends[a])
+            length += 1
+        if b - length != (shifts[-1] if shifts else 0):
+            shift_at.append(length)
+            shifts.append(b - length)
         pos = b
     out.append(folded[pos:])
-    new_starts.extend(starts[pos:])
-    new_ends.extend(ends[pos:])
-    return Canonical("".join(out), new_starts, new_ends)
+    return Canonical("".join(out), shift_at=shift_at, shifts=shifts, **maps)
 
 
 def canonical_form(text: str) -> str:
