@@ -105,7 +105,7 @@ def build_store(path: Path, n: int) -> Store:
         synthetic_posts(n).write_ndjson(source)
         made = time.perf_counter()
         with store.writer(purpose="bench") as writer:
-            (report,) = ingest_paths(writer, [source])
+            (report,) = ingest_paths(writer, [source], fmt="ndjson")
             ingested = time.perf_counter()
             tagged = tag_store(store, writer=writer)
     print(f"built {path}: generate {made - started:.1f}s, ingest {report.new:,} posts {ingested - made:.1f}s, "

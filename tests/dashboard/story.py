@@ -31,7 +31,7 @@ def build_story_store(path: Path) -> Store:
 
     store = Store(path)
     with store.writer(purpose="test fixture") as writer:
-        reports = ingest_paths(writer, [STORY])
+        reports = ingest_paths(writer, [STORY], fmt="ndjson")  # generic NDJSON (twarc's sniffer also claims it)
         assert [r.status for r in reports] == ["ok"], reports
         tag_store(store, writer=writer)
     return store

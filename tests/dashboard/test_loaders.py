@@ -45,13 +45,13 @@ def test_loaders_recompute_only_when_the_store_changes(tmp_path, monkeypatch):
     monkeypatch.setattr(loaders, "timeline", counted)
     store = Store(tmp_path / "store")
     with store.writer() as writer:
-        ingest_paths(writer, [STORY])
+        ingest_paths(writer, [STORY], fmt="ndjson")
     args = (("無断学習",), "week", "any", False, (), None, None, TZ)
     first = loaders.timeline_frame(str(store.path), store.version, *args)
     again = loaders.timeline_frame(str(store.path), store.version, *args)
     assert calls == ["week"] and first.equals(again)
     with store.writer() as writer:  # a new source: a new version, so the next call recomputes
-        ingest_paths(writer, [FIXTURES / "extra" / "later.ndjson"])
+        ingest_paths(writer, [FIXTURES / "extra" / "later.ndjson"], fmt="ndjson")
     loaders.timeline_frame(str(store.path), store.version, *args)
     assert calls == ["week", "week"]
 

@@ -92,6 +92,6 @@ def test_new_ingest_shows_without_restart(tmp_path, monkeypatch):
     at = open_app(store.path, monkeypatch)
     assert at.info, "empty at first"
     with store.writer() as writer:
-        ingest_paths(writer, [STORY])
+        ingest_paths(writer, [STORY], fmt="ndjson")
     at.run()
     assert {m.label: m.value for m in at.metric}["Posts"] == f"{STORY_POSTS:,}"
