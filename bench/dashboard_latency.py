@@ -149,8 +149,8 @@ def main() -> None:
         ("period month -> day", "tl_freq", "day"),
     ]
     results: dict[str, dict[str, list[float]]] = {name: {"chart": [], "run": []} for name, _, _ in changes}
-    with (tempfile.TemporaryDirectory() as tmp, dashboard_server(path, ROOT / "bench" / "out" / "dashboard.log") as url,
-          chromium() as browser):
+    log = ROOT / "bench" / "out" / "dashboard.log"
+    with dashboard_server(path, log) as url, chromium() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(TIMEOUT_MS * 3)
         t0 = time.perf_counter()
@@ -164,7 +164,7 @@ def main() -> None:
                     shot = ROOT / "bench" / "out" / "failed.png"
                     page.screenshot(path=str(shot))
                     print(f"{name}: no new chart; screenshot {shot}, server log:\n"
-                          + (ROOT / "bench" / "out" / "dashboard.log").read_text(errors="replace")[-3000:], flush=True)
+                          + log.read_text(errors="replace")[-3000:], flush=True)
                     raise
                 results[name]["chart"].append(chart_ms)
                 results[name]["run"].append(run_ms)

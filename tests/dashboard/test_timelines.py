@@ -1,0 +1,119 @@
+"""Term timelines page: filters drive the chart, events are marked, the posts behind a point are listed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from analysis.timeline import timeline
+from data.events import load_events
+from data.store import Store
+from tests.dashboard.helpers import all_markdown, figure, table
+from tests.dashboard.story import XSS_AUTHOR
+
+D = dt.date
+
+
+def _traces(at) -> dict[str, dict]:
+    return {t["name"]: t for t in figure(at, "tl_chart")["data"]}
+
+
+def _expected(store: Store, terms: list[str], **kw) -> pl.DataFrame:
+    return timeline(store.scan_posts(), store.scan_hits(), terms, **kw).collect()
+
+
+def _y(trace: dict) -> list:
+    """Trace values as sent (plotly may encode arrays as base64 typed arrays)."""
+    import base64
+
+    import numpy as np
+
+    y = trace["y"]
+    if isinstance(y, dict):
+        return np.frombuffer(base64.b64decode(y["bdata"]), dtype=np.dtype(y["dtype"])).tolist()
+    return list(y)
+
+
+def test_default_chart_is_the_two_most_used_terms_per_day(app, story_store: Store):
+    at = app(page="timelines")
+    assert at.multiselect(key="tl_terms").value == ["無断学習", "無断転載"]
+    traces = _traces(at)
+    expected = _expected(story_store, ["無断学習", "無断転載"])
+    for term in ("無断学習", "無断転載"):
+        assert _y(traces[term]) == expected.filter(pl.col("term") == term)["posts"].to_list()
+    assert "original posts only" in all_markdown(at)
+
+
+def test_filters_change_the_chart_like_the_cli_options(app, story_store: Store):
+    at = app(page="timelines")
+    at.multiselect(key="tl_terms").set_value(["無断学習"]).run()
+    at.segmented_control(key="tl_freq").set_value("week").run()
+    weekly = _expected(story_store, ["無断学習"], freq="week")
+    trace = _traces(at)["無断学習"]
+    assert _y(trace) == weekly["posts"].to_list()
+    assert all(D.fromisoformat(row[1]).weekday() == 0 for row in trace["customdata"])  # Mondays
+    at.segmented_control(key="tl_context").set_value("ai").run()
+    ai = _expected(story_store, ["無断学習"], freq="week", context="ai")
+    assert _y(_traces(at)["無断学習"]) == ai["posts"].to_list()
+    at.toggle(key="tl_reposts").set_value(True).run()
+    with_reposts = _expected(story_store, ["無断学習"], freq="week", context="ai", include_reposts=True)
+    assert _y(_traces(at)["無断学習"]) == with_reposts["posts"].to_list()
+    at.multiselect(key="tl_platforms").set_value(["bluesky"]).run()
+    bluesky = _expected(story_store, ["無断学習"], freq="week", context="ai", include_reposts=True,
+                        platforms=["bluesky"])
+    assert _y(_traces(at)["無断学習"]) == bluesky["posts"].to_list()
+    at.segmented_control(key="tl_measure").set_value("share_per_10k").run()
+    shares = [round(v, 6) if v == v else None for v in _y(_traces(at)["無断学習"])]  # NaN (v != v) is a null
+    assert shares == [round(v, 6) if v is not None else None for v in bluesky["share_per_10k"].to_list()]
+    at.segmented_control(key="tl_scale").set_value("log").run()
+    assert figure(at, "tl_chart")["layout"]["yaxis"]["type"] == "log"
+    assert "dtrack timeline 無断学習 --freq week --context ai --include-reposts --platform bluesky" in all_markdown(at)
+
+
+def test_date_range_and_event_markers_by_kind(app):
+    at = app(page="timelines")
+    at.date_input(key="tl_range").set_value((D(2022, 8, 1), D(2022, 9, 10))).run()
+    trace = _traces(at)["無断学習"]
+    assert trace["x"][0] == "2022-08-01" and trace["x"][-1] == "2022-09-10"
+    events = load_events().filter(pl.col("date").is_between(D(2022, 8, 1), D(2022, 9, 10)))
+    layout = figure(at, "tl_chart")["layout"]
+    assert len(layout["shapes"]) == events.height > 0
+    labels = {a["text"].rstrip("…") for a in layout["annotations"]}
+    assert all(any(label.startswith(t) for label in events["label"]) for t in labels)
+    at.multiselect(key="tl_event_kinds").set_value(["service"]).run()
+    services = events.filter(pl.col("kind") == "service")
+    assert len(figure(at, "tl_chart")["layout"]["shapes"]) == services.height
+    at.multiselect(key="tl_event_kinds").set_value([]).run()
+    assert not figure(at, "tl_chart")["layout"].get("shapes")
+
+
+def test_choosing_a_period_lists_its_posts(app, story_store: Store):
+    at = app(page="timelines")
+    at.selectbox(key="tl_post_term").set_value("無断学習").run()
+    at.selectbox(key="tl_period").set_value("2022-08-29").run()
+    posts = table(at, "tl_posts")
+    day = _expected(story_store, ["無断学習"]).filter(pl.col("period") == D(2022, 8, 29))["posts"].item()
+    assert len(posts) == day > 0
+    assert (posts["match"] == "無断学習").all()
+    assert all(t.startswith("2022-08-29") for t in posts["time"])
+    # the first post of the story's explosion: 2022-08-28T16:00Z is 2022-08-29 01:00 in Tokyo
+    assert posts["time"].iloc[0] == "2022-08-29 01:00"
+    at.segmented_control(key="tl_freq").set_value("month").run()
+    at.selectbox(key="tl_period").set_value("2022-08-01").run()
+    assert len(table(at, "tl_posts")) == _expected(story_store, ["無断学習"], freq="month").filter(
+        pl.col("period") == D(2022, 8, 1))["posts"].item()
+
+
+def test_post_text_is_never_rendered_as_markup(app):
+    at = app(page="timelines")
+    at.selectbox(key="tl_post_term").set_value("無断学習").run()
+    at.selectbox(key="tl_period").set_value("2022-09-02").run()
+    posts = table(at, "tl_posts")
+    row = posts[posts["author"] == XSS_AUTHOR].iloc[0]
+    assert row["left"] == "<script>alert('x')</script> **"
+    assert row["right"].startswith("** は [ここ](javascript:alert(1)) <b>AI</b>")
+    page_text = all_markdown(at)
+    assert "<script" not in page_text and "alert(" not in page_text and "<img" not in page_text
+    hover = [c[3] for t in figure(at, "tl_chart")["data"] for c in t["customdata"]]
+    assert any("&lt;script&gt;" in h for h in hover) and not any("<script" in h for h in hover)
