@@ -10,6 +10,7 @@ what is drawn, not what the server meant to send.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -185,3 +186,22 @@ def point_position(page: Any, chart_key: str, trace: int, index: int) -> tuple[f
 def choose(page: Any, widget_key: str, label: str) -> None:
     """Click the option ``label`` of a segmented control (its options are ARIA radios)."""
     page.locator(key(widget_key)).get_by_role("radio", name=label, exact=True).click()
+
+
+def wait_table_change(page: Any, table_key: str, before: list[list[str]], timeout: int = TIMEOUT_MS) -> list[list[str]]:
+    """Wait until a ``data_table`` shows other rows than ``before`` and the run is over; returns the rows."""
+    page.wait_for_function(
+        """([sel, before]) => JSON.stringify(Array.from(document.querySelectorAll(sel + ' tr')).map(
+               tr => Array.from(tr.querySelectorAll('th, td')).map(c => c.textContent))) !== before""",
+        arg=[key(f"box_{table_key}"), json.dumps(before, ensure_ascii=False, separators=(",", ":"))],
+        timeout=timeout,
+    )
+    wait_idle(page, timeout)
+    return table_rows(page, table_key)
+
+
+def wait_table(page: Any, table_key: str, timeout: int = TIMEOUT_MS) -> list[list[str]]:
+    """Wait until a ``data_table`` shows a header and at least one row; returns the rows."""
+    page.wait_for_function("(sel) => document.querySelectorAll(sel + ' tr').length > 1",
+                           arg=key(f"box_{table_key}"), timeout=timeout)
+    return table_rows(page, table_key)
