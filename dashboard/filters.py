@@ -37,14 +37,14 @@ def timeline_filters(s: Settings, version: str, terms: list[str], prefix: str,
                      default_terms: int = 2) -> TimelineQuery:
     """Terms, period, measure, context, scale, platforms, reposts and dates."""
     chosen = st.multiselect(s.t("terms"), terms, default=terms[:default_terms], key=f"{prefix}_terms")
-    c1, c2, c3, c4 = st.columns([1, 1.4, 1, 1])
-    freq = c1.segmented_control(s.t("freq"), FREQS, default="day", required=True,
+    row = st.container(horizontal=True, gap="small")  # flows by each control's own width
+    freq = row.segmented_control(s.t("freq"), FREQS, default="day", required=True,
                                 format_func=lambda v: s.t(f"freq_{v}"), key=f"{prefix}_freq")
-    measure = c2.segmented_control(s.t("measure"), MEASURES, default="posts", required=True,
+    measure = row.segmented_control(s.t("measure"), MEASURES, default="posts", required=True,
                                    format_func=lambda v: s.t(f"measure_{v}"), key=f"{prefix}_measure")
-    context = c3.segmented_control(s.t("context"), CONTEXTS, default="any", required=True,
+    context = row.segmented_control(s.t("context"), CONTEXTS, default="any", required=True,
                                    format_func=lambda v: s.t(f"context_{v}"), key=f"{prefix}_context")
-    scale = c4.segmented_control(s.t("scale"), SCALES, default="linear", required=True,
+    scale = row.segmented_control(s.t("scale"), SCALES, default="linear", required=True,
                                  format_func=lambda v: s.t(f"scale_{v}"), key=f"{prefix}_scale")
     c5, c6, c7 = st.columns([1.4, 0.8, 1.4])
     with c5:

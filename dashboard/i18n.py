@@ -54,8 +54,10 @@ LABELS: dict[str, dict[str, str]] = {
     "hits": {"en": "Term hits", "ja": "語のヒット"},
     "quarantined": {"en": "Quarantined", "ja": "隔離"},
     "sources": {"en": "Sources", "ja": "ソース"},
-    "first_post": {"en": "First post", "ja": "最初の投稿"},
-    "last_post": {"en": "Last post", "ja": "最後の投稿"},
+    "span": {
+        "en": "First post {first} · last post {last} (days in {tz})",
+        "ja": "最初の投稿 {first} · 最後の投稿 {last} ({tz} の日付)",
+    },
     "gap_days": {"en": "Shade gaps of at least (days)", "ja": "欠落として表示する最短日数"},
     "coverage_title": {"en": "Posts per platform", "ja": "プラットフォーム別の投稿数"},
     "coverage_caption": {
@@ -96,6 +98,10 @@ LABELS: dict[str, dict[str, str]] = {
     "measure_authors": {"en": "authors", "ja": "投稿者数"},
     "context": {"en": "Context", "ja": "文脈"},
     "context_any": {"en": "any", "ja": "すべて"},
+    "context_help": {
+        "en": "any: every use; ai: only uses in AI context (the CLI's --context).",
+        "ja": "any: すべての使用。ai: AI の文脈での使用のみ (CLI の --context)。",
+    },
     "context_ai": {"en": "AI context only", "ja": "AI の文脈のみ"},
     "platforms": {"en": "Platforms (none = all)", "ja": "プラットフォーム (空欄 = すべて)"},
     "include_reposts": {"en": "Include reposts", "ja": "リポストを含める"},

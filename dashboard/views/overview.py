@@ -23,14 +23,13 @@ def render() -> None:
     st.caption(f"{s.t('store')}: `{s.store_path}` · {s.t('store_version')}: `{info['version']}`")
     if not require_posts(s, info):
         return
-    cols = st.columns(6)
+    cols = st.columns(4)
     cols[0].metric(s.t("posts"), f"{info['posts']:,}", help=f"{s.t('reposts')}: {info['reposts']:,}")
     cols[1].metric(s.t("hits"), f"{info['hits']:,}")
     cols[2].metric(s.t("sources"), f"{info['sources']:,}")
     cols[3].metric(s.t("quarantined"), f"{info['quarantined']:,}")
     first, last = loaders.date_span(s.store_path, version, s.tz)
-    cols[4].metric(s.t("first_post"), str(first))
-    cols[5].metric(s.t("last_post"), str(last))
+    st.caption(s.t("span", first=first, last=last, tz=s.tz))
 
     st.subheader(s.t("coverage_title"))
     left, right = st.columns([2, 1])

@@ -37,9 +37,10 @@ def render() -> None:
                           bind="query-params")
     end = c3.date_input(s.t("date_to"), value=last, min_value=first, max_value=last, key="kw_to",
                         bind="query-params")
-    context = c4.segmented_control(s.t("context"), CONTEXTS, default="any", required=True,
-                                   format_func=lambda v: s.t(f"context_{v}"), key="kw_context",
-                                   bind="query-params")
+    # options shown as the CLI's own values: a bound widget writes its *shown* label into the URL,
+    # and a link must not depend on the reader's language
+    context = c4.segmented_control(s.t("context"), CONTEXTS, default="any", required=True, key="kw_context",
+                                   bind="query-params", help=s.t("context_help"))
     c5, c6, c7 = st.columns([2, 1, 1])
     platforms = c5.multiselect(s.t("platforms"), loaders.platforms(s.store_path, version), key="kw_platforms")
     with c6:

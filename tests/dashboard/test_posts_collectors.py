@@ -16,6 +16,10 @@ from tests.dashboard.story import FIXTURES, XSS_AUTHOR, XSS_TEXT
 
 
 def test_posts_page_reads_its_filters_from_the_url(app):
+    at = app(page="posts", query={"kw_term": "無断学習", "kw_from": "2021-01-01", "kw_to": "2021-04-30",
+                                  "kw_context": "ai"}, lang="ja")
+    assert at.segmented_control(key="kw_context").value == "ai"
+    assert table(at, "kw_table")["time"].tolist() == ["2021-04-14 10:00"]  # the first AI use, not the 2 others
     at = app(page="posts", query={"kw_term": "mimic", "kw_from": "2022-08-29", "kw_to": "2022-08-29"})
     assert at.selectbox(key="kw_term").value == "mimic"
     posts = table(at, "kw_table")

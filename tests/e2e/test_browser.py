@@ -211,7 +211,7 @@ def test_posts_are_shown_as_text_and_download_like_the_cli(page: Any, server: st
     open_page(page, server + "posts?kw_term=無断学習&kw_from=2021-01-01&kw_to=2021-04-30", key("box_kw_table"))
     rows = wait_table(page, "kw_table")
     assert [r[0][:10] for r in rows[1:]] == ["2021-01-20", "2021-03-05", "2021-04-14"]
-    choose(page, "kw_context", "AI context only")
+    choose(page, "kw_context", "ai")
     ai_rows = wait_table_change(page, "kw_table", rows)
     assert [r[0][:10] for r in ai_rows[1:]] == ["2021-04-14"]  # the story's first AI use
     assert_same_as_cli(page, story, "kw_posts_csv", "posts", tmp_path)
