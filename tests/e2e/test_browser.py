@@ -156,9 +156,11 @@ def test_timeline_filter_hover_click_and_download(page: Any, server: str, story:
     period = dt.date.fromisoformat(weekly["x"][busiest])
     listed = table_rows(page, "tl_posts")
     page.mouse.click(x, y)
-    rows = wait_table_change(page, "tl_posts", listed)[1:]  # the grid mirrors only the rows in view
+    wait_table_change(page, "tl_posts", listed)
     count = weekly["y"][busiest]
     page.get_by_text(f"{min(count, 200)} of {count} posts").wait_for()
+    wait_idle(page)
+    rows = wait_table(page, "tl_posts")[1:]  # the grid mirrors only the rows in view
     assert rows and all(r[3] == "無断学習" for r in rows)
     days = {(period + dt.timedelta(days=d)).isoformat() for d in range(7)}
     assert all(r[0][:10] in days for r in rows)
