@@ -62,6 +62,8 @@ def _ingest_form(s: Settings) -> None:
         "path", "format", "status", "read", "new", "duplicate", "quarantined", "notices", "message", "seconds"
     )
     data_table(table, "col_reports", hide_index=True)
+    download_buttons(table_download(table, s.store_path, s.tz, "ingest-reports.csv", {"path": str(target)}),
+                     "col_reports", s)
 
 
 def run_ingest(s: Settings, target: Path, fmt: str | None) -> list[IngestReport] | None:
@@ -109,7 +111,9 @@ def _schedules(s: Settings) -> None:
         st.caption(s.t("scheduler_stopped"))
     schedules = list_schedules(s.store)
     if schedules:
-        data_table(pl.DataFrame(schedules), "col_schedules", hide_index=True)
+        frame = pl.DataFrame(schedules)
+        data_table(frame, "col_schedules", hide_index=True)
+        download_buttons(table_download(frame, s.store_path, s.tz, "schedules.csv", {}), "col_schedules", s)
     else:
         st.write(s.t("no_schedules"))
     st.subheader(s.t("ledger_title"))

@@ -47,17 +47,22 @@ def render() -> None:
     with st.expander(f"{s.t('gaps_title')} ({gaps.height})", expanded=False):
         if gaps.height:
             data_table(gaps, "ov_gaps", hide_index=True)
+            download_buttons(table_download(gaps, s.store_path, s.tz, "gaps.csv", {"min_days": int(gap_days)}),
+                             "ov_gaps", s)
         else:
             st.write(s.t("gaps_none"))
 
     st.subheader(s.t("sources_title"))
-    data_table(loaders.sources(s.store_path, version), "ov_sources", hide_index=True,
-               column_config={"sha256": None})
+    sources = loaders.sources(s.store_path, version)
+    data_table(sources, "ov_sources", hide_index=True, column_config={"sha256": None})
+    download_buttons(table_download(sources, s.store_path, s.tz, "sources.csv", {}), "ov_sources", s)
 
     st.subheader(s.t("quarantine_title"))
     quarantine = loaders.quarantine_summary(s.store_path, version)
     if quarantine.height:
         data_table(quarantine, "ov_quarantine", hide_index=True)
+        download_buttons(table_download(quarantine, s.store_path, s.tz, "quarantine-by-reason.csv", {}),
+                         "ov_quarantine", s)
     else:
         st.write(s.t("no_quarantine"))
 
@@ -70,6 +75,8 @@ def render() -> None:
     if info["hits"] == 0:
         st.info(s.t("no_hits"))
     data_table(dictionary["terms"], "ov_dictionary", hide_index=True)
+    download_buttons(table_download(dictionary["terms"], s.store_path, s.tz, "dictionary.csv",
+                                    {"dictionary_hash": dictionary["hash"]}), "ov_dictionary", s)
 
 
 if __name__ == "__main__":
