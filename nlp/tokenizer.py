@@ -38,8 +38,10 @@ import unidic_lite
 
 #: Characters treated as whitespace after NFKC (NFKC already turns U+3000, U+00A0,
 #: U+2000-U+200A, U+202F and U+205F into a plain space). NUL is here too: MeCab
-#: reads C strings and would silently drop everything after it.
-WHITESPACE = "\x00\t\n\x0b\x0c\r \x85\u1680\u2028\u2029"
+#: reads C strings and would silently drop everything after it. So are the
+#: invisible zero-width space, word joiner and BOM, which people slip into a
+#: word to dodge search (無\u200b断学習).
+WHITESPACE = "\x00\t\n\x0b\x0c\r \x85\u1680\u200b\u2028\u2029\u2060\ufeff"
 #: The same class as a regex that both Python ``re`` and polars (Rust regex) accept.
 WHITESPACE_REGEX = "[" + "".join(f"\\x{{{ord(c):04X}}}" if ord(c) > 0xFF else f"\\x{ord(c):02X}"
                                  for c in WHITESPACE) + "]+"

@@ -73,6 +73,8 @@ CASES = [
     ("ideographic-space", "無断　学習", [("無断学習", "無断　学習", False)]),
     ("latin-break", "Stable\nDiffusion公開", [("Stable Diffusion", "Stable\nDiffusion", True)]),
     ("latin-words-stay-apart", "a novel approach", []),
+    ("zero-width-space", "無\u200b断学習を避ける", [("無断学習", "無\u200b断学習", False)]),
+    ("nul", "無断\x00学習", [("無断学習", "無断\x00学習", False)]),
     # AI context and its evidence
     ("ai-cue-fragment", "絵を学習させるのは無断学習", [("無断学習", "無断学習", True)]),
     ("mail-is-not-ai", "mailで無断転載の連絡", [("無断転載", "無断転載", False)]),
