@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nlp import tagger
+from nlp import prefilter, tagger
 from nlp.matcher import Matcher
 from nlp.prefilter import prefilter_text
 from nlp.synthetic import TRICKY, generate_posts, generate_texts
@@ -106,3 +106,12 @@ def test_pool_and_single_process_agree(monkeypatch: pytest.MonkeyPatch) -> None:
     pooled, _, _ = tag_frame(posts, TERMS, workers=2)
     assert single.height > 300
     assert _sorted(pooled).equals(_sorted(single))
+
+
+def test_big_dictionary_path_agrees(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Beyond the regex size limit the first pass uses contains_any; it passes the same posts."""
+    frame = pl.DataFrame({"text": generate_texts(2000, term_share=0.3, near_miss_share=0.3, seed=9, tricky=True)})
+    regex_path = PREFILTER.candidates(frame)
+    monkeypatch.setattr(prefilter, "MAX_REGEX_CHARS", 0)
+    assert prefilter.Prefilter(PREFILTER.patterns).candidates(frame).equals(regex_path)
+    assert 0 < regex_path.height < frame.height
