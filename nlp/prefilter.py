@@ -18,11 +18,11 @@ characters never occur in a form.
 
 The cheap path. NFKC and lower-casing cost more than the search itself, and
 most posts do not need them. Each pattern is cut to its longest "piece"
-without ASCII punctuation, spaces or ``w`` (so the common ！, …, ｗｗ, （ ）
-cannot matter), and Σ is the set of characters in the pieces. A character
-*matters* if normalising it can yield a character of Σ (ＡＩ -> ai, ｶ -> カ),
-or if it can combine with its neighbour (combining marks such as the kana
-voicing mark, Hangul jamo). In a post without such characters every run of Σ
+without ASCII punctuation, spaces, ``w`` or ``ー`` (so the common ！, …, ｗｗ,
+（ ） cannot matter, nor a dash that becomes ー between katakana), and Σ is
+the set of characters in the pieces. A character *matters* if normalising it
+can yield a character of Σ (ＡＩ -> ai, ｶ -> カ), or if it can combine with its
+neighbour (combining marks such as the kana voicing mark, Hangul jamo). In a post without such characters every run of Σ
 characters of the normalised text is, up to ASCII case, a run of the post
 itself once whitespace (and characters that normalise to whitespace, such as
 U+3000) is removed: so searching the raw text for the pieces, ignoring ASCII
@@ -43,7 +43,7 @@ from collections.abc import Iterable
 
 import polars as pl
 
-from nlp.tokenizer import WHITESPACE, WHITESPACE_REGEX
+from nlp.tokenizer import DASH_REGEX, WHITESPACE, WHITESPACE_REGEX
 
 #: Blocks without any character that NFKC or lower-casing changes (CJK
 #: ideographs, Hangul syllables, private use): not scanned.
@@ -58,13 +58,16 @@ _COMPOSING_STARTERS = (0x09BE, 0x09D7, 0x0B3E, 0x0B56, 0x0B57, 0x0BBE, 0x0BD7, 0
                        0x114BA, 0x114BD, 0x115AF, 0x11930, *range(0x1161, 0x1176), *range(0x11A8, 0x11C3))
 #: Up to this many characters in all pieces the first pass is one regex, beyond it contains_any.
 MAX_REGEX_CHARS = 5_000
-#: ASCII characters (besides letters and digits) and ``w`` are cut out of pieces.
-_NOISY = frozenset(chr(c) for c in range(0x80) if not chr(c).isalnum()) | {"w"}
+#: ASCII characters (besides letters and digits), ``w`` and ``ー`` (which a dash between
+#: katakana becomes) are cut out of pieces.
+_NOISY = frozenset(chr(c) for c in range(0x80) if not chr(c).isalnum()) | {"w", "ー"}
 
 
 def prefilter_text(column: str = "text") -> pl.Expr:
-    """The text as the full path compares it: NFKC, lower case, no whitespace."""
-    return pl.col(column).str.normalize("NFKC").str.to_lowercase().str.replace_all(WHITESPACE_REGEX, "")
+    """The text as the full path compares it: NFKC, lower case, no whitespace, dashes between
+    katakana as ー (twice: Rust regex has no look-around, see ``nlp.tokenizer.DASH_REGEX``)."""
+    text = pl.col(column).str.normalize("NFKC").str.to_lowercase().str.replace_all(WHITESPACE_REGEX, "")
+    return text.str.replace_all(DASH_REGEX, "${1}ー${2}").str.replace_all(DASH_REGEX, "${1}ー${2}")
 
 
 def prefilter_expr(patterns: list[str], column: str = "text") -> pl.Expr:
