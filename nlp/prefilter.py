@@ -18,11 +18,11 @@ characters never occur in a form.
 
 The cheap path. NFKC and lower-casing cost more than the search itself, and
 most posts do not need them. Each pattern is cut to its longest "piece"
-without ASCII punctuation, spaces or ``w`` (so the common ！, …, ｗｗ, （ ）
-cannot matter), and Σ is the set of characters in the pieces. A character
-*matters* if normalising it can yield a character of Σ (ＡＩ -> ai, ｶ -> カ),
-or if it can combine with its neighbour (combining marks such as the kana
-voicing mark, Hangul jamo). In a post without such characters every run of Σ
+without ASCII punctuation, spaces, ``w`` or ``ー`` (so the common ！, …, ｗｗ,
+（ ） cannot matter, nor a dash that becomes ー between katakana), and Σ is
+the set of characters in the pieces. A character *matters* if normalising it
+can yield a character of Σ (ＡＩ -> ai, ｶ -> カ), or if it can combine with its
+neighbour (combining marks such as the kana voicing mark, Hangul jamo). In a post without such characters every run of Σ
 characters of the normalised text is, up to ASCII case, a run of the post
 itself once whitespace (and characters that normalise to whitespace, such as
 U+3000) is removed: so searching the raw text for the pieces, ignoring ASCII
@@ -43,7 +43,7 @@ from collections.abc import Iterable
 
 import polars as pl
 
-from nlp.tokenizer import WHITESPACE, WHITESPACE_REGEX
+from nlp.tokenizer import DASH_REGEX, WHITESPACE, WHITESPACE_REGEX
 
 #: Blocks without any character that NFKC or lower-casing changes (CJK
 #: ideographs, Hangul syllables, private use): not scanned.
@@ -57,14 +57,17 @@ _COMPOSING_STARTERS = (0x09BE, 0x09D7, 0x0B3E, 0x0B56, 0x0B57, 0x0BBE, 0x0BD7, 0
                        0x0D57, 0x0DCF, 0x0DDF, 0x0FB5, 0x0FB7, 0x102E, 0x1B35, 0x11127, 0x1133E, 0x11357, 0x114B0,
                        0x114BA, 0x114BD, 0x115AF, 0x11930, *range(0x1161, 0x1176), *range(0x11A8, 0x11C3))
 #: Up to this many characters in all pieces the first pass is one regex, beyond it contains_any.
-MAX_REGEX_CHARS = 20_000
-#: ASCII characters (besides letters and digits) and ``w`` are cut out of pieces.
-_NOISY = frozenset(chr(c) for c in range(0x80) if not chr(c).isalnum()) | {"w"}
+MAX_REGEX_CHARS = 5_000
+#: ASCII characters (besides letters and digits), ``w`` and ``ー`` (which a dash between
+#: katakana becomes) are cut out of pieces.
+_NOISY = frozenset(chr(c) for c in range(0x80) if not chr(c).isalnum()) | {"w", "ー"}
 
 
 def prefilter_text(column: str = "text") -> pl.Expr:
-    """The text as the full path compares it: NFKC, lower case, no whitespace."""
-    return pl.col(column).str.normalize("NFKC").str.to_lowercase().str.replace_all(WHITESPACE_REGEX, "")
+    """The text as the full path compares it: NFKC, lower case, no whitespace, dashes between
+    katakana as ー (twice: Rust regex has no look-around, see ``nlp.tokenizer.DASH_REGEX``)."""
+    text = pl.col(column).str.normalize("NFKC").str.to_lowercase().str.replace_all(WHITESPACE_REGEX, "")
+    return text.str.replace_all(DASH_REGEX, "${1}ー${2}").str.replace_all(DASH_REGEX, "${1}ー${2}")
 
 
 def prefilter_expr(patterns: list[str], column: str = "text") -> pl.Expr:
@@ -134,6 +137,7 @@ class Prefilter:
         self.matters_regex = _char_class(matters, extra=f"\\x{{{_SCAN_END:X}}}-\\x{{10FFFF}}")
         #: removed from the raw text on the cheap path (whitespace and what NFKC turns into it)
         self.blank_regex = _char_class(blank) + "+"
+        self._regex_ok = True
 
     def cheap_regex(self) -> str | None:
         """One regex for the first pass: a character that matters, or a piece (case-insensitive,
@@ -156,13 +160,15 @@ class Prefilter:
         if not self.patterns:
             return lazy.clear().collect()
         text = pl.col(column)
-        regex = self.cheap_regex()
-        if regex is not None:
-            first_pass = text.str.contains(regex)
-        else:  # a very big dictionary: contains_any after removing whitespace
-            first_pass = text.str.contains(self.matters_regex) | text.str.replace_all(self.blank_regex, "") \
-                .str.contains_any(self.pieces, ascii_case_insensitive=True)
-        first = lazy.filter(first_pass).collect().with_row_index("_row")
+        fallback = text.str.contains(self.matters_regex) | text.str.replace_all(self.blank_regex, "") \
+            .str.contains_any(self.pieces, ascii_case_insensitive=True)
+        regex = self.cheap_regex() if self._regex_ok else None
+        try:
+            first = lazy.filter(text.str.contains(regex) if regex else fallback).collect()
+        except pl.exceptions.ComputeError:  # the regex is over the size limit: a big dictionary
+            self._regex_ok = False
+            first = lazy.filter(fallback).collect()
+        first = first.with_row_index("_row")
         careful = first.get_column(column).str.contains(self.matters_regex)
         checked = first.filter(careful).filter(prefilter_expr(self.patterns, column))
         return pl.concat([first.filter(~careful), checked]).sort("_row").drop("_row")

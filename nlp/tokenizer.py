@@ -38,12 +38,25 @@ import unidic_lite
 
 #: Characters treated as whitespace after NFKC (NFKC already turns U+3000, U+00A0,
 #: U+2000-U+200A, U+202F and U+205F into a plain space). NUL is here too: MeCab
-#: reads C strings and would silently drop everything after it.
-WHITESPACE = "\x00\t\n\x0b\x0c\r \x85\u1680\u2028\u2029"
-#: The same class as a regex that both Python ``re`` and polars (Rust regex) accept.
+#: reads C strings and would silently drop everything after it. So are the
+#: invisible zero-width space, word joiner and BOM, which people slip into a
+#: word to dodge search (無\u200b断学習).
+WHITESPACE = "\x00\t\n\x0b\x0c\r \x85\u1680\u200b\u2028\u2029\u2060\ufeff"
+#: The same class in Rust regex syntax, for polars.
 WHITESPACE_REGEX = "[" + "".join(f"\\x{{{ord(c):04X}}}" if ord(c) > 0xFF else f"\\x{ord(c):02X}"
                                  for c in WHITESPACE) + "]+"
 _WS_RE = re.compile("[" + re.escape(WHITESPACE) + "]+")
+
+#: Dashes and tildes people type for the long-vowel mark (ステ-ブル, ミッドジャ～ニー), as they
+#: are after NFKC (－ -> -, ～ -> ~); between two katakana they become ー.
+DASHES = "-~\u2010\u2012\u2013\u2014\u2015\u2212\u301c"
+_KATAKANA = "\u30a1-\u30fa"
+_DASH_RE = re.compile(f"(?<=[{_KATAKANA}\u30fc])[{re.escape(DASHES)}](?=[{_KATAKANA}])")
+#: The same rule without look-around (Rust regex): ``$1ー$2``, applied twice so that
+#: dashes one character apart (ス-テ-ブ) are both replaced.
+DASH_REGEX = ("([\\x{30A1}-\\x{30FA}\\x{30FC}])["
+              + "".join(f"\\x{{{ord(c):X}}}" for c in DASHES)
+              + "]([\\x{30A1}-\\x{30FA}])")
 
 #: Node format: " start,end" byte offsets of every token.
 _NODE_FORMAT = r"-O '' -F ' %ps,%pe' -U ' %ps,%pe' -B '' -E ''"
@@ -55,7 +68,7 @@ def dictionary_dir() -> str:
 
 
 def tagger_args() -> str:
-    """MeCab arguments: unidic-lite pinned, surface-only output."""
+    """MeCab arguments: unidic-lite pinned, token byte offsets as output."""
     d = dictionary_dir()
     return f"-d {shlex.quote(d)} -r {shlex.quote(os.path.join(d, 'dicrc'))} {_NODE_FORMAT}"
 
@@ -285,7 +298,7 @@ def canonical(text: str) -> Canonical:
     """
     folded, maps = _fold(text)
     if not _WS_RE.search(folded):
-        return Canonical(folded, **maps)
+        return Canonical(_fold_dashes(folded), **maps)
     out: list[str] = []
     shift_at: list[int] = []
     shifts: list[int] = []
@@ -305,7 +318,12 @@ def canonical(text: str) -> Canonical:
             shifts.append(b - length)
         pos = b
     out.append(folded[pos:])
-    return Canonical("".join(out), shift_at=shift_at, shifts=shifts, **maps)
+    return Canonical(_fold_dashes("".join(out)), shift_at=shift_at, shifts=shifts, **maps)
+
+
+def _fold_dashes(text: str) -> str:
+    """A dash between katakana becomes the long-vowel mark (one character for one: offsets stay)."""
+    return _DASH_RE.sub("ー", text) if _DASH_RE.search(text) else text
 
 
 def canonical_form(text: str) -> str:

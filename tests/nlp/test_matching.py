@@ -73,6 +73,12 @@ CASES = [
     ("ideographic-space", "無断　学習", [("無断学習", "無断　学習", False)]),
     ("latin-break", "Stable\nDiffusion公開", [("Stable Diffusion", "Stable\nDiffusion", True)]),
     ("latin-words-stay-apart", "a novel approach", []),
+    # a dash or tilde typed for the long-vowel mark between katakana
+    ("dash-long-vowel", "ステ-ブルディフュージョン", [("Stable Diffusion", "ステ-ブルディフュージョン", False)]),
+    ("tilde-long-vowel", "ミッドジャ～ニーで", [("Midjourney", "ミッドジャ～ニー", False)]),
+    ("dash-not-between-katakana", "ミミック-ちゃん", []),
+    ("zero-width-space", "無\u200b断学習を避ける", [("無断学習", "無\u200b断学習", False)]),
+    ("nul", "無断\x00学習", [("無断学習", "無断\x00学習", False)]),
     # AI context and its evidence
     ("ai-cue-fragment", "絵を学習させるのは無断学習", [("無断学習", "無断学習", True)]),
     ("mail-is-not-ai", "mailで無断転載の連絡", [("無断転載", "無断転載", False)]),

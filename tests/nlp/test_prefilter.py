@@ -16,13 +16,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nlp import tagger
+from nlp import prefilter, tagger
 from nlp.matcher import Matcher
 from nlp.prefilter import prefilter_text
 from nlp.synthetic import TRICKY, generate_posts, generate_texts
 from nlp.tagger import tag_frame
 from nlp.terms import load_terms
-from nlp.tokenizer import canonical
+from nlp.tokenizer import DASHES, canonical
 
 TERMS = load_terms()
 FORMS = [f for term in TERMS.terms for f in (*term.forms(), *term.variants, term.canonical.upper())]
@@ -51,7 +51,7 @@ def test_generated_texts_normalise_alike_in_polars_and_python() -> None:
 
 
 _ALPHABET = st.sampled_from(
-    list("無断学習禁止転載ムダンガクシュウミックaimcMIAＡＩｍｉｃ#＃ 　\n\r\t&;<>!！…ー〜ｰﾞﾟ")
+    list("無断学習禁止転載ムダンガクシュウミックaimcMIAＡＩｍｉｃ#＃ 　\n\r\t&;<>!！…ー〜ｰﾞﾟ-－～~‐")
     + TRICKY + ["ｶﾞ", "ﾐﾐｯｸ", "e\u0301", "\u3099", "\u309a", "ᄀ", "ᅡ", "ᆨ", "가", "①", "ℌ", "ﬁ", "😀", "\ufe0f"]
 )
 
@@ -95,7 +95,7 @@ def test_offsets_map_back_into_the_original(text: str) -> None:
         assert start >= previous_end or canon.original_span(i - 1, i) == (start, end)
         previous_end = end
         piece = unicodedata.normalize("NFKC", text[start:end]).lower()
-        assert char == " " or char in piece
+        assert char == " " or char in piece or (char == "ー" and piece in DASHES)
 
 
 def test_pool_and_single_process_agree(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -106,3 +106,12 @@ def test_pool_and_single_process_agree(monkeypatch: pytest.MonkeyPatch) -> None:
     pooled, _, _ = tag_frame(posts, TERMS, workers=2)
     assert single.height > 300
     assert _sorted(pooled).equals(_sorted(single))
+
+
+def test_big_dictionary_path_agrees(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Beyond the regex size limit the first pass uses contains_any; it passes the same posts."""
+    frame = pl.DataFrame({"text": generate_texts(2000, term_share=0.3, near_miss_share=0.3, seed=9, tricky=True)})
+    regex_path = PREFILTER.candidates(frame)
+    monkeypatch.setattr(prefilter, "MAX_REGEX_CHARS", 0)
+    assert prefilter.Prefilter(PREFILTER.patterns).candidates(frame).equals(regex_path)
+    assert 0 < regex_path.height < frame.height
