@@ -234,10 +234,13 @@ class Archive:
             return _read_all(stream)
 
     def read_head(self, name: str, size: int = 4096) -> bytes:
-        """The first ``size`` bytes of a member (for sniffing); b"" if unreadable."""
+        """The first ``size`` bytes of a member (for sniffing); b"" if unreadable.
+        A member over the limits is still refused (:class:`ArchiveRefused`)."""
         try:
             with self.open(name) as stream:
                 return stream.read(size) or b""
+        except ArchiveRefused:
+            raise
         except (SourceError, OSError, KeyError):
             return b""
 
@@ -453,7 +456,9 @@ class TarArchive(Archive):
         meter = _Meter(self.display, self.path.stat().st_size, self.max_ratio, self.ratio_floor)
         current = ["(tar header)"]
         with open(self.path, "rb") as raw:
-            stream = io.BufferedReader(_CountingStream(self._decompressed(raw), meter, current), CHUNK)
+            # tarfile reads its stream in 10 KiB records, so the meter knows (within a
+            # record) which member was being read when a limit is crossed.
+            stream = _CountingStream(self._decompressed(raw), meter, current)
             try:
                 tf = tarfile.open(fileobj=stream, mode="r|")  # noqa: SIM115 - closed below
             except tarfile.TarError as exc:
@@ -521,6 +526,8 @@ class TarArchive(Archive):
                 if found == name:
                     raw = tf.extractfile(info)
                     return raw.read(size) if raw is not None else b""
+        except ArchiveRefused:
+            raise
         except (SourceError, OSError):
             return b""
         return b""

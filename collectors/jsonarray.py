@@ -54,14 +54,15 @@ def loads_lenient(raw: bytes) -> Any:
         return orjson.loads(fixed)
 
 
-def iter_json_array(data: bytes, *, offset: int = 0, where: str, want_lines: bool = False
-                    ) -> Iterator[Item | Quarantine | Notice]:
+def iter_json_array(data: bytes, *, offset: int = 0, where: str, want_lines: bool = False,
+                    number_by: str = "line") -> Iterator[Item | Quarantine | Notice]:
     """The items of the JSON array starting at ``data[offset:]``.
 
     Yields ``(item_no, line, value)`` (item numbers from 1; ``line`` is the line
     the item starts on, known only when the array had to be walked or
     ``want_lines`` asks for it), then a :class:`Quarantine` for a damaged rest
-    or a :class:`Notice` for a missing ``]`` or trailing text. Raises
+    or a :class:`Notice` for a missing ``]`` or trailing text (their ``line`` is
+    the item number when ``number_by="item"``, for formats that count items). Raises
     :class:`SourceError` when ``data[offset:]`` is not an array at all.
     ``where`` names the file in messages.
     """
@@ -78,10 +79,11 @@ def iter_json_array(data: bytes, *, offset: int = 0, where: str, want_lines: boo
             for i, item in enumerate(value, 1):
                 yield i, None, item
             return
-    yield from walk_json_array(data, offset=offset, where=where)
+    yield from walk_json_array(data, offset=offset, where=where, number_by=number_by)
 
 
-def walk_json_array(data: bytes, *, offset: int = 0, where: str) -> Iterator[Item | Quarantine | Notice]:
+def walk_json_array(data: bytes, *, offset: int = 0, where: str, number_by: str = "line"
+                    ) -> Iterator[Item | Quarantine | Notice]:
     """Item-by-item walk of the array at ``data[offset:]`` with lines (see :func:`iter_json_array`)."""
     fixed = fix_lone_surrogates(data)
     if fixed != data:
@@ -100,6 +102,7 @@ def walk_json_array(data: bytes, *, offset: int = 0, where: str) -> Iterator[Ite
         raise SourceError(f"{where}: expected a JSON array ('['), found {found!r} on line "
                           f"{line + text.count(chr(10), start, pos)}")
     decoder = json.JSONDecoder()
+    by_item = number_by == "item"
     counted = start
     pos += 1
     item = 0
@@ -113,12 +116,13 @@ def walk_json_array(data: bytes, *, offset: int = 0, where: str) -> Iterator[Ite
             rest = text[pos + 1:].strip().lstrip(";").strip()
             if rest:
                 line += text.count("\n", counted, pos)
-                yield Notice(line, f"{where}: text after the array's closing ']' was ignored: {rest[:40]!r}")
+                yield Notice(None if by_item else line,
+                             f"{where}: text after the array's closing ']' was ignored: {rest[:40]!r}")
             return
         if item:
             if text[pos] != ",":
                 line += text.count("\n", counted, pos)
-                yield Quarantine(line, text[pos:pos + MAX_RAW],
+                yield Quarantine(item + 1 if by_item else line, text[pos:pos + MAX_RAW],
                                  f"{where}: expected ',' or ']' after item {item} on line {line}; "
                                  "the rest of the file was not read")
                 return
@@ -137,7 +141,7 @@ def walk_json_array(data: bytes, *, offset: int = 0, where: str) -> Iterator[Ite
             else:
                 reason = (f"{where}: item {item} (line {line}) is not valid JSON: {exc.msg} at line "
                           f"{exc.lineno} column {exc.colno}; the rest of the file was not read")
-            yield Quarantine(line, text[pos:pos + MAX_RAW], reason)
+            yield Quarantine(item if by_item else line, text[pos:pos + MAX_RAW], reason)
             return
         yield item, line, value
         pos = end

@@ -224,7 +224,7 @@ def parse_outbox(data: bytes, where: str, author: tuple[str | None, str | None])
             raise SourceError(f"{where}: not valid JSON and no 'orderedItems' array found") from None
         yield Notice(None, f"{where}: the file is not valid JSON as a whole (cut or damaged?); "
                            "reading its activities one by one")
-        items = iter_json_array(data, offset=m.end(), where=where, want_lines=False)
+        items = iter_json_array(data, offset=m.end(), where=where, number_by="item")
     else:
         if not isinstance(doc, dict) or not isinstance(doc.get("orderedItems"), list):
             raise SourceError(f"{where}: not an ActivityStreams OrderedCollection with orderedItems "
@@ -242,7 +242,8 @@ def parse_outbox(data: bytes, where: str, author: tuple[str | None, str | None])
         else:
             yield out
     for kind, n in sorted(skipped.items()):
-        yield Notice(None, f"{where}: {n} {kind} activit{'y' if n == 1 else 'ies'} are not posts; skipped")
+        what = f"{n} {kind} activity is not a post" if n == 1 else f"{n} {kind} activities are not posts"
+        yield Notice(None, f"{where}: {what}; skipped")
 
 
 # -- the collector ---------------------------------------------------------------

@@ -52,8 +52,11 @@ def map_note(note: Any, number: int, where: str) -> dict[str, Any] | Quarantine:
     if not isinstance(note, dict):
         return Quarantine(number, raw, f"{where}: item {number} is not a note object")
     note_id = note.get("id")
+    if isinstance(note_id, int) and not isinstance(note_id, bool):
+        note_id = str(note_id)  # not Misskey's own shape, but exact (never via a float)
     if not isinstance(note_id, str) or not note_id.strip():
-        return Quarantine(number, raw, f"{where}: note {number} has no id")
+        lost = " (a float id has lost digits)" if isinstance(note_id, float) else ""
+        return Quarantine(number, raw, f"{where}: note {number} has no usable id{lost}")
     renote = note.get("renoteId") if isinstance(note.get("renoteId"), str) else None
     pure = is_pure_renote(note) and renote is not None
     text = note.get("text") if isinstance(note.get("text"), str) else None
@@ -94,7 +97,7 @@ class _Misskey:
 
     def parse(self, path: Path, ctx: ParseContext) -> Iterator[Record]:
         where = path.name
-        for rec in iter_json_array(path.read_bytes().removeprefix(b"\xef\xbb\xbf"), where=where):
+        for rec in iter_json_array(path.read_bytes().removeprefix(b"\xef\xbb\xbf"), where=where, number_by="item"):
             if isinstance(rec, Quarantine | Notice):
                 yield rec
                 continue

@@ -304,7 +304,8 @@ def _layout_batches(data: bytes, first: int, where: str) -> Iterator[tuple[int, 
                     reason = (f"{where}: the file ends inside the item starting on line {lines[k]}: "
                               "a half-written or truncated file; this item was not read")
                 else:
-                    reason = f"{where}: the item starting on line {lines[k]} is not valid JSON: {exc}"
+                    reason = (f"{where}: the item starting on line {lines[k]} is not valid JSON: {exc.msg} "
+                              f"(line {lines[k] + exc.lineno - 1}, column {exc.colno})")
                 yield Quarantine(lines[k], text, reason)
 
 
