@@ -42,6 +42,15 @@ def fix_lone_surrogates(data: bytes) -> bytes:
     return _LONE_SURROGATE.sub(rb"\\ufffd", data)
 
 
+def dumps_raw(value: Any) -> str:
+    """``value`` as JSON text for a quarantine record, whatever it holds (orjson
+    refuses integers beyond 64 bits, which the stdlib parser can produce)."""
+    try:
+        return orjson.dumps(value, default=str).decode()
+    except TypeError:
+        return json.dumps(value, default=str, ensure_ascii=False)
+
+
 def loads_lenient(raw: bytes) -> Any:
     """orjson.loads, retried with unpaired surrogate escapes replaced; raises
     orjson.JSONDecodeError when the text is still not JSON."""

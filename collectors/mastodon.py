@@ -38,7 +38,7 @@ import orjson
 
 from collectors.archive import archive_kind, open_archive, tar_head_names, zip_names
 from collectors.base import Notice, ParseContext, Quarantine, Record, SourceError, read_head
-from collectors.jsonarray import iter_json_array, loads_lenient
+from collectors.jsonarray import dumps_raw, iter_json_array, loads_lenient
 
 NAME = "mastodon"
 VERSION = "1"
@@ -156,13 +156,14 @@ def map_activity(item: Any, number: int, author: tuple[str | None, str | None], 
     """One orderedItems entry as a post dict, a Quarantine, or the name of a type that
     is not a post (to be counted)."""
     if not isinstance(item, dict):
-        return Quarantine(number, orjson.dumps(item, default=str).decode(),
-                          f"{where}: orderedItems entry {number} is not an object")
+        return Quarantine(number, dumps_raw(item), f"{where}: orderedItems entry {number} is not an object")
     kind = item.get("type")
     actor = _uri(item.get("actor"))
     author_id = author[0] or actor
     author_name = author[1] if author[0] else handle_from_uri(actor)
-    raw = orjson.dumps(item, default=str).decode
+    def raw() -> str:
+        return dumps_raw(item)
+
     if kind == "Announce":
         target = _uri(item.get("object"))
         post_id = _uri(item.get("id"))
@@ -201,7 +202,7 @@ def map_activity(item: Any, number: int, author: tuple[str | None, str | None], 
         extra["sensitive"] = True
     if obj.get("type") == "Question":
         options = obj.get("oneOf") or obj.get("anyOf") or []
-        extra["poll_options"] = [o.get("name") for o in options if isinstance(o, dict)]
+        extra["poll_options"] = [o["name"] for o in options if isinstance(o, dict) and isinstance(o.get("name"), str)]
     quote = next((_uri(obj.get(k)) for k in _QUOTE_KEYS if _uri(obj.get(k))), None)
     return {
         "platform": PLATFORM, "post_id": post_id, "created_at": obj.get("published") or item.get("published"),

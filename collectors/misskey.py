@@ -26,10 +26,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from collectors.base import Notice, ParseContext, Quarantine, Record
-from collectors.jsonarray import iter_json_array
+from collectors.jsonarray import dumps_raw, iter_json_array
 
 NAME = "misskey"
 VERSION = "1"
@@ -48,7 +46,7 @@ def is_pure_renote(note: dict[str, Any]) -> bool:
 
 def map_note(note: Any, number: int, where: str) -> dict[str, Any] | Quarantine:
     """One exported note as a post dict (or a Quarantine)."""
-    raw = orjson.dumps(note, default=str).decode()
+    raw = dumps_raw(note)
     if not isinstance(note, dict):
         return Quarantine(number, raw, f"{where}: item {number} is not a note object")
     note_id = note.get("id")

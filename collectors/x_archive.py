@@ -56,7 +56,7 @@ import polars as pl
 
 from collectors.archive import Archive, archive_kind, open_archive, tar_head_names, zip_names
 from collectors.base import Notice, ParseContext, Quarantine, Record, SourceError, parse_time, read_head
-from collectors.jsonarray import loads_lenient, walk_json_array
+from collectors.jsonarray import dumps_raw, loads_lenient, walk_json_array
 
 NAME = "x_archive"
 VERSION = "1"
@@ -123,6 +123,11 @@ def _str_id(value: Any) -> str | None:
     return None
 
 
+def _str(value: Any) -> str | None:
+    """A text field as a string, or None when the archive holds something else there."""
+    return value if isinstance(value, str) and value else None
+
+
 def _unescape(text: str) -> str:
     """Undo Twitter's HTML escaping of exactly &, < and > (nothing else is escaped)."""
     if "&" not in text:
@@ -179,14 +184,14 @@ def _author_from(kind: str, data: bytes) -> Author | None:
     try:
         if kind == "manifest":
             info = _load_object(data, _THAR_RE).get("userInfo") or {}
-            return Author(_str_id(info.get("accountId")), info.get("userName"), info.get("displayName"))
+            return Author(_str_id(info.get("accountId")), _str(info.get("userName")), _str(info.get("displayName")))
         if kind == "account":
             items = _load_object(data, _YTD_RE)
             acc = (items[0] or {}).get("account") or {}
-            return Author(_str_id(acc.get("accountId")), acc.get("username"), acc.get("accountDisplayName"))
+            return Author(_str_id(acc.get("accountId")), _str(acc.get("username")), _str(acc.get("accountDisplayName")))
         if kind == "user_details":
             info = _load_object(data, _USER_DETAILS_RE)
-            return Author(_str_id(info.get("id")), info.get("screen_name"), info.get("full_name"))
+            return Author(_str_id(info.get("id")), _str(info.get("screen_name")), _str(info.get("full_name")))
     except (orjson.JSONDecodeError, AttributeError, IndexError, KeyError, TypeError):
         return None
     return None
@@ -219,12 +224,12 @@ class NoteIndex:
     def add(self, item: Any, line: int | None, where: str) -> Quarantine | None:
         note = item.get("noteTweet") if isinstance(item, dict) else None
         if not isinstance(note, dict):
-            return Quarantine(line, orjson.dumps(item).decode(), f"{where}: not a {{noteTweet: ...}} item")
+            return Quarantine(line, dumps_raw(item), f"{where}: not a {{noteTweet: ...}} item")
         core = note.get("core") if isinstance(note.get("core"), dict) else {}
         text = core.get("text")
         created = parse_time(note.get("createdAt"))
         if not isinstance(text, str) or created is None:
-            return Quarantine(line, orjson.dumps(item).decode(), f"{where}: note tweet without text or createdAt")
+            return Quarantine(line, dumps_raw(item), f"{where}: note tweet without text or createdAt")
         entry = _Note(str(note.get("noteTweetId") or ""), str(note.get("createdAt")), text, _comparable(text))
         self.notes.append(entry)
         second = created.replace(microsecond=0)
@@ -347,12 +352,12 @@ class _Mapper:
         if not isinstance(tweet, dict):
             tweet = item if isinstance(item, dict) and ("id_str" in item or "full_text" in item) else None
         if tweet is None:
-            return Quarantine(line, orjson.dumps(item, default=str).decode(),
+            return Quarantine(line, dumps_raw(item),
                               f"{where}: the item on line {line} is not a tweet object")
         post_id = _str_id(tweet.get("id_str")) or _str_id(tweet.get("id"))
         if post_id is None:
             lost = isinstance(tweet.get("id"), float)
-            return Quarantine(line, orjson.dumps(item, default=str).decode(),
+            return Quarantine(line, dumps_raw(item),
                               f"{where}: the tweet on line {line} has no usable id"
                               + (" (a float id has lost digits)" if lost else ""))
         text = tweet.get("full_text")
@@ -365,8 +370,8 @@ class _Mapper:
         author = self.author
         user = tweet.get("user")
         if isinstance(user, dict) and (user.get("screen_name") or user.get("id_str")):
-            author = Author(_str_id(user.get("id_str")) or _str_id(user.get("id")), user.get("screen_name"),
-                            user.get("name"))
+            author = Author(_str_id(user.get("id_str")) or _str_id(user.get("id")), _str(user.get("screen_name")),
+                            _str(user.get("name")))
         is_repost = False
         repost_of = None
         retweeted = tweet.get("retweeted_status")
@@ -374,7 +379,7 @@ class _Mapper:
             is_repost = True
             repost_of = _str_id(retweeted.get("id_str")) or _str_id(retweeted.get("id"))
             ruser = retweeted.get("user") if isinstance(retweeted.get("user"), dict) else {}
-            handle = ruser.get("screen_name")
+            handle = _str(ruser.get("screen_name"))
             extra["repost_author"] = handle
             full = retweeted.get("full_text") or retweeted.get("text")
             if isinstance(full, str) and handle:
@@ -416,7 +421,7 @@ class _Mapper:
                                 or _str_id(tweet.get("in_reply_to_status_id")))
         cols["quote_of"].append(_str_id(tweet.get("quoted_status_id_str")) or _str_id(tweet.get("quoted_status_id")))
         cols["url"].append(_url(author.handle, post_id))
-        cols["extra"].append(orjson.dumps(extra).decode() if extra else None)
+        cols["extra"].append(dumps_raw(extra) if extra else None)
         cols["source_line"].append(line)
         batch.items.append(item)
         return None
@@ -439,7 +444,7 @@ class _Mapper:
         if bad.any():
             for idx in bad.arg_true().to_list():
                 line = batch.cols["source_line"][idx]
-                yield Quarantine(line, orjson.dumps(batch.items[idx], default=str).decode(),
+                yield Quarantine(line, dumps_raw(batch.items[idx]),
                                  f"{where}: the tweet on line {line} has no readable created_at "
                                  f"({batch.cols['created_raw'][idx]!r})")
         frame = frame.with_columns(created_at=created).filter(~bad).drop("created_raw").with_columns(
