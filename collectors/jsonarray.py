@@ -52,12 +52,16 @@ def dumps_raw(value: Any) -> str:
 
 
 def loads_lenient(raw: bytes) -> Any:
-    """orjson.loads, retried with unpaired surrogate escapes replaced; raises
-    orjson.JSONDecodeError when the text is still not JSON."""
+    """orjson.loads, retried with unpaired surrogate escapes and bytes that are not
+    UTF-8 replaced by U+FFFD; raises orjson.JSONDecodeError when it is still not JSON."""
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError:
         fixed = fix_lone_surrogates(raw)
+        try:
+            fixed.decode("utf-8")
+        except UnicodeDecodeError:
+            fixed = fixed.decode("utf-8", "replace").encode("utf-8")
         if fixed == raw:
             raise
         return orjson.loads(fixed)

@@ -287,3 +287,9 @@ def test_grailbird_monthly_file_alone(store: Store) -> None:
     report = ingest(store, GRAIL / "data" / "js" / "tweets" / "2013_01.js")
     assert (report.new, report.quarantined) == (3, 0)
     assert posts(store).filter(pl.col("is_repost")).height == 1
+
+
+def test_bytes_that_are_not_utf8_do_not_lose_the_post(store: Store) -> None:
+    report = ingest(store, EDGE / "not-utf8.js")
+    assert (report.new, report.quarantined) == (2, 0)
+    assert by_id(store)["1563000000000000801"]["text"] == "壊れた\ufffd文字"
