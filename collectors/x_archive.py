@@ -571,18 +571,26 @@ class _XArchive:
 
     def _parse_archive(self, arc: Archive, display: str, ctx: ParseContext) -> Iterator[Record]:
         names = [n for n in arc.names() if _is_data_js(n) or _is_side_file(n)]
+        # A tar is read as a stream: one pass for all candidates instead of one per file.
+        cache = dict(arc.read_many(names)) if arc.kind == "tar" else {}
+
+        def head(name: str) -> bytes:
+            return cache[name][:256] if name in cache else arc.read_head(name, 256)
+
+        def read(name: str) -> bytes:
+            return cache.pop(name) if name in cache else arc.read(name)
+
         files: list[_DataFile] = []
-        author: Author | None = None
         side: dict[str, Author] = {}
         for name in names:
-            found = _classify(arc.read_head(name, 256))
+            found = _classify(head(name))
             if found is None:
                 if _is_candidate(name):
                     yield Notice(None, f"{name}: not an X archive data file; skipped")
                 continue
             kind, part = found
             if kind in ("manifest", "account", "user_details"):
-                who = _author_from(kind, arc.read(name))
+                who = _author_from(kind, read(name))
                 if who is not None and kind not in side:
                     side[kind] = who
                 continue
@@ -596,7 +604,7 @@ class _XArchive:
         mapper = _Mapper(author, notes, ctx)
         done = 0
         for f in files:
-            data = arc.read(f.name)
+            data = read(f.name)
             done += len(data)
             if f.kind == "note":
                 yield from read_notes(data, f.name, notes)

@@ -293,3 +293,15 @@ def test_bytes_that_are_not_utf8_do_not_lose_the_post(store: Store) -> None:
     report = ingest(store, EDGE / "not-utf8.js")
     assert (report.new, report.quarantined) == (2, 0)
     assert by_id(store)["1563000000000000801"]["text"] == "壊れた\ufffd文字"
+
+
+def test_archive_as_tar_gz(store: Store, tmp_path: Path) -> None:
+    import tarfile
+
+    path = tmp_path / "twitter.tar.gz"
+    with tarfile.open(path, "w:gz") as tf:
+        tf.add(ARCHIVE, "twitter-2022-09-05")
+    assert detect(path) == "x_archive"
+    report = ingest(store, path)
+    assert (report.status, report.new, report.quarantined) == ("ok", 10, 0)
+    check_archive_posts(store)
