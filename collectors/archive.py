@@ -184,10 +184,10 @@ class _BoundedReader(io.RawIOBase):
 
 
 def _read_all(stream: io.RawIOBase) -> bytes:
-    out = bytearray()
+    chunks = []
     while chunk := stream.read(CHUNK):
-        out += chunk
-    return bytes(out)
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 # -- the archive kinds ---------------------------------------------------------
@@ -316,6 +316,17 @@ class FolderArchive(Archive):
             raise ArchiveRefused(f"{self.display}: member {rel!r} is a symlink to {str(real)!r} outside the folder; "
                                  "refusing the folder")
         return real
+
+    def read(self, name: str) -> bytes:
+        member = self.members().get(name)
+        if member is None:
+            raise KeyError(name)
+        self._check_declared(name, member.size, None)
+        with open(self._targets[name], "rb") as fh:  # one read: a file on disk cannot be a bomb
+            data = fh.read(self.max_member_bytes + 1)
+        if len(data) > self.max_member_bytes:
+            self._check_declared(name, len(data), None)
+        return data
 
     def open(self, name: str) -> io.RawIOBase:
         member = self.members().get(name)

@@ -248,3 +248,13 @@ def test_reading_never_modifies_the_export(tmp_path: Path) -> None:
             for name in arc.names():
                 arc.read(name)
     assert (tree_state(X_FOLDER), tree_state(tmp_path)) == before
+
+
+def test_folder_member_over_the_limit_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "tweets.js").write_bytes(b" " * 5000)
+    with open_archive(tmp_path, max_member_bytes=4096) as arc:
+        with pytest.raises(ArchiveRefused, match=r"'data/tweets\.js' is 5,000 bytes uncompressed, over the limit"):
+            arc.read("data/tweets.js")
+        with pytest.raises(ArchiveRefused, match="max_member_bytes"):
+            arc.read_head("data/tweets.js")
