@@ -117,7 +117,7 @@ def _str_id(value: Any) -> str | None:
     """An id as a string: strings and ints kept exactly, floats (digits lost) refused."""
     if isinstance(value, str):
         value = value.strip()
-        return value if value.isdigit() else None
+        return value if value.isascii() and value.isdigit() else None
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     return None
