@@ -198,6 +198,18 @@ def _author_from(kind: str, data: bytes) -> Author | None:
 
 
 # -- note tweets -------------------------------------------------------------------
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def twitter_time(when: dt.datetime) -> str:
+    """``when`` (UTC) written as tweets.js writes ``created_at``, in English whatever the
+    process locale (strftime's %a and %b follow the locale)."""
+    when = when.astimezone(dt.UTC)
+    return (f"{_DAYS[when.weekday()]} {_MONTHS[when.month - 1]} {when.day:02d} "
+            f"{when:%H:%M:%S} +0000 {when.year}")
+
+
 def _comparable(text: str) -> str:
     """Text reduced to what a tweet's cut text and its note share."""
     text = _URL_RE.sub(" ", text)
@@ -234,7 +246,7 @@ class NoteIndex:
         self.notes.append(entry)
         second = created.replace(microsecond=0)
         for delta in (-1, 0, 1):
-            key = (second + dt.timedelta(seconds=delta)).strftime(_TWITTER_TIME)
+            key = twitter_time(second + dt.timedelta(seconds=delta))
             self.by_time.setdefault(key, []).append(entry)
         return None
 

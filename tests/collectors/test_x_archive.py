@@ -305,3 +305,15 @@ def test_archive_as_tar_gz(store: Store, tmp_path: Path) -> None:
     report = ingest(store, path)
     assert (report.status, report.new, report.quarantined) == ("ok", 10, 0)
     check_archive_posts(store)
+
+
+def test_note_matching_time_keys_do_not_depend_on_the_locale() -> None:
+    import datetime as dt
+
+    from collectors.x_archive import twitter_time
+
+    start = dt.datetime(2006, 3, 21, tzinfo=dt.UTC)
+    for days in range(0, 7000, 37):
+        when = start + dt.timedelta(days=days, seconds=days * 97)
+        parsed = dt.datetime.strptime(twitter_time(when), "%a %b %d %H:%M:%S %z %Y")  # C locale in tests
+        assert parsed == when
