@@ -135,9 +135,13 @@ def handle_from_uri(uri: str | None) -> str | None:
     """``user@host`` from an actor URI like ``https://host/users/user``, else None."""
     if not uri:
         return None
-    parts = urlsplit(uri)
+    try:
+        parts = urlsplit(uri)
+        host = parts.hostname
+    except ValueError:  # not a URL after all
+        return None
     m = re.fullmatch(r"/(?:users|u|@)/?([^/]+)/?", parts.path)
-    return f"{m.group(1)}@{parts.hostname}" if m and parts.hostname else None
+    return f"{m.group(1)}@{host}" if m and host else None
 
 
 def author_from_actor(actor: Any) -> tuple[str | None, str | None]:
@@ -146,7 +150,10 @@ def author_from_actor(actor: Any) -> tuple[str | None, str | None]:
         return None, None
     uri = _uri(actor.get("id"))
     user = actor.get("preferredUsername")
-    host = urlsplit(uri).hostname if uri else None
+    try:
+        host = urlsplit(uri).hostname if uri else None
+    except ValueError:
+        host = None
     name = f"{user}@{host}" if isinstance(user, str) and host else handle_from_uri(uri)
     return uri, name
 
@@ -201,7 +208,8 @@ def map_activity(item: Any, number: int, author: tuple[str | None, str | None], 
     if obj.get("sensitive") is True:
         extra["sensitive"] = True
     if obj.get("type") == "Question":
-        options = obj.get("oneOf") or obj.get("anyOf") or []
+        options = obj.get("oneOf") or obj.get("anyOf")
+        options = options if isinstance(options, list) else []
         extra["poll_options"] = [o["name"] for o in options if isinstance(o, dict) and isinstance(o.get("name"), str)]
     quote = next((_uri(obj.get(k)) for k in _QUOTE_KEYS if _uri(obj.get(k))), None)
     return {

@@ -474,7 +474,8 @@ def _original_from_media(tweet: dict[str, Any], handle: str) -> str | None:
     user_ids = {_str_id(u.get("id_str")) for u in mentions
                 if isinstance(u, dict) and str(u.get("screen_name", "")).casefold() == handle.casefold()}
     user_ids.discard(None)
-    for media in (extended.get("media") or []) + (entities.get("media") or []):
+    media_lists = (extended.get("media"), entities.get("media"))
+    for media in (m for lst in media_lists if isinstance(lst, list) for m in lst):
         if not isinstance(media, dict):
             continue
         source = _str_id(media.get("source_status_id_str")) or _str_id(media.get("source_status_id"))

@@ -2,7 +2,8 @@
 
 No input may make a collector raise anything but SourceError (a whole file refused with a
 reason), and through the ingest loop no input may crash it or leave a half-written store.
-DTRACK_FUZZ_EXAMPLES=N runs N examples per test instead of the quick CI default.
+DTRACK_FUZZ_EXAMPLES=N runs N examples per test (random, not seeded) instead of the quick CI
+default. Inputs that once crashed a parser are kept as explicit regression tests at the end.
 """
 
 from __future__ import annotations
@@ -40,12 +41,20 @@ json_values = st.recursive(scalars, lambda kids: st.one_of(st.lists(kids, max_si
                                                              st.dictionaries(texts, kids, max_size=3)), max_leaves=8)
 
 
+entities = st.fixed_dictionaries({}, optional={
+    "media": st.lists(st.fixed_dictionaries({}, optional={"source_status_id_str": ids, "source_user_id_str": ids,
+                                                           "expanded_url": json_values}), max_size=2) | json_values,
+    "user_mentions": st.lists(st.fixed_dictionaries({"screen_name": json_values, "id_str": ids}), max_size=2)
+    | json_values})
+
+
 def tweet_items() -> st.SearchStrategy[Any]:
     tweet = st.fixed_dictionaries(
         {"id_str": ids, "created_at": times, "full_text": st.one_of(texts, st.none(), st.integers())},
         optional={"id": ids, "lang": scalars, "in_reply_to_status_id_str": ids, "deleted_at": times,
                   "community_id_str": ids, "retweeted_status": json_values, "user": json_values,
-                  "entities": json_values, "extended_entities": json_values, "edit_info": json_values},
+                  "entities": st.one_of(json_values, entities), "extended_entities": st.one_of(json_values, entities),
+                  "edit_info": json_values},
     )
     return st.one_of(st.builds(lambda t: {"tweet": t}, tweet), tweet, json_values)
 
@@ -156,3 +165,30 @@ def test_ingest_loop_survives_and_the_store_stays_whole(tmp_path_factory: Any, i
     assert frame.filter(pl.col("post_id").is_null() | pl.col("created_at").is_null()).height == 0
     assert frame["post_id"].n_unique() == frame.height or frame.select(pl.struct("platform", "post_id")
                                                                         .n_unique()).item() == frame.height
+
+
+# -- inputs found by fuzzing ------------------------------------------------------------
+def test_found_an_item_that_is_an_integer_beyond_64_bits(tmp_path: Path) -> None:
+    path = tmp_path / "tweets.js"
+    path.write_text("window.YTD.tweets.part0 = [-9223372036854775809]")
+    recs = list(X_ARCHIVE.parse(path, ParseContext()))
+    assert len(recs) == 1 and isinstance(recs[0], Quarantine) and "-9223372036854775809" in recs[0].raw
+
+
+def test_found_a_poll_whose_options_are_not_a_list(tmp_path: Path) -> None:
+    path = tmp_path / "outbox.json"
+    path.write_text(json.dumps({"type": "OrderedCollection", "orderedItems": [
+        {"type": "Create", "published": "2022-08-29T00:00:00Z",
+         "object": {"type": "Question", "id": "x", "oneOf": True}},
+        {"type": "Create", "actor": "http://[::1", "published": "2022-08-29T00:00:00Z",
+         "object": {"type": "Note", "id": "y", "content": "<p>hi</p>"}}]}))
+    recs = list(MASTODON.parse(path, ParseContext()))
+    assert [r["post_id"] for r in recs] == ["x", "y"] and recs[0]["extra"]["poll_options"] == []
+
+
+def test_media_that_is_not_a_list(tmp_path: Path) -> None:
+    path = tmp_path / "tweets.js"
+    path.write_text('window.YTD.tweets.part0 = [{"tweet": {"id_str": "1", "created_at": "2022-08-29T00:00:00Z", '
+                    '"full_text": "RT @a: x", "entities": {"media": true}, "extended_entities": {"media": "x"}}}]')
+    recs = [r for r in X_ARCHIVE.parse(path, ParseContext()) if isinstance(r, pl.DataFrame)]
+    assert recs[0]["is_repost"].to_list() == [True] and recs[0]["repost_of"].to_list() == [None]
