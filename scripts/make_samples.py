@@ -218,28 +218,44 @@ def write_csv(posts: list[dict], out: Path, rng: random.Random) -> None:
             w.writerow([f"s{i:05d}", p["time"].strftime("%Y-%m-%d %H:%M:%S"), p["text"], p["author"], "survey"])
 
 
-def main(out: Path) -> None:
+def slices(posts: list[dict]) -> dict[str, list[dict]]:
+    """Which slice of the story each export holds (by file name)."""
+    return {
+        "twitter-search-2022.jsonl": [p for i, p in enumerate(posts) if i % 10 < 6],
+        "x-archive-illustrator": [p for i, p in enumerate(posts) if i % 10 == 6 and p["time"].year >= 2021],
+        "mastodon-outbox.json": [p for i, p in enumerate(posts) if i % 10 == 7 and p["time"].year >= 2022],
+        "misskey-notes.json": [p for i, p in enumerate(posts) if i % 10 == 8 and p["time"].year >= 2022],
+        "reddit-comments.ndjson": [p for i, p in enumerate(posts) if i % 20 == 9],
+        "survey-posts.csv": [p for i, p in enumerate(posts) if i % 20 == 19],
+        "5ch-1661740000.dat": [p for p in posts
+                               if dt.date(2022, 8, 29) <= p["time"].date() <= dt.date(2022, 9, 2)][:300],
+    }
+
+
+WRITERS = {
+    "twitter-search-2022.jsonl": write_twarc,
+    "x-archive-illustrator": write_x_archive,
+    "mastodon-outbox.json": write_mastodon,
+    "misskey-notes.json": write_misskey,
+    "reddit-comments.ndjson": write_reddit,
+    "survey-posts.csv": write_csv,
+    "5ch-1661740000.dat": write_5ch,
+}
+
+
+def main(out: Path) -> dict[str, int]:
+    """Write every sample under ``out``; returns the number of posts in each."""
     rng = random.Random(SEED)
     posts = story_posts(rng)
     out.mkdir(parents=True, exist_ok=True)
-    shares = {  # which slice of the story each export holds
-        "twarc": [p for i, p in enumerate(posts) if i % 10 < 6],
-        "x": [p for i, p in enumerate(posts) if i % 10 == 6 and p["time"].year >= 2021],
-        "mastodon": [p for i, p in enumerate(posts) if i % 10 == 7 and p["time"].year >= 2022],
-        "misskey": [p for i, p in enumerate(posts) if i % 10 == 8 and p["time"].year >= 2022],
-        "reddit": [p for i, p in enumerate(posts) if i % 20 == 9],
-        "csv": [p for i, p in enumerate(posts) if i % 20 == 19],
-    }
-    thread = [p for p in posts if dt.date(2022, 8, 29) <= p["time"].date() <= dt.date(2022, 9, 2)][:300]
-    write_twarc(shares["twarc"], out / "twitter-search-2022.jsonl", rng)
-    write_x_archive(shares["x"], out / "x-archive-illustrator", rng)
-    write_mastodon(shares["mastodon"], out / "mastodon-outbox.json", rng)
-    write_misskey(shares["misskey"], out / "misskey-notes.json", rng)
-    write_reddit(shares["reddit"], out / "reddit-comments.ndjson", rng)
-    write_5ch(thread, out / "5ch-1661740000.dat", rng)
-    write_csv(shares["csv"], out / "survey-posts.csv", rng)
-    print(f"{len(posts)} story posts written to {out}")
+    counts = {}
+    for name, part in slices(posts).items():
+        WRITERS[name](part, out / name, rng)
+        counts[name] = len(part)
+    return counts
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "data" / "samples")
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "data" / "samples"
+    written = main(target)
+    print(f"{sum(written.values())} posts in {len(written)} exports written to {target}")
