@@ -13,6 +13,7 @@ from cli.common import StoreErrors
 from cli.ingest import ingest
 from cli.schedule import schedule, scheduler
 from cli.status import status
+from cli.tag import kwic, tag, terms_command
 
 __version__ = "0.1.0"
 
@@ -41,6 +42,9 @@ main.add_command(emergence_cmd)
 main.add_command(events_cmd)
 main.add_command(posts_cmd)
 main.add_command(xcorr_cmd)
+main.add_command(tag)
+main.add_command(terms_command)
+main.add_command(kwic)
 
 
 if __name__ == "__main__":

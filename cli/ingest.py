@@ -14,6 +14,7 @@ from collectors.base import ParseContext
 from collectors.csv_ndjson import parse_mapping
 from collectors.ingest import IngestReport, ingest_paths
 from data.store import StoreLocked
+from nlp.tagger import tag_store
 
 #: Files at least this big get a progress bar (on a terminal).
 PROGRESS_BYTES = 8 * 1024 * 1024
@@ -42,15 +43,18 @@ def _summary(report: IngestReport) -> str:
               help="Platform name for generic CSV/NDJSON rows that carry none [default: generic].")
 @click.option("--force", is_flag=True, help="Re-read sources already ingested (duplicates are still dropped).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON report per source instead of text.")
+@click.option("--no-tag", is_flag=True, help="Do not tag the new posts now (run `dtrack tag` later).")
 @store_option
 @tz_option
 def ingest(paths: tuple[str, ...], fmt: str | None, mapping: tuple[str, ...], platform: str | None,
-           force: bool, as_json: bool, store_path: str | None, tz: str) -> None:
+           force: bool, as_json: bool, no_tag: bool, store_path: str | None, tz: str) -> None:
     """Read export files or folders (or - for stdin) into the store.
 
     Each file is detected from its content, deduplicated on (platform, post_id)
     and stored in one step; unreadable records are quarantined with file, line
-    and reason. A file already ingested (same sha256) is skipped.
+    and reason. A file already ingested (same sha256) is skipped. New posts
+    are then tagged with the store's term dictionary (see `dtrack tag`)
+    unless --no-tag.
 
     Exit status: 0 all read, 3 finished with quarantined records, 1 a file or
     the store failed, 2 usage error.
@@ -90,10 +94,16 @@ def ingest(paths: tuple[str, ...], fmt: str | None, mapping: tuple[str, ...], pl
         else:
             click.echo(_summary(report))
 
+    tag_line, tag_failed = None, False
     try:
         with store.writer(purpose="dtrack ingest") as writer:
             reports = ingest_paths(writer, paths, fmt=fmt, ctx=ctx, force=force,
                                    on_report=on_report, on_start=on_start)
+            if not no_tag:
+                try:
+                    tag_line = tag_store(store, writer=writer).summary()
+                except Exception as exc:  # the posts are stored; say so rather than lose the ingest report
+                    tag_line, tag_failed = f"tagging failed ({exc}); the posts are stored, run `dtrack tag`", True
     except StoreLocked as exc:
         fail(str(exc))
         return
@@ -109,4 +119,6 @@ def ingest(paths: tuple[str, ...], fmt: str | None, mapping: tuple[str, ...], pl
             f"{len(errors)} failed; store version {store.version}",
             err=True,
         )
-    sys.exit(EXIT_FATAL if errors else EXIT_QUARANTINED if quarantined else EXIT_OK)
+    if tag_line:
+        click.echo(tag_line, err=True)
+    sys.exit(EXIT_FATAL if errors or tag_failed else EXIT_QUARANTINED if quarantined else EXIT_OK)

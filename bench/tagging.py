@@ -1,0 +1,151 @@
+"""Tagging throughput: tag_store vs raw fugashi on the same posts (prints posts/s).
+
+Two seeded synthetic corpora (nlp.synthetic): (a) a general corpus where about
+1% of posts use a term, (b) one where every post does. Each is written to a
+fresh store; ``tag_store`` is timed end to end (read posts, pre-filter,
+tokenise candidates on every core, write hits, commit), then raw single-core
+fugashi tokenises the very same texts two ways:
+
+* "fugashi+features": ``[(w.surface, w.feature_raw) for w in tagger(text)]``,
+  the usual way to tokenise with features (the issue's "raw fugashi");
+* "fugashi wakati": ``Tagger('-Owakati').parse(text)``, surfaces only, the
+  fastest single-core tokenising fugashi offers.
+
+Aims: (a) tag_store >= 20x raw fugashi, (b) >= 1.5x raw single-core fugashi.
+On a shared machine absolute figures drift: compare ratios from one run, and
+note the load average printed with them (the both-cores aim needs two idle
+cores; under load the pool gets one and (b) falls back to about the
+single-core ratio).
+
+    python bench/tagging.py            # N = 200,000 posts per corpus
+    python bench/tagging.py 50000 --repeat 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shlex
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import fugashi  # noqa: E402
+import unidic_lite  # noqa: E402
+
+from data.store import Store  # noqa: E402
+from nlp.synthetic import generate_posts  # noqa: E402
+from nlp.tagger import default_workers, tag_store  # noqa: E402
+from nlp.terms import load_terms  # noqa: E402
+
+
+def _tagger(extra: str = "") -> fugashi.Tagger:
+    d = unidic_lite.DICDIR
+    return fugashi.Tagger(f"-d {shlex.quote(d)} -r {shlex.quote(d + '/dicrc')} {extra}")
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of its reaped children (the tagging pool)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def raw_features(texts: list[str]) -> tuple[float, float]:
+    """Single-core (posts/s, CPU s) of fugashi's node API with features."""
+    tagger = _tagger()
+    started, cpu = time.perf_counter(), cpu_seconds()
+    for text in texts:
+        [(w.surface, w.feature_raw) for w in tagger(text)]
+    return len(texts) / (time.perf_counter() - started), cpu_seconds() - cpu
+
+
+def raw_wakati(texts: list[str]) -> float:
+    """Single-core posts/s of fugashi's fastest output (surfaces as one string)."""
+    tagger = _tagger("-Owakati")
+    started = time.perf_counter()
+    for text in texts:
+        tagger.parse(text)
+    return len(texts) / (time.perf_counter() - started)
+
+
+def run_corpus(name: str, n: int, share: float, seed: int, workers: int | None, repeat: int,
+               tmp: Path) -> dict[str, float]:
+    """Time tag_store and both raw baselines ``repeat`` times, interleaved, keeping the best of each
+    (on a shared machine the load changes from second to second)."""
+    posts = generate_posts(n, term_share=share, seed=seed, platform="bench")
+    texts = posts.get_column("text").to_list()
+    master = tmp / f"{name}-master"
+    with Store(master).writer() as w, w.transaction() as txn:
+        txn.add_posts(posts)
+    terms = load_terms()
+    best: dict[str, float] = {"seconds": float("inf"), "features": 0.0, "wakati": 0.0, "cpu": float("inf"),
+                              "features_cpu": float("inf")}
+    report = None
+    noop = 0.0
+    for i in range(repeat):
+        copy = tmp / f"{name}-{i}"
+        shutil.copytree(master, copy)
+        store = Store(copy)
+        started, cpu = time.perf_counter(), cpu_seconds()
+        report = tag_store(store, terms=terms, workers=workers)
+        best["seconds"] = min(best["seconds"], time.perf_counter() - started)
+        best["cpu"] = min(best["cpu"], cpu_seconds() - cpu)
+        version = store.version
+        noop_started = time.perf_counter()
+        again = tag_store(store, terms=terms, workers=workers)
+        noop = time.perf_counter() - noop_started
+        assert again.posts_tagged == 0 and store.version == version, "an unchanged store must stay unchanged"
+        shutil.rmtree(copy)
+        rate, features_cpu = raw_features(texts)
+        best["features"] = max(best["features"], rate)
+        best["features_cpu"] = min(best["features_cpu"], features_cpu)
+        best["wakati"] = max(best["wakati"], raw_wakati(texts))
+    assert report is not None
+    return {
+        "posts": n, "tokenised": report.candidates, "hits": report.hits, "seconds": best["seconds"],
+        "ours": n / best["seconds"], "features": best["features"], "wakati": best["wakati"], "noop": noop,
+        "cpu": best["cpu"], "features_cpu": best["features_cpu"],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("n", nargs="?", type=int, default=200_000, help="posts per corpus [200000]")
+    parser.add_argument("--workers", type=int, default=None, help=f"tagging processes [{default_workers()}]")
+    parser.add_argument("--repeat", type=int, default=1, help="time everything this many times, keep the best")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    aims = {"a": 20.0, "b": 1.5}
+    load_before = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="dtrack-bench-") as tmp:
+        results = {
+            "a": run_corpus("a", args.n, 0.01, args.seed, args.workers, args.repeat, Path(tmp)),
+            "b": run_corpus("b", args.n, 1.0, args.seed + 1, args.workers, args.repeat, Path(tmp)),
+        }
+    print(f"tagging benchmark: {args.n:,} posts per corpus, workers={args.workers or default_workers()}, "
+          f"best of {args.repeat}; load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after "
+          f"({os.cpu_count()} CPUs)")
+    print(f"{'corpus':<26}{'tokenised':>10}{'hits':>9}{'tag_store s':>12}{'tag_store/s':>13}"
+          f"{'fugashi+feat/s':>15}{'ratio':>8}{'wakati/s':>10}{'ratio':>8}  aim")
+    labels = {"a": "(a) ~1% posts use a term", "b": "(b) every post uses one"}
+    for key, r in results.items():
+        ratio = r["ours"] / r["features"]
+        print(f"{labels[key]:<26}{r['tokenised']:>10,}{r['hits']:>9,}{r['seconds']:>12.2f}{r['ours']:>13,.0f}"
+              f"{r['features']:>15,.0f}{ratio:>7.1f}x{r['wakati']:>10,.0f}{r['ours'] / r['wakati']:>7.1f}x"
+              f"  >={aims[key]}x vs fugashi+features: {'met' if ratio >= aims[key] else 'NOT met'}")
+    print("CPU seconds, all processes (less sensitive to other load than wall time): "
+          + "; ".join(f"({k}) tag_store {r['cpu']:.2f} s, fugashi+features {r['features_cpu']:.2f} s "
+                      f"({r['features_cpu'] / r['cpu']:.1f}x)" for k, r in results.items()))
+    print(f"re-running tag_store with nothing new: {results['a']['noop'] * 1000:.0f} ms (a), "
+          f"{results['b']['noop'] * 1000:.0f} ms (b)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,235 @@
+"""`dtrack tag`, `dtrack terms`, `dtrack kwic`: thin commands over nlp.tagger and nlp.terms."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import polars as pl
+
+from cli.common import EXIT_USAGE, echo_json, fail, open_store, store_option, tz_option
+from data.store import Store, StoreLocked
+from nlp.tagger import META_KEY, store_terms, tag_store
+from nlp.terms import TermDictionary, TermsFileError, load_terms
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def terms_options(func: F) -> F:
+    """``--terms FILE`` and ``--replace-terms`` (shared by tag, terms and kwic)."""
+    func = click.option("--replace-terms", is_flag=True,
+                        help="Use --terms FILE instead of the default dictionary, not merged into it.")(func)
+    return click.option("--terms", "terms_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                        help="A TOML term dictionary merged into the default one (same canonical form: "
+                             "yours wins). Default: the dictionary the store was last tagged with.")(func)
+
+
+def resolve_terms(store: Store, terms_path: Path | None, replace: bool) -> TermDictionary:
+    """The dictionary a command works with: --terms FILE, else the store's, else the default."""
+    if replace and terms_path is None:
+        raise click.UsageError("--replace-terms needs --terms FILE")
+    try:
+        if terms_path is not None:
+            return load_terms(terms_path, replace=replace)
+        return store_terms(store)
+    except TermsFileError as exc:
+        fail(str(exc), EXIT_USAGE)
+        raise  # unreachable: fail exits
+
+
+@click.command()
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Tagging processes [default: every usable CPU].")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@terms_options
+@store_option
+def tag(workers: int | None, as_json: bool, terms_path: Path | None, replace_terms: bool,
+        store_path: str | None) -> None:
+    """Find dictionary terms in stored posts that are not tagged yet.
+
+    Only posts added since the last run are tagged. When the dictionary's
+    content changes (or the tagger's version), every post is tagged again and
+    all hits are replaced in one step. Without --terms the store keeps the
+    dictionary it was last tagged with; with --terms that becomes the store's
+    dictionary (`dtrack ingest` then tags new posts with it too).
+
+    \b
+    Example:
+      dtrack tag
+      dtrack tag --terms my_terms.toml
+    """
+    store = open_store(store_path)
+    terms = resolve_terms(store, terms_path, replace_terms)
+    try:
+        report = tag_store(store, terms=terms, workers=workers)
+    except StoreLocked as exc:
+        fail(str(exc))
+        return
+    if as_json:
+        echo_json(report.as_dict())
+    else:
+        click.echo(report.summary())
+
+
+def _term_counts(store: Store, dictionary: TermDictionary) -> tuple[dict[str, dict[str, int]], str | None]:
+    """Hits, posts and AI-context hits per term, and a note when they came from another dictionary."""
+    state = store.meta(META_KEY) or {}
+    if not state:
+        return {}, None
+    counts = (
+        store.scan_hits()
+        .group_by("term")
+        .agg(hits=pl.len(), posts=pl.struct("platform", "post_id").n_unique(), ai=pl.col("ai_context").sum())
+        .collect()
+    )
+    table = {row["term"]: row for row in counts.iter_rows(named=True)}
+    note = None
+    if state.get("dictionary_hash") != dictionary.hash:
+        note = (f"hits in the store come from dictionary {state.get('dictionary_hash')}, not {dictionary.hash}; "
+                "run `dtrack tag` with the same --terms to update them")
+    return table, note
+
+
+@click.command("terms")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@terms_options
+@store_option
+def terms_command(fmt: str, terms_path: Path | None, replace_terms: bool, store_path: str | None) -> None:
+    """List the term dictionary: spellings, readings, exclusions, AI cue words.
+
+    Shows the dictionary the store was tagged with (or --terms FILE merged
+    into the default), and for a tagged store the hits, posts and AI-context
+    hits per term.
+
+    \b
+    Example:
+      dtrack terms
+      dtrack terms --terms my_terms.toml --format json | jq '.terms[].canonical'
+    """
+    store = open_store(store_path)
+    dictionary = resolve_terms(store, terms_path, replace_terms)
+    counts, note = _term_counts(store, dictionary)
+    if fmt == "json":
+        out = dictionary.as_dict()
+        for term in out["terms"]:
+            row = counts.get(term["canonical"], {})
+            term["hits"] = int(row.get("hits", 0))
+            term["posts"] = int(row.get("posts", 0))
+            term["ai_hits"] = int(row.get("ai", 0) or 0)
+        out["note"] = note
+        echo_json(out)
+        return
+    click.echo(f"dictionary {dictionary.hash} ({', '.join(Path(s).name for s in dictionary.sources)}), "
+               f"{len(dictionary.terms)} terms")
+    click.echo(f"{'term':<18} {'category':<11} {'ai_only':<7} {'hits':>7} {'posts':>7} {'ai':>7}  spellings")
+    for term in dictionary.terms:
+        row = counts.get(term.canonical, {})
+        others = [v for v in term.variants if v != term.canonical]
+        spell = ", ".join(others) or "-"
+        if term.readings:
+            spell += "; readings " + ", ".join(term.readings)
+        if term.exclusions:
+            spell += "; not in " + ", ".join(term.exclusions)
+        click.echo(f"{_pad(term.canonical, 18)} {term.category:<11} {'yes' if term.ai_only else '':<7} "
+                   f"{int(row.get('hits', 0)):>7,} {int(row.get('posts', 0)):>7,} {int(row.get('ai', 0) or 0):>7,}"
+                   f"  {spell}")
+    click.echo("AI cue words: " + ", ".join(dictionary.cues))
+    if note:
+        click.echo(f"note: {note}", err=True)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int, *, left: bool = False) -> str:
+    fill = " " * max(0, width - _width(text))
+    return fill + text if left else text + fill
+
+
+def _flat(text: str) -> str:
+    return text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎").replace("\t", " ")
+
+
+@click.command()
+@click.argument("term")
+@click.option("--context", type=click.Choice(["any", "ai"]), default="any", show_default=True,
+              help="ai: only hits in posts with AI cue words.")
+@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True,
+              help="Hits to show, oldest first (0: all).")
+@click.option("--width", type=click.IntRange(min=1), default=20, show_default=True,
+              help="Characters of context on each side.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json: one object per line (time, platform, post_id, term, variant, left, right, ...).")
+@terms_options
+@store_option
+@tz_option
+def kwic(term: str, context: str, limit: int, width: int, fmt: str, terms_path: Path | None,
+         replace_terms: bool, store_path: str | None, tz: str) -> None:
+    """Show each use of TERM in its context, with the date and the post's URL.
+
+    TERM is a canonical term or any of its spellings (ミミック finds mimic).
+    Lines read: local time, AI if the post has AI cue words, the words
+    around the hit with the hit in [brackets], the URL. Line breaks show as ⏎.
+
+    \b
+    Example:
+      dtrack kwic 無断学習 --context ai --limit 10
+    """
+    store = open_store(store_path)
+    dictionary = resolve_terms(store, terms_path, replace_terms)
+    found = dictionary.get(term)
+    hits = store.scan_hits()
+    if found is not None:
+        name = found.canonical
+    elif hits.filter(pl.col("term") == term).select(pl.len()).collect().item():
+        name = term
+    else:
+        known = ", ".join(t.canonical for t in dictionary.terms)
+        fail(f"{term!r} is not a term of the dictionary (terms: {known})", EXIT_USAGE)
+        return
+    state = store.meta(META_KEY) or {}
+    if not state:
+        click.echo("note: the store is not tagged yet; run `dtrack tag`", err=True)
+    elif state.get("dictionary_hash") != dictionary.hash:
+        click.echo(f"note: hits come from dictionary {state.get('dictionary_hash')}, not {dictionary.hash}; "
+                   "run `dtrack tag` to update them", err=True)
+    selected = hits.filter(pl.col("term") == name)
+    if context == "ai":
+        selected = selected.filter(pl.col("ai_context"))
+    rows = (
+        selected.join(store.scan_posts().select("platform", "post_id", "text", "url"),
+                      on=["platform", "post_id"], how="inner")
+        .sort(["created_at", "platform", "post_id", "start"])
+        .with_columns(
+            time=pl.col("created_at").dt.convert_time_zone(tz).dt.strftime("%Y-%m-%d %H:%M"),
+            left=pl.col("text").str.slice(pl.max_horizontal(pl.col("start") - width, 0),
+                                          pl.col("start") - pl.max_horizontal(pl.col("start") - width, 0)),
+            right=pl.col("text").str.slice(pl.col("end"), width),
+            more_left=pl.col("start") > width,
+            more_right=pl.col("text").str.len_chars() > pl.col("end") + width,
+        )
+    )
+    total = rows.select(pl.len()).collect().item()
+    if limit:
+        rows = rows.head(limit)
+    frame = rows.collect()
+    click.echo(f"{total:,} hit(s) of {name} ({context} context); showing {frame.height:,}", err=True)
+    for row in frame.iter_rows(named=True):
+        url = row["url"] or f"{row['platform']}:{row['post_id']}"
+        if fmt == "json":
+            click.echo(json.dumps({
+                "time": row["time"], "platform": row["platform"], "post_id": row["post_id"], "term": row["term"],
+                "variant": row["variant"], "start": row["start"], "end": row["end"], "left": row["left"],
+                "right": row["right"], "ai_context": row["ai_context"], "evidence": row["evidence"], "url": url,
+            }, ensure_ascii=False))
+            continue
+        left = ("…" if row["more_left"] else "") + _flat(row["left"])
+        right = _flat(row["right"]) + ("…" if row["more_right"] else "")
+        flag = "AI" if row["ai_context"] else "--"
+        click.echo(f"{row['time']}  {flag}  {_pad(left, 2 * width + 1, left=True)}[{_flat(row['variant'])}]"
+                   f"{_pad(right, 2 * width + 1)}  {url}")

@@ -1,0 +1,352 @@
+"""Stored posts -> stored hits: incremental, atomic, on every core.
+
+Incremental. Post files are immutable and listed in the store manifest, so
+the tagging state kept in the manifest's meta (key ``tagging``) is simply the
+dictionary hash, the tagger version and the list of post files already
+tagged: "untagged posts" are the posts in files not on that list. A run tags
+them and appends their hits in one transaction with the updated list, so a
+crash leaves both as they were and a second run with nothing new commits
+nothing (the store version stays the same).
+
+Re-tagging. When the dictionary's content hash or the tagger version (match
+rules, fugashi, unidic-lite) differs from the recorded one, or a tagged post
+file has left the manifest, every post is tagged again and all hits are
+replaced in the same transaction (``txn.replace_all("hits")``): readers see
+the old hits or the new ones, never a mix.
+
+Which dictionary. ``tag_store(store)`` uses the dictionary the store was last
+tagged with (the default plus the user's ``--terms`` file, whose text is kept
+in the meta), so ``dtrack ingest`` does not silently undo a custom dictionary.
+Passing ``terms`` switches the store to that dictionary.
+
+Speed. A polars pre-filter (``nlp.prefilter``) picks the posts that can
+contain a term; only those are tokenised, in a ``multiprocessing`` pool of
+forked workers (one Tagger each) fed chunks of texts and returning compact
+strings. Small inputs stay in this process: starting workers costs more than
+it saves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from data.schema import HIT_SCHEMA, POST_SCHEMA
+from data.store import Store, StoreWriter
+from nlp.matcher import EVIDENCE_SEP, Matcher
+from nlp.terms import RULES_VERSION, TermDictionary, load_terms_text
+from nlp.tokenizer import get_tagger, versions
+
+META_KEY = "tagging"
+RUNS_KEY = "tagging_runs"
+#: Tagging runs kept in the meta (newest last).
+MAX_RUNS = 50
+#: Texts per work unit sent to a worker.
+CHUNK = 2000
+#: Fewer candidates than this are tokenised in this process (no pool start-up).
+PARALLEL_MIN = 5_000
+#: Posts read per step; all steps of a run are still one transaction.
+BATCH_POSTS = 1_000_000
+_POST_COLUMNS = ["platform", "post_id", "created_at", "text"]
+
+
+@dataclass
+class TagReport:
+    """What a tagging run did. ``retagged``: every post was tagged again (dictionary or tagger changed)."""
+
+    posts_tagged: int = 0
+    hits: int = 0
+    retagged: bool = False
+    seconds: float = 0.0
+    candidates: int = 0
+    files: int = 0
+    reason: str = "up to date"
+    dictionary_hash: str = ""
+    tagger_version: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def summary(self) -> str:
+        """One line for humans (stderr of `dtrack ingest`, stdout of `dtrack tag`)."""
+        if self.reason == "up to date":
+            return f"tagging: up to date (dictionary {self.dictionary_hash})"
+        what = "re-tagged all" if self.retagged else "tagged"
+        because = f", {self.reason}" if self.retagged else ""
+        return (
+            f"tagging: {what} {self.posts_tagged:,} posts ({self.candidates:,} tokenised): "
+            f"{self.hits:,} hits (dictionary {self.dictionary_hash}{because}; {self.seconds:.1f}s)"
+        )
+
+
+def tagger_version() -> str:
+    """Version stamp of the matching rules and the tokenizer (hits carry it)."""
+    return (f"dtrack-nlp/{RULES_VERSION} fugashi/{metadata.version('fugashi')} "
+            f"unidic-lite/{metadata.version('unidic-lite')}")
+
+
+def store_terms(store: Store) -> TermDictionary:
+    """The dictionary the store was last tagged with (the default if none was recorded)."""
+    state = store.meta(META_KEY) or {}
+    overlay = state.get("dictionary")
+    if not overlay:
+        return load_terms_text(None)
+    return load_terms_text(overlay["toml"], name=overlay.get("name", "<stored>"), replace=bool(overlay.get("replace")))
+
+
+def default_workers() -> int:
+    """Usable CPUs (all of them: tokenising scales with processes, not threads)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+# -- workers -------------------------------------------------------------------
+_WORKER: Matcher | None = None
+
+
+def _init_worker(matcher: Matcher) -> None:
+    global _WORKER
+    _WORKER = matcher
+    get_tagger()  # this process's own Tagger
+
+
+def _work(job: tuple[int, list[str | None]]) -> str:
+    assert _WORKER is not None
+    base, texts = job
+    return _WORKER.encode(texts, base)
+
+
+class _Runner:
+    """Runs ``Matcher.encode`` over texts: in-process for small inputs, else a pool started once."""
+
+    def __init__(self, matcher: Matcher, workers: int | None) -> None:
+        self.matcher = matcher
+        self.workers = default_workers() if workers is None else max(1, workers)
+        self.pool: Any = None
+
+    def encode(self, texts: list[str | None]) -> Iterator[str]:
+        if self.workers == 1 or len(texts) < PARALLEL_MIN:
+            for base in range(0, len(texts), CHUNK):
+                yield self.matcher.encode(texts[base:base + CHUNK], base)
+            return
+        if self.pool is None:
+            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+            ctx = multiprocessing.get_context(method)
+            self.pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(self.matcher,))
+        # chunks of about CHUNK texts, but at least a few per worker so both stay busy
+        size = max(100, min(CHUNK, -(-len(texts) // (4 * self.workers))))
+        jobs = ((base, texts[base:base + size]) for base in range(0, len(texts), size))
+        yield from self.pool.imap(_work, jobs)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool.join()
+            self.pool = None
+
+
+# -- frames --------------------------------------------------------------------
+def _decode(chunks: Iterator[str], posts: pl.DataFrame, matcher: Matcher, dictionary_hash: str,
+            version: str) -> pl.DataFrame:
+    lines: list[str] = []
+    for chunk in chunks:
+        if chunk:
+            lines.extend(chunk.split("\n"))
+    if not lines:
+        return pl.DataFrame(schema=HIT_SCHEMA)
+    raw = (
+        pl.Series("line", lines)
+        .str.split_exact("\t", 4)
+        .struct.rename_fields(["row", "term_id", "start", "end", "evidence"])
+        .struct.unnest()
+        .with_columns(
+            pl.col("row").cast(pl.UInt32),
+            pl.col("term_id").cast(pl.UInt32),
+            pl.col("start").cast(pl.Int32),
+            pl.col("end").cast(pl.Int32),
+        )
+    )
+    terms = pl.DataFrame(
+        {"term_id": range(len(matcher.names)), "term": matcher.names, "category": matcher.categories},
+        schema={"term_id": pl.UInt32, "term": pl.String, "category": pl.String},
+    )
+    evidence = pl.col("evidence").fill_null("")
+    return (
+        raw.join(posts.with_row_index("row"), on="row", how="left")
+        .join(terms, on="term_id", how="left")
+        .select(
+            "platform",
+            "post_id",
+            "created_at",
+            "term",
+            "category",
+            variant=pl.col("text").str.slice(pl.col("start"), pl.col("end") - pl.col("start")),
+            start="start",
+            end="end",
+            ai_context=evidence != "",
+            evidence=pl.when(evidence == "").then(pl.lit([], dtype=pl.List(pl.String)))
+            .otherwise(evidence.str.split(EVIDENCE_SEP)),
+            tagger_version=pl.lit(version),
+            dictionary_hash=pl.lit(dictionary_hash),
+        )
+        .cast(HIT_SCHEMA)  # type: ignore[arg-type]
+    )
+
+
+def tag_frame(posts: pl.DataFrame | pl.LazyFrame, terms: TermDictionary, *, prefilter: bool = True,
+              workers: int | None = None, _runner: _Runner | None = None) -> tuple[pl.DataFrame, int, int]:
+    """Hits (HIT_SCHEMA) of posts with platform, post_id, created_at and text columns.
+
+    Returns (hits, posts seen, posts tokenised). ``prefilter=False`` tokenises
+    every post: the slow path the pre-filter must agree with.
+    """
+    matcher = _runner.matcher if _runner is not None else Matcher(terms)
+    lazy = posts.lazy().select(_POST_COLUMNS)
+    seen = posts.height if isinstance(posts, pl.DataFrame) else lazy.select(pl.len()).collect().item()
+    lazy = lazy.filter(pl.col("text").is_not_null() & (pl.col("text") != ""))
+    candidates = matcher.prefilter.candidates(lazy) if prefilter else lazy.collect()
+    runner = _runner or _Runner(matcher, workers)
+    try:
+        hits = _decode(runner.encode(candidates.get_column("text").to_list()), candidates, matcher,
+                       terms.hash, tagger_version())
+    finally:
+        if _runner is None:
+            runner.close()
+    return hits, seen, candidates.height
+
+
+def tag_texts(texts: list[str], terms: TermDictionary | None = None) -> list[list[dict[str, Any]]]:
+    """Hits of each text as dicts (term, category, variant, start, end, ai_context, evidence); for tests
+    and notebooks. Runs in this process, without the pre-filter."""
+    matcher = Matcher(terms or load_terms_text(None))
+    out: list[list[dict[str, Any]]] = []
+    for text in texts:
+        hits, evidence = matcher.match(text) if text else ([], [])
+        out.append(
+            [
+                {
+                    "term": matcher.names[t],
+                    "category": matcher.categories[t],
+                    "variant": text[a:b],
+                    "start": a,
+                    "end": b,
+                    "ai_context": bool(evidence),
+                    "evidence": list(evidence),
+                }
+                for t, a, b in hits
+            ]
+        )
+    return out
+
+
+# -- the store -----------------------------------------------------------------
+def _plan(store: Store, terms: TermDictionary, version: str) -> tuple[list[str], bool, str]:
+    """(post files to tag, tag everything again?, reason)."""
+    manifest = store.manifest()
+    post_files: list[str] = list(manifest["files"].get("posts", []))
+    state = manifest.get("meta", {}).get(META_KEY) or {}
+    if not state:
+        if not post_files and not manifest["files"].get("hits"):
+            return [], False, "up to date"
+        return post_files, bool(manifest["files"].get("hits")), "first tagging"
+    tagged: list[str] = state.get("files", [])
+    listed = set(post_files)
+    if state.get("dictionary_hash") != terms.hash:
+        return post_files, True, "dictionary changed"
+    if state.get("tagger_version") != version:
+        return post_files, True, "tagger changed"
+    if any(f not in listed for f in tagged):
+        return post_files, True, "post files rewritten"
+    done = set(tagged)
+    todo = [f for f in post_files if f not in done]
+    return todo, False, "new posts" if todo else "up to date"
+
+
+def _batches(store: Store, files: list[str]) -> Iterator[list[str]]:
+    """Groups of post files of at most about BATCH_POSTS rows."""
+    group: list[str] = []
+    rows = 0
+    for rel in files:
+        n = pl.scan_parquet(store.path / rel).select(pl.len()).collect().item()
+        if group and rows + n > BATCH_POSTS:
+            yield group
+            group, rows = [], 0
+        group.append(rel)
+        rows += n
+    if group:
+        yield group
+
+
+def tag_store(store: Store, *, writer: StoreWriter | None = None, terms: TermDictionary | None = None,
+              workers: int | None = None) -> TagReport:
+    """Tag every post not yet tagged with the current dictionary; see the module docstring.
+
+    ``writer``: the caller already holds the store's write lock (``dtrack
+    ingest``); otherwise the lock is taken here (``StoreLocked`` if busy).
+    """
+    if writer is None:
+        with store.writer(purpose="dtrack tag") as own:
+            return tag_store(store, writer=own, terms=terms, workers=workers)
+    started = time.perf_counter()
+    terms = terms if terms is not None else store_terms(store)
+    version = tagger_version()
+    todo, full, reason = _plan(store, terms, version)
+    had_hits = bool(store.manifest()["files"].get("hits"))
+    report = TagReport(dictionary_hash=terms.hash, tagger_version=version, reason=reason, retagged=full and had_hits)
+    state = store.meta(META_KEY) or {}
+    if not todo and not full:
+        report.seconds = time.perf_counter() - started
+        return report
+    runner = _Runner(Matcher(terms), workers)
+    try:
+        with writer.transaction() as txn:
+            if full:
+                txn.replace_all("hits")
+            for group in _batches(store, todo):
+                lazy = pl.scan_parquet([str(store.path / rel) for rel in group], schema=POST_SCHEMA,
+                                       missing_columns="insert", extra_columns="ignore")
+                hits, seen, tokenised = tag_frame(lazy, terms, _runner=runner)
+                txn.add_hits(hits)
+                report.posts_tagged += seen
+                report.candidates += tokenised
+                report.hits += hits.height
+            report.files = len(todo)
+            report.seconds = time.perf_counter() - started
+            previous = [] if full else list(state.get("files", []))
+            run = {
+                "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "reason": reason,
+                "posts": report.posts_tagged,
+                "tokenised": report.candidates,
+                "hits": report.hits,
+                "seconds": round(report.seconds, 3),
+                "dictionary_hash": terms.hash,
+                "tagger_version": version,
+                **versions(),
+            }
+            txn.set_meta(META_KEY, {
+                "dictionary_hash": terms.hash,
+                "tagger_version": version,
+                "dictionary": terms.overlay,
+                "dictionary_sources": [Path(s).name for s in terms.sources],
+                "posts": (0 if full else int(state.get("posts", 0))) + report.posts_tagged,
+                "hits": (0 if full else int(state.get("hits", 0))) + report.hits,
+                "last_run": run,
+                "files": previous + todo,
+            })
+            runs = list(store.meta(RUNS_KEY) or [])
+            txn.set_meta(RUNS_KEY, [*runs, run][-MAX_RUNS:])
+    finally:
+        runner.close()
+    return report

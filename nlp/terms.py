@@ -1,0 +1,323 @@
+"""The term dictionary: what to look for, in every spelling, and which words mark AI context.
+
+Why a TOML file. Researchers extend the dictionary themselves (a new word, a
+spelling seen in the data, a false friend to exclude), so it is plain text
+next to the code: ``data/terms.toml`` ships with dtrack, and ``--terms FILE``
+merges a user's file into it (same canonical form: the user's entry wins; new
+terms are added; ``remove = true`` drops a default term; cue words are added
+unless ``replace_cues = true``) or replaces it (``--replace-terms``).
+
+Why a content hash. Hits carry the hash of the dictionary that produced
+them; when it changes, every post is tagged again. The hash covers what
+changes results (forms after normalisation, exclusions, categories,
+ai_only, cue words, the matching rules' version), not comments or layout.
+
+Readings are generated from UniDic for spellings written in kanji: 無断学習 also
+matches ムダンガクシュウ, ムダンガクシュー and むだんがくしゅう.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nlp.tokenizer import canonical_form, katakana_to_hiragana, readings
+
+DEFAULT_TERMS = Path(__file__).resolve().parent.parent / "data" / "terms.toml"
+#: Bump when the matching rules change in a way that changes hits (forces a re-tag).
+RULES_VERSION = 1
+
+_TERM_KEYS = {"canonical", "category", "variants", "readings", "exclusions", "ai_only", "note", "remove",
+              "auto_readings"}
+_TOP_KEYS = {"version", "ai_context", "term"}
+_CONTEXT_KEYS = {"cues", "replace_cues"}
+
+
+class TermsFileError(ValueError):
+    """A dictionary file cannot be used; the message names the file, the term and the problem."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """One tracked term.
+
+    ``variants`` are the spellings to match (the canonical form first),
+    ``readings`` kana spellings (declared plus generated), ``exclusions``
+    longer sequences in which a match does not count (無断学習塾), ``ai_only``
+    whether only uses in AI context count (mimic the English word, ミミック the
+    game monster).
+    """
+
+    canonical: str
+    category: str
+    variants: tuple[str, ...]
+    readings: tuple[str, ...] = ()
+    exclusions: tuple[str, ...] = ()
+    ai_only: bool = False
+    note: str = ""
+
+    def forms(self) -> tuple[str, ...]:
+        """Every spelling in canonical (normalised) form, longest first, without duplicates."""
+        seen: dict[str, None] = {}
+        for text in (*self.variants, *self.readings):
+            form = canonical_form(text)
+            if form:
+                seen.setdefault(form, None)
+        return tuple(sorted(seen, key=len, reverse=True))
+
+    def exclusion_forms(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(f for f in (canonical_form(x) for x in self.exclusions) if f))
+
+
+@dataclass
+class TermDictionary:
+    """The terms and AI cue words in force, with the content hash hits are stamped with."""
+
+    terms: list[Term]
+    cues: list[str]
+    hash: str = ""
+    sources: list[str] = field(default_factory=list)
+    #: The user's file merged into (or replacing) the default, kept so a store can
+    #: remember which dictionary it was tagged with: {"name", "toml", "replace"}.
+    overlay: dict[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        if not self.hash:
+            self.hash = dictionary_hash(self.terms, self.cues)
+
+    def get(self, name: str) -> Term | None:
+        """The term whose canonical form or any spelling equals ``name`` (normalised), if any."""
+        form = canonical_form(name)
+        for term in self.terms:
+            if canonical_form(term.canonical) == form:
+                return term
+        for term in self.terms:
+            if form in term.forms() or form.lstrip("#") in term.forms():
+                return term
+        return None
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready description (``dtrack terms --format json``)."""
+        return {
+            "hash": self.hash,
+            "sources": self.sources,
+            "cues": self.cues,
+            "terms": [
+                {
+                    "canonical": t.canonical,
+                    "category": t.category,
+                    "variants": list(t.variants),
+                    "readings": list(t.readings),
+                    "exclusions": list(t.exclusions),
+                    "ai_only": t.ai_only,
+                    "note": t.note,
+                }
+                for t in self.terms
+            ],
+        }
+
+
+def dictionary_hash(terms: Iterable[Term], cues: Iterable[str]) -> str:
+    """Content hash over what changes results (see the module docstring)."""
+    payload = {
+        "rules": RULES_VERSION,
+        "terms": [
+            {
+                "canonical": t.canonical,
+                "category": t.category,
+                "forms": sorted(t.forms()),
+                "exclusions": sorted(t.exclusion_forms()),
+                "ai_only": t.ai_only,
+            }
+            for t in sorted(terms, key=lambda t: t.canonical)
+        ],
+        "cues": sorted({canonical_form(c): c for c in cues}.items()),
+    }
+    raw = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+# -- parsing -------------------------------------------------------------------
+def _strings(value: Any, where: str, key: str) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TermsFileError(f"{where}: {key} must be a list of strings, got {value!r}")
+    out = []
+    for v in value:
+        if not v.strip():
+            raise TermsFileError(f"{where}: {key} has an empty string")
+        if any(ord(c) < 0x20 for c in v):
+            raise TermsFileError(f"{where}: {key} entry {v!r} contains a control character")
+        if not canonical_form(v):
+            raise TermsFileError(f"{where}: {key} entry {v!r} is empty after normalisation")
+        out.append(v)
+    return out
+
+
+def _parse(text: str, name: str) -> dict[str, Any]:
+    """TOML text -> {"terms": [raw term dicts], "cues": [...], "replace_cues": bool}, validated."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise TermsFileError(f"{name}: not valid TOML: {exc}") from None
+    unknown = set(data) - _TOP_KEYS
+    if unknown:
+        raise TermsFileError(f"{name}: unknown top-level key(s) {sorted(unknown)} (expected [ai_context] and [[term]])")
+    context = data.get("ai_context", {})
+    if not isinstance(context, dict):
+        raise TermsFileError(f"{name}: [ai_context] must be a table")
+    bad = set(context) - _CONTEXT_KEYS
+    if bad:
+        raise TermsFileError(f"{name}: [ai_context]: unknown key(s) {sorted(bad)} (expected cues, replace_cues)")
+    cues = _strings(context.get("cues", []), f"{name}: [ai_context]", "cues")
+    replace_cues = context.get("replace_cues", False)
+    if not isinstance(replace_cues, bool):
+        raise TermsFileError(f"{name}: [ai_context]: replace_cues must be true or false")
+    raw_terms = data.get("term", [])
+    if not isinstance(raw_terms, list):
+        raise TermsFileError(f"{name}: 'term' must be an array of tables ([[term]])")
+    terms: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(raw_terms, 1):
+        label = raw.get("canonical", "?") if isinstance(raw, dict) else "?"
+        where = f"{name}: term #{i} ({label})"
+        if not isinstance(raw, dict):
+            raise TermsFileError(f"{where}: must be a table")
+        bad = set(raw) - _TERM_KEYS
+        if bad:
+            raise TermsFileError(f"{where}: unknown key(s) {sorted(bad)} (expected {', '.join(sorted(_TERM_KEYS))})")
+        canon = raw.get("canonical")
+        if not isinstance(canon, str) or not canon.strip():
+            raise TermsFileError(f"{where}: needs a non-empty 'canonical' string")
+        _strings([canon], where, "canonical")
+        if canon in seen:
+            raise TermsFileError(f"{where}: canonical form {canon!r} is listed twice")
+        seen.add(canon)
+        for flag in ("ai_only", "remove", "auto_readings"):
+            if flag in raw and not isinstance(raw[flag], bool):
+                raise TermsFileError(f"{where}: {flag} must be true or false")
+        if raw.get("remove"):
+            terms.append({"canonical": canon, "remove": True})
+            continue
+        category = raw.get("category")
+        if not isinstance(category, str) or not category.strip():
+            raise TermsFileError(f"{where}: needs a 'category' string (e.g. rights, service, model, dataset)")
+        note = raw.get("note", "")
+        if not isinstance(note, str):
+            raise TermsFileError(f"{where}: note must be a string")
+        terms.append(
+            {
+                "canonical": canon,
+                "category": category.strip(),
+                "variants": _strings(raw.get("variants", []), where, "variants"),
+                "readings": _strings(raw.get("readings", []), where, "readings"),
+                "exclusions": _strings(raw.get("exclusions", []), where, "exclusions"),
+                "ai_only": raw.get("ai_only", False),
+                "auto_readings": raw.get("auto_readings", True),
+                "note": note,
+            }
+        )
+    return {"terms": terms, "cues": cues, "replace_cues": replace_cues}
+
+
+def _has_kanji(text: str) -> bool:
+    return any("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in text)
+
+
+def _generated_readings(spellings: Iterable[str]) -> list[str]:
+    """Katakana (kana and pronunciation forms) and hiragana readings of kanji spellings."""
+    out: list[str] = []
+    for text in spellings:
+        if not _has_kanji(text):
+            continue
+        found = readings(text)
+        if found is None:
+            continue
+        kana, pron = found
+        out.extend([kana, pron, katakana_to_hiragana(kana)])
+    return list(dict.fromkeys(out))
+
+
+def _build(raw: dict[str, Any]) -> Term:
+    variants = list(dict.fromkeys([raw["canonical"], *raw["variants"]]))
+    declared = list(raw["readings"])
+    generated = _generated_readings(variants) if raw.get("auto_readings", True) else []
+    return Term(
+        canonical=raw["canonical"],
+        category=raw["category"],
+        variants=tuple(variants),
+        readings=tuple(dict.fromkeys([*declared, *generated])),
+        exclusions=tuple(raw["exclusions"]),
+        ai_only=raw["ai_only"],
+        note=raw.get("note", ""),
+    )
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any], name: str) -> dict[str, Any]:
+    terms = {t["canonical"]: t for t in base["terms"]}
+    for t in extra["terms"]:
+        if t.get("remove"):
+            if t["canonical"] not in terms:
+                raise TermsFileError(f"{name}: cannot remove {t['canonical']!r}: not in the default dictionary")
+            del terms[t["canonical"]]
+        else:
+            terms[t["canonical"]] = t
+    cues = extra["cues"] if extra["replace_cues"] else [*base["cues"], *extra["cues"]]
+    return {"terms": list(terms.values()), "cues": cues, "replace_cues": False}
+
+
+def _dictionary(parsed: dict[str, Any], sources: list[str], overlay: dict[str, Any] | None) -> TermDictionary:
+    if any(t.get("remove") for t in parsed["terms"]):
+        bad = next(t["canonical"] for t in parsed["terms"] if t.get("remove"))
+        raise TermsFileError(f"{sources[-1]}: 'remove = true' ({bad!r}) only makes sense in a file merged "
+                             "into the default dictionary")
+    if not parsed["terms"]:
+        raise TermsFileError(f"{', '.join(sources)}: the dictionary has no terms")
+    cues = list({canonical_form(c): c for c in reversed(parsed["cues"])}.values())[::-1]
+    return TermDictionary(
+        terms=[_build(t) for t in parsed["terms"]],
+        cues=cues,
+        sources=sources,
+        overlay=overlay,
+    )
+
+
+def load_terms_text(text: str | None, *, name: str = "<terms>", replace: bool = False) -> TermDictionary:
+    """The default dictionary merged with (or replaced by) TOML ``text``; None means the default alone."""
+    default_text = DEFAULT_TERMS.read_text(encoding="utf-8")
+    if text is None:
+        return _dictionary(_parse(default_text, str(DEFAULT_TERMS)), [str(DEFAULT_TERMS)], None)
+    extra = _parse(text, name)
+    overlay = {"name": name, "toml": text, "replace": replace}
+    if replace:
+        return _dictionary(extra, [name], overlay)
+    base = _parse(default_text, str(DEFAULT_TERMS))
+    return _dictionary(_merge(base, extra, name), [str(DEFAULT_TERMS), name], overlay)
+
+
+def load_terms(path: Path | None = None, *, replace: bool = False) -> TermDictionary:
+    """The default dictionary (data/terms.toml), with ``path`` merged into it or replacing it.
+
+    Raises :class:`TermsFileError` naming the file and the term for anything
+    unusable (bad TOML with its line, unknown keys, wrong types, duplicates).
+    """
+    if path is None:
+        if replace:
+            raise TermsFileError("replace=True needs a dictionary file to replace the default with")
+        return load_terms_text(None)
+    path = Path(path)
+    if path.resolve() == DEFAULT_TERMS.resolve():
+        return load_terms_text(None)  # naming the default file means "the default", not a snapshot of it
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise TermsFileError(f"{path}: cannot read the dictionary ({exc.strerror or exc})") from None
+    except UnicodeDecodeError as exc:
+        raise TermsFileError(f"{path}: not UTF-8 ({exc})") from None
+    return load_terms_text(text, name=str(path), replace=replace)

@@ -1,0 +1,146 @@
+"""The term dictionary: the default file, merging, replacing, hashing and clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nlp.terms import DEFAULT_TERMS, TermsFileError, load_terms
+
+REQUIRED = ["無断学習", "無断転載", "mimic", "画像生成AI", "AI絵師", "AIイラスト", "自作発言", "学習禁止", "NovelAI",
+            "Stable Diffusion", "Midjourney", "LoRA", "LAION", "Danbooru", "pixiv", "Glaze", "反AI"]
+
+
+def write(tmp_path: Path, text: str, name: str = "extra.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_default_dictionary_has_the_required_terms() -> None:
+    terms = load_terms()
+    names = [t.canonical for t in terms.terms]
+    assert set(REQUIRED) <= set(names)
+    assert len(names) == len(set(names))
+    assert {"AI", "画像生成", "学習させ", "モデル", "プロンプト", "Stable Diffusion"} <= set(terms.cues)
+    assert terms.get("無断学習").exclusions == ("無断学習塾",)
+    assert terms.get("mimic").ai_only and terms.get("Glaze").ai_only and not terms.get("無断学習").ai_only
+
+
+def test_readings_are_generated_from_unidic() -> None:
+    term = load_terms().get("無断学習")
+    assert {"ムダンガクシュウ", "ムダンガクシュー", "むだんがくしゅう"} <= set(term.readings)
+    # a term with an unknown word (AI) gets no generated reading
+    assert load_terms().get("AI絵師").readings == ()
+
+
+def test_lookup_by_any_spelling() -> None:
+    terms = load_terms()
+    assert terms.get("ミミック").canonical == "mimic"
+    assert terms.get("ＭＩＭＩＣ").canonical == "mimic"
+    assert terms.get("#無断学習").canonical == "無断学習"
+    assert terms.get("ムダンガクシュウ").canonical == "無断学習"
+    assert terms.get("nothing like this") is None
+
+
+def test_hash_is_stable_and_ignores_comments(tmp_path: Path) -> None:
+    base = load_terms()
+    assert load_terms().hash == base.hash
+    text = DEFAULT_TERMS.read_text(encoding="utf-8")
+    commented = write(tmp_path, "# a comment\n\n" + text.replace("note = ", "# x\nnote = ", 1), "copy.toml")
+    assert load_terms(commented, replace=True).hash == base.hash
+    changed = write(tmp_path, text.replace('exclusions = ["無断学習塾"]', "exclusions = []"), "changed.toml")
+    assert load_terms(changed, replace=True).hash != base.hash
+
+
+def test_merge_overrides_adds_and_removes(tmp_path: Path) -> None:
+    path = write(tmp_path, """
+[ai_context]
+cues = ["生成系"]
+
+[[term]]
+canonical = "mimic"
+category = "service"
+variants = ["ミミック"]
+ai_only = false
+
+[[term]]
+canonical = "トレパク"
+category = "practice"
+variants = ["トレース盗用"]
+
+[[term]]
+canonical = "Glaze"
+remove = true
+""")
+    base = load_terms()
+    merged = load_terms(path)
+    names = [t.canonical for t in merged.terms]
+    assert "トレパク" in names and "Glaze" not in names
+    assert merged.get("mimic").ai_only is False
+    assert merged.cues[: len(base.cues)] == base.cues and merged.cues[-1] == "生成系"
+    assert merged.hash != base.hash
+    assert merged.overlay == {"name": str(path), "toml": path.read_text(encoding="utf-8"), "replace": False}
+
+
+def test_replace_uses_only_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path, """
+[ai_context]
+cues = ["AI"]
+
+[[term]]
+canonical = "無断学習"
+category = "rights"
+""")
+    terms = load_terms(path, replace=True)
+    assert [t.canonical for t in terms.terms] == ["無断学習"]
+    assert terms.cues == ["AI"]
+
+
+def test_replace_cues(tmp_path: Path) -> None:
+    path = write(tmp_path, '[ai_context]\ncues = ["生成AI"]\nreplace_cues = true\n')
+    assert load_terms(path).cues == ["生成AI"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[[term]\ncanonical = 'x'\n", "line 1"),
+        ("[[term]]\ncanonical = 'x'\ncategory = 'a'\nvariant = ['y']\n", "unknown key(s) ['variant']"),
+        ("[[term]]\ncanonical = 'x'\n", "needs a 'category'"),
+        ("[[term]]\ncategory = 'a'\n", "needs a non-empty 'canonical'"),
+        ("[[term]]\ncanonical = 'x'\ncategory = 'a'\n[[term]]\ncanonical = 'x'\ncategory = 'b'\n", "listed twice"),
+        ("[[term]]\ncanonical = 'x'\ncategory = 'a'\nai_only = 'yes'\n", "ai_only must be true or false"),
+        ("[[term]]\ncanonical = 'x'\ncategory = 'a'\nvariants = [1]\n", "variants must be a list of strings"),
+        ("[[term]]\ncanonical = 'x'\ncategory = 'a'\nvariants = ['   ']\n", "empty string"),
+        ("[[term]]\ncanonical = 'nope'\nremove = true\n", "cannot remove 'nope'"),
+        ("[context]\ncues = ['AI']\n", "unknown top-level key(s) ['context']"),
+    ],
+)
+def test_errors_name_file_term_and_problem(tmp_path: Path, text: str, message: str) -> None:
+    path = write(tmp_path, text, "bad.toml")
+    with pytest.raises(TermsFileError) as err:
+        load_terms(path)
+    assert str(path) in str(err.value)
+    assert message in str(err.value)
+
+
+def test_term_number_in_error(tmp_path: Path) -> None:
+    path = write(tmp_path, "[[term]]\ncanonical = 'a'\ncategory = 'x'\n[[term]]\ncanonical = 'b'\n", "bad.toml")
+    with pytest.raises(TermsFileError, match=r"term #2 \(b\)"):
+        load_terms(path)
+
+
+def test_missing_file_and_replace_without_file(tmp_path: Path) -> None:
+    with pytest.raises(TermsFileError, match="cannot read"):
+        load_terms(tmp_path / "missing.toml")
+    with pytest.raises(TermsFileError, match="needs a dictionary file"):
+        load_terms(None, replace=True)
+    with pytest.raises(TermsFileError, match="no terms"):
+        load_terms(write(tmp_path, "version = 1\n"), replace=True)
+
+
+def test_naming_the_default_file_means_the_default() -> None:
+    terms = load_terms(DEFAULT_TERMS, replace=True)
+    assert terms.overlay is None and terms.hash == load_terms().hash
