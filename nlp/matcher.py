@@ -62,12 +62,11 @@ class Matcher:
         self.forms: list[tuple[str, tuple[int, ...]]] = sorted(
             ((f, tuple(ts)) for f, ts in by_form.items()), key=lambda ft: (-len(ft[0]), ft[0])
         )
-        #: first character -> the forms starting with it, and one regex finding where
-        #: any form starts (alternation, longest first: C speed, no Python loop per form)
-        self.by_first: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
-        for form, term_ids in self.forms:
-            self.by_first.setdefault(form[0], []).append((form, term_ids))
+        #: one regex finding where any form starts (alternation, longest first, so a match is
+        #: the longest form there), and for each form the forms that are prefixes of it: the
+        #: only other forms that can start at the same place
         self._scan = _alternation(f for f, _ in self.forms)
+        self._prefixes = _prefixes(dict(self.forms))
         self.exclusions: dict[int, list[tuple[str, bool]]] = {
             i: [(x, _ends_alnum(x)) for x in term.exclusion_forms()]
             for i, term in enumerate(terms.terms)
@@ -81,9 +80,7 @@ class Matcher:
         #: canonical cue form -> (word as configured, must end on a token end)
         self.cues: dict[str, tuple[str, bool]] = {f: (c, _ends_alnum(f)) for f, c in cues.items()}
         self._cue_scan = _alternation(self.cues)
-        self._cue_first: dict[str, list[str]] = {}
-        for form in sorted(self.cues, key=len, reverse=True):
-            self._cue_first.setdefault(form[0], []).append(form)
+        self._cue_prefixes = _prefixes({f: f for f in self.cues})
 
     @functools.cached_property
     def prefilter(self) -> Prefilter:
@@ -93,7 +90,7 @@ class Matcher:
     # -- one post --------------------------------------------------------------
     def _evidence(self, text: str, bounds: Boundaries) -> list[str]:
         found: dict[str, None] = {}
-        for p, form in _starts(self._cue_scan, self._cue_first, text):
+        for p, form in _starts(self._cue_scan, self._cue_prefixes, text):
             word, whole = self.cues[form]
             if word not in found and bounds.is_start(p) and (not whole or bounds.is_end(p + len(form))):
                 found[word] = None
@@ -117,9 +114,8 @@ class Matcher:
         m = search(text)
         while m:
             p = m.start()
-            for form, term_ids in self.by_first[text[p]]:
-                if text.startswith(form, p):
-                    out.append((p, p + len(form), term_ids))
+            for n, term_ids in self._prefixes[m.group()]:
+                out.append((p, p + n, term_ids))
             m = search(text, p + 1)
         return out
 
@@ -182,14 +178,19 @@ def _alternation(forms: object) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(f) for f in ordered) or "(?!)")
 
 
-def _starts(scan: re.Pattern[str], by_first: dict[str, list[str]], text: str) -> list[tuple[int, str]]:
+def _prefixes(forms: dict[str, object]) -> dict[str, list[tuple[int, object]]]:
+    """form -> (length, value) of itself and of every other form that is a prefix of it."""
+    return {form: [(k, forms[form[:k]]) for k in range(len(form), 0, -1) if form[:k] in forms] for form in forms}
+
+
+def _starts(scan: re.Pattern[str], prefixes: dict[str, list[tuple[int, object]]],
+            text: str) -> list[tuple[int, str]]:
     """(position, form) of every form occurring in ``text``, overlapping ones included."""
     out = []
     m = scan.search(text)
     while m:
         p = m.start()
-        for form in by_first[text[p]]:
-            if text.startswith(form, p):
-                out.append((p, form))
+        for n, _ in prefixes[m.group()]:
+            out.append((p, text[p:p + n]))
         m = scan.search(text, p + 1)
     return out

@@ -42,7 +42,7 @@ import unidic_lite
 #: invisible zero-width space, word joiner and BOM, which people slip into a
 #: word to dodge search (無\u200b断学習).
 WHITESPACE = "\x00\t\n\x0b\x0c\r \x85\u1680\u200b\u2028\u2029\u2060\ufeff"
-#: The same class as a regex that both Python ``re`` and polars (Rust regex) accept.
+#: The same class in Rust regex syntax, for polars.
 WHITESPACE_REGEX = "[" + "".join(f"\\x{{{ord(c):04X}}}" if ord(c) > 0xFF else f"\\x{ord(c):02X}"
                                  for c in WHITESPACE) + "]+"
 _WS_RE = re.compile("[" + re.escape(WHITESPACE) + "]+")
@@ -68,7 +68,7 @@ def dictionary_dir() -> str:
 
 
 def tagger_args() -> str:
-    """MeCab arguments: unidic-lite pinned, surface-only output."""
+    """MeCab arguments: unidic-lite pinned, token byte offsets as output."""
     d = dictionary_dir()
     return f"-d {shlex.quote(d)} -r {shlex.quote(os.path.join(d, 'dicrc'))} {_NODE_FORMAT}"
 
