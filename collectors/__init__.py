@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from collectors import bluesky, csv_ndjson, fivech, niconico, reddit, twarc, twitter_v1
+from collectors import bluesky, csv_ndjson, fivech, mastodon, misskey, niconico, reddit, twarc, twitter_v1, x_archive
 from collectors.base import Collector, read_head
 
 
@@ -23,6 +23,9 @@ class UnknownFormat(ValueError):
 REGISTRY: dict[str, Collector] = {
     c.NAME: c
     for c in (
+        x_archive.X_ARCHIVE,
+        mastodon.MASTODON,
+        misskey.MISSKEY,
         twarc,
         twitter_v1,
         bluesky,

@@ -83,20 +83,31 @@ def file_sha256(path: Path) -> tuple[str, int]:
 
 
 def expand_inputs(paths: Iterable[str | Path]) -> Iterator[tuple[Path, bool]]:
-    """Files to ingest, each with whether the user named it explicitly.
+    """Sources to ingest, each with whether the user named it explicitly.
 
-    A folder that is itself an export (an X archive folder, say) is one
-    source; any other folder is walked for files, skipping hidden ones.
+    A folder that is itself an export (an unpacked X or Mastodon archive) is
+    one source, wherever it sits; any other folder is walked, skipping hidden
+    files and folders.
     """
     for raw in paths:
         path = Path(raw)
         if path.is_dir() and detect(path) is None:
-            for f in sorted(path.rglob("*")):
-                rel = f.relative_to(path).parts
-                if f.is_file() and not any(part.startswith(".") for part in rel):
-                    yield f, False
+            yield from _walk(path)
         else:
             yield path, True
+
+
+def _walk(folder: Path) -> Iterator[tuple[Path, bool]]:
+    for entry in sorted(folder.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            if detect(entry) is not None:
+                yield entry, False
+            else:
+                yield from _walk(entry)
+        elif entry.is_file():
+            yield entry, False
 
 
 def spool_stdin(stream: BinaryIO | None = None) -> Path:

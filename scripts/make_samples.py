@@ -55,16 +55,16 @@ NOTICES = [
     (dt.datetime(2022, 8, 24, 13, 0), "無断学習禁止って書いてもAIのモデルには効かないのでは"),
 ]
 EXPLOSION = [
-    "mimicのβ版、自分の絵を無断学習されたら困る", "無断学習で作られたAIイラストは使いたくない",
+    "AIイラストのmimicのβ版、自分の絵を無断学習されたら困る", "無断学習で作られたAIイラストは使いたくない",
     "#無断学習禁止 自分の絵をAIに学習させないでください", "画像生成AIの無断学習について考えをまとめた",
-    "mimic、他人の絵をアップロードして無断学習できてしまうのが問題", "ムダンガクシュウってまだ法律的にはグレーなの?",
+    "mimic、他人の絵をアップロードしてAIに無断学習させられるのが問題", "ムダンガクシュウってまだ法律的にはグレーなの?",
     "無断学習禁止の一文を全作品に入れました", "AI絵師の無断学習への反発がすごい",
     "学習元のデータセット(LAION)に自分の絵が入っていた。無断学習だと思う",
 ]
 LATER = {
     "NovelAI": ["NovelAIの画像生成、Danbooruの絵で学習しているらしい", "NovelAI Diffusionが公開された"],
     "LoRA": ["LoRAで特定の絵師の画風を真似るのは無断学習では", "LoRAの配布サイトが増えてきた"],
-    "mimic": ["mimicのサービスが一時停止になった", "mimic、本人の絵だけを学習する仕組みに変わるらしい"],
+    "mimic": ["AI作画のmimicがサービスを一時停止した", "mimic、本人の絵だけをAIに学習させる仕組みに変わるらしい"],
     "画像生成AI": ["画像生成AIのプロンプトを研究中", "画像生成AIと著作権の話が盛り上がっている"],
 }
 AUTHORS = [f"user{i:03d}" for i in range(1, 121)]
@@ -218,28 +218,44 @@ def write_csv(posts: list[dict], out: Path, rng: random.Random) -> None:
             w.writerow([f"s{i:05d}", p["time"].strftime("%Y-%m-%d %H:%M:%S"), p["text"], p["author"], "survey"])
 
 
-def main(out: Path) -> None:
+def slices(posts: list[dict]) -> dict[str, list[dict]]:
+    """Which slice of the story each export holds (by file name)."""
+    return {
+        "twitter-search-2022.jsonl": [p for i, p in enumerate(posts) if i % 10 < 6],
+        "x-archive-illustrator": [p for i, p in enumerate(posts) if i % 10 == 6 and p["time"].year >= 2021],
+        "mastodon-outbox.json": [p for i, p in enumerate(posts) if i % 10 == 7 and p["time"].year >= 2022],
+        "misskey-notes.json": [p for i, p in enumerate(posts) if i % 10 == 8 and p["time"].year >= 2022],
+        "reddit-comments.ndjson": [p for i, p in enumerate(posts) if i % 20 == 9],
+        "survey-posts.csv": [p for i, p in enumerate(posts) if i % 20 == 19],
+        "5ch-1661740000.dat": [p for p in posts
+                               if dt.date(2022, 8, 29) <= p["time"].date() <= dt.date(2022, 9, 2)][:300],
+    }
+
+
+WRITERS = {
+    "twitter-search-2022.jsonl": write_twarc,
+    "x-archive-illustrator": write_x_archive,
+    "mastodon-outbox.json": write_mastodon,
+    "misskey-notes.json": write_misskey,
+    "reddit-comments.ndjson": write_reddit,
+    "survey-posts.csv": write_csv,
+    "5ch-1661740000.dat": write_5ch,
+}
+
+
+def main(out: Path) -> dict[str, int]:
+    """Write every sample under ``out``; returns the number of posts in each."""
     rng = random.Random(SEED)
     posts = story_posts(rng)
     out.mkdir(parents=True, exist_ok=True)
-    shares = {  # which slice of the story each export holds
-        "twarc": [p for i, p in enumerate(posts) if i % 10 < 6],
-        "x": [p for i, p in enumerate(posts) if i % 10 == 6 and p["time"].year >= 2021],
-        "mastodon": [p for i, p in enumerate(posts) if i % 10 == 7 and p["time"].year >= 2022],
-        "misskey": [p for i, p in enumerate(posts) if i % 10 == 8 and p["time"].year >= 2022],
-        "reddit": [p for i, p in enumerate(posts) if i % 20 == 9],
-        "csv": [p for i, p in enumerate(posts) if i % 20 == 19],
-    }
-    thread = [p for p in posts if dt.date(2022, 8, 29) <= p["time"].date() <= dt.date(2022, 9, 2)][:300]
-    write_twarc(shares["twarc"], out / "twitter-search-2022.jsonl", rng)
-    write_x_archive(shares["x"], out / "x-archive-illustrator", rng)
-    write_mastodon(shares["mastodon"], out / "mastodon-outbox.json", rng)
-    write_misskey(shares["misskey"], out / "misskey-notes.json", rng)
-    write_reddit(shares["reddit"], out / "reddit-comments.ndjson", rng)
-    write_5ch(thread, out / "5ch-1661740000.dat", rng)
-    write_csv(shares["csv"], out / "survey-posts.csv", rng)
-    print(f"{len(posts)} story posts written to {out}")
+    counts = {}
+    for name, part in slices(posts).items():
+        WRITERS[name](part, out / name, rng)
+        counts[name] = len(part)
+    return counts
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "data" / "samples")
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "data" / "samples"
+    written = main(target)
+    print(f"{sum(written.values())} posts in {len(written)} exports written to {target}")

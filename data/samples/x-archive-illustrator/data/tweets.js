@@ -141,7 +141,7 @@ window.YTD.tweets.part0 = [
     "tweet": {
       "id": "1300000000013719499",
       "id_str": "1300000000013719499",
-      "full_text": "mimic、他人の絵をアップロードして無断学習できてしまうのが問題",
+      "full_text": "mimic、他人の絵をアップロードしてAIに無断学習させられるのが問題",
       "created_at": "Thu Oct 06 01:59:00 +0000 2022",
       "lang": "ja",
       "retweeted": false,
@@ -150,7 +150,7 @@ window.YTD.tweets.part0 = [
       "truncated": false,
       "display_text_range": [
         "0",
-        "33"
+        "35"
       ],
       "entities": {
         "hashtags": [],
@@ -348,7 +348,7 @@ window.YTD.tweets.part0 = [
     "tweet": {
       "id": "1300000000007435759",
       "id_str": "1300000000007435759",
-      "full_text": "RT @user075: mimic、他人の絵をアップロードして無断学習できてしまうのが問題",
+      "full_text": "RT @user075: mimic、他人の絵をアップロードしてAIに無断学習させられるのが問題",
       "created_at": "Mon Aug 29 12:59:00 +0000 2022",
       "lang": "ja",
       "retweeted": false,
@@ -357,7 +357,7 @@ window.YTD.tweets.part0 = [
       "truncated": false,
       "display_text_range": [
         "0",
-        "46"
+        "48"
       ],
       "entities": {
         "hashtags": [],
@@ -417,7 +417,7 @@ window.YTD.tweets.part0 = [
     "tweet": {
       "id": "1300000000012043835",
       "id_str": "1300000000012043835",
-      "full_text": "mimic、他人の絵をアップロードして無断学習できてしまうのが問題",
+      "full_text": "mimic、他人の絵をアップロードしてAIに無断学習させられるのが問題",
       "created_at": "Fri Sep 16 17:53:00 +0000 2022",
       "lang": "ja",
       "retweeted": false,
@@ -426,7 +426,7 @@ window.YTD.tweets.part0 = [
       "truncated": false,
       "display_text_range": [
         "0",
-        "33"
+        "35"
       ],
       "entities": {
         "hashtags": [],
@@ -440,7 +440,7 @@ window.YTD.tweets.part0 = [
     "tweet": {
       "id": "1300000000010472900",
       "id_str": "1300000000010472900",
-      "full_text": "RT @user042: mimic、他人の絵をアップロードして無断学習できてしまうのが問題",
+      "full_text": "RT @user042: mimic、他人の絵をアップロードしてAIに無断学習させられるのが問題",
       "created_at": "Wed Sep 07 23:32:00 +0000 2022",
       "lang": "ja",
       "retweeted": false,
@@ -449,7 +449,7 @@ window.YTD.tweets.part0 = [
       "truncated": false,
       "display_text_range": [
         "0",
-        "46"
+        "48"
       ],
       "entities": {
         "hashtags": [],
@@ -601,7 +601,7 @@ window.YTD.tweets.part0 = [
     "tweet": {
       "id": "1300000000008064133",
       "id_str": "1300000000008064133",
-      "full_text": "RT @user023: mimicのβ版、自分の絵を無断学習されたら困る",
+      "full_text": "RT @user023: AIイラストのmimicのβ版、自分の絵を無断学習されたら困る",
       "created_at": "Wed Aug 31 02:42:00 +0000 2022",
       "lang": "ja",
       "retweeted": false,
@@ -610,7 +610,7 @@ window.YTD.tweets.part0 = [
       "truncated": false,
       "display_text_range": [
         "0",
-        "37"
+        "44"
       ],
       "entities": {
         "hashtags": [],
@@ -670,7 +670,7 @@ window.YTD.tweets.part0 = [
     "tweet": {
       "id": "1300000000011939106",
       "id_str": "1300000000011939106",
-      "full_text": "mimic、他人の絵をアップロードして無断学習できてしまうのが問題",
+      "full_text": "mimic、他人の絵をアップロードしてAIに無断学習させられるのが問題",
       "created_at": "Fri Sep 16 00:14:00 +0000 2022",
       "lang": "ja",
       "retweeted": false,
@@ -679,7 +679,7 @@ window.YTD.tweets.part0 = [
       "truncated": false,
       "display_text_range": [
         "0",
-        "33"
+        "35"
       ],
       "entities": {
         "hashtags": [],
@@ -1590,7 +1590,7 @@ window.YTD.tweets.part0 = [
     "tweet": {
       "id": "1300000000012358022",
       "id_str": "1300000000012358022",
-      "full_text": "mimicのサービスが一時停止になった",
+      "full_text": "AI作画のmimicがサービスを一時停止した",
       "created_at": "Mon Sep 19 01:43:00 +0000 2022",
       "lang": "ja",
       "retweeted": false,
@@ -1599,7 +1599,7 @@ window.YTD.tweets.part0 = [
       "truncated": false,
       "display_text_range": [
         "0",
-        "19"
+        "22"
       ],
       "entities": {
         "hashtags": [],
@@ -1843,7 +1843,7 @@ window.YTD.tweets.part0 = [
     "tweet": {
       "id": "1300000000014138415",
       "id_str": "1300000000014138415",
-      "full_text": "mimicのβ版、自分の絵を無断学習されたら困る",
+      "full_text": "AIイラストのmimicのβ版、自分の絵を無断学習されたら困る",
       "created_at": "Fri Oct 14 21:07:00 +0000 2022",
       "lang": "ja",
       "retweeted": false,
@@ -1852,7 +1852,7 @@ window.YTD.tweets.part0 = [
       "truncated": false,
       "display_text_range": [
         "0",
-        "24"
+        "31"
       ],
       "entities": {
         "hashtags": [],
@@ -2418,7 +2418,7 @@ window.YTD.tweets.part0 = [
     "tweet": {
       "id": "1300000000007749946",
       "id_str": "1300000000007749946",
-      "full_text": "mimicのβ版、自分の絵を無断学習されたら困る",
+      "full_text": "AIイラストのmimicのβ版、自分の絵を無断学習されたら困る",
       "created_at": "Tue Aug 30 07:22:00 +0000 2022",
       "lang": "ja",
       "retweeted": false,
@@ -2427,7 +2427,7 @@ window.YTD.tweets.part0 = [
       "truncated": false,
       "display_text_range": [
         "0",
-        "24"
+        "31"
       ],
       "entities": {
         "hashtags": [],
@@ -2510,7 +2510,7 @@ window.YTD.tweets.part0 = [
     "tweet": {
       "id": "1300000000008797236",
       "id_str": "1300000000008797236",
-      "full_text": "mimicのβ版、自分の絵を無断学習されたら困る",
+      "full_text": "AIイラストのmimicのβ版、自分の絵を無断学習されたら困る",
       "created_at": "Fri Sep 02 02:59:00 +0000 2022",
       "lang": "ja",
       "retweeted": false,
@@ -2519,7 +2519,7 @@ window.YTD.tweets.part0 = [
       "truncated": false,
       "display_text_range": [
         "0",
-        "24"
+        "31"
       ],
       "entities": {
         "hashtags": [],
@@ -2970,7 +2970,7 @@ window.YTD.tweets.part0 = [
     "tweet": {
       "id": "1300000000008168862",
       "id_str": "1300000000008168862",
-      "full_text": "mimicのβ版、自分の絵を無断学習されたら困る",
+      "full_text": "AIイラストのmimicのβ版、自分の絵を無断学習されたら困る",
       "created_at": "Wed Aug 31 08:51:00 +0000 2022",
       "lang": "ja",
       "retweeted": false,
@@ -2979,7 +2979,7 @@ window.YTD.tweets.part0 = [
       "truncated": false,
       "display_text_range": [
         "0",
-        "24"
+        "31"
       ],
       "entities": {
         "hashtags": [],
@@ -3085,7 +3085,7 @@ window.YTD.tweets.part0 = [
     "tweet": {
       "id": "1300000000011729648",
       "id_str": "1300000000011729648",
-      "full_text": "mimic、他人の絵をアップロードして無断学習できてしまうのが問題",
+      "full_text": "mimic、他人の絵をアップロードしてAIに無断学習させられるのが問題",
       "created_at": "Wed Sep 14 07:13:00 +0000 2022",
       "lang": "ja",
       "retweeted": false,
@@ -3094,7 +3094,7 @@ window.YTD.tweets.part0 = [
       "truncated": false,
       "display_text_range": [
         "0",
-        "33"
+        "35"
       ],
       "entities": {
         "hashtags": [],
@@ -3269,7 +3269,7 @@ window.YTD.tweets.part0 = [
     "tweet": {
       "id": "1300000000007645217",
       "id_str": "1300000000007645217",
-      "full_text": "RT @user038: mimicのβ版、自分の絵を無断学習されたら困る",
+      "full_text": "RT @user038: AIイラストのmimicのβ版、自分の絵を無断学習されたら困る",
       "created_at": "Tue Aug 30 02:12:00 +0000 2022",
       "lang": "ja",
       "retweeted": false,
@@ -3278,7 +3278,7 @@ window.YTD.tweets.part0 = [
       "truncated": false,
       "display_text_range": [
         "0",
-        "37"
+        "44"
       ],
       "entities": {
         "hashtags": [],
@@ -3338,7 +3338,7 @@ window.YTD.tweets.part0 = [
     "tweet": {
       "id": "1300000000009425610",
       "id_str": "1300000000009425610",
-      "full_text": "mimicのβ版、自分の絵を無断学習されたら困る",
+      "full_text": "AIイラストのmimicのβ版、自分の絵を無断学習されたら困る",
       "created_at": "Sun Sep 04 04:46:00 +0000 2022",
       "lang": "ja",
       "retweeted": false,
@@ -3347,7 +3347,7 @@ window.YTD.tweets.part0 = [
       "truncated": false,
       "display_text_range": [
         "0",
-        "24"
+        "31"
       ],
       "entities": {
         "hashtags": [],
@@ -3522,7 +3522,7 @@ window.YTD.tweets.part0 = [
     "tweet": {
       "id": "1300000000013091125",
       "id_str": "1300000000013091125",
-      "full_text": "mimic、本人の絵だけを学習する仕組みに変わるらしい",
+      "full_text": "mimic、本人の絵だけをAIに学習させる仕組みに変わるらしい",
       "created_at": "Mon Sep 26 11:36:00 +0000 2022",
       "lang": "ja",
       "retweeted": false,
@@ -3531,7 +3531,7 @@ window.YTD.tweets.part0 = [
       "truncated": false,
       "display_text_range": [
         "0",
-        "27"
+        "31"
       ],
       "entities": {
         "hashtags": [],
@@ -4005,7 +4005,7 @@ window.YTD.tweets.part0 = [
     "tweet": {
       "id": "1300000000009320881",
       "id_str": "1300000000009320881",
-      "full_text": "mimic、他人の絵をアップロードして無断学習できてしまうのが問題",
+      "full_text": "mimic、他人の絵をアップロードしてAIに無断学習させられるのが問題",
       "created_at": "Sat Sep 03 16:01:00 +0000 2022",
       "lang": "ja",
       "retweeted": false,
@@ -4014,7 +4014,7 @@ window.YTD.tweets.part0 = [
       "truncated": false,
       "display_text_range": [
         "0",
-        "33"
+        "35"
       ],
       "entities": {
         "hashtags": [],
