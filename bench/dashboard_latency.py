@@ -166,10 +166,9 @@ def main() -> None:
     path = args.store or ROOT / "bench" / "out" / f"store-{args.posts}"
     build_store(path, args.posts)
 
-    changes = [
+    changes = [  # the page opens with two terms over four years by week
         ("add a term", "tl_terms", "+"),
         ("remove it again", "tl_terms", "-"),
-        ("period day -> week", "tl_freq", "week"),
         ("period week -> month", "tl_freq", "month"),
         ("measure -> per 10k posts", "tl_measure", "per 10k posts"),
         ("context -> AI only", "tl_context", "AI context only"),
@@ -178,6 +177,9 @@ def main() -> None:
         ("measure -> count", "tl_measure", "count"),
         ("scale -> linear", "tl_scale", "linear"),
         ("period month -> day", "tl_freq", "day"),
+        ("add a term (by day)", "tl_terms", "+"),
+        ("remove it (by day)", "tl_terms", "-"),
+        ("period day -> week", "tl_freq", "week"),
     ]
     results: dict[str, dict[str, list[float]]] = {name: {"chart": [], "run": []} for name, _, _ in changes}
     log = ROOT / "bench" / "out" / "dashboard.log"

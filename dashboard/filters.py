@@ -13,7 +13,7 @@ import streamlit as st
 
 from dashboard import loaders
 from dashboard.common import Settings
-from dashboard.query import CONTEXTS, FREQS, TimelineQuery
+from dashboard.query import CONTEXTS, FREQS, TimelineQuery, default_freq
 
 MEASURES = ("posts", "share_per_10k", "authors")
 SCALES = ("linear", "log")
@@ -38,7 +38,8 @@ def timeline_filters(s: Settings, version: str, terms: list[str], prefix: str,
     """Terms, period, measure, context, scale, platforms, reposts and dates."""
     chosen = st.multiselect(s.t("terms"), terms, default=terms[:default_terms], key=f"{prefix}_terms")
     row = st.container(horizontal=True, gap="small")  # flows by each control's own width
-    freq = row.segmented_control(s.t("freq"), FREQS, default="day", required=True,
+    first, last = loaders.date_span(s.store_path, version, s.tz)
+    freq = row.segmented_control(s.t("freq"), FREQS, default=default_freq(first, last), required=True,
                                 format_func=lambda v: s.t(f"freq_{v}"), key=f"{prefix}_freq")
     measure = row.segmented_control(s.t("measure"), MEASURES, default="posts", required=True,
                                    format_func=lambda v: s.t(f"measure_{v}"), key=f"{prefix}_measure")

@@ -13,6 +13,16 @@ from dataclasses import dataclass
 
 FREQS = ("day", "week", "month")
 CONTEXTS = ("any", "ai")
+#: Spans up to this many days open by day; longer ones by week (a chart is not that many pixels wide:
+#: four years by day draw 1,461 points per term where a week shows the same shape in 209, and faster).
+DAY_VIEW_DAYS = 400
+
+
+def default_freq(first: dt.date | None, last: dt.date | None) -> str:
+    """The period a timeline opens with for a store spanning ``first`` to ``last``."""
+    if first is None or last is None or (last - first).days < DAY_VIEW_DAYS:
+        return "day"
+    return "week"
 
 
 def period_end(start: dt.date, freq: str) -> dt.date:

@@ -99,3 +99,11 @@ def test_hover_posts_are_the_first_posts_of_each_period(story_store: Store):
     periods = timeline(story_store.scan_posts(), story_store.scan_hits(), ["無断学習"], freq="week").collect()
     used = set(periods.filter(pl.col("posts") > 0)["period"].to_list())
     assert set(hover["period"].to_list()) == used
+
+
+def test_long_spans_open_by_week():
+    from dashboard.query import DAY_VIEW_DAYS, default_freq
+
+    assert default_freq(D(2022, 8, 1), D(2022, 9, 30)) == "day"
+    assert default_freq(D(2020, 1, 1), D(2020, 1, 1) + dt.timedelta(days=DAY_VIEW_DAYS)) == "week"
+    assert default_freq(None, None) == "day"

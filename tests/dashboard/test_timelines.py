@@ -35,11 +35,13 @@ def _y(trace: dict) -> list:
     return list(y)
 
 
-def test_default_chart_is_the_two_most_used_terms_per_day(app, story_store: Store):
+def test_default_chart_is_the_two_most_used_terms_by_week(app, story_store: Store):
+    """The story spans 841 days: longer than DAY_VIEW_DAYS, so it opens by week."""
     at = app(page="timelines")
     assert at.multiselect(key="tl_terms").value == ["無断学習", "無断転載"]
+    assert at.segmented_control(key="tl_freq").value == "week"
     traces = _traces(at)
-    expected = _expected(story_store, ["無断学習", "無断転載"])
+    expected = _expected(story_store, ["無断学習", "無断転載"], freq="week")
     for term in ("無断学習", "無断転載"):
         assert _y(traces[term]) == expected.filter(pl.col("term") == term)["posts"].to_list()
     assert "original posts only" in all_markdown(at)
@@ -48,6 +50,8 @@ def test_default_chart_is_the_two_most_used_terms_per_day(app, story_store: Stor
 def test_filters_change_the_chart_like_the_cli_options(app, story_store: Store):
     at = app(page="timelines")
     at.multiselect(key="tl_terms").set_value(["無断学習"]).run()
+    at.segmented_control(key="tl_freq").set_value("month").run()
+    assert _y(_traces(at)["無断学習"]) == _expected(story_store, ["無断学習"], freq="month")["posts"].to_list()
     at.segmented_control(key="tl_freq").set_value("week").run()
     weekly = _expected(story_store, ["無断学習"], freq="week")
     trace = _traces(at)["無断学習"]
@@ -73,6 +77,7 @@ def test_filters_change_the_chart_like_the_cli_options(app, story_store: Store):
 
 def test_date_range_and_event_markers_by_kind(app):
     at = app(page="timelines")
+    at.segmented_control(key="tl_freq").set_value("day").run()
     at.date_input(key="tl_range").set_value((D(2022, 8, 1), D(2022, 9, 10))).run()
     trace = _traces(at)["無断学習"]
     assert trace["x"][0] == "2022-08-01" and trace["x"][-1] == "2022-09-10"
@@ -90,6 +95,7 @@ def test_date_range_and_event_markers_by_kind(app):
 
 def test_choosing_a_period_lists_its_posts(app, story_store: Store):
     at = app(page="timelines")
+    at.segmented_control(key="tl_freq").set_value("day").run()
     at.selectbox(key="tl_post_term").set_value("無断学習").run()
     at.selectbox(key="tl_period").set_value("2022-08-29").run()
     posts = table(at, "tl_posts")
@@ -107,6 +113,7 @@ def test_choosing_a_period_lists_its_posts(app, story_store: Store):
 
 def test_post_text_is_never_rendered_as_markup(app):
     at = app(page="timelines")
+    at.segmented_control(key="tl_freq").set_value("day").run()
     at.selectbox(key="tl_post_term").set_value("無断学習").run()
     at.selectbox(key="tl_period").set_value("2022-09-02").run()
     posts = table(at, "tl_posts")
