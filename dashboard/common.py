@@ -62,24 +62,32 @@ def store_path_from_args(argv: list[str] | None = None) -> str:
     return str(resolve_store_path(known.store).resolve())
 
 
+def _valid_tz(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
 def sidebar() -> Settings:
     """Draw the shared settings (language, timezone, Excel CSV) and remember them for the pages."""
     lang = st.sidebar.segmented_control(
         tr("language", st.session_state.get("lang", DEFAULT_LANGUAGE)),
         list(LANGUAGES),
         format_func=LANGUAGES.__getitem__,
-        default=os.environ.get("DTRACK_LANG", DEFAULT_LANGUAGE),
+        default=os.environ.get("DTRACK_LANG") if os.environ.get("DTRACK_LANG") in LANGUAGES else DEFAULT_LANGUAGE,
         required=True,
         key="lang",
         persist_state="session",
     )
-    default_tz = os.environ.get("DTRACK_TZ", DEFAULT_TZ)
+    default_tz = os.environ.get("DTRACK_TZ") or DEFAULT_TZ
+    if not _valid_tz(default_tz):
+        default_tz = DEFAULT_TZ
     tz = st.sidebar.text_input(
         tr("timezone", lang), value=default_tz, key="tz", help=tr("timezone_help", lang), persist_state="session"
     ).strip()
-    try:
-        ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
+    if not _valid_tz(tz):
         st.sidebar.warning(tr("bad_timezone", lang, tz=tz, default=default_tz))
         tz = default_tz
     excel = st.sidebar.toggle(tr("excel", lang), key="excel", help=tr("excel_help", lang), persist_state="session")

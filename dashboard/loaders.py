@@ -22,7 +22,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from analysis.counting import period_start
+from analysis.counting import FREQS, local_day, period_start
 from analysis.emergence import emergence
 from analysis.events import cross_correlation, event_study
 from analysis.evidence import evidence
@@ -84,14 +84,6 @@ def date_span(store_path: str, version: str, tz: str) -> tuple[dt.date | None, d
     return row[0], row[1]
 
 
-def _truncate(expr: pl.Expr, freq: str) -> pl.Expr:
-    return {"day": expr, "week": expr.dt.truncate("1w"), "month": expr.dt.truncate("1mo")}[freq]
-
-
-def _interval(freq: str) -> str:
-    return {"day": "1d", "week": "1w", "month": "1mo"}[freq]
-
-
 @_cache
 def coverage(store_path: str, version: str, tz: str, freq: str) -> pl.DataFrame:
     """Posts per platform per period (columns period, platform, posts), every period present.
@@ -99,17 +91,17 @@ def coverage(store_path: str, version: str, tz: str, freq: str) -> pl.DataFrame:
     Periods without posts are kept as zeros so that gaps in the collection show
     as gaps in the stacked chart instead of being bridged.
     """
-    day = pl.col("created_at").dt.convert_time_zone(tz).dt.date()
     counts = (
         Store(store_path).scan_posts()
-        .group_by(period=_truncate(day, freq), platform=pl.col("platform"))
+        .select("platform", day=local_day(tz))
+        .group_by(period=period_start(freq, "day"), platform=pl.col("platform"))
         .agg(posts=pl.len())
         .collect()
     )
     if counts.height == 0:
         return pl.DataFrame(schema={"period": pl.Date, "platform": pl.String, "posts": pl.UInt32})
     periods = pl.DataFrame({"period": pl.date_range(counts["period"].min(), counts["period"].max(),
-                                                    _interval(freq), eager=True)})
+                                                    FREQS[freq], eager=True)})
     grid = periods.join(counts.select("platform").unique(), how="cross")
     return (
         grid.join(counts, on=["period", "platform"], how="left")

@@ -96,3 +96,12 @@ def test_new_ingest_shows_without_restart(tmp_path, monkeypatch):
         ingest_paths(writer, [STORY], fmt="ndjson")
     at.run()
     assert {m.label: m.value for m in at.metric}["Posts"] == f"{STORY_POSTS:,}"
+
+
+def test_a_bad_timezone_falls_back_with_a_warning(app):
+    at = app()
+    at.text_input(key="tz").set_value("Mars/Olympus").run()
+    assert at.sidebar.warning and "Mars/Olympus" in at.sidebar.warning[0].value
+    at.text_input(key="tz").set_value("UTC").run()
+    assert not at.sidebar.warning
+    assert "(days in UTC)" in "\n".join(c.value for c in at.caption)
