@@ -82,6 +82,11 @@ def test_empty_store_says_what_to_do(tmp_path, monkeypatch):
     at = open_app(tmp_path / "empty", monkeypatch)
     assert "holds no posts yet" in at.info[0].value
     assert not at.get("plotly_chart")
+    for page in ("timelines", "emergence", "events", "posts", "collectors"):
+        at.switch_page(f"views/{page}.py").run()
+        assert not at.exception, page
+        assert page == "collectors" or "holds no posts yet" in at.info[0].value
+    assert not (tmp_path / "empty").exists(), "looking does not create a store"
 
 
 def test_new_ingest_shows_without_restart(tmp_path, monkeypatch):
