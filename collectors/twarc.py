@@ -69,10 +69,15 @@ _COMPLIANCE_ACTIONS = frozenset({"delete", "scrub_geo", "suspend", "protect", "d
 
 
 # -- sniffing ------------------------------------------------------------------
+_V2_ONLY_FIELDS = ("edit_history_tweet_ids", "conversation_id", "public_metrics", "referenced_tweets",
+                   "reply_settings", "possibly_sensitive", "__twarc")
+
+
 def _is_v2_tweet(obj: Any) -> bool:
+    """A tweet in API v2 shape. Plain exports also have id, text and an author, so
+    a line counts only with ``author_id`` and at least one field only v2 writes."""
     return (isinstance(obj, dict) and isinstance(obj.get("id"), str) and "text" in obj and "id_str" not in obj
-            and any(k in obj for k in ("author_id", "edit_history_tweet_ids", "conversation_id", "public_metrics",
-                                       "referenced_tweets", "author")))
+            and "author_id" in obj and any(k in obj for k in _V2_ONLY_FIELDS))
 
 
 def _is_compliance(obj: Any) -> bool:
