@@ -217,7 +217,8 @@ def test_a_line_that_is_not_a_twarc_object_is_quarantined(store, tmp_path):
 def test_plain_export_lines_are_not_taken_for_flattened_tweets(tmp_path: Path) -> None:
     # id, text, created_at and an author are what any export has; only v2-only fields make a tweet twarc's
     plain = tmp_path / "plain.jsonl"
-    plain.write_text('{"id": "1", "created_at": "2022-08-29T00:00:00Z", "text": "x", "author": "a", "author_id": "7"}\n')
+    plain.write_text('{"id": "1", "created_at": "2022-08-29T00:00:00Z", "text": "x", '
+                     '"author": "a", "author_id": "7"}\n')
     assert detect(plain) == "ndjson"
     flat = tmp_path / "flat.jsonl"
     flat.write_text('{"id": "1", "created_at": "2022-08-29T00:00:00.000Z", "text": "x", "author_id": "7", '
