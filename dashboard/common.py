@@ -147,6 +147,22 @@ def require_posts(s: Settings, summary: dict) -> bool:
     return True
 
 
+def term_page(title_key: str) -> tuple[Settings, list[str]] | None:
+    """The opening every term page shares: settings, title, and the terms that have
+    hits; None (after saying why) when the store is empty or nothing is tagged."""
+    from dashboard import loaders  # loaders caches with st.*, imported when a page runs
+
+    s = settings()
+    st.title(s.t(title_key))
+    if not require_posts(s, loaders.summary(s.store_path, s.version)):
+        return None
+    terms = loaders.hit_terms(s.store_path, s.version)
+    if not terms:
+        st.info(s.t("no_hits"))
+        return None
+    return s, terms
+
+
 def data_table(frame: Any, key: str, **kwargs: Any) -> Any:
     """``st.dataframe`` inside a container keyed ``box_<key>`` (the browser test finds tables by it)."""
     with st.container(key=f"box_{key}"):

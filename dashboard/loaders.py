@@ -27,8 +27,8 @@ from analysis.emergence import emergence
 from analysis.events import cross_correlation, event_study
 from analysis.evidence import evidence
 from analysis.timeline import share_note, timeline
-from cli.status import store_status
 from data.events import DEFAULT_EVENTS, load_events
+from data.status import store_status
 from data.store import Store
 from nlp.tagger import META_KEY, store_terms
 

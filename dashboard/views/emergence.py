@@ -14,7 +14,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, loaders
-from dashboard.common import data_table, download_buttons, md_escape, post_table, require_posts, settings
+from dashboard.common import data_table, download_buttons, md_escape, post_table, term_page
 from dashboard.downloads import emergence_download, evidence_download, timeline_download
 from dashboard.query import EmergenceQuery, EvidenceQuery, TimelineQuery
 
@@ -44,16 +44,11 @@ def linked(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def render() -> None:
-    s = settings()
+    opened = term_page("page_emergence")
+    if opened is None:
+        return
+    s, terms = opened
     version = s.version
-    st.title(s.t("page_emergence"))
-    info = loaders.summary(s.store_path, version)
-    if not require_posts(s, info):
-        return
-    terms = loaders.hit_terms(s.store_path, version)
-    if not terms:
-        st.info(s.t("no_hits"))
-        return
     st.subheader(s.t("emergence_title"))
     c1, c2, c3 = st.columns([1, 1, 1])
     model = c1.segmented_control(s.t("burst_model"), BURST_MODELS, default="poisson", required=True,

@@ -14,22 +14,17 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, loaders
-from dashboard.common import data_table, download_buttons, require_posts, settings
+from dashboard.common import data_table, download_buttons, term_page
 from dashboard.downloads import events_download, timeline_download, xcorr_download
 from dashboard.query import CONTEXTS, EventStudyQuery, TimelineQuery, XcorrQuery
 
 
 def render() -> None:
-    s = settings()
+    opened = term_page("page_events")
+    if opened is None:
+        return
+    s, terms = opened
     version = s.version
-    st.title(s.t("page_events"))
-    info = loaders.summary(s.store_path, version)
-    if not require_posts(s, info):
-        return
-    terms = loaders.hit_terms(s.store_path, version)
-    if not terms:
-        st.info(s.t("no_hits"))
-        return
     events = loaders.events(None)
     if events.height == 0:
         st.info(s.t("no_events"))

@@ -12,7 +12,7 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import loaders
-from dashboard.common import download_buttons, post_table, require_posts, settings
+from dashboard.common import download_buttons, post_table, term_page
 from dashboard.downloads import evidence_download
 from dashboard.query import CONTEXTS, EvidenceQuery
 
@@ -20,16 +20,11 @@ DEFAULT_LIMIT = 200
 
 
 def render() -> None:
-    s = settings()
+    opened = term_page("page_posts")
+    if opened is None:
+        return
+    s, terms = opened
     version = s.version
-    st.title(s.t("page_posts"))
-    info = loaders.summary(s.store_path, version)
-    if not require_posts(s, info):
-        return
-    terms = loaders.hit_terms(s.store_path, version)
-    if not terms:
-        st.info(s.t("no_hits"))
-        return
     first, last = loaders.date_span(s.store_path, version, s.tz)
     c1, c2, c3, c4 = st.columns([1.4, 1, 1, 1.2])
     term = c1.selectbox(s.t("term"), terms, key="kw_term", bind="query-params")

@@ -14,7 +14,7 @@ import streamlit as st
 
 from analysis.counting import counting_rule
 from dashboard import charts, filters, loaders
-from dashboard.common import Settings, download_buttons, md_escape, post_table, require_posts, settings
+from dashboard.common import Settings, download_buttons, md_escape, post_table, term_page
 from dashboard.downloads import evidence_download, timeline_download
 from dashboard.query import EvidenceQuery, TimelineQuery, period_end
 
@@ -35,16 +35,11 @@ def _on_point_click() -> None:
 
 
 def render() -> None:
-    s = settings()
+    opened = term_page("page_timelines")
+    if opened is None:
+        return
+    s, terms_available = opened
     version = s.version
-    st.title(s.t("page_timelines"))
-    info = loaders.summary(s.store_path, version)
-    if not require_posts(s, info):
-        return
-    terms_available = loaders.hit_terms(s.store_path, version)
-    if not terms_available:
-        st.info(s.t("no_hits"))
-        return
     f = filters.timeline_filters(s, version, terms_available, prefix="tl")
     if not f.terms:
         st.info(s.t("pick_terms"))

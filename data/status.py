@@ -1,0 +1,44 @@
+"""The store's headline figures, shared by `dtrack status` and the dashboard's overview."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from data.store import Store
+
+
+def store_status(store: Store) -> dict[str, Any]:
+    """The figures `dtrack status --format json` prints (a contract: add keys, never rename)."""
+    manifest = store.manifest()
+    posts = store.scan_posts()
+    summary = posts.select(
+        n=pl.len(),
+        reposts=pl.col("is_repost").sum(),
+        first=pl.col("created_at").min(),
+        last=pl.col("created_at").max(),
+    ).collect().row(0, named=True)
+    platforms = posts.group_by("platform").len().sort("platform").collect()
+    hits = store.scan_hits().select(pl.len()).collect().item()
+    quarantined = store.scan_quarantine().select(pl.len()).collect().item()
+    sources = {s["sha256"] for s in manifest.get("sources", [])}
+
+    def iso(value: Any) -> str | None:
+        return value.isoformat().replace("+00:00", "Z") if value is not None else None
+
+    return {
+        "store": str(store.path),
+        "version": f"{manifest['store_id']}-{manifest['version']}",
+        "posts": summary["n"],
+        "reposts": int(summary["reposts"] or 0),
+        "platforms": dict(zip(platforms["platform"], platforms["len"], strict=True)),
+        "hits": hits,
+        "quarantined": quarantined,
+        "sources": len(sources),
+        "first_post": iso(summary["first"]),
+        "last_post": iso(summary["last"]),
+        "files": {kind: len(files) for kind, files in manifest["files"].items()},
+        "meta": manifest.get("meta", {}),
+        "updated_at": manifest.get("updated_at"),
+    }
