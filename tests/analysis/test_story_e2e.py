@@ -1,9 +1,7 @@
 """End to end on the story: real ingest, the real tagger (nlp.tagger), then emergence and events.
 
-Run by the integrator after the nlp branch is merged: until then ``nlp.tagger``
-does not exist on this branch and this one file is skipped (the only skip in
-tests/analysis). The other analysis tests use the generator's ground-truth
-hits; this one checks that the tagger's hits tell the same story.
+The other analysis tests use the generator's ground-truth hits; this one
+checks that the tagger's hits tell the same story.
 """
 
 from __future__ import annotations
@@ -18,8 +16,7 @@ from analysis.export import sidecar
 from collectors.ingest import ingest_source
 from data.events import load_events
 from data.store import Store
-
-tagger = pytest.importorskip("nlp.tagger", reason="nlp.tagger is merged from the nlp branch")
+from nlp import tagger
 
 
 @pytest.fixture(scope="module")
