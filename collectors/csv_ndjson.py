@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 import polars as pl
@@ -30,6 +30,7 @@ import polars as pl
 from collectors import csv_profiles
 from collectors.base import ParseContext, Quarantine, Record, SourceError, parse_time_series
 
+T = TypeVar("T")
 VERSION = "1"
 #: Post fields a user can map, each with the source names tried in order.
 GUESSES: dict[str, tuple[str, ...]] = {
@@ -222,9 +223,20 @@ class _NDJSON:
 
     def parse(self, path: Path, ctx: ParseContext) -> Iterator[Record]:
         chosen: dict[str, str] | None = None
+        known: dict[str, dict[str, str]] = {}  # the mapping, once chosen, for the read-ahead thread
+
+        def prepare(block: bytes) -> tuple[pl.DataFrame | Exception, pl.DataFrame | None]:
+            frame = _read_block(block)
+            if isinstance(frame, Exception) or "chosen" not in known:
+                return frame, None
+            try:
+                return frame, map_frame(frame, known["chosen"], ctx)
+            except Exception:  # mapped again (and reported) on the caller's side
+                return frame, None
+
         line_no = 1
         done = 0
-        for block, first_try in _read_ahead(_blocks(path)):
+        for block, (first_try, premapped) in _read_ahead(_blocks(path), prepare):
             count = block.count(b"\n") + 1
             first_line = line_no
             line_no += count
@@ -250,6 +262,7 @@ class _NDJSON:
                 if chosen is None:
                     chosen = choose_columns(_flat_names(frame.schema), ctx.mapping)
                     _require_text_or_id(chosen, path)
+                    known["chosen"] = chosen
                 if _float_ids(frame, chosen):
                     # polars widened big integer ids to floats: re-read exactly, line by line
                     chosen = yield from self._slow(list(lines), list(numbers), chosen, ctx)
@@ -257,7 +270,9 @@ class _NDJSON:
                     continue
                 line_col = (pl.int_range(first_line, first_line + count, dtype=pl.Int64, eager=True)
                             if isinstance(numbers, range) else pl.Series(numbers, dtype=pl.Int64))
-                mapped = map_frame(frame, chosen, ctx).with_columns(source_line=line_col)
+                if premapped is None or frame is not first_try:
+                    premapped = map_frame(frame, chosen, ctx)
+                mapped = premapped.with_columns(source_line=line_col)
                 yield from _split_rejects(mapped, lines)
             ctx.progress(done)
 
@@ -348,13 +363,13 @@ def _read_block(block: bytes) -> pl.DataFrame | Exception:
         return exc
 
 
-def _read_ahead(blocks: Iterator[bytes]) -> Iterator[tuple[bytes, pl.DataFrame | Exception]]:
-    """Parse the next block in a thread while the caller stores this one.
+def _read_ahead(blocks: Iterator[bytes], prepare: Callable[[bytes], T]) -> Iterator[tuple[bytes, T]]:
+    """``prepare`` the next block in a thread while the caller stores this one.
     polars releases the GIL while parsing, so reading overlaps deduplication and writing."""
     with ThreadPoolExecutor(1) as pool:
-        pending: tuple[bytes, Future[pl.DataFrame | Exception]] | None = None
+        pending: tuple[bytes, Future[T]] | None = None
         for block in blocks:
-            ahead = (block, pool.submit(_read_block, block))
+            ahead = (block, pool.submit(prepare, block))
             if pending is not None:
                 yield pending[0], pending[1].result()
             pending = ahead
