@@ -171,3 +171,24 @@ def test_newer_store_format_is_refused(store: Store) -> None:
     (store.path / "manifest.json").write_text(json.dumps({"format": 99}))
     with pytest.raises(Exception, match="newer dtrack"):
         store.manifest()
+
+
+def test_duplicates_within_a_batch_and_across_batches_of_one_source(
+        store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import collectors.ingest as ingest_module
+
+    monkeypatch.setattr(ingest_module, "BATCH_ROWS", 4)
+    src = tmp_path / "repeats.ndjson"
+    ids = ["a", "b", "a", "c", "d", "b", "e", "a", "f", "c"]  # 6 distinct keys, repeats near and far
+    src.write_text("".join(json.dumps({"id": i, "created_at": "2022-08-29T00:00:00Z", "text": f"{i}{n}"}) + "\n"
+                           for n, i in enumerate(ids)))
+    with store.writer() as w:
+        with w.transaction() as txn:  # rows given in several add_posts calls of one transaction
+            assert txn.add_posts(_posts(["a", "b", "a"])) == (2, 1)
+            assert txn.add_posts(_posts(["b", "c"])) == (1, 1)
+        report = ingest_source(w, src)
+    assert (report.read, report.new, report.duplicate) == (10, 3, 7)
+    posts = store.scan_posts().collect()
+    assert sorted(posts["post_id"]) == ["a", "b", "c", "d", "e", "f"]
+    # the first copy wins: "d" came from the file's fifth line
+    assert posts.filter(pl.col("post_id") == "d")["source_line"].item() == 5
