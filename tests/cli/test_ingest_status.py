@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from dtrack import main
 
-FIX = Path(__file__).parent / "collectors" / "fixtures" / "generic"
+FIX = Path(__file__).parent.parent / "collectors" / "fixtures" / "generic"
 
 
 def _run(*args: str, input: bytes | None = None):
