@@ -29,6 +29,7 @@ import polars as pl
 
 from collectors import csv_profiles
 from collectors.base import ParseContext, Quarantine, Record, SourceError, parse_time_series
+from collectors.json_lines import json_objects
 
 T = TypeVar("T")
 VERSION = "1"
@@ -279,18 +280,11 @@ class _NDJSON:
     def _slow(self, lines: Sequence[bytes], numbers: Sequence[int], chosen: dict[str, str] | None,
               ctx: ParseContext) -> Iterator[Record]:
         good: list[tuple[int, bytes, dict[str, Any]]] = []
-        for n, ln in zip(numbers, lines, strict=True):
-            if not ln.strip():
-                continue
-            try:
-                obj = orjson.loads(ln)
-            except orjson.JSONDecodeError as exc:
-                yield Quarantine(n, ln.decode("utf-8", "replace"), f"not valid JSON: {exc}")
-                continue
-            if not isinstance(obj, dict):
-                yield Quarantine(n, ln.decode("utf-8", "replace"), f"a JSON {type(obj).__name__}, not an object")
-                continue
-            good.append((n, ln, obj))
+        for item in json_objects(numbers, lines):
+            if isinstance(item, Quarantine):
+                yield item
+            else:
+                good.append(item)
         if not good:
             return chosen
         if chosen is None:

@@ -18,7 +18,7 @@ line that is not JSON at all is still rejected, with the reason.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +94,27 @@ def json_lines(path: Path, ctx: ParseContext) -> Iterator[tuple[int, bytes, Any,
                 continue
             yield number, body, value, repaired
     ctx.progress(done)
+
+
+def json_objects(numbers: Iterable[int], lines: Iterable[bytes]) -> Iterator[tuple[int, bytes, dict] | Quarantine]:
+    """``(line number, raw line, object)`` for each non-blank line that is a JSON
+    object; every other non-blank line becomes a :class:`Quarantine` with the reason.
+
+    The strict (orjson) line-by-line reader the columnar collectors fall back to
+    when polars refuses a block.
+    """
+    for number, line in zip(numbers, lines, strict=True):
+        if not line.strip():
+            continue
+        try:
+            obj = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            yield Quarantine(number, line.decode("utf-8", "replace"), f"not valid JSON: {exc}")
+            continue
+        if not isinstance(obj, dict):
+            yield Quarantine(number, line.decode("utf-8", "replace"), f"a JSON {type(obj).__name__}, not an object")
+            continue
+        yield number, line, obj
 
 
 def first_value(head: bytes) -> tuple[Any, bool]:

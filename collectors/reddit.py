@@ -44,6 +44,7 @@ import polars as pl
 import zstandard
 
 from collectors.base import ParseContext, Quarantine, Record, SourceError
+from collectors.json_lines import json_objects
 
 NAME = "reddit"
 VERSION = "1"
@@ -269,20 +270,15 @@ def _frames(first: int, block: bytes) -> Iterator[Record]:
         numbers, lines = _kept(first, lines)  # type: ignore[assignment]
         if not lines:
             return
-        good: list[int] = []
-        for i, (n, ln) in enumerate(zip(numbers, lines, strict=True)):
-            try:
-                obj = orjson.loads(ln)
-            except orjson.JSONDecodeError as exc:
-                yield Quarantine(n, ln.decode("utf-8", "replace"), f"not valid JSON: {exc}")
-                continue
-            if not isinstance(obj, dict):
-                yield Quarantine(n, ln.decode("utf-8", "replace"), f"a JSON {type(obj).__name__}, not an object")
-                continue
-            good.append(i)
+        good: list[tuple[int, bytes]] = []
+        for item in json_objects(numbers, lines):
+            if isinstance(item, Quarantine):
+                yield item
+            else:
+                good.append(item[:2])
         if not good:
             return
-        numbers, lines = [numbers[i] for i in good], [lines[i] for i in good]  # type: ignore[assignment]
+        numbers, lines = [n for n, _ in good], [ln for _, ln in good]  # type: ignore[assignment]
         try:
             frame = _read_lines(lines)
         except Exception:
