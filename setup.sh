@@ -11,7 +11,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 case "${1:-}" in
   demo)
-    "$PY" -m pip install -q -e .
+    "$PY" -m pip install -q -c constraints.txt -e .
     "$PY" -m dtrack ingest data/samples/ || [ $? -eq 3 ]   # 3 = finished, some records quarantined
     "$PY" -m dtrack status
     exec "$PY" -m dtrack dashboard
@@ -22,7 +22,7 @@ case "${1:-}" in
       as_root apt-get update -qq
       as_root apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
     fi
-    "$PY" -m pip install -q -e '.[test]'
+    "$PY" -m pip install -q -c constraints.txt -e '.[test]'
     exec "$PY" -m pytest -q
     ;;
   *)
