@@ -12,6 +12,7 @@ from cli.analysis import emergence_cmd, events_cmd, posts_cmd, timeline_cmd, xco
 from cli.common import StoreErrors
 from cli.dashboard import dashboard
 from cli.ingest import ingest
+from cli.records import quarantine, sources
 from cli.schedule import schedule, scheduler
 from cli.status import status
 from cli.tag import kwic, tag, terms_command
@@ -37,6 +38,8 @@ def main() -> None:
 main.add_command(dashboard)
 main.add_command(ingest)
 main.add_command(status)
+main.add_command(sources)
+main.add_command(quarantine)
 main.add_command(schedule)
 main.add_command(scheduler)
 main.add_command(timeline_cmd)

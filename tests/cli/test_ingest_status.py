@@ -85,3 +85,22 @@ def test_module_entry_point_runs(tmp_path: Path, subprocess_env: dict) -> None:
     res = subprocess.run([sys.executable, "-m", "dtrack", "--help"], env=subprocess_env,
                          capture_output=True, text=True, timeout=60)
     assert res.returncode == 0 and "ingest" in res.stdout
+
+
+def test_sources_and_quarantine_listings(tmp_path: Path) -> None:
+    import csv
+    import io
+
+    store = str(tmp_path / "s")
+    _run("ingest", str(FIX / "naive_jst.ndjson"), str(FIX / "broken.ndjson"), "--store", store)
+    listed = json.loads(_run("sources", "--format", "json", "--store", store).output)
+    assert [(Path(r["path"]).name, r["new"], r["quarantined"]) for r in listed] == [
+        ("naive_jst.ndjson", 4, 0), ("broken.ndjson", 2, 5)]
+    table = list(csv.DictReader(io.StringIO(_run("sources", "--format", "csv", "--store", store).output)))
+    assert [row["format"] for row in table] == ["ndjson", "ndjson"]
+    text = _run("quarantine", "--limit", "2", "--store", store).output
+    assert f"{FIX / 'broken.ndjson'}:2: not valid JSON" in text and "and 3 more" in text
+    records = json.loads(_run("quarantine", "--format", "json", "--store", store).output)
+    assert sorted(r["source_line"] for r in records) == [2, 3, 4, 5, 7]
+    only = _run("quarantine", "--source", "elsewhere.ndjson", "--store", store).output
+    assert "nothing quarantined" in only
