@@ -190,8 +190,25 @@ def jobs_path(store: Store) -> Path:
     return schedule_dir(store) / JOBS_DB
 
 
+def _ensure_jobs_table(url: str, lock_path: Path) -> None:
+    """Create the job table once, under a file lock.
+
+    APScheduler creates it on start with check-then-create, which races when
+    two processes start on a new store at once (the scheduler and a `dtrack
+    schedule add`): one fails with "table apscheduler_jobs already exists"."""
+    with open(lock_path, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        jobstore = SQLAlchemyJobStore(url=url)
+        try:
+            jobstore.jobs_t.create(jobstore.engine, checkfirst=True)
+        finally:
+            jobstore.engine.dispose()
+
+
 def _scheduler_options(store: Store) -> dict[str, Any]:
     url = f"sqlite:///{jobs_path(store).resolve()}"
+    schedule_dir(store).mkdir(parents=True, exist_ok=True)
+    _ensure_jobs_table(url, schedule_dir(store) / "jobs.sqlite.lock")
     return {
         "jobstores": {"default": SQLAlchemyJobStore(url=url)},
         "executors": {"default": ThreadPoolExecutor(max_workers=1)},

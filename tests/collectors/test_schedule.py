@@ -344,3 +344,28 @@ def test_add_twice_replaces_and_jobs_persist_with_explicit_ids(tmp_path: Path) -
         assert job.kwargs["store"] == str(store.path.resolve()) and job.kwargs["name"] == "twarc"
         orjson.dumps(job.kwargs)  # plain, serialisable arguments
     assert (store.path / "schedule" / "jobs.sqlite").is_file()
+
+
+def test_concurrent_first_use_of_the_job_store(tmp_path: Path) -> None:
+    # several openers of a new store's job store at once (the scheduler and `schedule add`)
+    # must not race on creating its table ("table apscheduler_jobs already exists")
+    for trial in range(20):
+        store = Store(tmp_path / f"store{trial}")
+        barrier = threading.Barrier(4)
+        errors: list[BaseException] = []
+
+        def open_once(store: Store = store, barrier: threading.Barrier = barrier,
+                      errors: list[BaseException] = errors) -> None:
+            barrier.wait()
+            try:
+                with open_jobs(store) as jobs:
+                    jobs.get_jobs()
+            except BaseException as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=open_once) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert not errors, errors[0]
