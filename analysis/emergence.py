@@ -24,9 +24,9 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from analysis.bursts import DEFAULT_GAMMA, DEFAULT_S, MODELS, bursts, takeoff_index
-from analysis.counting import DEFAULT_TZ, check_tz, daily_term_counts, daily_totals, term_uses
-from analysis.series import DailySeries
+from dtrack.analysis.bursts import DEFAULT_GAMMA, DEFAULT_S, MODELS, bursts, takeoff_index
+from dtrack.analysis.counting import DEFAULT_TZ, check_tz, daily_term_counts, daily_totals, term_uses
+from dtrack.analysis.series import DailySeries
 
 EMERGENCE_COLUMNS = (
     "term",

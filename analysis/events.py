@@ -28,8 +28,8 @@ import numpy as np
 import polars as pl
 from scipy.stats import binomtest
 
-from analysis.counting import DEFAULT_TZ, check_context, check_tz, daily_term_counts, daily_totals, term_uses
-from analysis.series import DailySeries
+from dtrack.analysis.counting import DEFAULT_TZ, check_context, check_tz, daily_term_counts, daily_totals, term_uses
+from dtrack.analysis.series import DailySeries
 
 EVENT_STUDY_COLUMNS = (
     "term",

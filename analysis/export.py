@@ -30,7 +30,7 @@ from typing import Any
 
 import polars as pl
 
-from data.store import Store
+from dtrack.data.store import Store
 
 #: A string cell starting with one of these is escaped.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

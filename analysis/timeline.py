@@ -14,7 +14,7 @@ from datetime import date
 
 import polars as pl
 
-from analysis.counting import (
+from dtrack.analysis.counting import (
     DEFAULT_TZ,
     FREQS,
     check_context,

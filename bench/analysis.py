@@ -34,13 +34,13 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "analysis")]
 
 from story import END, START, daily_rates  # noqa: E402
 
-from analysis.emergence import emergence  # noqa: E402
-from analysis.events import cross_correlation, event_study  # noqa: E402
-from analysis.evidence import evidence  # noqa: E402
-from analysis.timeline import timeline  # noqa: E402
-from data.events import load_events  # noqa: E402
-from data.schema import HIT_SCHEMA, POST_SCHEMA  # noqa: E402
-from data.store import Store  # noqa: E402
+from dtrack.analysis.emergence import emergence  # noqa: E402
+from dtrack.analysis.events import cross_correlation, event_study  # noqa: E402
+from dtrack.analysis.evidence import evidence  # noqa: E402
+from dtrack.analysis.timeline import timeline  # noqa: E402
+from dtrack.data.events import load_events  # noqa: E402
+from dtrack.data.schema import HIT_SCHEMA, POST_SCHEMA  # noqa: E402
+from dtrack.data.store import Store  # noqa: E402
 
 TERM_SHARE = 0.02
 CHUNK = 1_000_000

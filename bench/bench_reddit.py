@@ -20,10 +20,10 @@ import zstandard
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from collectors import reddit
-from collectors.base import ParseContext
-from collectors.ingest import ingest_source
-from data.store import Store
+from dtrack.collectors import reddit
+from dtrack.collectors.base import ParseContext
+from dtrack.collectors.ingest import ingest_source
+from dtrack.data.store import Store
 
 WORDS = ["無断学習", "AI", "イラスト", "絵師", "mimic", "学習", "禁止", "the", "of", "and", "art",
          "model", "training", "data", "画像", "生成"]

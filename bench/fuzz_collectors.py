@@ -26,7 +26,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from collectors import REGISTRY  # noqa: E402
+from dtrack.collectors import REGISTRY  # noqa: E402
 from tests.collectors.fuzzing import (  # noqa: E402
     OPS,
     FuzzFailure,

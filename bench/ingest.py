@@ -23,8 +23,8 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from collectors.ingest import ingest_source
-from data.store import Store
+from dtrack.collectors.ingest import ingest_source
+from dtrack.data.store import Store
 
 WORDS = ["無断学習", "無断転載", "イラスト", "AI", "画像生成", "今日は", "ラーメン", "猫", "仕事", "天気", "mimic",
          "学習", "禁止", "絵師", "プロンプト", "です", "ました", "けど", "w", "草"]

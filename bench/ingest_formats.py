@@ -33,10 +33,10 @@ import polars as pl
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from collectors.base import ParseContext  # noqa: E402
-from collectors.ingest import ingest_source  # noqa: E402
-from collectors.x_archive import X_ARCHIVE  # noqa: E402
-from data.store import Store  # noqa: E402
+from dtrack.collectors.base import ParseContext  # noqa: E402
+from dtrack.collectors.ingest import ingest_source  # noqa: E402
+from dtrack.collectors.x_archive import X_ARCHIVE  # noqa: E402
+from dtrack.data.store import Store  # noqa: E402
 
 TEXTS = [
     "mimicのβ版、無断学習の対策はどうなってるの &lt;規約&gt; &amp; FAQを確認中",

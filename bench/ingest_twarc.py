@@ -31,10 +31,10 @@ sys.path.insert(0, str(ROOT))
 
 import orjson  # noqa: E402
 
-from collectors import twarc  # noqa: E402
-from collectors.base import ParseContext  # noqa: E402
-from collectors.ingest import ingest_source  # noqa: E402
-from data.store import Store  # noqa: E402
+from dtrack.collectors import twarc  # noqa: E402
+from dtrack.collectors.base import ParseContext  # noqa: E402
+from dtrack.collectors.ingest import ingest_source  # noqa: E402
+from dtrack.data.store import Store  # noqa: E402
 
 WORDS = ["無断学習", "画像生成AI", "学習禁止", "イラスト", "mimic", "Stable Diffusion", "絵師", "データセット",
          "著作権", "反対", "賛成", "今日は", "ほんとに", "思う", "🎨", "&amp;", "https://t.co/abcdEFGH12"]

@@ -39,10 +39,10 @@ sys.path.insert(0, str(ROOT))
 import fugashi  # noqa: E402
 import unidic_lite  # noqa: E402
 
-from data.store import Store  # noqa: E402
-from nlp.synthetic import generate_posts  # noqa: E402
-from nlp.tagger import default_workers, tag_store  # noqa: E402
-from nlp.terms import load_terms  # noqa: E402
+from dtrack.data.store import Store  # noqa: E402
+from dtrack.nlp.synthetic import generate_posts  # noqa: E402
+from dtrack.nlp.tagger import default_workers, tag_store  # noqa: E402
+from dtrack.nlp.terms import load_terms  # noqa: E402
 
 
 def _tagger(extra: str = "") -> fugashi.Tagger:

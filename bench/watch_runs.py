@@ -21,9 +21,9 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from collectors.ledger import schedule_dir
-from collectors.watch import WatchConfig, run_watch
-from data.store import Store
+from dtrack.collectors.ledger import schedule_dir
+from dtrack.collectors.watch import WatchConfig, run_watch
+from dtrack.data.store import Store
 
 
 def main() -> None:

@@ -15,15 +15,15 @@ from typing import Any, TypeVar
 import click
 import polars as pl
 
-from analysis.counting import counting_rule
-from analysis.emergence import DEFAULT_MIN_DAYS, emergence
-from analysis.events import cross_correlation, event_study
-from analysis.evidence import evidence
-from analysis.export import csv_bytes, json_bytes, sidecar, write_export
-from analysis.timeline import share_note, timeline
-from cli.common import EXIT_USAGE, fail, open_store, store_option, tz_option
-from data.events import EventsFileError, load_events
-from data.store import Store
+from dtrack.analysis.counting import counting_rule
+from dtrack.analysis.emergence import DEFAULT_MIN_DAYS, emergence
+from dtrack.analysis.events import cross_correlation, event_study
+from dtrack.analysis.evidence import evidence
+from dtrack.analysis.export import csv_bytes, json_bytes, sidecar, write_export
+from dtrack.analysis.timeline import share_note, timeline
+from dtrack.cli.common import EXIT_USAGE, fail, open_store, store_option, tz_option
+from dtrack.data.events import EventsFileError, load_events
+from dtrack.data.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 DATE = click.DateTime(formats=["%Y-%m-%d"])

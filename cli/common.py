@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
-from data.store import Store, StoreError
+from dtrack.data.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -63,13 +63,3 @@ def fail(message: str, code: int = EXIT_FATAL) -> None:
 
 def echo_json(value: Any) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
-
-
-class StoreErrors(click.Group):
-    """A group that turns StoreError into a clear message and exit status 1."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except StoreError as exc:
-            fail(str(exc))

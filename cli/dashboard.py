@@ -8,6 +8,7 @@ and ``-- --store DIR``.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import signal
 import socket
@@ -17,11 +18,11 @@ from pathlib import Path
 
 import click
 
-from cli.common import EXIT_FATAL, fail, store_option, tz_option
-from data.store import resolve_store_path
+from dtrack.cli.common import EXIT_FATAL, fail, store_option, tz_option
+from dtrack.data.store import resolve_store_path
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = ROOT / "dashboard" / "app.py"
+# Located without importing the dashboard (find_spec does not run the package).
+APP = Path(importlib.util.find_spec("dtrack.dashboard").submodule_search_locations[0]) / "app.py"
 
 
 def streamlit_command(store: Path, host: str, port: int, *, open_browser: bool = False) -> list[str]:
@@ -79,7 +80,6 @@ def dashboard(store_path: str | None, tz: str, port: int, host: str, open_browse
     env = dict(os.environ)
     env["DTRACK_STORE"] = str(store)
     env["DTRACK_TZ"] = tz
-    env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
     shown = "localhost" if host in ("127.0.0.1", "localhost") else host
     click.echo(f"dtrack dashboard on http://{shown}:{port}/ (store {store}); Ctrl-C to stop", err=True)

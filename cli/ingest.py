@@ -8,13 +8,13 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from cli.common import EXIT_FATAL, EXIT_OK, EXIT_QUARANTINED, fail, open_store, store_option, tz_option
-from collectors import REGISTRY
-from collectors.base import ParseContext
-from collectors.csv_ndjson import parse_mapping
-from collectors.ingest import IngestReport, ingest_paths
-from data.store import StoreLocked
-from nlp.tagger import tag_store
+from dtrack.cli.common import EXIT_FATAL, EXIT_OK, EXIT_QUARANTINED, fail, open_store, store_option, tz_option
+from dtrack.collectors import REGISTRY
+from dtrack.collectors.base import ParseContext
+from dtrack.collectors.csv_ndjson import parse_mapping
+from dtrack.collectors.ingest import IngestReport, ingest_paths
+from dtrack.data.store import StoreLocked
+from dtrack.nlp.tagger import tag_store
 
 #: Files at least this big get a progress bar (on a terminal).
 PROGRESS_BYTES = 8 * 1024 * 1024

@@ -7,7 +7,7 @@ import sys
 import click
 import polars as pl
 
-from cli.common import echo_json, open_store, store_option
+from dtrack.cli.common import echo_json, open_store, store_option
 
 _SOURCE_COLUMNS = ("ingested_at", "format", "read", "new", "duplicate", "quarantined", "notices", "path")
 

@@ -14,11 +14,20 @@ from typing import Any
 
 import click
 
-from cli.common import EXIT_FATAL, EXIT_OK, EXIT_QUARANTINED, echo_json, fail, open_store, store_option, tz_option
-from collectors import REGISTRY
-from collectors.csv_ndjson import parse_mapping
-from collectors.ingest import IngestReport
-from collectors.schedule import (
+from dtrack.cli.common import (
+    EXIT_FATAL,
+    EXIT_OK,
+    EXIT_QUARANTINED,
+    echo_json,
+    fail,
+    open_store,
+    store_option,
+    tz_option,
+)
+from dtrack.collectors import REGISTRY
+from dtrack.collectors.csv_ndjson import parse_mapping
+from dtrack.collectors.ingest import IngestReport
+from dtrack.collectors.schedule import (
     DEFAULT_HOOK,
     DEFAULT_POLL,
     SchedulerRunning,
@@ -31,7 +40,7 @@ from collectors.schedule import (
     scheduler_status,
     serve,
 )
-from collectors.watch import DEFAULT_LOCK_WAIT, DEFAULT_SETTLE
+from dtrack.collectors.watch import DEFAULT_LOCK_WAIT, DEFAULT_SETTLE
 
 
 def _when(value: dt.datetime | None) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from cli.common import echo_json, open_store, store_option
-from data.status import store_status
+from dtrack.cli.common import echo_json, open_store, store_option
+from dtrack.data.status import store_status
 
 
 @click.command()

@@ -11,10 +11,10 @@ from typing import Any, TypeVar
 import click
 import polars as pl
 
-from cli.common import EXIT_USAGE, echo_json, fail, open_store, store_option, tz_option
-from data.store import Store, StoreLocked
-from nlp.tagger import META_KEY, store_terms, tag_store
-from nlp.terms import TermDictionary, TermsFileError, load_terms
+from dtrack.cli.common import EXIT_USAGE, echo_json, fail, open_store, store_option, tz_option
+from dtrack.data.store import Store, StoreLocked
+from dtrack.nlp.tagger import META_KEY, store_terms, tag_store
+from dtrack.nlp.terms import TermDictionary, TermsFileError, load_terms
 
 F = TypeVar("F", bound=Callable[..., Any])
 

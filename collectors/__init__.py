@@ -11,8 +11,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from collectors import bluesky, csv_ndjson, fivech, mastodon, misskey, niconico, reddit, twarc, twitter_v1, x_archive
-from collectors.base import Collector, read_head
+from dtrack.collectors import (
+    bluesky,
+    csv_ndjson,
+    fivech,
+    mastodon,
+    misskey,
+    niconico,
+    reddit,
+    twarc,
+    twitter_v1,
+    x_archive,
+)
+from dtrack.collectors.base import Collector, read_head
 
 
 class UnknownFormat(ValueError):

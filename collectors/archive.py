@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from collectors.base import SourceError
+from dtrack.collectors.base import SourceError
 
 #: Decompressed size may be at most this many times the compressed size...
 DEFAULT_MAX_RATIO = 200.0

@@ -22,8 +22,8 @@ from typing import Any
 import orjson
 import polars as pl
 
-from collectors.base import Record, parse_time
-from data.schema import POST_SCHEMA, PROVENANCE_COLUMNS
+from dtrack.collectors.base import Record, parse_time
+from dtrack.data.schema import POST_SCHEMA, PROVENANCE_COLUMNS
 
 #: Posts per DataFrame handed to the loop.
 BATCH_ROWS = 20_000

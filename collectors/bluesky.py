@@ -44,7 +44,7 @@ from typing import Any
 import libipld
 import orjson
 
-from collectors.base import Notice, ParseContext, Quarantine, Record, SourceError
+from dtrack.collectors.base import Notice, ParseContext, Quarantine, Record, SourceError
 
 NAME = "bluesky"
 VERSION = "1"

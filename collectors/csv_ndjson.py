@@ -27,9 +27,9 @@ from typing import Any, TypeVar
 import orjson
 import polars as pl
 
-from collectors import csv_profiles
-from collectors.base import ParseContext, Quarantine, Record, SourceError, parse_time_series
-from collectors.json_lines import json_objects
+from dtrack.collectors import csv_profiles
+from dtrack.collectors.base import ParseContext, Quarantine, Record, SourceError, parse_time_series
+from dtrack.collectors.json_lines import json_objects
 
 T = TypeVar("T")
 VERSION = "1"

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from collectors.twitter_common import MAX_SAFE_INT, PLATFORM
+from dtrack.collectors.twitter_common import MAX_SAFE_INT, PLATFORM
 
 #: Derived columns get this prefix so they never clash with the file's own.
 PREFIX = "__dtrack_"

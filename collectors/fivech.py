@@ -38,7 +38,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from collectors.base import Notice, ParseContext, Quarantine, Record
+from dtrack.collectors.base import Notice, ParseContext, Quarantine, Record
 
 NAME = "5ch"
 VERSION = "1"

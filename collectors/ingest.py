@@ -24,10 +24,10 @@ from typing import Any, BinaryIO
 import orjson
 import polars as pl
 
-from collectors import REGISTRY, UnknownFormat, detect, get_collector
-from collectors.base import Notice, ParseContext, Quarantine, SourceError, parse_time, parse_time_series
-from data.schema import POST_REQUIRED, POST_SCHEMA, QUARANTINE_SCHEMA
-from data.store import StoreError, StoreWriter
+from dtrack.collectors import REGISTRY, UnknownFormat, detect, get_collector
+from dtrack.collectors.base import Notice, ParseContext, Quarantine, SourceError, parse_time, parse_time_series
+from dtrack.data.schema import POST_REQUIRED, POST_SCHEMA, QUARANTINE_SCHEMA
+from dtrack.data.store import StoreError, StoreWriter
 
 #: Posts buffered before they are written as one batch.
 BATCH_ROWS = 100_000

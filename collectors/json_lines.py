@@ -24,7 +24,7 @@ from typing import Any
 
 import orjson
 
-from collectors.base import ParseContext, Quarantine
+from dtrack.collectors.base import ParseContext, Quarantine
 
 #: Report progress every this many lines.
 _PROGRESS_EVERY = 2_000

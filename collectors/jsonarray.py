@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from collectors.base import Notice, Quarantine, SourceError
+from dtrack.collectors.base import Notice, Quarantine, SourceError
 
 #: Longest raw text kept for a quarantined rest of a file.
 MAX_RAW = 100_000

@@ -37,7 +37,7 @@ from typing import Any
 
 import polars as pl
 
-from data.store import Store
+from dtrack.data.store import Store
 
 SCHEDULE_DIR = "schedule"
 LEDGER_FILE = "runs.jsonl"

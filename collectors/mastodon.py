@@ -36,9 +36,9 @@ from urllib.parse import urlsplit
 
 import orjson
 
-from collectors.archive import archive_kind, open_archive, tar_head_names, zip_names
-from collectors.base import Notice, ParseContext, Quarantine, Record, SourceError, read_head
-from collectors.jsonarray import dumps_raw, iter_json_array, loads_lenient
+from dtrack.collectors.archive import archive_kind, open_archive, tar_head_names, zip_names
+from dtrack.collectors.base import Notice, ParseContext, Quarantine, Record, SourceError, read_head
+from dtrack.collectors.jsonarray import dumps_raw, iter_json_array, loads_lenient
 
 NAME = "mastodon"
 VERSION = "1"

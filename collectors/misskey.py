@@ -26,8 +26,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from collectors.base import Notice, ParseContext, Quarantine, Record
-from collectors.jsonarray import dumps_raw, iter_json_array
+from dtrack.collectors.base import Notice, ParseContext, Quarantine, Record
+from dtrack.collectors.jsonarray import dumps_raw, iter_json_array
 
 NAME = "misskey"
 VERSION = "1"

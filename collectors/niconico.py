@@ -37,7 +37,7 @@ from typing import Any
 
 import orjson
 
-from collectors.base import Notice, ParseContext, Quarantine, Record, SourceError, parse_time
+from dtrack.collectors.base import Notice, ParseContext, Quarantine, Record, SourceError, parse_time
 
 NAME = "niconico"
 VERSION = "1"

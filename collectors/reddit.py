@@ -43,8 +43,8 @@ import orjson
 import polars as pl
 import zstandard
 
-from collectors.base import ParseContext, Quarantine, Record, SourceError
-from collectors.json_lines import json_objects
+from dtrack.collectors.base import ParseContext, Quarantine, Record, SourceError
+from dtrack.collectors.json_lines import json_objects
 
 NAME = "reddit"
 VERSION = "1"

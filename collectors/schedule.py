@@ -42,7 +42,7 @@ import signal
 import socket
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -56,19 +56,20 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from collectors import get_collector
-from collectors.base import DEFAULT_TZ
-from collectors.ingest import IngestReport
-from collectors.ledger import Ledger, last_runs, process_token, read_ledger, schedule_dir
-from collectors.watch import (
+from dtrack.collectors import get_collector
+from dtrack.collectors.base import DEFAULT_TZ
+from dtrack.collectors.ingest import IngestReport
+from dtrack.collectors.ledger import Ledger, last_runs, process_token, read_ledger, schedule_dir
+from dtrack.collectors.watch import (
     DEFAULT_HOOK,
     DEFAULT_LOCK_WAIT,
     DEFAULT_SETTLE,
     STOP,
     WatchConfig,
+    legacy_module_name,
     run_watch,
 )
-from data.store import Store, StoreError
+from dtrack.data.store import Store, StoreError
 
 __all__ = [
     "DEFAULT_HOOK",
@@ -90,7 +91,7 @@ __all__ = [
 log = logging.getLogger("dtrack.schedule")
 
 #: What every watch job calls (a reference, so the job store can persist it).
-JOB_FUNC = "collectors.schedule:run_watch_job"
+JOB_FUNC = "dtrack.collectors.schedule:run_watch_job"
 JOBS_DB = "jobs.sqlite"
 SCHEDULER_LOCK = "scheduler.lock"
 LOG_FILE = "scheduler.log"
@@ -205,10 +206,54 @@ def _ensure_jobs_table(url: str, lock_path: Path) -> None:
             jobstore.engine.dispose()
 
 
+def _rewrite_legacy_refs(db: Path) -> int:
+    """Rewrite jobs saved by dtrack 0.1 (``collectors.schedule:run_watch_job``, hook
+    ``nlp.tagger:tag_store``) to the ``dtrack.`` namespace, before APScheduler reads them.
+
+    APScheduler drops a job whose function it cannot import when it loads it, so the
+    rewrite happens on the raw rows. The job state is APScheduler's own pickled dict
+    of plain values (references are strings), so unpickling imports nothing of ours.
+    Returns how many jobs were rewritten; a second call rewrites none.
+    """
+    import pickle
+    import sqlite3
+
+    if not db.is_file():
+        return 0
+    with closing(sqlite3.connect(db, timeout=30)) as con, con:
+        try:
+            rows = con.execute("SELECT id, job_state FROM apscheduler_jobs").fetchall()
+        except sqlite3.OperationalError:
+            return 0
+        changed = 0
+        for job_id, blob in rows:
+            state = pickle.loads(blob)
+            func = state.get("func")
+            kwargs = state.get("kwargs") or {}
+            hook = kwargs.get("hook")
+            new_func = _legacy_ref(func) if isinstance(func, str) else func
+            new_hook = _legacy_ref(hook) if isinstance(hook, str) else hook
+            if (new_func, new_hook) == (func, hook):
+                continue
+            state["func"] = new_func
+            if hook is not None:
+                state["kwargs"] = {**kwargs, "hook": new_hook}
+            con.execute("UPDATE apscheduler_jobs SET job_state = ? WHERE id = ?",
+                        (pickle.dumps(state, pickle.HIGHEST_PROTOCOL), job_id))
+            changed += 1
+        return changed
+
+
+def _legacy_ref(ref: str) -> str:
+    module_name, sep, attr = ref.partition(":")
+    return f"{legacy_module_name(module_name)}{sep}{attr}" if sep else ref
+
+
 def _scheduler_options(store: Store) -> dict[str, Any]:
     url = f"sqlite:///{jobs_path(store).resolve()}"
     schedule_dir(store).mkdir(parents=True, exist_ok=True)
     _ensure_jobs_table(url, schedule_dir(store) / "jobs.sqlite.lock")
+    _rewrite_legacy_refs(jobs_path(store))
     return {
         "jobstores": {"default": SQLAlchemyJobStore(url=url)},
         "executors": {"default": ThreadPoolExecutor(max_workers=1)},

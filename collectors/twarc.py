@@ -40,10 +40,10 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from collectors.base import Notice, ParseContext, Quarantine, Record, parse_time
-from collectors.batching import batched
-from collectors.json_lines import dumps, first_value, json_lines
-from collectors.twitter_common import (
+from dtrack.collectors.base import Notice, ParseContext, Quarantine, Record, parse_time
+from dtrack.collectors.batching import batched
+from dtrack.collectors.json_lines import dumps, first_value, json_lines
+from dtrack.collectors.twitter_common import (
     PLATFORM,
     id_string,
     is_id,

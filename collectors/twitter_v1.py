@@ -34,10 +34,10 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from collectors.base import Notice, ParseContext, Quarantine, Record, SourceError, parse_time
-from collectors.batching import batched
-from collectors.json_lines import NotJSON, dumps, first_value, fix_surrogates, json_lines, loads_lenient
-from collectors.twitter_common import PLATFORM, id_string, retweet_text, status_url, unescape
+from dtrack.collectors.base import Notice, ParseContext, Quarantine, Record, SourceError, parse_time
+from dtrack.collectors.batching import batched
+from dtrack.collectors.json_lines import NotJSON, dumps, first_value, fix_surrogates, json_lines, loads_lenient
+from dtrack.collectors.twitter_common import PLATFORM, id_string, retweet_text, status_url, unescape
 
 NAME = "twitter_v1"
 VERSION = "1"

@@ -42,17 +42,17 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from collectors import detect
-from collectors.base import DEFAULT_TZ, ParseContext
-from collectors.ingest import IngestReport, ingest_source
-from collectors.ledger import Ledger, now_iso, schedule_dir
-from data.store import Store, StoreLocked
+from dtrack.collectors import detect
+from dtrack.collectors.base import DEFAULT_TZ, ParseContext
+from dtrack.collectors.ingest import IngestReport, ingest_source
+from dtrack.collectors.ledger import Ledger, now_iso, schedule_dir
+from dtrack.data.store import Store, StoreLocked
 
 log = logging.getLogger("dtrack.schedule")
 log.addHandler(logging.NullHandler())  # the CLI and `dtrack scheduler` decide where logs go
 
 #: The post-ingest hook: tag what was stored (the nlp helper's ``tag_store``).
-DEFAULT_HOOK = "nlp.tagger:tag_store"
+DEFAULT_HOOK = "dtrack.nlp.tagger:tag_store"
 #: A file must be unchanged this long before it is read.
 DEFAULT_SETTLE = 60.0
 #: How long a run waits for the store's write lock (a CLI ingest, say).
@@ -171,11 +171,24 @@ def observe(path: Path) -> tuple[list[int], float]:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino], max(st.st_mtime_ns, st.st_ctime_ns) / 1e9
 
 
+#: Top-level package names of dtrack before it became one namespace (0.1): jobs saved
+#: then name ``nlp.tagger:tag_store``; they keep working as ``dtrack.nlp.tagger``.
+LEGACY_PACKAGES = ("analysis", "cli", "collectors", "dashboard", "data", "nlp")
+
+
+def legacy_module_name(module_name: str) -> str:
+    """``nlp.tagger`` (a 0.1 reference) -> ``dtrack.nlp.tagger``; anything else unchanged."""
+    if module_name.partition(".")[0] in LEGACY_PACKAGES:
+        return f"dtrack.{module_name}"
+    return module_name
+
+
 def resolve_hook(spec: str) -> Callable[..., Any]:
     """``"package.module:function"`` -> the function (imported now, not at startup)."""
     module_name, sep, attr = spec.partition(":")
     if not sep or not module_name or not attr:
         raise ValueError(f"tagging hook {spec!r} must look like package.module:function")
+    module_name = legacy_module_name(module_name)
     module = importlib.import_module(module_name)
     try:
         hook = getattr(module, attr)

@@ -54,9 +54,9 @@ from typing import Any
 import orjson
 import polars as pl
 
-from collectors.archive import Archive, archive_kind, open_archive, tar_head_names, zip_names
-from collectors.base import Notice, ParseContext, Quarantine, Record, SourceError, parse_time, read_head
-from collectors.jsonarray import dumps_raw, loads_lenient, walk_json_array
+from dtrack.collectors.archive import Archive, archive_kind, open_archive, tar_head_names, zip_names
+from dtrack.collectors.base import Notice, ParseContext, Quarantine, Record, SourceError, parse_time, read_head
+from dtrack.collectors.jsonarray import dumps_raw, loads_lenient, walk_json_array
 
 NAME = "x_archive"
 VERSION = "1"

@@ -8,18 +8,9 @@ by ``dashboard.common.sidebar`` before the chosen page runs.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import streamlit as st
 
-# `streamlit run dashboard/app.py` puts dashboard/ on sys.path, not the checkout
-# that holds the packages; `dtrack dashboard` sets PYTHONPATH, this covers a bare run.
-_ROOT = str(Path(__file__).resolve().parent.parent)
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
-
-import streamlit as st  # noqa: E402
-
-from dashboard.common import sidebar  # noqa: E402
+from dtrack.dashboard.common import sidebar
 
 PAGES = [
     ("views/overview.py", "page_overview", "overview", ":material/dashboard:"),

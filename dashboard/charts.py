@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
-from dashboard.i18n import tr
+from dtrack.dashboard.i18n import tr
 
 FONT_FAMILY = "Noto Sans CJK JP, sans-serif"
 TEMPLATE = "plotly_white"

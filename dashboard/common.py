@@ -23,9 +23,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import polars as pl
 import streamlit as st
 
-from dashboard import downloads
-from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, tr
-from data.store import Store, resolve_store_path
+from dtrack.dashboard import downloads
+from dtrack.dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, tr
+from dtrack.data.store import Store, resolve_store_path
 
 DEFAULT_TZ = "Asia/Tokyo"
 _SETTINGS_KEY = "_dtrack_settings"
@@ -150,7 +150,7 @@ def require_posts(s: Settings, summary: dict) -> bool:
 def term_page(title_key: str) -> tuple[Settings, list[str]] | None:
     """The opening every term page shares: settings, title, and the terms that have
     hits; None (after saying why) when the store is empty or nothing is tagged."""
-    from dashboard import loaders  # loaders caches with st.*, imported when a page runs
+    from dtrack.dashboard import loaders  # loaders caches with st.*, imported when a page runs
 
     s = settings()
     st.title(s.t(title_key))

@@ -19,10 +19,10 @@ from typing import Any
 
 import polars as pl
 
-from analysis.counting import counting_rule
-from analysis.export import csv_bytes, describe_file, meta_bytes, sidecar
-from dashboard.query import EmergenceQuery, EventStudyQuery, EvidenceQuery, TimelineQuery, XcorrQuery
-from data.store import Store
+from dtrack.analysis.counting import counting_rule
+from dtrack.analysis.export import csv_bytes, describe_file, meta_bytes, sidecar
+from dtrack.dashboard.query import EmergenceQuery, EventStudyQuery, EvidenceQuery, TimelineQuery, XcorrQuery
+from dtrack.data.store import Store
 
 _SHELL_SAFE = re.compile(r"[^\s'\"\\$`!*?&;|<>(){}\[\]#~=%]+")
 

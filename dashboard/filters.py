@@ -11,9 +11,9 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from dashboard import loaders
-from dashboard.common import Settings
-from dashboard.query import CONTEXTS, FREQS, TimelineQuery, default_freq
+from dtrack.dashboard import loaders
+from dtrack.dashboard.common import Settings
+from dtrack.dashboard.query import CONTEXTS, FREQS, TimelineQuery, default_freq
 
 MEASURES = ("posts", "share_per_10k", "authors")
 SCALES = ("linear", "log")

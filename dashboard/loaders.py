@@ -22,15 +22,15 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from analysis.counting import FREQS, local_day, period_start
-from analysis.emergence import emergence
-from analysis.events import cross_correlation, event_study
-from analysis.evidence import evidence
-from analysis.timeline import share_note, timeline
-from data.events import DEFAULT_EVENTS, load_events
-from data.status import store_status
-from data.store import Store
-from nlp.tagger import META_KEY, store_terms
+from dtrack.analysis.counting import FREQS, local_day, period_start
+from dtrack.analysis.emergence import emergence
+from dtrack.analysis.events import cross_correlation, event_study
+from dtrack.analysis.evidence import evidence
+from dtrack.analysis.timeline import share_note, timeline
+from dtrack.data.events import DEFAULT_EVENTS, load_events
+from dtrack.data.status import store_status
+from dtrack.data.store import Store
+from dtrack.nlp.tagger import META_KEY, store_terms
 
 #: How many entries each loader keeps (per process, shared by all sessions).
 MAX_ENTRIES = 64

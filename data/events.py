@@ -17,11 +17,13 @@ import csv
 import io
 import re
 from datetime import date
+from importlib import resources
 from pathlib import Path
 
 import polars as pl
 
-DEFAULT_EVENTS = Path(__file__).resolve().parent / "events.csv"
+# The shipped events, a resource of the installed package.
+DEFAULT_EVENTS = Path(str(resources.files("dtrack.data") / "events.csv"))
 REQUIRED = ("date", "label")
 OPTIONAL = ("kind", "source", "url", "note")
 EVENT_SCHEMA: dict[str, pl.DataType] = {

@@ -6,7 +6,7 @@ from typing import Any
 
 import polars as pl
 
-from data.store import Store
+from dtrack.data.store import Store
 
 
 def store_status(store: Store) -> dict[str, Any]:

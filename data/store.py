@@ -48,7 +48,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from data.schema import (
+from dtrack.data.errors import DEFAULT_STORE, StoreError, StoreLocked, resolve_store_path  # noqa: F401
+from dtrack.data.schema import (
     HIT_SCHEMA,
     POST_KEY,
     POST_SCHEMA,
@@ -58,7 +59,6 @@ from data.schema import (
     empty_quarantine,
 )
 
-DEFAULT_STORE = Path("data") / "store"
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
 #: Replaced files are deleted this long after they left the manifest, so a
@@ -96,20 +96,6 @@ def sorted_insert(haystack: np.ndarray, new: np.ndarray) -> np.ndarray:
     return np.insert(haystack, np.searchsorted(haystack, new), new)
 
 
-class StoreError(RuntimeError):
-    """The store cannot be read or written (a message for the user)."""
-
-
-class StoreLocked(StoreError):
-    """Another process is writing to the store."""
-
-
-def resolve_store_path(path: str | os.PathLike[str] | None = None) -> Path:
-    """The store folder: an explicit path, else ``$DTRACK_STORE``, else ``./data/store``."""
-    if path:
-        return Path(path)
-    env = os.environ.get("DTRACK_STORE")
-    return Path(env) if env else DEFAULT_STORE
 
 
 def _now() -> dt.datetime:

@@ -35,9 +35,9 @@ from __future__ import annotations
 import functools
 import re
 
-from nlp.prefilter import Prefilter
-from nlp.terms import TermDictionary
-from nlp.tokenizer import Boundaries, Canonical, canonical, canonical_form
+from dtrack.nlp.prefilter import Prefilter
+from dtrack.nlp.terms import TermDictionary
+from dtrack.nlp.tokenizer import Boundaries, Canonical, canonical, canonical_form
 
 #: Separates evidence words in the compact strings workers return.
 EVIDENCE_SEP = "\x1f"

@@ -43,7 +43,7 @@ from collections.abc import Iterable
 
 import polars as pl
 
-from nlp.tokenizer import DASH_REGEX, WHITESPACE, WHITESPACE_REGEX
+from dtrack.nlp.tokenizer import DASH_REGEX, WHITESPACE, WHITESPACE_REGEX
 
 #: Blocks without any character that NFKC or lower-casing changes (CJK
 #: ideographs, Hangul syllables, private use): not scanned.

@@ -17,7 +17,7 @@ import random
 
 import polars as pl
 
-from data.schema import POST_SCHEMA
+from dtrack.data.schema import POST_SCHEMA
 
 NOUNS = [
     "今日", "天気", "絵", "イラスト", "仕事", "猫", "ラーメン", "電車", "友達", "映画", "ゲーム", "漫画",

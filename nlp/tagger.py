@@ -40,11 +40,11 @@ from typing import Any
 
 import polars as pl
 
-from data.schema import HIT_SCHEMA, POST_SCHEMA
-from data.store import Store, StoreWriter
-from nlp.matcher import EVIDENCE_SEP, Matcher
-from nlp.terms import RULES_VERSION, TermDictionary, load_terms_text
-from nlp.tokenizer import get_tagger, versions
+from dtrack.data.schema import HIT_SCHEMA, POST_SCHEMA
+from dtrack.data.store import Store, StoreWriter
+from dtrack.nlp.matcher import EVIDENCE_SEP, Matcher
+from dtrack.nlp.terms import RULES_VERSION, TermDictionary, load_terms_text
+from dtrack.nlp.tokenizer import get_tagger, versions
 
 META_KEY = "tagging"
 RUNS_KEY = "tagging_runs"

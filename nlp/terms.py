@@ -23,12 +23,14 @@ import json
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from nlp.tokenizer import canonical_form, katakana_to_hiragana, readings
+from dtrack.nlp.tokenizer import canonical_form, katakana_to_hiragana, readings
 
-DEFAULT_TERMS = Path(__file__).resolve().parent.parent / "data" / "terms.toml"
+# The shipped dictionary, a resource of the installed package (never a path relative to the checkout).
+DEFAULT_TERMS = Path(str(resources.files("dtrack.data") / "terms.toml"))
 #: Bump when the matching rules change in a way that changes hits (forces a re-tag).
 RULES_VERSION = 1
 

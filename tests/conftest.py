@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from data.store import Store
+from dtrack.data.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_SAMPLES = ROOT.parent / "shared" / "samples"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import filecmp
 from pathlib import Path
 
-from collectors.ingest import ingest_paths
-from data.store import Store
+from dtrack.collectors.ingest import ingest_paths
+from dtrack.data.store import Store
 from scripts import make_samples
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"

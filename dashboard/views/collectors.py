@@ -14,15 +14,15 @@ from zoneinfo import ZoneInfo
 import polars as pl
 import streamlit as st
 
-from collectors import REGISTRY
-from collectors.base import ParseContext
-from collectors.ingest import IngestReport, ingest_paths
-from collectors.schedule import list_schedules, read_ledger, scheduler_status
-from dashboard import loaders
-from dashboard.common import Settings, data_table, download_buttons, settings
-from dashboard.downloads import table_download
-from data.store import StoreLocked
-from nlp.tagger import tag_store
+from dtrack.collectors import REGISTRY
+from dtrack.collectors.base import ParseContext
+from dtrack.collectors.ingest import IngestReport, ingest_paths
+from dtrack.collectors.schedule import list_schedules, read_ledger, scheduler_status
+from dtrack.dashboard import loaders
+from dtrack.dashboard.common import Settings, data_table, download_buttons, settings
+from dtrack.dashboard.downloads import table_download
+from dtrack.data.store import StoreLocked
+from dtrack.nlp.tagger import tag_store
 
 AUTO = "auto"
 

@@ -13,10 +13,10 @@ from urllib.parse import urlencode
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, loaders
-from dashboard.common import data_table, download_buttons, md_escape, post_table, term_page
-from dashboard.downloads import emergence_download, evidence_download, timeline_download
-from dashboard.query import EmergenceQuery, EvidenceQuery, TimelineQuery
+from dtrack.dashboard import charts, loaders
+from dtrack.dashboard.common import data_table, download_buttons, md_escape, post_table, term_page
+from dtrack.dashboard.downloads import emergence_download, evidence_download, timeline_download
+from dtrack.dashboard.query import EmergenceQuery, EvidenceQuery, TimelineQuery
 
 DATE_COLUMNS = ("first_seen", "first_ai_seen", "takeoff", "peak")
 BURST_MODELS = ("poisson", "binomial")

@@ -13,10 +13,10 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, loaders
-from dashboard.common import data_table, download_buttons, term_page
-from dashboard.downloads import events_download, timeline_download, xcorr_download
-from dashboard.query import CONTEXTS, EventStudyQuery, TimelineQuery, XcorrQuery
+from dtrack.dashboard import charts, loaders
+from dtrack.dashboard.common import data_table, download_buttons, term_page
+from dtrack.dashboard.downloads import events_download, timeline_download, xcorr_download
+from dtrack.dashboard.query import CONTEXTS, EventStudyQuery, TimelineQuery, XcorrQuery
 
 
 def render() -> None:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, loaders
-from dashboard.common import data_table, download_buttons, require_posts, settings
-from dashboard.downloads import table_download
-from dashboard.query import FREQS
+from dtrack.dashboard import charts, loaders
+from dtrack.dashboard.common import data_table, download_buttons, require_posts, settings
+from dtrack.dashboard.downloads import table_download
+from dtrack.dashboard.query import FREQS
 
 
 def render() -> None:

@@ -11,10 +11,10 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import loaders
-from dashboard.common import download_buttons, post_table, term_page
-from dashboard.downloads import evidence_download
-from dashboard.query import CONTEXTS, EvidenceQuery
+from dtrack.dashboard import loaders
+from dtrack.dashboard.common import download_buttons, post_table, term_page
+from dtrack.dashboard.downloads import evidence_download
+from dtrack.dashboard.query import CONTEXTS, EvidenceQuery
 
 DEFAULT_LIMIT = 200
 

@@ -12,11 +12,11 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from analysis.counting import counting_rule
-from dashboard import charts, filters, loaders
-from dashboard.common import Settings, download_buttons, md_escape, post_table, term_page
-from dashboard.downloads import evidence_download, timeline_download
-from dashboard.query import EvidenceQuery, TimelineQuery, period_end
+from dtrack.analysis.counting import counting_rule
+from dtrack.dashboard import charts, filters, loaders
+from dtrack.dashboard.common import Settings, download_buttons, md_escape, post_table, term_page
+from dtrack.dashboard.downloads import evidence_download, timeline_download
+from dtrack.dashboard.query import EvidenceQuery, TimelineQuery, period_end
 
 #: Posts listed under the chart (all of them are in the CSV download and on the Posts page).
 POST_ROWS = 200

@@ -15,9 +15,9 @@ from typing import Any
 import orjson
 import polars as pl
 
-from collectors.ingest import ingest_source
-from data.schema import HIT_SCHEMA
-from data.store import Store
+from dtrack.collectors.ingest import ingest_source
+from dtrack.data.schema import HIT_SCHEMA
+from dtrack.data.store import Store
 
 
 def utc(*args: int) -> dt.datetime:

@@ -19,8 +19,8 @@ if str(HERE) not in sys.path:  # story.py and analysis_cases.py, whatever pytest
 
 from story import Story, generate_story  # noqa: E402
 
-from collectors.ingest import ingest_source  # noqa: E402
-from data.store import Store  # noqa: E402
+from dtrack.collectors.ingest import ingest_source  # noqa: E402
+from dtrack.data.store import Store  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -31,7 +31,7 @@ import numpy as np
 import orjson
 import polars as pl
 
-from data.schema import HIT_SCHEMA, POST_SCHEMA
+from dtrack.data.schema import HIT_SCHEMA, POST_SCHEMA
 
 TZ = ZoneInfo("Asia/Tokyo")
 START = dt.date(2020, 1, 1)

@@ -22,9 +22,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from story import NOVELAI, TAKEOFF, Story
 
-from analysis.bursts import Burst, burst_states, bursts, emission_costs, takeoff_index
-from analysis.counting import daily_term_counts, daily_totals, term_uses
-from analysis.series import DailySeries
+from dtrack.analysis.bursts import Burst, burst_states, bursts, emission_costs, takeoff_index
+from dtrack.analysis.counting import daily_term_counts, daily_totals, term_uses
+from dtrack.analysis.series import DailySeries
 
 
 def _path_cost(cost: np.ndarray, states: tuple[int, ...], gamma: float) -> float:

@@ -15,12 +15,12 @@ from analysis_cases import build_store, hit, post, utc
 from click.testing import CliRunner
 from story import FIRST_AI_USE, FIRST_USE, TAKEOFF
 
-from analysis.emergence import EMERGENCE_COLUMNS
-from analysis.events import EVENT_STUDY_COLUMNS
-from analysis.export import csv_bytes
-from analysis.timeline import TIMELINE_COLUMNS, timeline
-from data.store import Store
 from dtrack import main
+from dtrack.analysis.emergence import EMERGENCE_COLUMNS
+from dtrack.analysis.events import EVENT_STUDY_COLUMNS
+from dtrack.analysis.export import csv_bytes
+from dtrack.analysis.timeline import TIMELINE_COLUMNS, timeline
+from dtrack.data.store import Store
 
 COMMANDS = ("timeline", "emergence", "events", "posts", "xcorr")
 

@@ -7,21 +7,21 @@ from pathlib import Path
 import click
 import pytest
 
-from analysis.emergence import EMERGENCE_COLUMNS
-from analysis.emergence import EXTRA_COLUMNS as EMERGENCE_EXTRA
-from analysis.events import EVENT_STUDY_COLUMNS
-from analysis.events import EXTRA_COLUMNS as EVENTS_EXTRA
-from analysis.evidence import EVIDENCE_COLUMNS
-from analysis.evidence import EXTRA_COLUMNS as EVIDENCE_EXTRA
-from analysis.timeline import TIMELINE_COLUMNS
-from dtrack import main
+from dtrack.analysis.emergence import EMERGENCE_COLUMNS
+from dtrack.analysis.emergence import EXTRA_COLUMNS as EMERGENCE_EXTRA
+from dtrack.analysis.events import EVENT_STUDY_COLUMNS
+from dtrack.analysis.events import EXTRA_COLUMNS as EVENTS_EXTRA
+from dtrack.analysis.evidence import EVIDENCE_COLUMNS
+from dtrack.analysis.evidence import EXTRA_COLUMNS as EVIDENCE_EXTRA
+from dtrack.analysis.timeline import TIMELINE_COLUMNS
+from dtrack.cli.main import load_command
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "analysis.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("name", ["timeline", "emergence", "events", "posts", "xcorr"])
 def test_every_command_and_option_is_documented(name: str) -> None:
-    command = main.commands[name]
+    command = load_command(name)
     assert f"## `dtrack {name}`" in DOC
     for param in command.params:
         if isinstance(param, click.Option):

@@ -7,8 +7,11 @@ import importlib
 
 import pytest
 
-MODULES = ["analysis.counting", "analysis.timeline", "analysis.bursts", "analysis.series", "analysis.emergence",
-           "analysis.events", "analysis.evidence", "analysis.export", "data.events"]
+MODULES = [
+    "dtrack.analysis.counting", "dtrack.analysis.timeline", "dtrack.analysis.bursts", "dtrack.analysis.series",
+    "dtrack.analysis.emergence", "dtrack.analysis.events", "dtrack.analysis.evidence", "dtrack.analysis.export",
+    "dtrack.data.events",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -20,8 +20,8 @@ from story import (
     Story,
 )
 
-from analysis.emergence import EMERGENCE_COLUMNS, EXTRA_COLUMNS, emergence
-from data.store import Store
+from dtrack.analysis.emergence import EMERGENCE_COLUMNS, EXTRA_COLUMNS, emergence
+from dtrack.data.store import Store
 
 DAY = dt.timedelta(days=1)
 

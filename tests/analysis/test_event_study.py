@@ -12,9 +12,9 @@ from analysis_cases import build_store, hit, post, utc
 from scipy.stats import binomtest
 from story import MIMIC_SUSPENDED, TAKEOFF, Story
 
-from analysis.events import EVENT_STUDY_COLUMNS, EXTRA_COLUMNS, cross_correlation, event_study
-from data.events import load_events
-from data.store import Store
+from dtrack.analysis.events import EVENT_STUDY_COLUMNS, EXTRA_COLUMNS, cross_correlation, event_study
+from dtrack.data.events import load_events
+from dtrack.data.store import Store
 
 D = dt.date
 

@@ -10,9 +10,9 @@ import pytest
 from analysis_cases import build_store, hit, post, utc
 from story import FIRST_AI_USE, TAKEOFF, Story
 
-from analysis.evidence import EVIDENCE_COLUMNS, EXTRA_COLUMNS, evidence
-from analysis.timeline import timeline
-from data.store import Store
+from dtrack.analysis.evidence import EVIDENCE_COLUMNS, EXTRA_COLUMNS, evidence
+from dtrack.analysis.timeline import timeline
+from dtrack.data.store import Store
 
 
 @pytest.mark.parametrize("context", ["any", "ai"])

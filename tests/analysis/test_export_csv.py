@@ -14,8 +14,17 @@ import polars as pl
 import pytest
 from analysis_cases import build_store, hit, post, utc
 
-from analysis.export import BOM, csv_bytes, dictionary_hash, json_bytes, meta_path, sidecar, write_csv, write_json
-from data.store import Store
+from dtrack.analysis.export import (
+    BOM,
+    csv_bytes,
+    dictionary_hash,
+    json_bytes,
+    meta_path,
+    sidecar,
+    write_csv,
+    write_json,
+)
+from dtrack.data.store import Store
 
 
 def _read(data: bytes) -> list[list[str]]:

@@ -10,13 +10,13 @@ import polars as pl
 import pytest
 from story import FIRST_AI_USE, FIRST_USE, TAKEOFF, Story
 
-from analysis.emergence import emergence
-from analysis.events import event_study
-from analysis.export import sidecar
-from collectors.ingest import ingest_source
-from data.events import load_events
-from data.store import Store
-from nlp import tagger
+from dtrack.analysis.emergence import emergence
+from dtrack.analysis.events import event_study
+from dtrack.analysis.export import sidecar
+from dtrack.collectors.ingest import ingest_source
+from dtrack.data.events import load_events
+from dtrack.data.store import Store
+from dtrack.nlp import tagger
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ import pytest
 from analysis_cases import build_store, hit, post, utc
 from story import TAKEOFF, Story
 
-from analysis.timeline import TIMELINE_COLUMNS, share_note, timeline
-from data.store import Store
+from dtrack.analysis.timeline import TIMELINE_COLUMNS, share_note, timeline
+from dtrack.data.store import Store
 
 D = dt.date
 

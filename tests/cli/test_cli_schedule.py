@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from collectors.ledger import read_ledger
-from collectors.watch import STOP
-from data.store import Store
 from dtrack import main
+from dtrack.collectors.ledger import read_ledger
+from dtrack.collectors.watch import STOP
+from dtrack.data.store import Store
 
 FIXTURES = Path(__file__).resolve().parents[1] / "collectors" / "fixtures" / "schedule"
 
@@ -116,8 +116,8 @@ def test_run_now_of_an_unknown_job(store: Store) -> None:
 
 def test_docs_cover_every_option_and_ledger_column() -> None:
     """docs/scheduler.md cannot drift from the commands (datasette's test_docs idea)."""
-    from cli.schedule import schedule, scheduler
-    from collectors.ledger import LEDGER_SCHEMA
+    from dtrack.cli.schedule import schedule, scheduler
+    from dtrack.collectors.ledger import LEDGER_SCHEMA
 
     docs = (Path(__file__).resolve().parents[2] / "docs" / "scheduler.md").read_text()
     commands = [*schedule.commands.values(), scheduler]

@@ -8,8 +8,9 @@ import sys
 
 from click.testing import CliRunner
 
-from cli.dashboard import APP, streamlit_command
 from dtrack import main
+from dtrack.cli.dashboard import APP, streamlit_command
+from dtrack.cli.main import load_command
 
 
 def test_help_ends_with_an_example():
@@ -30,7 +31,7 @@ def test_streamlit_runs_the_app_bound_to_the_given_host_and_port(tmp_path):
 
 
 def test_default_host_is_loopback():
-    param = next(p for p in main.commands["dashboard"].params if p.name == "host")
+    param = next(p for p in load_command("dashboard").params if p.name == "host")
     assert param.default == "127.0.0.1"
 
 

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from dtrack import main
+from dtrack.cli.main import COMMANDS, load_command
 
 FIX = Path(__file__).parent.parent / "collectors" / "fixtures" / "generic"
 
@@ -75,7 +76,8 @@ def test_store_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 
 
 def test_every_command_has_an_example() -> None:
-    for name, command in main.commands.items():
+    for name in COMMANDS:
+        command = load_command(name)
         groups = getattr(command, "commands", None)
         for sub in [command, *(groups or {}).values()]:
             assert "Example" in (sub.help or ""), f"dtrack {name} {sub.name} --help lacks an example"

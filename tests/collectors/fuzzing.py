@@ -32,10 +32,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from collectors import REGISTRY
-from collectors.base import read_head
-from collectors.ingest import IngestReport, ingest_source
-from data.store import Store
+from dtrack.collectors import REGISTRY
+from dtrack.collectors.base import read_head
+from dtrack.collectors.ingest import IngestReport, ingest_source
+from dtrack.data.store import Store
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"

@@ -15,15 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from collectors.archive import (
+from dtrack.collectors.archive import (
     ArchiveRefused,
     archive_kind,
     open_archive,
     safe_member_name,
     tar_head_names,
 )
-from collectors.base import ParseContext, SourceError
-from collectors.ingest import ingest_source
+from dtrack.collectors.base import ParseContext, SourceError
+from dtrack.collectors.ingest import ingest_source
 
 FIX = Path(__file__).parent / "fixtures"
 HOSTILE = FIX / "archive"

@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from collectors import bluesky, detect
-from collectors.base import Notice, ParseContext, Quarantine
-from collectors.ingest import ingest_source
-from data.store import Store
+from dtrack.collectors import bluesky, detect
+from dtrack.collectors.base import Notice, ParseContext, Quarantine
+from dtrack.collectors.ingest import ingest_source
+from dtrack.data.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bluesky"
 DID = "did:plc:fixture7abcdefghijklmnop"

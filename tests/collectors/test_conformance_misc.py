@@ -29,8 +29,8 @@ from pathlib import Path
 
 import pytest
 
-from collectors.ingest import ingest_paths
-from data.store import Store
+from dtrack.collectors.ingest import ingest_paths
+from dtrack.data.store import Store
 
 #: ../shared/samples next to the checkout (as in CI); DTRACK_SAMPLES overrides it,
 #: e.g. for a git worktree that lives elsewhere.

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from collectors import detect
-from collectors.ingest import ingest_source
-from data.store import Store
+from dtrack.collectors import detect
+from dtrack.collectors.ingest import ingest_source
+from dtrack.data.store import Store
 
 #: ../shared/samples next to the checkout (as in CI); DTRACK_SAMPLES points elsewhere (a git worktree).
 SHARED_SAMPLES = Path(os.environ.get("DTRACK_SAMPLES")

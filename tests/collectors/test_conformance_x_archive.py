@@ -23,10 +23,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from collectors import detect
-from collectors.base import ParseContext
-from collectors.ingest import ingest_source
-from data.store import Store
+from dtrack.collectors import detect
+from dtrack.collectors.base import ParseContext
+from dtrack.collectors.ingest import ingest_source
+from dtrack.data.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 #: ../shared/samples next to the checkout (CI, main), or two levels up for a worktree in wt/NAME.

@@ -8,11 +8,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from collectors import detect
-from collectors.base import ParseContext
-from collectors.csv_ndjson import parse_mapping
-from collectors.ingest import ingest_source
-from data.store import Store
+from dtrack.collectors import detect
+from dtrack.collectors.base import ParseContext
+from dtrack.collectors.csv_ndjson import parse_mapping
+from dtrack.collectors.ingest import ingest_source
+from dtrack.data.store import Store
 
 FIX = Path(__file__).parent / "fixtures" / "generic"
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from collectors import csv_profiles, detect
-from collectors.base import ParseContext
-from collectors.ingest import ingest_source
-from data.store import Store
+from dtrack.collectors import csv_profiles, detect
+from dtrack.collectors.base import ParseContext
+from dtrack.collectors.ingest import ingest_source
+from dtrack.data.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "csv_tweets"
 

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from collectors import detect, fivech
-from collectors.base import Notice, ParseContext, Quarantine
-from collectors.ingest import ingest_source
-from data.store import Store
+from dtrack.collectors import detect, fivech
+from dtrack.collectors.base import Notice, ParseContext, Quarantine
+from dtrack.collectors.ingest import ingest_source
+from dtrack.data.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "fivech"
 NEWS = FIXTURES / "hayabusa9.5ch.net" / "news" / "dat" / "1661740000.dat"

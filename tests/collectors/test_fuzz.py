@@ -16,7 +16,7 @@ from typing import Any
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from collectors import REGISTRY
+from dtrack.collectors import REGISTRY
 from tests.collectors.fuzzing import OPS, check_ingest, json_seeds, mutate_bytes, seed_files, serialize
 
 FORMATS = st.sampled_from([None, *REGISTRY])

@@ -17,12 +17,12 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from collectors.base import Notice, ParseContext, Quarantine, SourceError
-from collectors.ingest import ingest_source
-from collectors.mastodon import MASTODON, html_to_text
-from collectors.misskey import MISSKEY
-from collectors.x_archive import X_ARCHIVE
-from data.store import Store
+from dtrack.collectors.base import Notice, ParseContext, Quarantine, SourceError
+from dtrack.collectors.ingest import ingest_source
+from dtrack.collectors.mastodon import MASTODON, html_to_text
+from dtrack.collectors.misskey import MISSKEY
+from dtrack.collectors.x_archive import X_ARCHIVE
+from dtrack.data.store import Store
 
 EXAMPLES = int(os.environ.get("DTRACK_FUZZ_EXAMPLES", "40"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize="DTRACK_FUZZ_EXAMPLES" not in os.environ,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from collectors.base import Notice, Quarantine, SourceError
-from collectors.jsonarray import dumps_raw, fix_lone_surrogates, iter_json_array, loads_lenient
+from dtrack.collectors.base import Notice, Quarantine, SourceError
+from dtrack.collectors.jsonarray import dumps_raw, fix_lone_surrogates, iter_json_array, loads_lenient
 
 
 def run(data: bytes, **kw: object) -> list:

@@ -8,9 +8,9 @@ import subprocess
 import polars as pl
 import pytest
 
-from collectors import ledger as ledger_mod
-from collectors.ledger import LEDGER_SCHEMA, Ledger, process_token, read_ledger
-from data.store import Store
+from dtrack.collectors import ledger as ledger_mod
+from dtrack.collectors.ledger import LEDGER_SCHEMA, Ledger, process_token, read_ledger
+from dtrack.data.store import Store
 
 
 def finished_run(ledger: Ledger, job: str = "job", **counts) -> dict:

@@ -16,11 +16,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from collectors import detect
-from collectors.base import ParseContext
-from collectors.ingest import IngestReport, ingest_source
-from collectors.mastodon import handle_from_uri, html_to_text, visibility
-from data.store import Store
+from dtrack.collectors import detect
+from dtrack.collectors.base import ParseContext
+from dtrack.collectors.ingest import IngestReport, ingest_source
+from dtrack.collectors.mastodon import handle_from_uri, html_to_text, visibility
+from dtrack.data.store import Store
 
 FIX = Path(__file__).parent / "fixtures" / "mastodon"
 FOLDER = FIX / "archive"

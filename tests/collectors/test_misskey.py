@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from collectors import detect
-from collectors.base import ParseContext
-from collectors.ingest import IngestReport, ingest_source
-from collectors.misskey import is_pure_renote
-from data.store import Store
+from dtrack.collectors import detect
+from dtrack.collectors.base import ParseContext
+from dtrack.collectors.ingest import IngestReport, ingest_source
+from dtrack.collectors.misskey import is_pure_renote
+from dtrack.data.store import Store
 
 FIX = Path(__file__).parent / "fixtures" / "misskey"
 NOTES = FIX / "notes-2022-09-01-10-00-00.json"

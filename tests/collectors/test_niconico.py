@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from collectors import detect, niconico
-from collectors.base import Quarantine
-from collectors.ingest import ingest_source
-from data.store import Store
+from dtrack.collectors import detect, niconico
+from dtrack.collectors.base import Quarantine
+from dtrack.collectors.ingest import ingest_source
+from dtrack.data.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "niconico"
 LEGACY = FIXTURES / "sm12345-legacy.json"

@@ -17,10 +17,10 @@ import zstandard
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from collectors import detect, reddit
-from collectors.base import ParseContext, Quarantine
-from collectors.ingest import ingest_source
-from data.store import Store
+from dtrack.collectors import detect, reddit
+from dtrack.collectors.base import ParseContext, Quarantine
+from dtrack.collectors.ingest import ingest_source
+from dtrack.data.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reddit"
 UTC = dt.UTC

@@ -21,8 +21,8 @@ import orjson
 import polars as pl
 import pytest
 
-from collectors.ledger import read_ledger
-from collectors.schedule import (
+from dtrack.collectors.ledger import read_ledger
+from dtrack.collectors.schedule import (
     SchedulerRunning,
     add_schedule,
     job_id,
@@ -34,7 +34,7 @@ from collectors.schedule import (
     scheduler_status,
     serve,
 )
-from data.store import Store
+from dtrack.data.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "schedule"
 
@@ -340,7 +340,7 @@ def test_add_twice_replaces_and_jobs_persist_with_explicit_ids(tmp_path: Path) -
     with open_jobs(store) as jobs:
         job = jobs.get_job("watch:twarc")
         assert (job.func_ref, job.coalesce, job.misfire_grace_time, job.max_instances) == (
-            "collectors.schedule:run_watch_job", True, None, 1)
+            "dtrack.collectors.schedule:run_watch_job", True, None, 1)
         assert job.kwargs["store"] == str(store.path.resolve()) and job.kwargs["name"] == "twarc"
         orjson.dumps(job.kwargs)  # plain, serialisable arguments
     assert (store.path / "schedule" / "jobs.sqlite").is_file()
@@ -369,3 +369,29 @@ def test_concurrent_first_use_of_the_job_store(tmp_path: Path) -> None:
         for t in threads:
             t.join(timeout=60)
         assert not errors, errors[0]
+
+
+def test_jobs_saved_by_dtrack_0_1_keep_working(tmp_path: Path) -> None:
+    # dtrack 0.1 had top-level packages: its jobs.sqlite names `collectors.schedule:run_watch_job`
+    # and the hook `nlp.tagger:tag_store`. Opening the job store rewrites them (APScheduler would
+    # otherwise drop a job whose function it cannot import), and the job is listed as before.
+    import pickle
+    import sqlite3
+
+    store = Store(tmp_path / "store")
+    watch = tmp_path / "in"
+    watch.mkdir()
+    add_schedule(store, "old", watch, every="1h")
+    db = store.path / "schedule" / "jobs.sqlite"
+    with sqlite3.connect(db) as con:
+        (blob,) = con.execute("SELECT job_state FROM apscheduler_jobs").fetchone()
+        state = pickle.loads(blob)
+        state["func"] = "collectors.schedule:run_watch_job"
+        state["kwargs"] = {**state["kwargs"], "hook": "nlp.tagger:tag_store"}
+        con.execute("UPDATE apscheduler_jobs SET job_state = ?", (pickle.dumps(state),))
+    (row,) = list_schedules(store)
+    assert row["name"] == "old"
+    with open_jobs(store) as jobs:
+        job = jobs.get_job("watch:old")
+        assert job.func_ref == "dtrack.collectors.schedule:run_watch_job"
+        assert job.kwargs["hook"] == "dtrack.nlp.tagger:tag_store"

@@ -13,9 +13,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from collectors import detect, twarc
-from collectors.ingest import ingest_source
-from data.store import Store
+from dtrack.collectors import detect, twarc
+from dtrack.collectors.ingest import ingest_source
+from dtrack.data.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "twarc"
 V1_FIXTURES = Path(__file__).parent / "fixtures" / "twitter_v1"

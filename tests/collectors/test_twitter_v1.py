@@ -12,9 +12,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from collectors import detect, twitter_v1
-from collectors.ingest import ingest_source
-from data.store import Store
+from dtrack.collectors import detect, twitter_v1
+from dtrack.collectors.ingest import ingest_source
+from dtrack.data.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "twitter_v1"
 TWARC_FIXTURES = Path(__file__).parent / "fixtures" / "twarc"

@@ -18,11 +18,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from collectors import watch as watch_mod
-from collectors.ledger import read_ledger
-from collectors.schedule import add_schedule, run_now
-from collectors.watch import STOP, WatchConfig, list_sources, run_watch
-from data.store import Store
+from dtrack.collectors import watch as watch_mod
+from dtrack.collectors.ledger import read_ledger
+from dtrack.collectors.schedule import add_schedule, run_now
+from dtrack.collectors.watch import STOP, WatchConfig, list_sources, run_watch
+from dtrack.data.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "schedule"
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data.store import Store
+from dtrack.data.store import Store
 from tests.dashboard.story import build_story_store
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"

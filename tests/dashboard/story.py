@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from collectors.ingest import ingest_paths
-from data.store import Store
+from dtrack.collectors.ingest import ingest_paths
+from dtrack.data.store import Store
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 STORY = FIXTURES / "story" / "posts.ndjson"
@@ -27,7 +27,7 @@ XSS_AUTHOR = "<img src=x onerror=alert(1)>"
 
 def build_story_store(path: Path) -> Store:
     """Ingest STORY into a new store at ``path`` and tag it, as `dtrack ingest` does."""
-    from nlp.tagger import tag_store
+    from dtrack.nlp.tagger import tag_store
 
     store = Store(path)
     with store.writer(purpose="test fixture") as writer:

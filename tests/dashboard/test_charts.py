@@ -6,7 +6,7 @@ import datetime as dt
 
 import polars as pl
 
-from dashboard import charts
+from dtrack.dashboard import charts
 
 D = dt.date
 

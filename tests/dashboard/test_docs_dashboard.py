@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from cli.dashboard import dashboard
-from dashboard.app import PAGES
-from dashboard.i18n import LABELS
+from dtrack.cli.dashboard import dashboard
+from dtrack.dashboard.app import PAGES
+from dtrack.dashboard.i18n import LABELS
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "dashboard.md").read_text()

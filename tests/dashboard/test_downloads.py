@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dashboard import loaders
-from dashboard.downloads import (
+from dtrack import main
+from dtrack.dashboard import loaders
+from dtrack.dashboard.downloads import (
     Download,
     emergence_download,
     events_download,
@@ -23,9 +24,8 @@ from dashboard.downloads import (
     timeline_download,
     xcorr_download,
 )
-from dashboard.query import EmergenceQuery, EventStudyQuery, EvidenceQuery, TimelineQuery, XcorrQuery
-from data.store import Store
-from dtrack import main
+from dtrack.dashboard.query import EmergenceQuery, EventStudyQuery, EvidenceQuery, TimelineQuery, XcorrQuery
+from dtrack.data.store import Store
 
 TZ = "Asia/Tokyo"
 D = dt.date

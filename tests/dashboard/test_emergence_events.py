@@ -6,8 +6,8 @@ import datetime as dt
 
 import polars as pl
 
-from analysis.emergence import emergence
-from data.store import Store
+from dtrack.analysis.emergence import emergence
+from dtrack.data.store import Store
 from tests.dashboard.helpers import all_markdown, figure, table
 
 D = dt.date

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import string
 
-from dashboard.i18n import LABELS, LANGUAGES, tr
+from dtrack.dashboard.i18n import LABELS, LANGUAGES, tr
 
 
 def _fields(text: str) -> set[str]:

@@ -7,11 +7,11 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from analysis.evidence import evidence
-from analysis.timeline import timeline
-from collectors.ingest import ingest_paths
-from dashboard import loaders
-from data.store import Store
+from dtrack.analysis.evidence import evidence
+from dtrack.analysis.timeline import timeline
+from dtrack.collectors.ingest import ingest_paths
+from dtrack.dashboard import loaders
+from dtrack.data.store import Store
 from tests.dashboard.story import FIXTURES, STORY
 
 TZ = "Asia/Tokyo"
@@ -102,7 +102,7 @@ def test_hover_posts_are_the_first_posts_of_each_period(story_store: Store):
 
 
 def test_long_spans_open_by_week():
-    from dashboard.query import DAY_VIEW_DAYS, default_freq
+    from dtrack.dashboard.query import DAY_VIEW_DAYS, default_freq
 
     assert default_freq(D(2022, 8, 1), D(2022, 9, 30)) == "day"
     assert default_freq(D(2020, 1, 1), D(2020, 1, 1) + dt.timedelta(days=DAY_VIEW_DAYS)) == "week"

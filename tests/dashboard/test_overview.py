@@ -6,7 +6,7 @@ import datetime as dt
 
 import polars as pl
 
-from data.store import Store
+from dtrack.data.store import Store
 from tests.dashboard.conftest import open_app
 from tests.dashboard.helpers import figure, table
 from tests.dashboard.story import STORY_POSTS, STORY_QUARANTINED
@@ -91,7 +91,7 @@ def test_empty_store_says_what_to_do(tmp_path, monkeypatch):
 
 def test_new_ingest_shows_without_restart(tmp_path, monkeypatch):
     """The loaders are keyed on the store version: a write shows on the next run."""
-    from collectors.ingest import ingest_paths
+    from dtrack.collectors.ingest import ingest_paths
     from tests.dashboard.story import STORY
 
     store = Store(tmp_path / "store")

@@ -8,8 +8,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from collectors.schedule import add_schedule, run_now
-from data.store import Store
+from dtrack.collectors.schedule import add_schedule, run_now
+from dtrack.data.store import Store
 from tests.dashboard.conftest import open_app
 from tests.dashboard.helpers import all_markdown, table
 from tests.dashboard.story import FIXTURES, XSS_AUTHOR, XSS_TEXT

@@ -6,9 +6,9 @@ import datetime as dt
 
 import polars as pl
 
-from analysis.timeline import timeline
-from data.events import load_events
-from data.store import Store
+from dtrack.analysis.timeline import timeline
+from dtrack.data.events import load_events
+from dtrack.data.store import Store
 from tests.dashboard.helpers import all_markdown, figure, table
 from tests.dashboard.story import XSS_AUTHOR
 

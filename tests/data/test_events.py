@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from data.events import DEFAULT_EVENTS, EVENT_SCHEMA, EventsFileError, load_events
+from dtrack.data.events import DEFAULT_EVENTS, EVENT_SCHEMA, EventsFileError, load_events
 
 FIXTURES = Path(__file__).parent / "fixtures" / "events"
 D = dt.date

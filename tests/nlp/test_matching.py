@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.tagger import tag_texts
-from nlp.terms import load_terms
+from dtrack.nlp.tagger import tag_texts
+from dtrack.nlp.terms import load_terms
 
 TERMS = load_terms()
 

@@ -16,13 +16,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nlp import prefilter, tagger
-from nlp.matcher import Matcher
-from nlp.prefilter import prefilter_text
-from nlp.synthetic import TRICKY, generate_posts, generate_texts
-from nlp.tagger import tag_frame
-from nlp.terms import load_terms
-from nlp.tokenizer import DASHES, canonical
+from dtrack.nlp import prefilter, tagger
+from dtrack.nlp.matcher import Matcher
+from dtrack.nlp.prefilter import prefilter_text
+from dtrack.nlp.synthetic import TRICKY, generate_posts, generate_texts
+from dtrack.nlp.tagger import tag_frame
+from dtrack.nlp.terms import load_terms
+from dtrack.nlp.tokenizer import DASHES, canonical
 
 TERMS = load_terms()
 FORMS = [f for term in TERMS.terms for f in (*term.forms(), *term.variants, term.canonical.upper())]

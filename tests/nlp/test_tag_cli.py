@@ -10,9 +10,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from data.store import Store
 from dtrack import main
-from nlp.terms import load_terms
+from dtrack.data.store import Store
+from dtrack.nlp.terms import load_terms
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tagging"
 STORY_2021 = str(FIXTURES / "story_2021.ndjson")

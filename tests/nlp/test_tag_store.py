@@ -7,13 +7,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from collectors.ingest import ingest_paths
-from data.schema import HIT_SCHEMA
-from data.store import Store
-from nlp import tagger
-from nlp.synthetic import generate_posts
-from nlp.tagger import META_KEY, RUNS_KEY, store_terms, tag_store, tagger_version
-from nlp.terms import load_terms
+from dtrack.collectors.ingest import ingest_paths
+from dtrack.data.schema import HIT_SCHEMA
+from dtrack.data.store import Store
+from dtrack.nlp import tagger
+from dtrack.nlp.synthetic import generate_posts
+from dtrack.nlp.tagger import META_KEY, RUNS_KEY, store_terms, tag_store, tagger_version
+from dtrack.nlp.terms import load_terms
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tagging"
 

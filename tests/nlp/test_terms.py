@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from nlp.terms import DEFAULT_TERMS, TermsFileError, load_terms
+from dtrack.nlp.terms import DEFAULT_TERMS, TermsFileError, load_terms
 
 REQUIRED = ["無断学習", "無断転載", "mimic", "画像生成AI", "AI絵師", "AIイラスト", "自作発言", "学習禁止", "NovelAI",
             "Stable Diffusion", "Midjourney", "LoRA", "LAION", "Danbooru", "pixiv", "Glaze", "反AI"]

@@ -1,0 +1,47 @@
+"""The command group: lazy commands, help that matches each command, cheap start-up."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+from click.testing import CliRunner
+
+from dtrack.cli.main import COMMANDS, load_command, main
+
+
+def test_every_listed_command_loads_and_its_help_matches_the_table() -> None:
+    for name, (_module, _attribute, short_help) in COMMANDS.items():
+        command = load_command(name)
+        assert isinstance(command, click.Command)
+        assert command.name == name
+        assert command.get_short_help_str(limit=200) == short_help
+
+
+def test_help_lists_every_command() -> None:
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    listed = [line.split()[0] for line in result.output.split("Commands:")[1].splitlines() if line.strip()]
+    assert listed == sorted(COMMANDS)
+
+
+def test_a_typo_is_a_usage_error_with_a_suggestion() -> None:
+    result = CliRunner().invoke(main, ["timelin"])
+    assert result.exit_code == 2
+    assert "timeline" in result.output
+
+
+def _modules_after(code: str) -> set[str]:
+    out = subprocess.run([sys.executable, "-c", code + "\nimport sys; print('\\n'.join(sys.modules))"],
+                         capture_output=True, text=True, check=True).stdout
+    return set(out.split())
+
+
+def test_import_dtrack_and_help_import_nothing_heavy() -> None:
+    heavy = {"polars", "numpy", "scipy", "fugashi", "streamlit", "plotly", "zstandard", "libipld", "apscheduler"}
+    assert not heavy & _modules_after("import dtrack")
+    loaded = _modules_after("from dtrack.cli.main import main\n"
+                            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass")
+    assert not heavy & loaded
+    assert not {m for m in loaded if m.startswith("dtrack.collectors")}
