@@ -165,10 +165,14 @@ def _flat(text: str) -> str:
               help="Characters of context on each side.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="json: one object per line (time, platform, post_id, term, variant, left, right, ...).")
+@click.option("--sort", "sort_by", type=click.Choice(["date", "left1", "left2", "right1", "right2"]),
+              default="date", show_default=True,
+              help="Order by the word just left/right of the term (1) or the one beyond it (2), commonest "
+                   "first, as KH Coder does; date: oldest first.")
 @terms_options
 @store_option
 @tz_option
-def kwic(term: str, context: str, limit: int, width: int, fmt: str, terms_path: Path | None,
+def kwic(term: str, context: str, limit: int, width: int, fmt: str, sort_by: str, terms_path: Path | None,
          replace_terms: bool, store_path: str | None, tz: str) -> None:
     """Show each use of TERM in its context, with the date and the post's URL.
 
@@ -179,6 +183,7 @@ def kwic(term: str, context: str, limit: int, width: int, fmt: str, terms_path: 
     \b
     Example:
       dtrack kwic 無断学習 --context ai --limit 10
+      dtrack kwic 無断学習 --sort right1 --limit 50
     """
     store = open_store(store_path)
     dictionary = resolve_terms(store, terms_path, replace_terms)
@@ -215,9 +220,13 @@ def kwic(term: str, context: str, limit: int, width: int, fmt: str, terms_path: 
         )
     )
     total = rows.select(pl.len()).collect().item()
-    if limit:
-        rows = rows.head(limit)
-    frame = rows.collect()
+    if sort_by != "date":
+        from dtrack.analysis.concordance import sort_kwic
+
+        frame = sort_kwic(rows.collect(), sort_by)
+        frame = frame.head(limit) if limit else frame
+    else:
+        frame = (rows.head(limit) if limit else rows).collect()
     click.echo(f"{total:,} hit(s) of {name} ({context} context); showing {frame.height:,}", err=True)
     for row in frame.iter_rows(named=True):
         url = row["url"] or f"{row['platform']}:{row['post_id']}"
@@ -226,6 +235,7 @@ def kwic(term: str, context: str, limit: int, width: int, fmt: str, terms_path: 
                 "time": row["time"], "platform": row["platform"], "post_id": row["post_id"], "term": row["term"],
                 "variant": row["variant"], "start": row["start"], "end": row["end"], "left": row["left"],
                 "right": row["right"], "ai_context": row["ai_context"], "evidence": row["evidence"], "url": url,
+                **({k: row[k] for k in ("left2", "left1", "right1", "right2")} if sort_by != "date" else {}),
             }, ensure_ascii=False))
             continue
         left = ("…" if row["more_left"] else "") + _flat(row["left"])
