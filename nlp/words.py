@@ -39,7 +39,11 @@ _KANA_1 = re.compile(r"^[\u3040-\u30ff]$")
 
 def clean_text(text: str) -> str:
     """NFKC, without URLs, @mentions and a repost's "RT @name:" prefix."""
-    return _NOISE_RE.sub(" ", unicodedata.normalize("NFKC", text))
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    if "@" in text or "http" in text or "www." in text:
+        text = _NOISE_RE.sub(" ", text)
+    return text
 
 
 def parse(text: str) -> list[list[str]]:

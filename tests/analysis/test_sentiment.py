@@ -76,3 +76,11 @@ def test_the_term_itself_is_not_scored() -> None:
 def test_polarity_table(text: str, evidence: list[str], score: float) -> None:
     result = polarity(text)
     assert result.evidence() == evidence and result.score == score
+
+
+def test_worker_processes_score_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dtrack.analysis import sentiment as module
+
+    texts = ["うれしい", "悲しくない", None, "気が重い", "今日は月曜日"] * 20
+    monkeypatch.setattr(module, "PARALLEL_MIN", 10)
+    assert [p.words for p in module.polarities(texts, workers=2)] == [polarity(t).words for t in texts]
