@@ -10,7 +10,7 @@ a term and a period, let
 * ``c`` the posts that use both (``cooccurrences``).
 
 Words are content words (nouns, verbs, adjectives by lemma; see
-:mod:`nlp.words`), each counted once per post. The term's own words
+:mod:`nlp.lemmas`), each counted once per post. The term's own words
 (無断, 学習 for 無断学習) are left out: every post of the term has them.
 
 Measures (``score``), each standard and computed from the four counts alone:
@@ -83,7 +83,7 @@ def period_words(
     platforms: Sequence[str] | None = None,
     tz: str = DEFAULT_TZ,
 ) -> pl.LazyFrame:
-    """The counted posts of [start, end] with their words (``N`` rows), from ``nlp.wordcache.post_words``."""
+    """The counted posts of [start, end] with their words (``N`` rows), from ``nlp.lemma_cache.post_words``."""
     check_tz(tz)
     if not include_reposts:
         words = words.filter(~pl.col("is_repost").fill_null(False))
@@ -350,7 +350,7 @@ def network(
 # -- the store ---------------------------------------------------------------------------------------------------
 def excluded_words(hits: pl.LazyFrame, term: str, extra: Iterable[str] = ()) -> set[str]:
     """The term's own words (from the spellings its hits matched, and the term itself) plus ``extra``."""
-    from dtrack.nlp.words import term_words
+    from dtrack.nlp.lemmas import term_words
 
     variants = hits.filter(pl.col("term") == term).select(pl.col("variant").unique()).collect()
     return term_words([term, *variants.get_column("variant").drop_nulls().to_list()]) | set(extra)
@@ -378,10 +378,10 @@ def cooccur_store(
 ) -> pl.DataFrame | dict[str, list[dict[str, Any]]]:
     """:func:`cooccurrence`, :func:`framing_shift` (``vs=True``) or :func:`network` on a store.
 
-    Word lists come from the store's word cache (:mod:`nlp.wordcache`),
+    Word lists come from the store's word cache (:mod:`nlp.lemma_cache`),
     built for the months the periods touch the first time they are asked for.
     """
-    from dtrack.nlp.wordcache import post_words
+    from dtrack.nlp.lemma_cache import post_words
 
     check_measure(measure)
     check_context(context)

@@ -133,7 +133,7 @@ def _flip(entry: list) -> None:
 
 def _sentence(sentence: str, nouns: dict[str, str], phrases: dict[str, str],
               lengths: dict[str, tuple[int, ...]]) -> list[list]:
-    from dtrack.nlp.words import parse
+    from dtrack.nlp.lemmas import parse
 
     polarities: list[list] = []
     lemmas: list[str] = []
@@ -193,7 +193,7 @@ def polarity(text: str | None) -> Polarity:
         return out
     nouns, phrases = dictionaries()
     lengths = _phrase_lengths()
-    from dtrack.nlp.words import clean_text
+    from dtrack.nlp.lemmas import clean_text
 
     for sentence in SENTENCE_RE.findall(clean_text(text)):
         out.words.extend(_sentence(sentence, nouns, phrases, lengths))

@@ -92,7 +92,7 @@ _WORD_TAGGER: tuple[int, fugashi.Tagger] | None = None
 
 
 def get_word_tagger() -> fugashi.Tagger:
-    """This process's Tagger for part-of-speech and lemma output (see ``nlp.words``).
+    """This process's Tagger for part-of-speech and lemma output (see ``nlp.lemmas``).
 
     A second Tagger because MeCab's output format is fixed when it is built;
     both map the same dictionary files, so the second costs under a

@@ -7,7 +7,7 @@ reading their word lists back takes well under one. Post files are immutable
 and uniquely named, so a file's word list never goes stale: the cache is
 keyed on the post file (``STORE/cache/words-<version>/<file>.parquet``), where
 the version covers the word rules, the tokenizer and the dictionary
-(:func:`nlp.words.words_version`). A new post file is tokenised the first time
+(:func:`nlp.lemmas.words_version`). A new post file is tokenised the first time
 a query needs its period; a post file that left the manifest (compaction)
 simply stops being read, and its cache file is removed by the next build.
 
@@ -34,7 +34,7 @@ import polars as pl
 
 from dtrack.data.schema import POST_SCHEMA
 from dtrack.data.store import Store
-from dtrack.nlp.words import decode, encode, words_version
+from dtrack.nlp.lemmas import decode, encode, words_version
 
 CACHE_DIR = "cache"
 #: Fewer texts than this are tokenised in this process (no pool start-up).

@@ -1,4 +1,4 @@
-"""Content words (nlp.words) and the word cache keyed on post files (nlp.wordcache), with the real tagger."""
+"""Content words (nlp.lemmas) and the word cache keyed on post files (nlp.lemma_cache), with the real tagger."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 
 from dtrack.data.schema import POST_SCHEMA
 from dtrack.data.store import Store
-from dtrack.nlp import wordcache
-from dtrack.nlp.words import content_words, decode, encode, term_words
+from dtrack.nlp import lemma_cache
+from dtrack.nlp.lemmas import content_words, decode, encode, term_words
 
 WORDS = [
     # (text, expected content words)
@@ -52,13 +52,13 @@ def _store(tmp_path: Path, texts: dict[str, str], month: int = 9) -> Store:
 
 def test_cache_is_built_once_per_post_file_and_matches_the_tokenizer(tmp_path: Path) -> None:
     store = _store(tmp_path, {"1": "AIの絵柄", "2": "図書室で勉強"})
-    words = wordcache.post_words(store).collect().sort("post_id")
+    words = lemma_cache.post_words(store).collect().sort("post_id")
     assert words.get_column("words").to_list() == [["AI", "絵柄"], ["図書室", "勉強"]]
     assert words.get_column("author").to_list() == ["a1", "a2"]
-    cached = list(wordcache.cache_dir(store).glob("*.parquet"))
+    cached = list(lemma_cache.cache_dir(store).glob("*.parquet"))
     assert len(cached) == len(store.files("posts")) == 1
     stamp = cached[0].stat().st_mtime_ns
-    wordcache.post_words(store).collect()
+    lemma_cache.post_words(store).collect()
     assert cached[0].stat().st_mtime_ns == stamp  # read back, not rebuilt
 
 
@@ -66,12 +66,12 @@ def test_only_the_months_asked_for_are_tokenised(tmp_path: Path) -> None:
     store = _store(tmp_path, {"1": "AIの絵柄"}, month=9)
     later = _store(tmp_path, {"2": "猫"}, month=12)  # same store folder, a second transaction
     assert later.path == store.path
-    got = wordcache.post_words(store, dt.date(2022, 9, 1), dt.date(2022, 9, 30)).collect()
+    got = lemma_cache.post_words(store, dt.date(2022, 9, 1), dt.date(2022, 9, 30)).collect()
     assert got.get_column("post_id").to_list() == ["1"]
-    assert len(list(wordcache.cache_dir(store).glob("*.parquet"))) == 1
+    assert len(list(lemma_cache.cache_dir(store).glob("*.parquet"))) == 1
 
 
 def test_parallel_tokenising_gives_the_same_words(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(wordcache, "PARALLEL_MIN", 10)  # use the pool of forked workers
+    monkeypatch.setattr(lemma_cache, "PARALLEL_MIN", 10)  # use the pool of forked workers
     texts = ["AIの絵柄を真似る", "図書室で勉強した", None, "mimic"] * 50
-    assert wordcache.tokenise(texts, workers=2) == [content_words(t) for t in texts]
+    assert lemma_cache.tokenise(texts, workers=2) == [content_words(t) for t in texts]
