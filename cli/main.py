@@ -20,6 +20,8 @@ from dtrack.data.errors import StoreError
 
 #: name -> (module, attribute, the one-line help shown by ``dtrack --help``)
 COMMANDS: dict[str, tuple[str, str, str]] = {
+    "cooccur": ("dtrack.cli.said", "cooccur_cmd",
+                "Words used with TERM in a period, ranked; or two periods side by side; or their network."),
     "dashboard": ("dtrack.cli.dashboard", "dashboard", "Start the web dashboard on the store (Ctrl-C stops it)."),
     "emergence": ("dtrack.cli.analysis", "emergence_cmd",
                   "When each term was born, slept, took off and peaked (all terms if none given)."),
@@ -34,6 +36,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                  "Watch folders on a schedule: new exports are ingested and tagged on their own."),
     "scheduler": ("dtrack.cli.schedule", "scheduler",
                   "Run the scheduler in the foreground (for systemd or a terminal)."),
+    "sentiment": ("dtrack.cli.said", "sentiment_cmd",
+                  "Positive, negative and neutral shares of the posts using TERM, per day, week or month."),
     "sources": ("dtrack.cli.records", "sources",
                 "List every ingested source with its format and counts, oldest first."),
     "status": ("dtrack.cli.status", "status",
