@@ -404,3 +404,36 @@ def cooccur_store(
     if as_network:
         return network(first, ranked, max_edges=max_edges)
     return ranked
+
+
+def word_posts(
+    store: Any,
+    term: str,
+    word: str,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    context: str = "any",
+    include_reposts: bool = False,
+    platforms: Sequence[str] | None = None,
+    tz: str = DEFAULT_TZ,
+) -> pl.DataFrame:
+    """The posts behind a ``cooccurrences`` figure: the term's counted posts of the period that use ``word``.
+
+    Rows as :func:`analysis.evidence.evidence` (oldest first); their number
+    is the word's ``cooccurrences`` for the same period and rule.
+    """
+    from dtrack.analysis.evidence import evidence
+    from dtrack.nlp.lemma_cache import post_words
+
+    period = period_words(post_words(store, start, end), start=start, end=end, include_reposts=include_reposts,
+                          platforms=platforms, tz=tz)
+    keys = (
+        period.filter(pl.col("words").list.contains(word))
+        .join(term_posts(store.scan_hits(), term, context), on=["platform", "post_id"], how="semi")
+        .select("platform", "post_id")
+    )
+    found = evidence(store.scan_posts().join(keys, on=["platform", "post_id"], how="semi"), store.scan_hits(), term,
+                     start=start, end=end, context=context, include_reposts=include_reposts, platforms=platforms,
+                     tz=tz)
+    return found

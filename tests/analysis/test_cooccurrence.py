@@ -167,3 +167,16 @@ def test_framing_shift_on_the_story(story_store: Store) -> None:
     net = cooccur_store(story_store, "無断学習", start=TAKEOFF, as_network=True, top=15)
     assert [n["id"] for n in net["nodes"]] == list(range(len(net["nodes"])))
     assert all(0 < e["weight"] <= 1 for e in net["edges"]) and net["edges"]
+
+
+def test_every_cooccurrence_count_drills_down_to_its_posts(story_store: Store) -> None:
+    from dtrack.analysis.cooccurrence import word_posts
+
+    end = TAKEOFF + dt.timedelta(days=6)
+    top = cooccur_store(story_store, "無断学習", start=TAKEOFF, end=end, top=3)
+    for row in top.iter_rows(named=True):
+        posts = word_posts(story_store, "無断学習", row["word"], start=TAKEOFF, end=end)
+        assert posts.height == row["cooccurrences"], row["word"]
+        assert posts.get_column("author_id").n_unique() == row["authors"]
+    ai = word_posts(story_store, "無断学習", "AI", start=TAKEOFF, end=end)
+    assert all("AI" in text for text in ai.get_column("text").to_list())
