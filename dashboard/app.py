@@ -18,6 +18,7 @@ PAGES = [
     ("views/emergence.py", "page_emergence", "emergence", ":material/trending_up:"),
     ("views/events.py", "page_events", "events", ":material/event:"),
     ("views/posts.py", "page_posts", "posts", ":material/format_quote:"),
+    ("views/said.py", "page_said", "said", ":material/forum:"),
     ("views/collectors.py", "page_collectors", "collectors", ":material/input:"),
 ]
 

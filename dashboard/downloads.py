@@ -21,7 +21,15 @@ import polars as pl
 
 from dtrack.analysis.counting import counting_rule
 from dtrack.analysis.export import csv_bytes, describe_file, meta_bytes, sidecar
-from dtrack.dashboard.query import EmergenceQuery, EventStudyQuery, EvidenceQuery, TimelineQuery, XcorrQuery
+from dtrack.dashboard.query import (
+    CooccurQuery,
+    EmergenceQuery,
+    EventStudyQuery,
+    EvidenceQuery,
+    SentimentQuery,
+    TimelineQuery,
+    XcorrQuery,
+)
 from dtrack.data.store import Store
 
 _SHELL_SAFE = re.compile(r"[^\s'\"\\$`!*?&;|<>(){}\[\]#~=%]+")
@@ -147,6 +155,31 @@ def xcorr_download(frame: pl.DataFrame, store_path: str, tz: str, q: XcorrQuery)
               "include_reposts": q.include_reposts, "platforms": list(q.platforms), "tz": tz, "format": "csv"}
     return Download(frame, "xcorr.csv", store_path, "xcorr", argv, params,
                     _rule(q.include_reposts, q.platforms, q.context, tz), tz)
+
+
+def cooccur_download(frame: pl.DataFrame, store_path: str, tz: str, q: CooccurQuery) -> Download:
+    """`dtrack cooccur TERM --from D --to D [--vs-from D --vs-to D] --measure M --top N --format csv`."""
+    vs = [*(["--vs-from", q.vs_start.isoformat()] if q.vs_start else []),
+          *(["--vs-to", q.vs_end.isoformat()] if q.vs_end else [])] if q.vs else []
+    argv = ("cooccur", q.term, *_range_argv(q.start, q.end), *vs, "--top", str(q.top), "--measure", q.measure,
+            "--min-count", str(q.min_count), "--context", q.context, *_counting_argv(q.include_reposts, q.platforms),
+            "--tz", tz, "--format", "csv")
+    params = {"term": q.term, "from": q.start, "to": q.end, "vs_from": q.vs_start if q.vs else None,
+              "vs_to": q.vs_end if q.vs else None, "top": q.top, "measure": q.measure, "min_count": q.min_count,
+              "network": False, "max_edges": 60, "stopwords": [], "context": q.context,
+              "include_reposts": q.include_reposts, "platforms": list(q.platforms), "tz": tz, "format": "csv"}
+    return Download(frame, f"cooccur-{q.measure}{'-vs' if q.vs else ''}.csv", store_path, "cooccur", argv, params,
+                    _rule(q.include_reposts, q.platforms, q.context, tz), tz)
+
+
+def sentiment_download(frame: pl.DataFrame, store_path: str, tz: str, q: SentimentQuery, note: str) -> Download:
+    """`dtrack sentiment TERM --freq F --from D --to D`."""
+    argv = ("sentiment", q.term, "--freq", q.freq, *_range_argv(q.start, q.end), "--context", q.context,
+            *_counting_argv(q.include_reposts, q.platforms), "--tz", tz)
+    params = {"term": q.term, "freq": q.freq, "from": q.start, "to": q.end, "posts": False, "context": q.context,
+              "include_reposts": q.include_reposts, "platforms": list(q.platforms), "tz": tz, "format": "csv"}
+    return Download(frame, f"sentiment-{q.freq}.csv", store_path, "sentiment", argv, params,
+                    _rule(q.include_reposts, q.platforms, q.context, tz), tz, (note,))
 
 
 def table_download(frame: pl.DataFrame, store_path: str, tz: str, name: str, params: dict[str, Any]) -> Download:

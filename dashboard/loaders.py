@@ -357,3 +357,61 @@ def hover_posts(store_path: str, version: str, terms: tuple[str, ...], freq: str
     if not out:
         return pl.DataFrame(schema={"term": pl.String, "period": pl.Date, "first_posts": pl.List(pl.String)})
     return pl.concat(out)
+
+
+# -- what was said ------------------------------------------------------------------
+@_cache
+def cooccur_frame(store_path: str, version: str, term: str, start: dt.date | None, end: dt.date | None,
+                  vs_start: dt.date | None, vs_end: dt.date | None, vs: bool, measure: str, top: int,
+                  min_count: int, context: str, include_reposts: bool, platforms: tuple[str, ...],
+                  tz: str) -> pl.DataFrame:
+    """``analysis.cooccurrence`` as `dtrack cooccur` computes it (a framing shift when ``vs``)."""
+    from dtrack.analysis.cooccurrence import cooccur_store
+
+    return cooccur_store(Store(store_path), term, start=start, end=end, vs_start=vs_start, vs_end=vs_end, vs=vs,
+                         measure=measure, top=top, min_count=min_count, context=context,
+                         include_reposts=include_reposts, platforms=_platforms(platforms), tz=tz)
+
+
+@_cache
+def network_data(store_path: str, version: str, term: str, start: dt.date | None, end: dt.date | None,
+                 measure: str, top: int, min_count: int, context: str, include_reposts: bool,
+                 platforms: tuple[str, ...], tz: str) -> dict[str, Any]:
+    """`dtrack cooccur TERM --network`: nodes and edges of the top words of one period."""
+    from dtrack.analysis.cooccurrence import cooccur_store
+
+    return cooccur_store(Store(store_path), term, start=start, end=end, measure=measure, top=top,
+                         min_count=min_count, as_network=True, context=context, include_reposts=include_reposts,
+                         platforms=_platforms(platforms), tz=tz)
+
+
+@_cache
+def word_posts_frame(store_path: str, version: str, term: str, word: str, start: dt.date | None,
+                     end: dt.date | None, context: str, include_reposts: bool, platforms: tuple[str, ...],
+                     tz: str) -> pl.DataFrame:
+    """The posts behind a word's ``cooccurrences`` (``analysis.cooccurrence.word_posts``)."""
+    from dtrack.analysis.cooccurrence import word_posts
+
+    return word_posts(Store(store_path), term, word, start=start, end=end, context=context,
+                      include_reposts=include_reposts, platforms=_platforms(platforms), tz=tz)
+
+
+@_cache
+def scored_posts(store_path: str, version: str, term: str, start: dt.date | None, end: dt.date | None,
+                 context: str, include_reposts: bool, platforms: tuple[str, ...], tz: str) -> pl.DataFrame:
+    """Every counted post of ``term`` with its sentiment score and evidence (`dtrack sentiment --posts`)."""
+    from dtrack.analysis.sentiment import sentiment_posts
+
+    store = Store(store_path)
+    return sentiment_posts(hit_posts(store_path, version).lazy(), store.scan_hits(), term, start=start, end=end,
+                           context=context, include_reposts=include_reposts, platforms=_platforms(platforms), tz=tz)
+
+
+def sentiment_frame(store_path: str, version: str, term: str, freq: str, start: dt.date | None,
+                    end: dt.date | None, context: str, include_reposts: bool, platforms: tuple[str, ...],
+                    tz: str) -> pl.DataFrame:
+    """`dtrack sentiment TERM --freq F`: shares per period, from the cached scored posts."""
+    from dtrack.analysis.sentiment import sentiment_table
+
+    scored = scored_posts(store_path, version, term, start, end, context, include_reposts, platforms, tz)
+    return sentiment_table(scored, freq=freq, start=start, end=end)

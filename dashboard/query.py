@@ -101,3 +101,34 @@ class XcorrQuery:
     context: str = "any"
     include_reposts: bool = False
     platforms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CooccurQuery:
+    """The options of `dtrack cooccur` (words with a term; ``vs``: two periods side by side)."""
+
+    term: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+    vs_start: dt.date | None = None
+    vs_end: dt.date | None = None
+    vs: bool = False
+    measure: str = "jaccard"
+    top: int = 30
+    min_count: int = 2
+    context: str = "any"
+    include_reposts: bool = False
+    platforms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SentimentQuery:
+    """The options of `dtrack sentiment`."""
+
+    term: str
+    freq: str = "week"
+    start: dt.date | None = None
+    end: dt.date | None = None
+    context: str = "any"
+    include_reposts: bool = False
+    platforms: tuple[str, ...] = ()
