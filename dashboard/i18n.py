@@ -218,6 +218,13 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "quarantine_records_title": {"en": "Quarantined records", "ja": "隔離されたレコード"},
     "no_quarantine": {"en": "Nothing quarantined.", "ja": "隔離されたレコードはありません。"},
+    "kwic_sort": {"en": "Sort by", "ja": "並べ替え"},
+    "kwic_sort_help": {
+        "en": "As KH Coder: by the word just left (left1) or right (right1) of the term, or the one beyond it "
+              "(left2, right2), commonest first; date keeps time order. The download keeps the CLI's order.",
+        "ja": "KH Coder と同じく、語の直前 (left1)・直後 (right1)、その一つ外 (left2, right2) の語で並べ替えます "
+              "(多い順)。date は時刻順。ダウンロードは CLI と同じ順です。",
+    },
     # what was said (co-occurrence, framing shift, network, sentiment)
     "said_compare": {"en": "Compare", "ja": "比較"},
     "said_by_event": {"en": "before / after an event", "ja": "出来事の前後"},

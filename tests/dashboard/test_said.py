@@ -58,3 +58,20 @@ def test_two_ranges(app):
     assert not at.exception
     commands = " ".join(c.value for c in at.caption)
     assert "--from 2022-08-29" in commands and "--vs-to 2021-03-31" in commands
+
+
+def test_posts_page_sorts_by_the_word_after_the_term(app, story_store: Store):
+    from dtrack.analysis.concordance import sort_kwic
+    from dtrack.analysis.evidence import evidence
+
+    at = app(page="posts")
+    at.segmented_control(key="kw_sort").set_value("right1").run()
+    assert not at.exception
+    term = at.selectbox(key="kw_term").value
+    posts = evidence(story_store.scan_posts(), story_store.scan_hits(), term, limit=200)
+    expected = sort_kwic(posts, "right1", time_column="time")
+    shown = table(at, "kw_table")
+    assert list(shown["right"].str.replace("⏎", "\n")) == [
+        r for r in (t[e:e + 40] + ("…" if len(t) > e + 40 else "")
+                    for t, e in zip(expected.get_column("text").to_list(), expected.get_column("end").to_list(),
+                                    strict=True))]
