@@ -22,10 +22,7 @@ from dtrack.analysis.counting import (
     DEFAULT_TZ,
     check_context,
     check_tz,
-    clip_days,
-    counted_posts,
-    local_day,
-    posts_between,
+    counted_between,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -100,12 +97,8 @@ def kwic(
     chosen = hits.filter(pl.col("term") == term)
     if context == "ai":
         chosen = chosen.filter(pl.col("ai_context"))
-    counted = clip_days(
-        counted_posts(posts_between(posts, start, end, tz), include_reposts=include_reposts, platforms=platforms)
-        .with_columns(day=local_day(tz)),
-        start,
-        end,
-    ).select("platform", "post_id", "created_at", "text", "url")
+    counted = counted_between(posts, start, end, include_reposts=include_reposts, platforms=platforms, tz=tz)
+    counted = counted.select("platform", "post_id", "created_at", "text", "url")
     rows = (
         chosen.select("platform", "post_id", "term", "variant", "start", "end", "ai_context", "evidence")
         .join(counted, on=["platform", "post_id"], how="inner")
