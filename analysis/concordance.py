@@ -25,6 +25,8 @@ from collections.abc import Sequence
 import polars as pl
 
 SORT_KEYS = ("date", "left1", "left2", "right1", "right2")
+#: The context word columns :func:`add_context_words` adds (for n=2), far left to far right.
+WORD_COLUMNS = ("left2", "left1", "right1", "right2")
 #: Tie-breakers after the chosen key (before the date).
 _THEN = {"left1": ("left2",), "left2": ("left1",), "right1": ("right2",), "right2": ("right1",), "date": ()}
 

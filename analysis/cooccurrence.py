@@ -437,3 +437,26 @@ def word_posts(
                      start=start, end=end, context=context, include_reposts=include_reposts, platforms=platforms,
                      tz=tz)
     return found
+
+
+NODE_SCHEMA = {"id": pl.Int64, "word": pl.String, "community": pl.Int64, "posts": pl.Int64, "word_posts": pl.Int64,
+               "authors": pl.Int64, "score": pl.Float64, "degree": pl.Int64}
+EDGE_SCHEMA = {"source": pl.Int64, "target": pl.Int64, "weight": pl.Float64, "cooccurrences": pl.Int64}
+
+
+def network_frames(net: dict[str, list[dict[str, Any]]]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The network's nodes and edges as two tables (the CSV of `dtrack cooccur --network` is the nodes)."""
+    return (pl.DataFrame(net["nodes"], schema=NODE_SCHEMA, orient="row"),
+            pl.DataFrame(net["edges"], schema=EDGE_SCHEMA, orient="row"))
+
+
+def render_json(result: Any, q: Any) -> bytes:
+    """`dtrack cooccur --format json`: the list of words, or with --network the object {"nodes", "edges"}."""
+    import json
+
+    from dtrack.analysis.export import json_bytes, json_records
+
+    if not q.network:
+        return json_bytes(result.frame)
+    net = {"nodes": json_records(result.frame), "edges": json_records(result.display)}
+    return (json.dumps(net, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

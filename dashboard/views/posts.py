@@ -14,8 +14,8 @@ import streamlit as st
 from dtrack.analysis.concordance import SORT_KEYS, sort_kwic
 from dtrack.dashboard import loaders
 from dtrack.dashboard.common import download_buttons, post_table, term_page
-from dtrack.dashboard.downloads import evidence_download
-from dtrack.dashboard.query import CONTEXTS, EvidenceQuery
+from dtrack.dashboard.downloads import query_download
+from dtrack.dashboard.query import CONTEXTS, bind
 
 DEFAULT_LIMIT = 200
 
@@ -46,10 +46,9 @@ def render() -> None:
                             key="kw_limit")
     sort_by = c8.segmented_control(s.t("kwic_sort"), SORT_KEYS, default="date", required=True, key="kw_sort",
                                    help=s.t("kwic_sort_help"))
-    q = EvidenceQuery(term=term, start=_edge(start, first), end=_edge(end, last), context=context,
-                      include_reposts=bool(include_reposts), platforms=tuple(sorted(platforms)), limit=int(limit))
-    posts = loaders.evidence_frame(s.store_path, version, q.term, q.start, q.end, q.context, q.include_reposts,
-                                   q.platforms, s.tz, q.limit)
+    q = bind("posts", s.tz, term, start=_edge(start, first), end=_edge(end, last), context=context,
+             include_reposts=bool(include_reposts), platforms=tuple(sorted(platforms)), limit=int(limit))
+    posts = loaders.evidence_frame(s.store_path, version, q)
     st.subheader(s.t("posts_title"))
     if posts.height == 0:
         st.info(s.t("no_data"))
@@ -59,7 +58,7 @@ def render() -> None:
         st.warning(s.t("limit_reached"))
     shown = posts if sort_by == "date" else sort_kwic(posts, sort_by, time_column="time")
     post_table(loaders.kwic_rows(shown), s, key="kw_table")
-    download_buttons(evidence_download(posts, s.store_path, s.tz, q), "kw_posts", s)
+    download_buttons(query_download(posts, s.store_path, q), "kw_posts", s)
 
 
 def _edge(day: dt.date | None, span_edge: dt.date | None) -> dt.date | None:

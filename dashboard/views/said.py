@@ -13,13 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-import polars as pl
 import streamlit as st
 
+from dtrack.analysis.cooccurrence import render_json
 from dtrack.dashboard import charts, loaders
 from dtrack.dashboard.common import data_table, download_buttons, post_table, term_page
-from dtrack.dashboard.downloads import cooccur_download, sentiment_download, table_download
-from dtrack.dashboard.query import CONTEXTS, FREQS, CooccurQuery, SentimentQuery
+from dtrack.dashboard.downloads import result_download, table_download
+from dtrack.dashboard.query import CONTEXTS, FREQS, bind
 
 MODES = ("event", "ranges")
 MEASURES = ("jaccard", "pmi", "llr")
@@ -64,18 +64,18 @@ def render() -> None:
     min_count = int(m3.number_input(s.t("said_min_count"), min_value=1, max_value=1000, value=2, key="ws_min"))
     st.caption(f"{s.t('said_after')}: {a[0]} – {a[1]} · {s.t('said_before')}: {b[0]} – {b[1]}")
 
-    q = CooccurQuery(term=term, start=a[0], end=a[1], vs_start=b[0], vs_end=b[1], vs=True, measure=measure,
-                     top=top, min_count=min_count, context=context)
-    shift = loaders.cooccur_frame(s.store_path, version, q.term, q.start, q.end, q.vs_start, q.vs_end, q.vs,
-                                  q.measure, q.top, q.min_count, q.context, q.include_reposts, q.platforms, s.tz)
+    q = bind("cooccur", s.tz, term, start=a[0], end=a[1], vs_start=b[0], vs_end=b[1], measure=measure, top=top,
+             min_count=min_count, context=context)
+    result = loaders.analysis_result(s.store_path, version, q)
+    shift = result.frame
     st.subheader(s.t("said_words_title"))
     st.caption(s.t("said_words_help"))
     numbers = {c: st.column_config.NumberColumn(format="%.3f") for c in ("score", "score_vs", "change")}
     chosen = data_table(shift, "ws_table", hide_index=True, on_select="rerun", selection_mode="single-row",
                         column_config={**numbers, "p_value": st.column_config.NumberColumn(format="%.2g")})
-    download_buttons(cooccur_download(shift, s.store_path, s.tz, q), "ws_words", s)
+    download_buttons(result_download(result, s.store_path, q), "ws_words", s)
 
-    words = shift.get_column("word").to_list()
+    words = shift.get_column("word").to_list() if shift.height else []
     rows = list(chosen.selection.rows) if chosen is not None else []
     if words:
         word = st.selectbox(s.t("said_word"), words, index=rows[0] if rows else 0, key="ws_word")
@@ -93,35 +93,26 @@ def render() -> None:
 
     st.subheader(s.t("said_network_title"))
     st.caption(s.t("said_network_help"))
-    net = loaders.network_data(s.store_path, version, term, q.start, q.end, q.measure, q.top, q.min_count,
-                               q.context, q.include_reposts, q.platforms, s.tz)
-    st.plotly_chart(charts.network_chart(net, lang=s.lang), key="ws_network", theme=None)
-    nodes = pl.DataFrame(net["nodes"]) if net["nodes"] else pl.DataFrame()
-    download_buttons(table_download(nodes, s.store_path, s.tz, f"network-nodes-{q.measure}.csv",
-                                    {"term": term, "from": q.start, "to": q.end, "measure": q.measure,
-                                     "top": q.top, "min_count": q.min_count}), "ws_network", s)
-    st.download_button(s.t("download_json"), data=json.dumps(net, ensure_ascii=False, indent=2) + "\n",
-                       file_name=f"network-{q.measure}.json", mime="application/json", key="ws_network_json",
-                       on_click="ignore", icon=":material/download:")
-    st.caption(s.t("cli_equivalent", command=f"dtrack cooccur {term} --from {q.start} --to {q.end} --network "
-                                             f"--top {q.top} --measure {q.measure} --min-count {q.min_count} "
-                                             f"--context {q.context} --tz {s.tz}"))
+    nq = q.replace(vs_start=None, vs_end=None, network=True)
+    network = loaders.analysis_result(s.store_path, version, nq)
+    data = render_json(network, nq)
+    st.plotly_chart(charts.network_chart(json.loads(data), lang=s.lang), key="ws_network", theme=None)
+    download_buttons(result_download(network, s.store_path, nq), "ws_network", s)
+    st.download_button(s.t("download_json"), data=data, file_name=f"network-{q.measure}.json",
+                       mime="application/json", key="ws_network_json", on_click="ignore",
+                       icon=":material/download:")
 
     st.subheader(s.t("said_sentiment_title"))
     st.caption(s.t("said_sentiment_help"))
     freq = st.segmented_control(s.t("freq"), FREQS, default="week", required=True,
                                 format_func=lambda v: s.t(f"freq_{v}"), key="ws_freq")
-    sq = SentimentQuery(term=term, freq=freq, context=context)
-    uses = loaders.timeline_frame(s.store_path, version, (term,), freq, context, sq.include_reposts,
-                                  sq.platforms, None, None, s.tz)
-    table = loaders.sentiment_frame(s.store_path, version, term, freq, sq.start, sq.end, sq.context,
-                                    sq.include_reposts, sq.platforms, s.tz)
-    st.plotly_chart(charts.sentiment_chart(uses, table, events=events, lang=s.lang), key="ws_sentiment",
+    sq = bind("sentiment", s.tz, term, freq=freq, context=context)
+    sentiment = loaders.analysis_result(s.store_path, version, sq)
+    uses = loaders.analysis_frame(s.store_path, version, bind("timeline", s.tz, (term,), freq=freq,
+                                                              context=context))
+    st.plotly_chart(charts.sentiment_chart(uses, sentiment.frame, events=events, lang=s.lang), key="ws_sentiment",
                     theme=None)
-    from dtrack.analysis.sentiment import dictionary_version
-
-    download_buttons(sentiment_download(table, s.store_path, s.tz, sq, f"polarity dictionaries: "
-                                        f"{dictionary_version()}"), "ws_sentiment", s)
+    download_buttons(result_download(sentiment, s.store_path, sq), "ws_sentiment", s)
 
 
 def _default_event(options: list[str]) -> int:

@@ -57,7 +57,8 @@ def test_usage_errors(story_store: Store) -> None:
     assert run(story_store, "sentiment", "mimc").exit_code == 2
     both = run(story_store, "cooccur", "無断学習", "--network", "--vs-to", "2021-03-31")
     assert both.exit_code == 2 and "--network" in both.stderr
-    assert run(story_store, "cooccur", "無断学習", "--network", "--format", "csv").exit_code == 2
+    nodes = run(story_store, "cooccur", "無断学習", "--network", "--format", "csv", "--top", "5")
+    assert nodes.exit_code == 0 and nodes.stdout.splitlines()[0].startswith("id,word,community,posts")
     assert run(story_store, "cooccur", "無断学習", "--measure", "dice").exit_code == 2
     assert run(story_store, "cooccur", "無断学習", "--from", "2022-09-02", "--to", "2022-09-01").exit_code == 2
 
