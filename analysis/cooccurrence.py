@@ -158,9 +158,10 @@ def word_table(
     a = int(marked.get_column("_term").sum()) if n else 0
     if vocabulary is None:
         vocabulary = term_vocabulary(marked, exclude)
+    inner = marked.schema["words"].inner if isinstance(marked.schema["words"], pl.List) else pl.String
     if a == 0 or not vocabulary:
-        return pl.DataFrame(schema=_TABLE_SCHEMA)
-    vocab = pl.Series("words", list(vocabulary), dtype=pl.String)
+        return pl.DataFrame(schema={**_TABLE_SCHEMA, "word": inner})
+    vocab = pl.Series("words", list(vocabulary), dtype=inner)
     counts = (
         marked.lazy().explode("words").filter(pl.col("words").is_in(vocab.implode()))
         .group_by(word=pl.col("words"))
@@ -382,28 +383,43 @@ def cooccur_store(
     built for the months the periods touch the first time they are asked for.
     """
     from dtrack.nlp.lemma_cache import post_words
+    from dtrack.nlp.lemmas import word_ids
 
     check_measure(measure)
     check_context(context)
     hits = store.scan_hits()
     keys = term_posts(hits, term, context)
-    exclude = excluded_words(hits, term, stopwords)
+    exclude = word_ids(excluded_words(hits, term, stopwords)).to_list()
     rule = {"include_reposts": include_reposts, "platforms": platforms, "tz": tz}
+    vocabularies = []
 
     def marked(lo: date | None, hi: date | None) -> pl.DataFrame:
-        return mark_term_posts(period_words(post_words(store, lo, hi), start=lo, end=hi, **rule), keys)
+        words = post_words(store, lo, hi)
+        vocabularies.append(words)
+        return mark_term_posts(period_words(words.frame, start=lo, end=hi, **rule), keys)
+
+    def named(table: pl.DataFrame) -> pl.DataFrame:
+        """Word ids -> words (the ids are kept as ``_id``)."""
+        ids = table.get_column("word")
+        names = pl.concat([v.words(ids) for v in vocabularies]).unique("id")
+        return table.rename({"word": "_id"}).join(names.rename({"id": "_id"}), on="_id", how="left").select(
+            "word", *[c for c in table.columns if c != "word"], "_id")
 
     first = marked(start, end)
     if vs:
         second = marked(vs_start, vs_end)
         vocabulary = sorted(set(term_vocabulary(first, exclude)) | set(term_vocabulary(second, exclude)))
-        return framing_shift(word_table(first, measure=measure, vocabulary=vocabulary),
-                             word_table(second, measure=measure, vocabulary=vocabulary),
+        return framing_shift(named(word_table(first, measure=measure, vocabulary=vocabulary)),
+                             named(word_table(second, measure=measure, vocabulary=vocabulary)),
                              top=top, min_count=min_count)
-    ranked = rank(word_table(first, measure=measure, exclude=exclude), top=top, min_count=min_count)
+    ranked = rank(named(word_table(first, measure=measure, exclude=exclude)), top=top, min_count=min_count)
     if as_network:
-        return network(first, ranked, max_edges=max_edges)
-    return ranked
+        net = network(first, ranked.with_columns(word=pl.col("_id")), max_edges=max_edges)
+        words = ranked.get_column("word").to_list()
+        for node in net["nodes"]:
+            node["word"] = words[node["id"]]
+        return net
+    return ranked.select(COOCCUR_COLUMNS)
 
 
 def word_posts(
@@ -425,11 +441,12 @@ def word_posts(
     """
     from dtrack.analysis.evidence import evidence
     from dtrack.nlp.lemma_cache import post_words
+    from dtrack.nlp.lemmas import word_ids
 
-    period = period_words(post_words(store, start, end), start=start, end=end, include_reposts=include_reposts,
-                          platforms=platforms, tz=tz)
+    period = period_words(post_words(store, start, end).frame, start=start, end=end,
+                          include_reposts=include_reposts, platforms=platforms, tz=tz)
     keys = (
-        period.filter(pl.col("words").list.contains(word))
+        period.filter(pl.col("words").list.contains(word_ids([word]).item()))
         .join(term_posts(store.scan_hits(), term, context), on=["platform", "post_id"], how="semi")
         .select("platform", "post_id")
     )

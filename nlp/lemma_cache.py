@@ -18,7 +18,10 @@ media) still works, tokenising in memory each time.
 
 Each cache file copies the few post columns the counting rule needs
 (created_at, is_repost, platform, author), so a query reads the cache alone
-and never joins it back to the posts.
+and never joins it back to the posts. Words are kept as 64-bit ids
+(:func:`nlp.lemmas.word_ids`), with a small ``.vocab.parquet`` beside each
+file mapping ids back to words: counting a word over a million posts
+explodes and groups integers, not strings.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ import polars as pl
 
 from dtrack.data.schema import POST_SCHEMA
 from dtrack.data.store import Store
-from dtrack.nlp.lemmas import decode, encode, words_version
+from dtrack.nlp.lemmas import WORD_SEED, decode, encode, words_version
 
 CACHE_DIR = "cache"
 #: Fewer texts than this are tokenised in this process (no pool start-up).
@@ -46,8 +49,9 @@ WORDS_SCHEMA: dict[str, pl.DataType] = {
     "created_at": pl.Datetime("us", "UTC"),
     "is_repost": pl.Boolean(),
     "author": pl.String(),
-    "words": pl.List(pl.String()),
+    "words": pl.List(pl.UInt64()),
 }
+VOCAB_SCHEMA: dict[str, pl.DataType] = {"id": pl.UInt64(), "word": pl.String()}
 _MONTH_RE = re.compile(r"month=(\d{4})-(\d{2})")
 
 
@@ -58,6 +62,10 @@ def cache_dir(store: Store) -> Path:
 
 def _cache_name(rel: str) -> str:
     return rel.replace("/", "__")
+
+
+def _vocab_name(rel: str) -> str:
+    return _cache_name(rel).removesuffix(".parquet") + ".vocab.parquet"
 
 
 def files_between(store: Store, start: dt.date | None, end: dt.date | None) -> list[str]:
@@ -127,11 +135,13 @@ def _write(path: Path, frame: pl.DataFrame) -> bool:
         return False
 
 
-def build(store: Store, rels: list[str], workers: int | None = None) -> dict[str, pl.DataFrame]:
-    """Tokenise the post files ``rels`` that have no cache file yet; returns those not written (read-only)."""
+def build(store: Store, rels: list[str], workers: int | None = None
+          ) -> dict[str, tuple[pl.DataFrame, pl.DataFrame]]:
+    """Tokenise the post files ``rels`` that have no cache file yet; returns (words, vocabulary) of those
+    that could not be written (a read-only store)."""
     folder = cache_dir(store)
     missing = [rel for rel in rels if not (folder / _cache_name(rel)).exists()]
-    unwritten: dict[str, pl.DataFrame] = {}
+    unwritten: dict[str, tuple[pl.DataFrame, pl.DataFrame]] = {}
     if not missing:
         return unwritten
     posts = _read_posts(store, missing)
@@ -143,40 +153,67 @@ def build(store: Store, rels: list[str], workers: int | None = None) -> dict[str
     by_path = {str(store.path / rel): rel for rel in missing}
     for (path,), part in parts.items():
         rel = by_path[str(path)]
-        frame = part.drop("_path").select(list(WORDS_SCHEMA)).cast(WORDS_SCHEMA)  # type: ignore[arg-type]
-        if not _write(folder / _cache_name(rel), frame):
-            unwritten[rel] = frame
-    for rel in missing:  # a post file with no rows still gets its (empty) cache file
+        vocab = (part.select(word=pl.col("words").explode()).drop_nulls().unique()
+                 .select(id=pl.col("word").hash(seed=WORD_SEED), word="word").sort("id"))
+        frame = part.drop("_path").with_columns(
+            words=pl.col("words").list.eval(pl.element().hash(seed=WORD_SEED))
+        ).select(list(WORDS_SCHEMA)).cast(WORDS_SCHEMA)  # type: ignore[arg-type]
+        # the vocabulary first: a words file is only ever read with its vocabulary present
+        if not (_write(folder / _vocab_name(rel), vocab) and _write(folder / _cache_name(rel), frame)):
+            unwritten[rel] = (frame, vocab)
+    for rel in missing:  # a post file with no rows still gets its (empty) cache files
         path = folder / _cache_name(rel)
         if rel not in unwritten and not path.exists():
+            _write(folder / _vocab_name(rel), pl.DataFrame(schema=VOCAB_SCHEMA))
             _write(path, pl.DataFrame(schema=WORDS_SCHEMA))
     _prune(store, folder)
     return unwritten
 
 
 def _prune(store: Store, folder: Path) -> None:
-    live = {_cache_name(rel) for rel in store.manifest()["files"].get("posts", [])}
+    rels = store.manifest()["files"].get("posts", [])
+    live = {_cache_name(rel) for rel in rels} | {_vocab_name(rel) for rel in rels}
     for path in folder.glob("*.parquet"):
-        if path.name not in live and not (store.path / path.name.replace("__", "/")).exists():
+        post_file = store.path / path.name.removesuffix(".vocab.parquet").removesuffix(".parquet").replace("__", "/")
+        if path.name not in live and not post_file.with_suffix(".parquet").exists():
             path.unlink(missing_ok=True)
 
 
+class PostWords:
+    """The word lists of the posts of a period (:func:`post_words`): ``frame`` and the id -> word map."""
+
+    def __init__(self, frame: pl.LazyFrame, vocab: pl.LazyFrame) -> None:
+        self.frame = frame
+        self._vocab = vocab
+
+    def words(self, ids: pl.Series | list[int]) -> pl.DataFrame:
+        """``id`` -> ``word`` for the given ids (an id no post uses is left out)."""
+        wanted = pl.Series("id", list(ids), dtype=pl.UInt64)
+        return self._vocab.filter(pl.col("id").is_in(wanted.implode())).unique("id").collect()
+
+
 def post_words(store: Store, start: dt.date | None = None, end: dt.date | None = None,
-               workers: int | None = None) -> pl.LazyFrame:
+               workers: int | None = None) -> PostWords:
     """Every stored post that can fall in [start, end] (local days, with a margin) with its content words.
 
-    Columns: platform, post_id, created_at (UTC), is_repost, author (id,
-    else name), words (list of distinct content words). Exact day clipping
-    and the counting rule are the caller's (``analysis.counting``).
+    ``.frame`` columns: platform, post_id, created_at (UTC), is_repost, author
+    (id, else name), words (the ids of its distinct content words,
+    :func:`nlp.lemmas.word_ids`); ``.words(ids)`` turns ids back into words.
+    Exact day clipping and the counting rule are the caller's
+    (``analysis.counting``).
     """
     rels = files_between(store, start, end)
     unwritten = build(store, rels, workers)
     folder = cache_dir(store)
-    paths = [str(folder / _cache_name(rel)) for rel in rels if rel not in unwritten]
-    parts: list[pl.LazyFrame] = []
-    if paths:
-        parts.append(pl.scan_parquet(paths, schema=WORDS_SCHEMA))
-    parts.extend(frame.lazy() for frame in unwritten.values())
-    if not parts:
-        return pl.DataFrame(schema=WORDS_SCHEMA).lazy()
-    return pl.concat(parts, how="vertical")
+    written = [rel for rel in rels if rel not in unwritten]
+    frames: list[pl.LazyFrame] = []
+    vocabs: list[pl.LazyFrame] = []
+    if written:
+        frames.append(pl.scan_parquet([str(folder / _cache_name(rel)) for rel in written], schema=WORDS_SCHEMA))
+        vocabs.append(pl.scan_parquet([str(folder / _vocab_name(rel)) for rel in written], schema=VOCAB_SCHEMA))
+    for frame, vocab in unwritten.values():
+        frames.append(frame.lazy())
+        vocabs.append(vocab.lazy())
+    if not frames:
+        return PostWords(pl.DataFrame(schema=WORDS_SCHEMA).lazy(), pl.DataFrame(schema=VOCAB_SCHEMA).lazy())
+    return PostWords(pl.concat(frames, how="vertical"), pl.concat(vocabs, how="vertical"))

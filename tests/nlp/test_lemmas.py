@@ -11,7 +11,7 @@ import pytest
 from dtrack.data.schema import POST_SCHEMA
 from dtrack.data.store import Store
 from dtrack.nlp import lemma_cache
-from dtrack.nlp.lemmas import content_words, decode, encode, term_words
+from dtrack.nlp.lemmas import content_words, decode, encode, term_words, word_ids
 
 WORDS = [
     # (text, expected content words)
@@ -52,26 +52,39 @@ def _store(tmp_path: Path, texts: dict[str, str], month: int = 9) -> Store:
 
 def test_cache_is_built_once_per_post_file_and_matches_the_tokenizer(tmp_path: Path) -> None:
     store = _store(tmp_path, {"1": "AIの絵柄", "2": "図書室で勉強"})
-    words = lemma_cache.post_words(store).collect().sort("post_id")
-    assert words.get_column("words").to_list() == [["AI", "絵柄"], ["図書室", "勉強"]]
+    found = lemma_cache.post_words(store)
+    words = found.frame.collect().sort("post_id")
+    assert words.get_column("words").to_list() == [word_ids(["AI", "絵柄"]).to_list(),
+                                                   word_ids(["図書室", "勉強"]).to_list()]
+    names = dict(found.words(words.get_column("words").explode()).iter_rows())
+    assert [[names[i] for i in ids] for ids in words.get_column("words").to_list()] == [["AI", "絵柄"],
+                                                                                        ["図書室", "勉強"]]
     assert words.get_column("author").to_list() == ["a1", "a2"]
-    cached = list(lemma_cache.cache_dir(store).glob("*.parquet"))
-    assert len(cached) == len(store.files("posts")) == 1
-    stamp = cached[0].stat().st_mtime_ns
-    lemma_cache.post_words(store).collect()
-    assert cached[0].stat().st_mtime_ns == stamp  # read back, not rebuilt
+    cached = sorted(lemma_cache.cache_dir(store).glob("*.parquet"))
+    assert len(cached) == 2 * len(store.files("posts")) == 2  # the word ids and their vocabulary
+    stamps = [c.stat().st_mtime_ns for c in cached]
+    lemma_cache.post_words(store).frame.collect()
+    assert [c.stat().st_mtime_ns for c in cached] == stamps  # read back, not rebuilt
 
 
 def test_only_the_months_asked_for_are_tokenised(tmp_path: Path) -> None:
     store = _store(tmp_path, {"1": "AIの絵柄"}, month=9)
     later = _store(tmp_path, {"2": "猫"}, month=12)  # same store folder, a second transaction
     assert later.path == store.path
-    got = lemma_cache.post_words(store, dt.date(2022, 9, 1), dt.date(2022, 9, 30)).collect()
+    got = lemma_cache.post_words(store, dt.date(2022, 9, 1), dt.date(2022, 9, 30)).frame.collect()
     assert got.get_column("post_id").to_list() == ["1"]
-    assert len(list(lemma_cache.cache_dir(store).glob("*.parquet"))) == 1
+    assert len(list(lemma_cache.cache_dir(store).glob("*.parquet"))) == 2
 
 
 def test_parallel_tokenising_gives_the_same_words(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(lemma_cache, "PARALLEL_MIN", 10)  # use the pool of forked workers
     texts = ["AIの絵柄を真似る", "図書室で勉強した", None, "mimic"] * 50
     assert lemma_cache.tokenise(texts, workers=2) == [content_words(t) for t in texts]
+
+
+def test_a_read_only_store_still_answers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = _store(tmp_path, {"1": "AIの絵柄"})
+    monkeypatch.setattr(lemma_cache, "_write", lambda path, frame: False)  # as if the folder were read-only
+    found = lemma_cache.post_words(store)
+    assert found.frame.collect().height == 1 and not list(lemma_cache.cache_dir(store).glob("*.parquet"))
+    assert set(found.words(word_ids(["AI", "絵柄"])).get_column("word")) == {"AI", "絵柄"}
