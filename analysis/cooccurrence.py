@@ -48,13 +48,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
 import polars as pl
 
-from dtrack.analysis.counting import DEFAULT_TZ, check_context, check_tz, clip_days, local_day
+from dtrack.analysis.counting import DEFAULT_TZ, _utc_midnight, check_context, check_tz
 
 MEASURES = ("jaccard", "pmi", "llr")
 DEFAULT_MEASURE = "jaccard"
@@ -89,7 +89,14 @@ def period_words(
         words = words.filter(~pl.col("is_repost").fill_null(False))
     if platforms:
         words = words.filter(pl.col("platform").is_in(list(platforms)))
-    return clip_days(words.with_columns(day=local_day(tz)), start, end)
+    # a local day [start, end] is the UTC instants [start 00:00, end + 1 00:00) in tz: comparing the UTC
+    # column with two constants gives the same rows as clipping on the local day, without converting a
+    # million timestamps (and lets the Parquet reader skip row groups)
+    if start is not None:
+        words = words.filter(pl.col("created_at") >= _utc_midnight(start, tz))
+    if end is not None:
+        words = words.filter(pl.col("created_at") < _utc_midnight(end + timedelta(days=1), tz))
+    return words
 
 
 def term_posts(hits: pl.LazyFrame, term: str, context: str = "any") -> pl.LazyFrame:
@@ -119,11 +126,11 @@ def _scored(stats: pl.LazyFrame, measure: str, n: int, a: int) -> pl.LazyFrame:
 
 def mark_term_posts(period: pl.LazyFrame, term_keys: pl.LazyFrame) -> pl.DataFrame:
     """The period's posts (author, words) with ``_term``: does the post use the term?"""
-    return (
-        period.join(term_keys.with_columns(_term=pl.lit(True)), on=["platform", "post_id"], how="left")
-        .select("author", "words", _term=pl.col("_term").fill_null(False))
-        .collect()
-    )
+    keys = term_keys.select(pl.struct("platform", "post_id")).collect().to_series()
+    # a membership test, not a join: ten times faster on a million posts, the same rows
+    return period.select(
+        "author", "words", _term=pl.struct("platform", "post_id").is_in(keys.implode()).fill_null(False)
+    ).collect()
 
 
 def term_vocabulary(marked: pl.DataFrame, exclude: Iterable[str] = ()) -> list[str]:
@@ -162,17 +169,33 @@ def word_table(
     if a == 0 or not vocabulary:
         return pl.DataFrame(schema={**_TABLE_SCHEMA, "word": inner})
     vocab = pl.Series("words", list(vocabulary), dtype=inner)
-    counts = (
-        marked.lazy().explode("words").filter(pl.col("words").is_in(vocab.implode()))
-        .group_by(word=pl.col("words"))
-        .agg(
-            cooccurrences=pl.col("_term").sum().cast(pl.Int64),
-            word_posts=pl.len().cast(pl.Int64),
-            authors=pl.col("author").filter(pl.col("_term")).drop_nulls().n_unique().cast(pl.Int64),
-        )
+    everywhere = (
+        marked.lazy().select("words").explode("words").filter(pl.col("words").is_in(vocab.implode()))
+        .group_by(word=pl.col("words")).agg(word_posts=pl.len().cast(pl.Int64))
     )
-    table = pl.LazyFrame({"word": vocab}).join(counts, on="word", how="left").with_columns(
-        pl.col("cooccurrences", "word_posts", "authors").fill_null(0))
+    term_pairs = marked.lazy().filter(pl.col("_term")).select("author", word=pl.col("words")).explode("word")
+    return counts_table(vocab, everywhere, term_pairs, n=n, a=a, measure=measure)
+
+
+def counts_table(vocab: pl.Series, everywhere: pl.LazyFrame, term_pairs: pl.LazyFrame, *, n: int, a: int,
+                 measure: str) -> pl.DataFrame:
+    """Counts and score of the words in ``vocab``.
+
+    ``everywhere`` has ``word`` and ``word_posts`` (posts of the period using
+    it); ``term_pairs`` one row per (term post, word) with the post's ``author``.
+    """
+    wanted = vocab.implode()
+    with_term = (
+        term_pairs.filter(pl.col("word").is_in(wanted))
+        .group_by("word")
+        .agg(cooccurrences=pl.len().cast(pl.Int64), authors=pl.col("author").drop_nulls().n_unique().cast(pl.Int64))
+    )
+    table = (
+        pl.LazyFrame({"word": vocab})
+        .join(everywhere.filter(pl.col("word").is_in(wanted)), on="word", how="left")
+        .join(with_term, on="word", how="left")
+        .with_columns(pl.col("cooccurrences", "word_posts", "authors").fill_null(0))
+    )
     return (
         _scored(table, measure, n, a)
         .with_columns(share=pl.col("cooccurrences") / a, term_posts=pl.lit(a, pl.Int64), posts=pl.lit(n, pl.Int64))
@@ -286,7 +309,7 @@ def framing_shift(
 
 
 def network(
-    marked: pl.DataFrame,
+    marked: pl.DataFrame | list[list[Any]],
     ranked: pl.DataFrame,
     *,
     max_edges: int = DEFAULT_MAX_EDGES,
@@ -294,7 +317,8 @@ def network(
 ) -> dict[str, list[dict[str, Any]]]:
     """The co-occurrence network of the ranked words among the term's posts of the period.
 
-    ``marked`` is :func:`mark_term_posts`, ``ranked`` the words to draw (:func:`rank`).
+    ``marked`` is :func:`mark_term_posts` (or the word lists of the term's
+    posts), ``ranked`` the words to draw (:func:`rank`).
     Nodes (in ``ranked`` order): ``id``, ``word``, ``community``, ``posts``
     (the term's posts using the word), ``word_posts``, ``authors``,
     ``score``, ``degree``. Edges: ``source``, ``target`` (node ids),
@@ -307,7 +331,7 @@ def network(
 
     words = ranked.get_column("word").to_list()
     index = {w: i for i, w in enumerate(words)}
-    docs = marked.filter(pl.col("_term")).get_column("words").to_list()
+    docs = marked if isinstance(marked, list) else marked.filter(pl.col("_term")).get_column("words").to_list()
     matrix = np.zeros((len(docs), len(words)), dtype=np.float64)
     for row, post_words in enumerate(docs):
         for w in post_words or ():
@@ -382,7 +406,6 @@ def cooccur_store(
     Word lists come from the store's word cache (:mod:`nlp.lemma_cache`),
     built for the months the periods touch the first time they are asked for.
     """
-    from dtrack.nlp.lemma_cache import post_words
     from dtrack.nlp.lemmas import word_ids
 
     check_measure(measure)
@@ -391,35 +414,81 @@ def cooccur_store(
     keys = term_posts(hits, term, context)
     exclude = word_ids(excluded_words(hits, term, stopwords)).to_list()
     rule = {"include_reposts": include_reposts, "platforms": platforms, "tz": tz}
-    vocabularies = []
-
-    def marked(lo: date | None, hi: date | None) -> pl.DataFrame:
-        words = post_words(store, lo, hi)
-        vocabularies.append(words)
-        return mark_term_posts(period_words(words.frame, start=lo, end=hi, **rule), keys)
+    first = _Period(store, keys, start, end, rule)
+    periods = [first]
 
     def named(table: pl.DataFrame) -> pl.DataFrame:
         """Word ids -> words (the ids are kept as ``_id``)."""
         ids = table.get_column("word")
-        names = pl.concat([v.words(ids) for v in vocabularies]).unique("id")
+        names = pl.concat([p.words.words(ids) for p in periods]).unique("id")
         return table.rename({"word": "_id"}).join(names.rename({"id": "_id"}), on="_id", how="left").select(
             "word", *[c for c in table.columns if c != "word"], "_id")
 
-    first = marked(start, end)
     if vs:
-        second = marked(vs_start, vs_end)
-        vocabulary = sorted(set(term_vocabulary(first, exclude)) | set(term_vocabulary(second, exclude)))
-        return framing_shift(named(word_table(first, measure=measure, vocabulary=vocabulary)),
-                             named(word_table(second, measure=measure, vocabulary=vocabulary)),
+        second = _Period(store, keys, vs_start, vs_end, rule)
+        periods.append(second)
+        vocabulary = sorted(set(first.vocabulary(exclude)) | set(second.vocabulary(exclude)))
+        return framing_shift(named(first.table(vocabulary, measure)), named(second.table(vocabulary, measure)),
                              top=top, min_count=min_count)
-    ranked = rank(named(word_table(first, measure=measure, exclude=exclude)), top=top, min_count=min_count)
+    ranked = rank(named(first.table(first.vocabulary(exclude), measure)), top=top, min_count=min_count)
     if as_network:
-        net = network(first, ranked.with_columns(word=pl.col("_id")), max_edges=max_edges)
+        net = network(first.docs(), ranked.with_columns(word=pl.col("_id")), max_edges=max_edges)
         words = ranked.get_column("word").to_list()
         for node in net["nodes"]:
             node["word"] = words[node["id"]]
         return net
     return ranked.select(COOCCUR_COLUMNS)
+
+
+class _Period:
+    """The counted posts of one period from the word cache, and the term's among them.
+
+    Words stay 64-bit ids in flat (post, word) pairs: a post is picked by a
+    gather from a boolean mask over post numbers, so nothing is joined or
+    exploded per word over the million posts of a year.
+    """
+
+    def __init__(self, store: Any, keys: pl.LazyFrame, start: date | None, end: date | None,
+                 rule: dict[str, Any]) -> None:
+        from dtrack.nlp.lemma_cache import post_words
+
+        self.words = post_words(store, start, end)
+        wanted = keys.select(pl.struct("platform", "post_id")).collect().to_series()
+        self.posts = (
+            period_words(self.words.posts, start=start, end=end, **rule)
+            .select("gid", "author", _term=pl.struct("platform", "post_id").is_in(wanted.implode()).fill_null(False))
+            .collect()
+        )
+        self.n = self.posts.height
+        term = self.posts.filter(pl.col("_term"))
+        self.a = term.height
+        self._all = self.words.mask(self.posts.get_column("gid"))
+        term_mask = self.words.mask(term.get_column("gid"))
+        self.term_pairs = (
+            self.words.pairs.filter(pl.lit(term_mask).gather(pl.col("gid")))
+            .join(term.lazy().select("gid", "author"), on="gid", how="left")
+            .collect()
+        )
+
+    def vocabulary(self, exclude: Sequence[int] = ()) -> list[int]:
+        """The word ids used in the term's posts, less ``exclude``."""
+        words = self.term_pairs.get_column("word").unique()
+        return sorted(words.filter(~words.is_in(pl.Series(list(exclude), dtype=pl.UInt64).implode())).to_list())
+
+    def table(self, vocabulary: Sequence[int], measure: str) -> pl.DataFrame:
+        if self.a == 0 or not vocabulary:
+            return pl.DataFrame(schema={**_TABLE_SCHEMA, "word": pl.UInt64})
+        vocab = pl.Series("word", list(vocabulary), dtype=pl.UInt64)
+        everywhere = (
+            self.words.pairs.filter(pl.col("word").is_in(vocab.implode()))
+            .filter(pl.lit(self._all).gather(pl.col("gid")))
+            .group_by("word").agg(word_posts=pl.len().cast(pl.Int64))
+        )
+        return counts_table(vocab, everywhere, self.term_pairs.lazy(), n=self.n, a=self.a, measure=measure)
+
+    def docs(self) -> list[list[int]]:
+        """The word ids of each of the term's posts (for the network)."""
+        return self.term_pairs.group_by("gid").agg("word").get_column("word").to_list()
 
 
 def word_posts(
@@ -443,10 +512,11 @@ def word_posts(
     from dtrack.nlp.lemma_cache import post_words
     from dtrack.nlp.lemmas import word_ids
 
-    period = period_words(post_words(store, start, end).frame, start=start, end=end,
-                          include_reposts=include_reposts, platforms=platforms, tz=tz)
+    words = post_words(store, start, end)
+    using = words.pairs.filter(pl.col("word") == word_ids([word]).item()).select("gid")
     keys = (
-        period.filter(pl.col("words").list.contains(word_ids([word]).item()))
+        period_words(words.posts, start=start, end=end, include_reposts=include_reposts, platforms=platforms, tz=tz)
+        .join(using, on="gid", how="semi")
         .join(term_posts(store.scan_hits(), term, context), on=["platform", "post_id"], how="semi")
         .select("platform", "post_id")
     )

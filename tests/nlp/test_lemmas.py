@@ -53,7 +53,7 @@ def _store(tmp_path: Path, texts: dict[str, str], month: int = 9) -> Store:
 def test_cache_is_built_once_per_post_file_and_matches_the_tokenizer(tmp_path: Path) -> None:
     store = _store(tmp_path, {"1": "AIの絵柄", "2": "図書室で勉強"})
     found = lemma_cache.post_words(store)
-    words = found.frame.collect().sort("post_id")
+    words = found.lists().collect().sort("post_id")
     assert words.get_column("words").to_list() == [word_ids(["AI", "絵柄"]).to_list(),
                                                    word_ids(["図書室", "勉強"]).to_list()]
     names = dict(found.words(words.get_column("words").explode()).iter_rows())
@@ -61,9 +61,9 @@ def test_cache_is_built_once_per_post_file_and_matches_the_tokenizer(tmp_path: P
                                                                                         ["図書室", "勉強"]]
     assert words.get_column("author").to_list() == ["a1", "a2"]
     cached = sorted(lemma_cache.cache_dir(store).glob("*.parquet"))
-    assert len(cached) == 2 * len(store.files("posts")) == 2  # the word ids and their vocabulary
+    assert len(cached) == 3 * len(store.files("posts")) == 3  # posts, (post, word id) pairs, vocabulary
     stamps = [c.stat().st_mtime_ns for c in cached]
-    lemma_cache.post_words(store).frame.collect()
+    lemma_cache.post_words(store).lists().collect()
     assert [c.stat().st_mtime_ns for c in cached] == stamps  # read back, not rebuilt
 
 
@@ -71,9 +71,9 @@ def test_only_the_months_asked_for_are_tokenised(tmp_path: Path) -> None:
     store = _store(tmp_path, {"1": "AIの絵柄"}, month=9)
     later = _store(tmp_path, {"2": "猫"}, month=12)  # same store folder, a second transaction
     assert later.path == store.path
-    got = lemma_cache.post_words(store, dt.date(2022, 9, 1), dt.date(2022, 9, 30)).frame.collect()
+    got = lemma_cache.post_words(store, dt.date(2022, 9, 1), dt.date(2022, 9, 30)).posts.collect()
     assert got.get_column("post_id").to_list() == ["1"]
-    assert len(list(lemma_cache.cache_dir(store).glob("*.parquet"))) == 2
+    assert len(list(lemma_cache.cache_dir(store).glob("*.parquet"))) == 3
 
 
 def test_parallel_tokenising_gives_the_same_words(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -86,5 +86,5 @@ def test_a_read_only_store_still_answers(tmp_path: Path, monkeypatch: pytest.Mon
     store = _store(tmp_path, {"1": "AIの絵柄"})
     monkeypatch.setattr(lemma_cache, "_write", lambda path, frame: False)  # as if the folder were read-only
     found = lemma_cache.post_words(store)
-    assert found.frame.collect().height == 1 and not list(lemma_cache.cache_dir(store).glob("*.parquet"))
+    assert found.lists().collect().height == 1 and not list(lemma_cache.cache_dir(store).glob("*.parquet"))
     assert set(found.words(word_ids(["AI", "絵柄"])).get_column("word")) == {"AI", "絵柄"}
