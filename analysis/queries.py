@@ -725,10 +725,10 @@ def _check_cooccur(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _run_sentiment(store: Store, q: Query) -> Result:
-    from dtrack.analysis.sentiment import dictionary_version, sentiment_posts, sentiment_table
+    from dtrack.analysis.sentiment import dictionary_version, score_cache, sentiment_posts, sentiment_table
 
     scored = sentiment_posts(store.scan_posts(), store.scan_hits(), q.term, start=q.start, end=q.end,
-                             context=q.context, **_counting(q))
+                             context=q.context, cache=score_cache(store.path), **_counting(q))
     frame = scored if q.posts else sentiment_table(scored, freq=q.freq, start=q.start, end=q.end)
     return Result(frame, notes=[f"polarity dictionaries: {dictionary_version()}"])
 

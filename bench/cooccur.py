@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import shutil
 import statistics
@@ -35,7 +36,7 @@ sys.path[:0] = [str(ROOT)]
 from dtrack.analysis.concordance import sort_kwic  # noqa: E402
 from dtrack.analysis.cooccurrence import cooccur_store  # noqa: E402
 from dtrack.analysis.evidence import evidence  # noqa: E402
-from dtrack.analysis.sentiment import sentiment  # noqa: E402
+from dtrack.analysis.sentiment import score_cache, sentiment  # noqa: E402
 from dtrack.data.schema import HIT_SCHEMA, POST_SCHEMA  # noqa: E402
 from dtrack.data.store import Store  # noqa: E402
 from dtrack.nlp.synthetic import generate_texts  # noqa: E402
@@ -113,6 +114,11 @@ def main() -> None:
         uses = store.scan_hits().select(pl.col("post_id").n_unique()).collect().item()
         print(f"store: {n:,} posts, {uses:,} with {TERM}, {len(store.files('posts'))} post files", flush=True)
         start, end = YEAR
+        started = time.perf_counter()
+        pl.read_parquet([str(f) for f in store.files("posts")], columns=["platform", "post_id", "created_at"])
+        print(f"calibration: read 1M posts' keys in {time.perf_counter() - started:.2f} s (PERF.md: ~0.09 s for "
+              "whole posts on an idle machine); load average " + " ".join(f"{x:.1f}" for x in os.getloadavg()),
+              flush=True)
         timed("cooccur cold (builds the word cache for the year)",
               lambda: cooccur_store(store, TERM, start=start, end=end), 1, target=None)
         for measure in ("jaccard", "pmi", "llr"):
@@ -126,8 +132,15 @@ def main() -> None:
                                     vs_end=dt.date(2022, 6, 30)), args.repeat)
         timed("network of the top 60 words, the whole year",
               lambda: cooccur_store(store, TERM, start=start, end=end, as_network=True, top=60), args.repeat)
-        timed("sentiment per week, the whole year",
-              lambda: sentiment(store.scan_posts(), store.scan_hits(), TERM, freq="week"), args.repeat)
+        timed("sentiment per week, no score cache (every post tokenised)",
+              lambda: sentiment(store.scan_posts(), store.scan_hits(), TERM, freq="week"), 1, target=None)
+        cache = score_cache(store.path)
+        cache.unlink(missing_ok=True)
+        timed("sentiment per week, cold score cache (as dtrack sentiment)",
+              lambda: sentiment(store.scan_posts(), store.scan_hits(), TERM, freq="week", cache=cache), 1,
+              target=None)
+        timed("sentiment per week, warm score cache", lambda: sentiment(
+            store.scan_posts(), store.scan_hits(), TERM, freq="week", cache=cache), args.repeat)
 
         def kwic() -> pl.DataFrame:
             found = evidence(store.scan_posts(), store.scan_hits(), TERM)

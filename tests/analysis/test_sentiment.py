@@ -84,3 +84,17 @@ def test_worker_processes_score_the_same(monkeypatch: pytest.MonkeyPatch) -> Non
     texts = ["うれしい", "悲しくない", None, "気が重い", "今日は月曜日"] * 20
     monkeypatch.setattr(module, "PARALLEL_MIN", 10)
     assert [p.words for p in module.polarities(texts, workers=2)] == [polarity(t).words for t in texts]
+
+
+def test_cached_scores_are_the_scores(tmp_path) -> None:
+    from dtrack.analysis.sentiment import score_posts
+
+    frame = pl.DataFrame({"text": ["うれしい", "悲しくない", None, "うれしい", "気が重い"]})
+    cache = tmp_path / "cache" / "scores.parquet"
+    direct = score_posts(frame)
+    first = score_posts(frame, cache)
+    assert first.equals(direct) and pl.read_parquet(cache).height == 4  # one row per distinct text
+    stamp = cache.stat().st_mtime_ns
+    assert score_posts(frame, cache).equals(direct) and cache.stat().st_mtime_ns == stamp  # read back, not rescored
+    more = pl.DataFrame({"text": ["気が重い", "楽しい"]})
+    assert score_posts(more, cache).equals(score_posts(more)) and pl.read_parquet(cache).height == 5
