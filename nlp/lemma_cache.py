@@ -32,6 +32,7 @@ import datetime as dt
 import multiprocessing
 import os
 import re
+import shutil
 import uuid
 from pathlib import Path
 
@@ -58,9 +59,13 @@ VOCAB_SCHEMA: dict[str, pl.DataType] = {"id": pl.UInt64(), "word": pl.String()}
 _MONTH_RE = re.compile(r"month=(\d{4})-(\d{2})")
 
 
+#: Bumped whenever the files' layout changes (a new folder: old caches are never misread).
+LAYOUT = "3"
+
+
 def cache_dir(store: Store) -> Path:
-    """The folder of this version's word lists."""
-    return store.path / CACHE_DIR / f"words-{words_version()}"
+    """The folder of this version's word lists (word rules, tagger, dictionary, polars, file layout)."""
+    return store.path / CACHE_DIR / f"words-{words_version()}-{LAYOUT}"
 
 
 def _cache_name(rel: str) -> str:
@@ -182,6 +187,11 @@ def build(store: Store, rels: list[str], workers: int | None = None) -> dict[str
 
 
 def _prune(store: Store, folder: Path) -> None:
+    """Remove cache files of post files that left the store, and caches of other versions (other rules,
+    tagger or layout: this dtrack would never read them)."""
+    for other in folder.parent.glob("words-*"):
+        if other != folder and other.is_dir():
+            shutil.rmtree(other, ignore_errors=True)
     rels = store.manifest()["files"].get("posts", [])
     live = {name(rel) for rel in rels for name in (_cache_name, _vocab_name, _pairs_name)}
     for path in folder.glob("*.parquet"):

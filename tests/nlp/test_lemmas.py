@@ -88,3 +88,18 @@ def test_a_read_only_store_still_answers(tmp_path: Path, monkeypatch: pytest.Mon
     found = lemma_cache.post_words(store)
     assert found.lists().collect().height == 1 and not list(lemma_cache.cache_dir(store).glob("*.parquet"))
     assert set(found.words(word_ids(["AI", "絵柄"])).get_column("word")) == {"AI", "絵柄"}
+
+
+def test_another_version_of_the_cache_is_never_read(tmp_path: Path) -> None:
+    store = _store(tmp_path, {"1": "AIの絵柄"})
+    lemma_cache.post_words(store)
+    folder = lemma_cache.cache_dir(store)
+    assert folder.name.endswith("-" + lemma_cache.LAYOUT)
+    stale = folder.parent / "words-0123456789ab"  # a cache written by other rules or another layout
+    stale.mkdir()
+    for path in folder.glob("*.parquet"):
+        pl.DataFrame({"words": [[1]]}).write_parquet(stale / path.name)
+    assert lemma_cache.post_words(store).lists().collect().height == 1
+    _store(tmp_path, {"2": "猫"}, month=10)  # a new post file: building its cache clears the stale one
+    lemma_cache.post_words(store)
+    assert not stale.exists() and folder.exists()
