@@ -40,6 +40,7 @@ from dtrack.analysis.sentiment import score_cache, sentiment  # noqa: E402
 from dtrack.data.schema import HIT_SCHEMA, POST_SCHEMA  # noqa: E402
 from dtrack.data.store import Store  # noqa: E402
 from dtrack.nlp.synthetic import generate_texts  # noqa: E402
+from dtrack.nlp.tokenizer import get_word_tagger  # noqa: E402
 
 TERM = "無断学習"
 YEAR = (dt.date(2022, 1, 1), dt.date(2022, 12, 31))
@@ -114,11 +115,15 @@ def main() -> None:
         uses = store.scan_hits().select(pl.col("post_id").n_unique()).collect().item()
         print(f"store: {n:,} posts, {uses:,} with {TERM}, {len(store.files('posts'))} post files", flush=True)
         start, end = YEAR
+        sample = store.scan_posts().select("text").head(5_000).collect().get_column("text").to_list()
+        tagger = get_word_tagger()
         started = time.perf_counter()
-        pl.read_parquet([str(f) for f in store.files("posts")], columns=["platform", "post_id", "created_at"])
-        print(f"calibration: read 1M posts' keys in {time.perf_counter() - started:.2f} s (PERF.md: ~0.09 s for "
-              "whole posts on an idle machine); load average " + " ".join(f"{x:.1f}" for x in os.getloadavg()),
-              flush=True)
+        for text in sample:
+            tagger.parse(text)
+        rate = len(sample) / (time.perf_counter() - started)
+        print(f"calibration: MeCab parses {rate:,.0f} posts/s on this machine now (PERF.md, idle: 44,500): figures "
+              f"below are about {44_500 / rate:.1f}x an idle machine's; load average "
+              + " ".join(f"{x:.1f}" for x in os.getloadavg()), flush=True)
         timed("cooccur cold (builds the word cache for the year)",
               lambda: cooccur_store(store, TERM, start=start, end=end), 1, target=None)
         for measure in ("jaccard", "pmi", "llr"):
