@@ -15,15 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from dtrack.collectors.archive import (
+from dtrack.collectors.pipeline.ingest import ingest_source
+from dtrack.collectors.readers.archives import (
     ArchiveRefused,
     archive_kind,
     open_archive,
     safe_member_name,
     tar_head_names,
 )
-from dtrack.collectors.base import ParseContext, SourceError
-from dtrack.collectors.ingest import ingest_source
+from dtrack.collectors.records import ParseContext, SourceError
 
 FIX = Path(__file__).parent / "fixtures"
 HOSTILE = FIX / "archive"

@@ -7,8 +7,8 @@ import datetime as dt
 import orjson
 import polars as pl
 
-from dtrack.collectors.base import Notice, Quarantine
-from dtrack.collectors.batching import COLLECTED, batched, extra_json, parse_times
+from dtrack.collectors.formats.batching import COLLECTED, batched, extra_json, parse_times
+from dtrack.collectors.records import Notice, Quarantine
 
 
 def test_parse_times_reads_the_format_and_falls_back_one_by_one():

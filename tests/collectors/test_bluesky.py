@@ -13,9 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dtrack.collectors import bluesky, detect
-from dtrack.collectors.base import Notice, ParseContext, Quarantine
-from dtrack.collectors.ingest import ingest_source
+from dtrack.collectors import detect
+from dtrack.collectors.formats import bluesky
+from dtrack.collectors.pipeline.ingest import ingest_source
+from dtrack.collectors.records import Notice, ParseContext, Quarantine
 from dtrack.data.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bluesky"

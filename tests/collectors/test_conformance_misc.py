@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from dtrack.collectors.ingest import ingest_paths
+from dtrack.collectors.pipeline.ingest import ingest_paths
 from dtrack.data.store import Store
 
 #: ../shared/samples next to the checkout (as in CI); DTRACK_SAMPLES overrides it,

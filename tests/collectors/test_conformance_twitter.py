@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from dtrack.collectors import detect
-from dtrack.collectors.ingest import ingest_source
+from dtrack.collectors.pipeline.ingest import ingest_source
 from dtrack.data.store import Store
 
 #: ../shared/samples next to the checkout (as in CI); DTRACK_SAMPLES points elsewhere (a git worktree).

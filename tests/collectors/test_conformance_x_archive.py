@@ -24,8 +24,8 @@ import polars as pl
 import pytest
 
 from dtrack.collectors import detect
-from dtrack.collectors.base import ParseContext
-from dtrack.collectors.ingest import ingest_source
+from dtrack.collectors.pipeline.ingest import ingest_source
+from dtrack.collectors.records import ParseContext
 from dtrack.data.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,9 +9,9 @@ import polars as pl
 import pytest
 
 from dtrack.collectors import detect
-from dtrack.collectors.base import ParseContext
-from dtrack.collectors.csv_ndjson import parse_mapping
-from dtrack.collectors.ingest import ingest_source
+from dtrack.collectors.formats.tabular import parse_mapping
+from dtrack.collectors.pipeline.ingest import ingest_source
+from dtrack.collectors.records import ParseContext
 from dtrack.data.store import Store
 
 FIX = Path(__file__).parent / "fixtures" / "generic"

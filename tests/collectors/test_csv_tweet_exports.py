@@ -14,9 +14,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dtrack.collectors import csv_profiles, detect
-from dtrack.collectors.base import ParseContext
-from dtrack.collectors.ingest import ingest_source
+from dtrack.collectors import detect
+from dtrack.collectors.formats import csv_profiles
+from dtrack.collectors.pipeline.ingest import ingest_source
+from dtrack.collectors.records import ParseContext
 from dtrack.data.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "csv_tweets"

@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dtrack.collectors import detect, fivech
-from dtrack.collectors.base import Notice, ParseContext, Quarantine
-from dtrack.collectors.ingest import ingest_source
+from dtrack.collectors import detect
+from dtrack.collectors.formats import fivech
+from dtrack.collectors.pipeline.ingest import ingest_source
+from dtrack.collectors.records import Notice, ParseContext, Quarantine
 from dtrack.data.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "fivech"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from dtrack.collectors.base import Notice, Quarantine, SourceError
-from dtrack.collectors.jsonarray import dumps_raw, fix_lone_surrogates, iter_json_array, loads_lenient
+from dtrack.collectors.readers.json_array import iter_json_array
+from dtrack.collectors.readers.json_values import dumps_raw, loads_lenient
+from dtrack.collectors.readers.json_values import fix_surrogate_escapes as fix_lone_surrogates
+from dtrack.collectors.records import Notice, Quarantine, SourceError
 
 
 def run(data: bytes, **kw: object) -> list:
@@ -56,14 +58,14 @@ def test_not_an_array(data: bytes) -> None:
 
 def test_surrogates() -> None:
     assert fix_lone_surrogates(rb'"\ud83c\udfa8 \ud83c x \udfa8"') == rb'"\ud83c\udfa8 \ufffd x \ufffd"'
-    assert loads_lenient(rb'["\ud83c\udfa8", "\ud83c!"]') == ["🎨", "\ufffd!"]
+    assert loads_lenient(rb'["\ud83c\udfa8", "\ud83c!"]') == (["🎨", "\ufffd!"], True)
     got = run(rb'[{"t": "\ud83c!"}, 1, ]')  # not valid JSON as a whole: walked, then fixed
     assert got[0] == Notice(None, "f.json: unpaired UTF-16 surrogate escapes were replaced by U+FFFD")
     assert got[1] == (1, 1, {"t": "\ufffd!"})
 
 
 def test_bytes_that_are_not_utf8_are_replaced() -> None:
-    assert loads_lenient(b'["a\xffb"]') == ["a\ufffdb"]
+    assert loads_lenient(b'["a\xffb"]') == (["a\ufffdb"], True)
     got = run(b'[1, "a\xffb" ')
     assert isinstance(got[0], Notice) and "not UTF-8 (first at byte 6)" in got[0].message
     assert got[2] == (2, 1, "a\ufffdb")

@@ -8,8 +8,8 @@ import subprocess
 import polars as pl
 import pytest
 
-from dtrack.collectors import ledger as ledger_mod
-from dtrack.collectors.ledger import LEDGER_SCHEMA, Ledger, process_token, read_ledger
+from dtrack.collectors.pipeline import ledger as ledger_mod
+from dtrack.collectors.pipeline.ledger import LEDGER_SCHEMA, Ledger, process_token, read_ledger
 from dtrack.data.store import Store
 
 

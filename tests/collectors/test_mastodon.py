@@ -17,9 +17,9 @@ import polars as pl
 import pytest
 
 from dtrack.collectors import detect
-from dtrack.collectors.base import ParseContext
-from dtrack.collectors.ingest import IngestReport, ingest_source
-from dtrack.collectors.mastodon import handle_from_uri, html_to_text, visibility
+from dtrack.collectors.formats.mastodon import handle_from_uri, html_to_text, visibility
+from dtrack.collectors.pipeline.ingest import IngestReport, ingest_source
+from dtrack.collectors.records import ParseContext
 from dtrack.data.store import Store
 
 FIX = Path(__file__).parent / "fixtures" / "mastodon"

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from dtrack.collectors import detect
-from dtrack.collectors.base import ParseContext
-from dtrack.collectors.ingest import IngestReport, ingest_source
-from dtrack.collectors.misskey import is_pure_renote
+from dtrack.collectors.formats.misskey import is_pure_renote
+from dtrack.collectors.pipeline.ingest import IngestReport, ingest_source
+from dtrack.collectors.records import ParseContext
 from dtrack.data.store import Store
 
 FIX = Path(__file__).parent / "fixtures" / "misskey"

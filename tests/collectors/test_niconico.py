@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dtrack.collectors import detect, niconico
-from dtrack.collectors.base import Quarantine
-from dtrack.collectors.ingest import ingest_source
+from dtrack.collectors import detect
+from dtrack.collectors.formats import niconico
+from dtrack.collectors.pipeline.ingest import ingest_source
+from dtrack.collectors.records import Quarantine
 from dtrack.data.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "niconico"
@@ -84,7 +85,7 @@ def test_truncated_file_keeps_complete_items(store):
     report, posts = ingest(store, FIXTURES / "truncated.json")
     assert posts["post_id"].to_list() == ["1661740000/1"]
     q = store.scan_quarantine().collect()
-    assert report.quarantined == 1 and "breaks off after item 5" in q["reason"][0]
+    assert report.quarantined == 1 and "cut off after item 5" in q["reason"][0]
 
 
 def test_lone_surrogate_escape_in_a_damaged_file(store, tmp_path):

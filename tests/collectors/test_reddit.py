@@ -17,9 +17,10 @@ import zstandard
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dtrack.collectors import detect, reddit
-from dtrack.collectors.base import ParseContext, Quarantine
-from dtrack.collectors.ingest import ingest_source
+from dtrack.collectors import detect
+from dtrack.collectors.formats import reddit
+from dtrack.collectors.pipeline.ingest import ingest_source
+from dtrack.collectors.records import ParseContext, Quarantine
 from dtrack.data.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reddit"

@@ -21,8 +21,8 @@ import orjson
 import polars as pl
 import pytest
 
-from dtrack.collectors.ledger import read_ledger
-from dtrack.collectors.schedule import (
+from dtrack.collectors.pipeline.ledger import read_ledger
+from dtrack.collectors.pipeline.schedule import (
     SchedulerRunning,
     add_schedule,
     job_id,
@@ -340,7 +340,7 @@ def test_add_twice_replaces_and_jobs_persist_with_explicit_ids(tmp_path: Path) -
     with open_jobs(store) as jobs:
         job = jobs.get_job("watch:twarc")
         assert (job.func_ref, job.coalesce, job.misfire_grace_time, job.max_instances) == (
-            "dtrack.collectors.schedule:run_watch_job", True, None, 1)
+            "dtrack.collectors.pipeline.schedule:run_watch_job", True, None, 1)
         assert job.kwargs["store"] == str(store.path.resolve()) and job.kwargs["name"] == "twarc"
         orjson.dumps(job.kwargs)  # plain, serialisable arguments
     assert (store.path / "schedule" / "jobs.sqlite").is_file()
@@ -393,5 +393,5 @@ def test_jobs_saved_by_dtrack_0_1_keep_working(tmp_path: Path) -> None:
     assert row["name"] == "old"
     with open_jobs(store) as jobs:
         job = jobs.get_job("watch:old")
-        assert job.func_ref == "dtrack.collectors.schedule:run_watch_job"
+        assert job.func_ref == "dtrack.collectors.pipeline.schedule:run_watch_job"
         assert job.kwargs["hook"] == "dtrack.nlp.tagger:tag_store"

@@ -13,8 +13,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from dtrack.collectors import detect, twarc
-from dtrack.collectors.ingest import ingest_source
+from dtrack.collectors import detect
+from dtrack.collectors.formats import twarc
+from dtrack.collectors.pipeline.ingest import ingest_source
 from dtrack.data.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "twarc"

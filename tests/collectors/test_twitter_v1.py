@@ -12,8 +12,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from dtrack.collectors import detect, twitter_v1
-from dtrack.collectors.ingest import ingest_source
+from dtrack.collectors import detect
+from dtrack.collectors.formats import twitter_v1
+from dtrack.collectors.pipeline.ingest import ingest_source
 from dtrack.data.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "twitter_v1"

@@ -18,10 +18,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dtrack.collectors import watch as watch_mod
-from dtrack.collectors.ledger import read_ledger
-from dtrack.collectors.schedule import add_schedule, run_now
-from dtrack.collectors.watch import STOP, WatchConfig, list_sources, run_watch
+from dtrack.collectors.pipeline import watch as watch_mod
+from dtrack.collectors.pipeline.ledger import read_ledger
+from dtrack.collectors.pipeline.schedule import add_schedule, run_now
+from dtrack.collectors.pipeline.watch import STOP, WatchConfig, list_sources, run_watch
 from dtrack.data.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "schedule"

@@ -18,8 +18,8 @@ import polars as pl
 import pytest
 
 from dtrack.collectors import detect
-from dtrack.collectors.base import ParseContext
-from dtrack.collectors.ingest import IngestReport, ingest_source
+from dtrack.collectors.pipeline.ingest import IngestReport, ingest_source
+from dtrack.collectors.records import ParseContext
 from dtrack.data.store import Store
 
 FIX = Path(__file__).parent / "fixtures" / "x_archive"
@@ -310,7 +310,7 @@ def test_archive_as_tar_gz(store: Store, tmp_path: Path) -> None:
 def test_note_matching_time_keys_do_not_depend_on_the_locale() -> None:
     import datetime as dt
 
-    from dtrack.collectors.x_archive import twitter_time
+    from dtrack.collectors.readers.times import twitter_time
 
     start = dt.datetime(2006, 3, 21, tzinfo=dt.UTC)
     for days in range(0, 7000, 37):

@@ -9,7 +9,7 @@ import pytest
 
 from dtrack.analysis.evidence import evidence
 from dtrack.analysis.timeline import timeline
-from dtrack.collectors.ingest import ingest_paths
+from dtrack.collectors.pipeline.ingest import ingest_paths
 from dtrack.dashboard import loaders
 from dtrack.data.store import Store
 from tests.dashboard.story import FIXTURES, STORY

@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dtrack.collectors.ingest import ingest_source
+from dtrack.collectors.pipeline.ingest import ingest_source
 from dtrack.data.schema import POST_SCHEMA
 from dtrack.data.store import Store, StoreLocked
 
@@ -175,7 +175,7 @@ def test_newer_store_format_is_refused(store: Store) -> None:
 
 def test_duplicates_within_a_batch_and_across_batches_of_one_source(
         store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import dtrack.collectors.ingest as ingest_module
+    import dtrack.collectors.pipeline.ingest as ingest_module
 
     monkeypatch.setattr(ingest_module, "BATCH_ROWS", 4)
     src = tmp_path / "repeats.ndjson"

@@ -14,42 +14,23 @@ A string the format does not read goes through ``parse_time`` alone.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-import orjson
 import polars as pl
 
-from dtrack.collectors.base import Record, parse_time
+from dtrack.collectors.readers.json_values import dumps_raw
+from dtrack.collectors.readers.times import parse_times
+from dtrack.collectors.records import BATCH_ROWS, Record
 from dtrack.data.schema import POST_SCHEMA, PROVENANCE_COLUMNS
 
-#: Posts per DataFrame handed to the loop.
-BATCH_ROWS = 20_000
-#: The columns a collector fills (everything but what the loop stamps).
+#: The columns a format fills (everything but what the loop stamps).
 COLLECTED = {k: v for k, v in POST_SCHEMA.items() if k not in PROVENANCE_COLUMNS or k == "source_file"}
 
 
 def extra_json(extra: dict[str, Any]) -> str | None:
-    """``extra`` as a JSON object string (None when empty); never fails on odd values
-    (integers past 64 bits, which orjson refuses, are written by the json module)."""
-    if not extra:
-        return None
-    try:
-        return orjson.dumps(extra, default=str).decode()
-    except (TypeError, orjson.JSONEncodeError):
-        return json.dumps(extra, ensure_ascii=False, default=str)
-
-
-def parse_times(values: pl.Series, time_format: str) -> pl.Series:
-    """Timestamps in ``time_format`` (UTC unless it has ``%z``), anything else one by one."""
-    out = values.str.to_datetime(time_format, strict=False, time_unit="us", time_zone="UTC")
-    todo = out.is_null() & values.is_not_null()
-    if todo.any():
-        fixed = [parse_time(v, dt.UTC) for v in values.filter(todo).to_list()]
-        out = out.scatter(todo.arg_true(), pl.Series(fixed, dtype=POST_SCHEMA["created_at"]))
-    return out
+    """``extra`` as a JSON object string (None when empty)."""
+    return dumps_raw(extra) if extra else None
 
 
 def _frame(rows: list[dict[str, Any]], time_format: str) -> pl.DataFrame:

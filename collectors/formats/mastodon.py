@@ -36,9 +36,11 @@ from urllib.parse import urlsplit
 
 import orjson
 
-from dtrack.collectors.archive import archive_kind, open_archive, tar_head_names, zip_names
-from dtrack.collectors.base import Notice, ParseContext, Quarantine, Record, SourceError, read_head
-from dtrack.collectors.jsonarray import dumps_raw, iter_json_array, loads_lenient
+from dtrack.collectors.readers.archives import archive_kind, open_archive, tar_head_names, zip_member_head, zip_names
+from dtrack.collectors.readers.files import read_head, read_whole, strip_bom
+from dtrack.collectors.readers.json_array import iter_json_array
+from dtrack.collectors.readers.json_values import NotJSON, dumps_raw, loads_lenient
+from dtrack.collectors.records import Notice, ParseContext, Quarantine, Record, SourceError
 
 NAME = "mastodon"
 VERSION = "1"
@@ -223,11 +225,11 @@ def map_activity(item: Any, number: int, author: tuple[str | None, str | None], 
 
 def parse_outbox(data: bytes, where: str, author: tuple[str | None, str | None]) -> Iterator[Record]:
     """Posts of an outbox.json (a whole or damaged OrderedCollection)."""
-    data = data.removeprefix(b"\xef\xbb\xbf")
+    data = strip_bom(data)
     items: Iterator[Any]
     try:
-        doc = loads_lenient(data)
-    except orjson.JSONDecodeError:
+        doc, _ = loads_lenient(data)
+    except NotJSON:
         m = _ITEMS_RE.search(data)
         if not m:
             raise SourceError(f"{where}: not valid JSON and no 'orderedItems' array found") from None
@@ -257,7 +259,7 @@ def parse_outbox(data: bytes, where: str, author: tuple[str | None, str | None])
 
 # -- the collector ---------------------------------------------------------------
 def _looks_like_outbox(head: bytes) -> bool:
-    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    text = strip_bom(head).lstrip()
     return (text.startswith(b"{") and b'"OrderedCollection"' in text and b'"orderedItems"' in text
             and b"activitystreams" in text)
 
@@ -268,60 +270,47 @@ def _pick(names: list[str], base: str) -> str | None:
     return min(found, key=lambda n: (n.count("/"), n)) if found else None
 
 
-class _Mastodon:
-    NAME = NAME
-    VERSION = VERSION
-    DESCRIPTION = DESCRIPTION
+def sniff(path: Path, head: bytes) -> bool:
+    """An archive (folder, zip, tar) with an outbox.json, or an outbox.json it"""
+    kind = archive_kind(path, head)
+    if kind == "dir":
+        return _looks_like_outbox(read_head(path / "outbox.json", 4096))
+    if kind == "zip":
+        outbox = _pick(zip_names(path), "outbox.json")
+        return outbox is not None and _looks_like_outbox(zip_member_head(path, outbox))
+    if kind == "tar":
+        names = tar_head_names(head)
+        return any(n in _ARCHIVE_FILES for n in names) or any(
+            n.startswith("media_attachments/files/") for n in names)
+    return _looks_like_outbox(head)
 
-    def sniff(self, path: Path, head: bytes) -> bool:
-        kind = archive_kind(path, head)
-        if kind == "dir":
-            return _looks_like_outbox(read_head(path / "outbox.json", 4096))
-        if kind == "zip":
-            import zipfile
 
-            outbox = _pick(zip_names(path), "outbox.json")
-            if outbox is None:
-                return False
+def parse(path: Path, ctx: ParseContext) -> Iterator[Record]:
+    """The posts and boosts of an archive or of an outbox.json."""
+    display = ctx.display_name or str(path)
+    head = read_head(path)
+    if archive_kind(path, head) is None:
+        actor_file = path.parent / "actor.json"
+        author: tuple[str | None, str | None] = (None, None)
+        if actor_file.is_file() and actor_file != path:
             try:
-                with zipfile.ZipFile(path) as zf, zf.open(outbox) as fh:
-                    return _looks_like_outbox(fh.read(4096))
-            except (zipfile.BadZipFile, OSError, KeyError, NotImplementedError, RuntimeError, ValueError):
-                return False
-        if kind == "tar":
-            names = tar_head_names(head)
-            return any(n in _ARCHIVE_FILES for n in names) or any(
-                n.startswith("media_attachments/files/") for n in names)
-        return _looks_like_outbox(head)
-
-    def parse(self, path: Path, ctx: ParseContext) -> Iterator[Record]:
-        display = ctx.display_name or str(path)
-        head = read_head(path)
-        if archive_kind(path, head) is None:
-            actor_file = path.parent / "actor.json"
-            author: tuple[str | None, str | None] = (None, None)
-            if actor_file.is_file() and actor_file != path:
-                try:
-                    author = author_from_actor(orjson.loads(actor_file.read_bytes()))
-                except (orjson.JSONDecodeError, OSError):
-                    yield Notice(None, f"{actor_file.name} next to the outbox could not be read; author from "
-                                       "each activity's actor")
-            yield from parse_outbox(path.read_bytes(), path.name, author)
-            return
-        with open_archive(path, max_member_bytes=ctx.max_member_bytes, display=display, head=head) as arc:
-            names = arc.names()
-            outbox = _pick(names, "outbox.json")
-            if outbox is None:
-                raise SourceError(f"{display}: no outbox.json in this archive; is it a Mastodon archive?")
-            actor = _pick(names, "actor.json")
-            members = dict(arc.read_many([m for m in (outbox, actor) if m]))
-        author = (None, None)
-        if actor and actor in members:
-            try:
-                author = author_from_actor(orjson.loads(members[actor]))
-            except orjson.JSONDecodeError:
-                yield Notice(None, f"{actor}: not valid JSON; author from each activity's actor")
-        yield from parse_outbox(members[outbox], outbox, author)
-
-
-MASTODON = _Mastodon()
+                author = author_from_actor(orjson.loads(actor_file.read_bytes()))
+            except (orjson.JSONDecodeError, OSError):
+                yield Notice(None, f"{actor_file.name} next to the outbox could not be read; author from "
+                                   "each activity's actor")
+        yield from parse_outbox(read_whole(path, ctx.max_member_bytes), path.name, author)
+        return
+    with open_archive(path, max_member_bytes=ctx.max_member_bytes, display=display, head=head) as arc:
+        names = arc.names()
+        outbox = _pick(names, "outbox.json")
+        if outbox is None:
+            raise SourceError(f"{display}: no outbox.json in this archive; is it a Mastodon archive?")
+        actor = _pick(names, "actor.json")
+        members = dict(arc.read_many([m for m in (outbox, actor) if m]))
+    author = (None, None)
+    if actor and actor in members:
+        try:
+            author = author_from_actor(orjson.loads(members[actor]))
+        except orjson.JSONDecodeError:
+            yield Notice(None, f"{actor}: not valid JSON; author from each activity's actor")
+    yield from parse_outbox(members[outbox], outbox, author)

@@ -41,10 +41,10 @@ from typing import BinaryIO
 
 import orjson
 import polars as pl
-import zstandard
 
-from dtrack.collectors.base import ParseContext, Quarantine, Record, SourceError
-from dtrack.collectors.json_lines import json_objects
+from dtrack.collectors.readers.files import SNIFF_BYTES, strip_bom
+from dtrack.collectors.readers.json_lines import json_objects
+from dtrack.collectors.records import ParseContext, Quarantine, Record, SourceError
 
 NAME = "reddit"
 VERSION = "1"
@@ -68,7 +68,7 @@ _REMOVED = ("[deleted]", "[removed]")
 
 # -- detection ---------------------------------------------------------------
 def _reddit_line(text: bytes) -> bool:
-    first = text.lstrip(b"\xef\xbb\xbf").lstrip().split(b"\n", 1)[0]
+    first = strip_bom(text).lstrip().split(b"\n", 1)[0]
     try:
         obj = orjson.loads(first)
     except orjson.JSONDecodeError:
@@ -84,13 +84,15 @@ def sniff(path: Path, head: bytes) -> bool:
     """A JSON line with ``created_utc``, ``id``, ``subreddit`` and ``body`` or
     ``title``; for zstandard input, judged on the first decompressed bytes."""
     if head.startswith(ZSTD_MAGIC):
+        import zstandard  # only for a zstandard file: not when dtrack starts
+
         try:  # from the file, not the head: the first block may be longer than the head
             dctx = zstandard.ZstdDecompressor(max_window_size=MAX_WINDOW)
             with open(path, "rb") as fh, dctx.stream_reader(fh, read_across_frames=True) as reader:
-                head = reader.read(64 * 1024)
+                head = reader.read(SNIFF_BYTES)
         except (OSError, zstandard.ZstdError):
             return False
-    return bool(head) and head.lstrip(b"\xef\xbb\xbf").lstrip().startswith(b"{") and _reddit_line(head)
+    return bool(head) and strip_bom(head).lstrip().startswith(b"{") and _reddit_line(head)
 
 
 # -- zstd ----------------------------------------------------------------------
@@ -160,7 +162,7 @@ def _blocks(stream: _Limited, raw: BinaryIO, ctx: ParseContext) -> Iterator[tupl
     first = True
     while chunk := stream.read(BLOCK_BYTES):
         if first:
-            chunk = chunk.removeprefix(b"\xef\xbb\xbf")
+            chunk = strip_bom(chunk)
             first = False
         cut = chunk.rfind(b"\n")
         if cut < 0:
@@ -304,6 +306,8 @@ def _kept(first: int, lines: list[bytes]) -> tuple[list[int], list[bytes]]:
 
 def parse(path: Path, ctx: ParseContext) -> Iterator[Record]:
     """Posts of a Reddit dump, plain or zstandard-compressed."""
+    import zstandard
+
     with open(path, "rb") as raw:
         compressed = raw.read(4) == ZSTD_MAGIC
         raw.seek(0)

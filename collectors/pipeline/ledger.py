@@ -25,18 +25,19 @@ Layout (under ``STORE/schedule/``)::
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import json
 import os
 import socket
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from dtrack.data.lock import file_lock
+from dtrack.data.schema import LEDGER_SCHEMA, UTC_DATETIME
 from dtrack.data.store import Store
 
 SCHEDULE_DIR = "schedule"
@@ -54,29 +55,6 @@ MAX_MESSAGES = 100
 #: ended after the current file), ``interrupted`` (the process died mid-run).
 STATUSES = ("running", "ok", "error", "stopped", "interrupted")
 
-_UTC = pl.Datetime("us", "UTC")
-#: The columns of :func:`read_ledger`: the contract ones first, then extras.
-LEDGER_SCHEMA: dict[str, pl.DataType] = {
-    "run_id": pl.String(),
-    "job": pl.String(),
-    "started_at": _UTC,
-    "ended_at": _UTC,
-    "status": pl.String(),
-    "files_seen": pl.Int64(),
-    "files_ingested": pl.Int64(),
-    "new": pl.Int64(),
-    "duplicate": pl.Int64(),
-    "quarantined": pl.Int64(),
-    "errors": pl.Int64(),
-    # extras
-    "files_waiting": pl.Int64(),
-    "tagged": pl.Int64(),
-    "messages": pl.List(pl.String()),
-    "trigger": pl.String(),
-    "pid": pl.Int64(),
-    "host": pl.String(),
-    "updated_at": _UTC,
-}
 _COUNTS = ("files_seen", "files_ingested", "files_waiting", "new", "duplicate", "quarantined", "errors")
 
 
@@ -138,15 +116,8 @@ class Ledger:
         self.folder = schedule_dir(store)
         self.path = self.folder / LEDGER_FILE
 
-    @contextmanager
-    def _locked(self) -> Iterator[None]:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.folder / LEDGER_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
-        finally:
-            os.close(fd)
+    def _locked(self) -> AbstractContextManager[None]:
+        return file_lock(self.folder / LEDGER_LOCK)
 
     def new_run(self, job: str, trigger: str) -> dict[str, Any]:
         """A fresh ``running`` record for this process (not yet written)."""
@@ -253,11 +224,12 @@ def read_ledger(store: Store) -> pl.DataFrame:
         return pl.DataFrame(schema=LEDGER_SCHEMA)
     frame = pl.DataFrame(
         [{k: r.get(k) for k in LEDGER_SCHEMA} for r in rows],
-        schema={k: (pl.String() if v == _UTC else v) for k, v in LEDGER_SCHEMA.items()},
+        schema={k: (pl.String() if v == UTC_DATETIME else v) for k, v in LEDGER_SCHEMA.items()},
         strict=False,
     )
     return frame.with_columns(
-        pl.col(c).str.to_datetime(time_zone="UTC", time_unit="us") for c, v in LEDGER_SCHEMA.items() if v == _UTC
+        pl.col(c).str.to_datetime(time_zone="UTC", time_unit="us")
+        for c, v in LEDGER_SCHEMA.items() if v == UTC_DATETIME
     )
 
 

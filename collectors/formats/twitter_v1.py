@@ -28,16 +28,20 @@ Twitter cut and gave no full version of (REST compatibility mode,
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from dtrack.collectors.base import Notice, ParseContext, Quarantine, Record, SourceError, parse_time
-from dtrack.collectors.batching import batched
-from dtrack.collectors.json_lines import NotJSON, dumps, first_value, fix_surrogates, json_lines, loads_lenient
-from dtrack.collectors.twitter_common import PLATFORM, id_string, retweet_text, status_url, unescape
+from dtrack.collectors.formats.batching import batched
+from dtrack.collectors.formats.twitter_common import PLATFORM, id_string, retweet_text, status_url, unescape
+from dtrack.collectors.readers.files import read_whole, strip_bom
+from dtrack.collectors.readers.json_array import walk_json_array
+from dtrack.collectors.readers.json_lines import json_lines
+from dtrack.collectors.readers.json_values import NotJSON, first_value, loads_lenient
+from dtrack.collectors.readers.json_values import dumps_raw as dumps
+from dtrack.collectors.readers.times import TWITTER_TIME, parse_time
+from dtrack.collectors.records import Notice, ParseContext, Quarantine, Record
 
 NAME = "twitter_v1"
 VERSION = "1"
@@ -50,7 +54,7 @@ _DATE = r"[A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} [+-]\d{4} \d{4}"
 _TWITTER_DATE = re.compile(rb'"created_at"\s*:\s*"' + _DATE.encode() + rb'"')
 _IS_TWITTER_DATE = re.compile(_DATE + r"\Z")
 #: v1.1 times ("Mon Aug 29 03:00:00 +0000 2022"), parsed a batch at a time.
-TIME_FORMAT = "%a %b %d %H:%M:%S %z %Y"
+TIME_FORMAT = TWITTER_TIME
 
 
 # -- sniffing ------------------------------------------------------------------
@@ -80,7 +84,7 @@ def sniff(path: Path, head: bytes) -> bool:
     value, complete = first_value(head)
     if complete:
         return _is_v1_value(value)
-    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    text = strip_bom(head).lstrip()
     if not text.startswith((b"{", b"[")):
         return False
     return b'"id_str"' in text and bool(_TWITTER_DATE.search(text)) and (
@@ -194,7 +198,7 @@ def _read_value(value: Any, line: int | None, repaired: bool) -> Iterator[Record
 def _starts_with(path: Path) -> bytes:
     with open(path, "rb") as fh:
         while chunk := fh.read(4096):
-            stripped = chunk.removeprefix(b"\xef\xbb\xbf").lstrip()
+            stripped = strip_bom(chunk).lstrip()
             if stripped:
                 return stripped[:1]
     return b""
@@ -203,7 +207,7 @@ def _starts_with(path: Path) -> bytes:
 def _first_line_is_json(path: Path) -> bool:
     with open(path, "rb") as fh:
         for line in fh:
-            body = line.removeprefix(b"\xef\xbb\xbf").strip()
+            body = strip_bom(line).strip()
             if body:
                 try:
                     loads_lenient(body)
@@ -215,12 +219,8 @@ def _first_line_is_json(path: Path) -> bool:
 
 def _load_document(path: Path, ctx: ParseContext) -> tuple[bytes, Any, bool]:
     """The whole file as one JSON value: (bytes, value, repaired); raises NotJSON."""
-    size = path.stat().st_size
-    if size > ctx.max_member_bytes:
-        raise SourceError(f"a single JSON document of {size:,} bytes is over the limit of "
-                          f"{ctx.max_member_bytes:,}; split it into one status a line")
-    data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
-    ctx.progress(size)
+    data = read_whole(path, ctx.max_member_bytes, "a single JSON document", "split it into one status a line")
+    ctx.progress(len(data))
     try:
         value, repaired = loads_lenient(data)
     except NotJSON as exc:
@@ -229,32 +229,15 @@ def _load_document(path: Path, ctx: ParseContext) -> tuple[bytes, Any, bool]:
     return data, value, repaired
 
 
-def salvage_array(data: bytes) -> Iterator[Record]:
+def salvage_array(data: bytes, where: str) -> Iterator[Record]:
     """The complete items of a JSON array that was cut off (a half-written export),
-    then the unreadable rest as one quarantined record."""
-    text = data.decode("utf-8", "replace")
-    decoder = json.JSONDecoder()
-    pos = text.index("[") + 1
-    number = 0
-    while True:
-        while pos < len(text) and text[pos] in " \t\r\n,":
-            pos += 1
-        if pos >= len(text) or text[pos] == "]":
-            return
-        try:
-            item, pos = decoder.raw_decode(text, pos)
-        except (ValueError, RecursionError) as exc:
-            yield Quarantine(number + 1, text[pos:pos + 100_000],
-                             f"the JSON array is cut off or broken after item {number} ({exc}); "
-                             "the items before it were read")
-            return
-        number += 1
-        try:
-            item = fix_surrogates(item)
-        except RecursionError:
-            yield Quarantine(number, text[:1000], "item nested too deeply to read")
-            continue
-        yield map_status(item, number, False)
+    then the unreadable rest as one quarantined record (``readers.json_array``)."""
+    for rec in walk_json_array(data, where=where, number_by="item"):
+        if isinstance(rec, Quarantine | Notice):
+            yield rec
+        else:
+            number, _, item = rec
+            yield map_status(item, number, False)
 
 
 def parse(path: Path, ctx: ParseContext) -> Iterator[Record]:
@@ -269,7 +252,7 @@ def _records(path: Path, ctx: ParseContext) -> Iterator[Record]:
             _data, value, repaired = _load_document(path, ctx)
         except NotJSON as exc:
             if start == b"[":
-                yield from salvage_array(exc.data)  # type: ignore[attr-defined]
+                yield from salvage_array(exc.data, path.name)  # type: ignore[attr-defined]
                 return
             # not one document either: read it line by line, quarantining the broken lines
         else:

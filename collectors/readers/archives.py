@@ -46,7 +46,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from dtrack.collectors.base import SourceError
+from dtrack.collectors.readers.files import SNIFF_BYTES
+from dtrack.collectors.records import SourceError
 
 #: Decompressed size may be at most this many times the compressed size...
 DEFAULT_MAX_RATIO = 200.0
@@ -608,6 +609,15 @@ def zip_names(path: Path) -> list[str]:
         return []
 
 
+def zip_member_head(path: Path, name: str, size: int = 4096) -> bytes:
+    """The first ``size`` bytes of one member of a zip file, for sniffing; b"" if unreadable."""
+    try:
+        with zipfile.ZipFile(path) as zf, zf.open(name) as fh:
+            return fh.read(size)
+    except (zipfile.BadZipFile, OSError, KeyError, NotImplementedError, RuntimeError, ValueError, zlib.error):
+        return b""
+
+
 def open_archive(path: Path, *, max_member_bytes: int, display: str | None = None,
                  max_ratio: float = DEFAULT_MAX_RATIO, ratio_floor: int = DEFAULT_RATIO_FLOOR,
                  head: bytes | None = None) -> Archive:
@@ -617,7 +627,7 @@ def open_archive(path: Path, *, max_member_bytes: int, display: str | None = Non
         head = b""
         if not path.is_dir():
             with open(path, "rb") as fh:
-                head = fh.read(64 * 1024)
+                head = fh.read(SNIFF_BYTES)
     kind = archive_kind(path, head)
     cls = {"dir": FolderArchive, "zip": ZipArchive, "tar": TarArchive}.get(kind or "")
     if cls is None:

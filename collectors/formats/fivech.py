@@ -38,17 +38,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from dtrack.collectors.base import Notice, ParseContext, Quarantine, Record
+from dtrack.collectors.readers.files import read_whole
+from dtrack.collectors.readers.times import parse_slash_time
+from dtrack.collectors.records import Notice, ParseContext, Quarantine, Record
 
 NAME = "5ch"
 VERSION = "1"
 DESCRIPTION = "5ch/2ch .dat thread (Shift_JIS/CP932, name<>mail<>date ID<>body<>title)"
 
 ABORN = "あぼーん"
-#: The date field: date, optional weekday, time, then "ID:..", "BE:.." and the like.
-_DATE_RE = re.compile(
-    r"^\s*(\d{2,4})/(\d{1,2})/(\d{1,2})(?:\s*\([^)]*\))?\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?(.*)$"
-)
 _ID_RE = re.compile(r"ID:([^\s]+)")
 _BE_RE = re.compile(r"BE:(\S+)")
 _BR_RE = re.compile(r" ?<br> ?", re.IGNORECASE)
@@ -140,19 +138,7 @@ def thread_location(path: Path) -> tuple[str | None, str, str | None]:
 
 def parse_date(field: str, tz: dt.tzinfo) -> tuple[dt.datetime | None, str]:
     """The time in a date field (read in ``tz``) and the rest of the field (ID, BE...)."""
-    m = _DATE_RE.match(field)
-    if not m:
-        return None, field
-    y, mo, d, h, mi, s, frac, rest = m.groups()
-    year = int(y)
-    if len(y) == 2:
-        year += 1900 if year >= 90 else 2000
-    try:
-        local = dt.datetime(year, int(mo), int(d), int(h), int(mi), int(s or 0),
-                            int((frac or "0").ljust(6, "0")[:6]), tzinfo=tz)
-    except ValueError:
-        return None, field
-    return local.astimezone(dt.UTC), rest
+    return parse_slash_time(field, tz, two_digit_years=True)
 
 
 def map_line(fields: list[str], res: int, board: str | None, key: str, server: str | None,
@@ -200,7 +186,7 @@ def map_line(fields: list[str], res: int, board: str | None, key: str, server: s
 
 def parse(path: Path, ctx: ParseContext) -> Iterator[Record]:
     """Posts of one .dat thread."""
-    data = path.read_bytes()
+    data = read_whole(path, ctx.max_member_bytes)
     ctx.progress(0)
     encoding = file_encoding(data)
     board, key, server = thread_location(path)
@@ -210,8 +196,6 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record]:
     title: str | None = None
     for res, line in enumerate(lines, start=1):
         line = line.removesuffix(b"\r")
-        if res == 1:
-            line = line.removeprefix(b"\xef\xbb\xbf")
         raw_fields = line.split(b"<>")  # '<' and '>' never occur inside a CP932 character
         decoded = [decode(f, encoding) for f in raw_fields]
         fields = [text for text, _ in decoded]

@@ -1,6 +1,6 @@
 """One run of a watch job: ingest what is new in a folder, then tag it.
 
-This is what the scheduler (``collectors.schedule``) and ``dtrack schedule
+This is what the scheduler (``pipeline.schedule``) and ``dtrack schedule
 run-now`` execute; it knows nothing about APScheduler. A run:
 
 1. lists the watch folder (optionally recursively), skipping hidden files and
@@ -14,12 +14,14 @@ run-now`` execute; it knows nothing about APScheduler. A run:
    everything else goes to the shared ingest loop, which itself skips a
    source whose sha256 was ingested before (a renamed copy) and reads an
    edited file again (its posts deduplicated);
-4. ingests each file as its own store transaction (``collectors.ingest``), so
-   a crash or ``kill -9`` loses at most the file being read, never half of it;
-5. calls the tagging hook (a ``module:function`` string resolved at run time,
-   so ``collectors`` never imports ``nlp``) with the writer it holds.
+4. ingests each file as its own store transaction, then calls the tagging
+   hook (a ``module:function`` string resolved at run time, so ``collectors``
+   never imports ``nlp``) with the writer it holds: both through
+   ``pipeline.collect``, the same ingest-then-tag as ``dtrack ingest``, with
+   its failure policy. A crash or ``kill -9`` loses at most the file being
+   read, never half of it.
 
-Every run is recorded in the ledger (``collectors.ledger``) when it starts,
+Every run is recorded in the ledger (``pipeline.ledger``) when it starts,
 after each file and when it ends. A failing file, a missing folder, a locked
 store or a failing hook is recorded as an error of the run; the run goes on
 with the next file. Setting :data:`STOP` (SIGINT/SIGTERM) ends the run after
@@ -28,7 +30,6 @@ the file being read.
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 import os
@@ -36,23 +37,23 @@ import stat
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from dtrack.collectors import detect
-from dtrack.collectors.base import DEFAULT_TZ, ParseContext
-from dtrack.collectors.ingest import IngestReport, ingest_source
-from dtrack.collectors.ledger import Ledger, now_iso, schedule_dir
+from dtrack.collectors.formats.registry import detect
+from dtrack.collectors.pipeline.collect import DEFAULT_HOOK, collect
+from dtrack.collectors.pipeline.ingest import IngestReport
+from dtrack.collectors.pipeline.ledger import Ledger, now_iso, schedule_dir
+from dtrack.collectors.records import ParseContext
+from dtrack.data.defaults import DEFAULT_TZ
 from dtrack.data.store import Store, StoreLocked
 
 log = logging.getLogger("dtrack.schedule")
 log.addHandler(logging.NullHandler())  # the CLI and `dtrack scheduler` decide where logs go
 
-#: The post-ingest hook: tag what was stored (the nlp helper's ``tag_store``).
-DEFAULT_HOOK = "dtrack.nlp.tagger:tag_store"
 #: A file must be unchanged this long before it is read.
 DEFAULT_SETTLE = 60.0
 #: How long a run waits for the store's write lock (a CLI ingest, say).
@@ -169,34 +170,6 @@ def observe(path: Path) -> tuple[list[int], float]:
         return [count, size, newest_m, newest_c], max(newest_m, newest_c) / 1e9
     st = path.stat()
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino], max(st.st_mtime_ns, st.st_ctime_ns) / 1e9
-
-
-#: Top-level package names of dtrack before it became one namespace (0.1): jobs saved
-#: then name ``nlp.tagger:tag_store``; they keep working as ``dtrack.nlp.tagger``.
-LEGACY_PACKAGES = ("analysis", "cli", "collectors", "dashboard", "data", "nlp")
-
-
-def legacy_module_name(module_name: str) -> str:
-    """``nlp.tagger`` (a 0.1 reference) -> ``dtrack.nlp.tagger``; anything else unchanged."""
-    if module_name.partition(".")[0] in LEGACY_PACKAGES:
-        return f"dtrack.{module_name}"
-    return module_name
-
-
-def resolve_hook(spec: str) -> Callable[..., Any]:
-    """``"package.module:function"`` -> the function (imported now, not at startup)."""
-    module_name, sep, attr = spec.partition(":")
-    if not sep or not module_name or not attr:
-        raise ValueError(f"tagging hook {spec!r} must look like package.module:function")
-    module_name = legacy_module_name(module_name)
-    module = importlib.import_module(module_name)
-    try:
-        hook = getattr(module, attr)
-    except AttributeError:
-        raise ValueError(f"tagging hook {spec!r}: {module_name} has no {attr!r}") from None
-    if not callable(hook):
-        raise ValueError(f"tagging hook {spec!r} is not callable")
-    return hook
 
 
 # -- per-job state: the hash cache and a pending tagging ---------------------------
@@ -329,39 +302,54 @@ def _run(
 
     ctx = ParseContext(tz=ZoneInfo(config.tz), mapping=dict(config.mapping), platform=config.platform)
     purpose = f"dtrack scheduler: watch job {config.name}"
+    waiting = {str(path): sig for path, sig in todo}
+
+    def unchanged() -> Iterator[Path]:
+        """The files to read, each checked again just before it is read."""
+        for path, sig in todo:
+            try:
+                now_sig, _ = observe(path)
+            except OSError:
+                now_sig = None
+            if now_sig != sig:
+                run["files_waiting"] += 1
+                continue  # changed (or vanished) since it was listed: next run
+            yield path
+
+    def after(report: IngestReport) -> None:
+        _count(run, report, error)
+        sig = waiting.get(report.path)
+        if report.sha256 and sig is not None and report.status in ("ok", "skipped"):
+            state.files[report.path] = {"sig": sig, "sha256": report.sha256}
+        if report.new and config.hook and not state.tag_pending:
+            state.tag_pending = True
+            state.save()  # at once: a crash must not forget that tagging is owed
+        elif time.monotonic() - state.saved > STATE_SAVE_SECONDS:
+            state.save()
+        ledger.append(run)
+        if on_report:
+            on_report(report)
+
     try:
         with store.writer(wait=config.lock_wait, purpose=purpose) as writer:
-            for path, sig in todo:
-                if STOP.is_set():
-                    log.info("watch %s: stopping before %s (asked to stop)", config.name, path)
-                    run["status"] = "stopped"
-                    break
-                try:
-                    now_sig, _ = observe(path)
-                except OSError:
-                    now_sig = None
-                if now_sig != sig:
-                    run["files_waiting"] += 1
-                    continue  # changed (or vanished) since it was listed: next run
-                report = ingest_source(writer, path, fmt=config.fmt, ctx=ctx)
-                _count(run, report, error)
-                if report.sha256 and report.status in ("ok", "skipped"):
-                    state.files[str(path)] = {"sig": sig, "sha256": report.sha256}
-                if report.new and config.hook and not state.tag_pending:
-                    state.tag_pending = True
-                    state.save()  # at once: a crash must not forget that tagging is owed
-                elif time.monotonic() - state.saved > STATE_SAVE_SECONDS:
-                    state.save()
-                ledger.append(run)
-                if on_report:
-                    on_report(report)
-            if config.hook and state.tag_pending:
-                if STOP.is_set():
-                    run["status"] = "stopped"  # tagging is owed and done by the next run
-                else:
-                    _call_hook(store, writer, config.hook, run, state, error)
+            done = collect(writer, unchanged(), fmt=config.fmt, ctx=ctx, tag=config.hook,
+                           tag_owed=state.tag_pending, on_report=after, should_stop=STOP.is_set)
     except StoreLocked as exc:
         error(f"{exc}; waited {config.lock_wait:g}s, will try again at the next run")
+        return listed
+    if done.stopped:
+        log.info("watch %s: stopped (asked to stop); tagging, if owed, is done by the next run", config.name)
+        run["status"] = "stopped"
+    elif done.tag_error is not None:
+        error(f"tagging hook {config.hook} failed ({done.tag_error}); posts are stored, "
+              "tagging is tried again at the next run")
+    elif done.tagged is not None:
+        state.tag_pending = False
+        state.save()
+        tagged = getattr(done.tagged, "posts_tagged", None)
+        run["tagged"] = tagged if isinstance(tagged, int) else None
+        log.info("watch %s: tagging hook %s done%s", run["job"], config.hook,
+                 f" ({tagged} posts tagged)" if isinstance(tagged, int) else "")
     return listed
 
 
@@ -379,20 +367,3 @@ def _count(run: dict[str, Any], report: IngestReport, error: Callable[[str], Non
                  report.seconds)
     else:
         log.info("watch %s: %s: skipped (%s)", run["job"], report.path, report.message)
-
-
-def _call_hook(store: Store, writer: Any, spec: str, run: dict[str, Any], state: _State,
-               error: Callable[[str], None]) -> None:
-    try:
-        hook = resolve_hook(spec)
-        result = hook(store, writer=writer)
-    except Exception as exc:
-        error(f"tagging hook {spec} failed ({type(exc).__name__}: {exc}); posts are stored, "
-              "tagging is tried again at the next run")
-        return
-    state.tag_pending = False
-    state.save()
-    tagged = getattr(result, "posts_tagged", None)
-    run["tagged"] = tagged if isinstance(tagged, int) else None
-    log.info("watch %s: tagging hook %s done%s", run["job"], spec,
-             f" ({tagged} posts tagged)" if isinstance(tagged, int) else "")

@@ -41,10 +41,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import libipld
 import orjson
 
-from dtrack.collectors.base import Notice, ParseContext, Quarantine, Record, SourceError
+from dtrack.collectors.readers.files import check_size, strip_bom
+from dtrack.collectors.readers.json_lines import json_objects
+from dtrack.collectors.readers.json_values import dumps_raw
+from dtrack.collectors.records import Notice, ParseContext, Quarantine, Record, SourceError
 
 NAME = "bluesky"
 VERSION = "1"
@@ -55,6 +57,13 @@ REPOST = "app.bsky.feed.repost"
 DAG_CBOR = 0x71
 #: MST nodes visited at most (a guard against a crafted, cyclic tree).
 MAX_NODES = 50_000_000
+
+
+def _ipld() -> Any:
+    """libipld, imported when a CAR is read (not when dtrack starts or sniffs a JSON file)."""
+    import libipld
+
+    return libipld
 
 
 # -- detection ---------------------------------------------------------------
@@ -77,7 +86,10 @@ def _car_header(head: bytes) -> dict[str, Any] | None:
         size, pos = _uvarint(head, 0)
         if not 0 < size <= len(head) - pos:
             return None
-        header = libipld.decode_dag_cbor(head[pos:pos + size])
+        raw = head[pos:pos + size]
+        if b"roots" not in raw or b"version" not in raw:  # cheap: no CBOR decoder for a text file
+            return None
+        header = _ipld().decode_dag_cbor(raw)
     except (ValueError, RecursionError):
         return None
     if isinstance(header, dict) and header.get("version") == 1 and isinstance(header.get("roots"), list):
@@ -86,7 +98,7 @@ def _car_header(head: bytes) -> dict[str, Any] | None:
 
 
 def _looks_like_commit_json(head: bytes) -> bool:
-    text = head.lstrip(b"\xef\xbb\xbf").lstrip()
+    text = strip_bom(head).lstrip()
     return (text.startswith(b"{") and b'"ops"' in text and b'"blocks"' in text
             and b'"repo"' in text and b'"$bytes"' in text)
 
@@ -121,14 +133,14 @@ def _cid_length(block: memoryview | bytes, pos: int) -> int:
 def read_car_tolerant(data: bytes) -> tuple[dict[str, Any], dict[bytes, Any], list[str]]:
     """Read a CAR block by block, keeping every block that decodes.
 
-    Used when ``libipld.decode_car`` refuses the whole file. Returns the
+    Used when ``_ipld().decode_car`` refuses the whole file. Returns the
     header, the blocks (CID bytes -> decoded DAG-CBOR) and the problems found.
     """
     view = memoryview(data)
     problems: list[str] = []
     try:
         size, pos = _uvarint(view, 0)
-        header = libipld.decode_dag_cbor(bytes(view[pos:pos + size]))
+        header = _ipld().decode_dag_cbor(bytes(view[pos:pos + size]))
     except (ValueError, RecursionError) as exc:
         raise SourceError(f"not a readable CAR file: bad header ({exc})") from None
     if not isinstance(header, dict):
@@ -151,10 +163,10 @@ def read_car_tolerant(data: bytes) -> tuple[dict[str, Any], dict[bytes, Any], li
         try:
             cid_len = _cid_length(block, 0)
             cid = bytes(block[:cid_len])
-            codec = libipld.decode_cid(cid)["codec"]
+            codec = _ipld().decode_cid(cid)["codec"]
             if codec != DAG_CBOR:
                 continue  # raw blobs and other codecs are not records
-            blocks[cid] = libipld.decode_dag_cbor(bytes(block[cid_len:]))
+            blocks[cid] = _ipld().decode_dag_cbor(bytes(block[cid_len:]))
         except (ValueError, RecursionError, KeyError, IndexError) as exc:
             problems.append(f"unreadable block at byte {start}: {exc}")
     return header, blocks, problems
@@ -163,7 +175,7 @@ def read_car_tolerant(data: bytes) -> tuple[dict[str, Any], dict[bytes, Any], li
 def read_car(data: bytes) -> tuple[dict[str, Any], dict[bytes, Any], list[str]]:
     """Header, blocks and problems of a CAR: libipld first, block by block if it refuses."""
     try:
-        header, blocks = libipld.decode_car(data)
+        header, blocks = _ipld().decode_car(data)
         return header, blocks, []
     except (ValueError, RecursionError):
         return read_car_tolerant(data)
@@ -171,7 +183,7 @@ def read_car(data: bytes) -> tuple[dict[str, Any], dict[bytes, Any], list[str]]:
 
 def _cid_text(cid: Any) -> str:
     try:
-        return libipld.encode_cid(cid)
+        return _ipld().encode_cid(cid)
     except (ValueError, TypeError):
         return repr(cid)[:200]
 
@@ -185,7 +197,7 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, bytes):
         if value[:1] in (b"\x01", b"\x12"):
             try:
-                return {"$link": libipld.encode_cid(value)}
+                return {"$link": _ipld().encode_cid(value)}
             except ValueError:
                 pass
         return {"$bytes": base64.b64encode(value).decode()}
@@ -195,7 +207,7 @@ def _jsonable(value: Any) -> Any:
 
 
 def _raw(value: Any) -> str:
-    return orjson.dumps(_jsonable(value), default=str).decode()
+    return dumps_raw(_jsonable(value))
 
 
 def _repo_root(header: dict[str, Any], blocks: dict[bytes, Any]) -> tuple[str, bytes]:
@@ -339,7 +351,7 @@ def map_record(did: str, path: str, cid: bytes | None, record: Any, line: int | 
     if not rkey:
         return Quarantine(line, _raw(record)[:2000], f"{uri}: record path without a record key")
     if record is None:
-        return Quarantine(line, orjson.dumps({"uri": uri, "cid": _cid_text(cid) if cid else None}).decode(),
+        return Quarantine(line, dumps_raw({"uri": uri, "cid": _cid_text(cid) if cid else None}),
                           f"{uri}: its record block is not in the file (incomplete export)")
     if not isinstance(record, dict):
         return Quarantine(line, _raw(record)[:2000], f"{uri}: the record is not a map")
@@ -422,7 +434,7 @@ def _parse_commit(msg: Any, line: int | None) -> Iterator[Record]:
     """The post and repost records of one firehose ``#commit`` message."""
     where = f"commit seq {msg.get('seq')}" if isinstance(msg, dict) else "commit"
     if not isinstance(msg, dict) or not isinstance(msg.get("repo"), str) or not isinstance(msg.get("ops"), list):
-        yield Quarantine(line, orjson.dumps(msg, default=str).decode()[:100_000],
+        yield Quarantine(line, dumps_raw(msg)[:100_000],
                          "not a firehose commit message (no repo and ops)")
         return
     did = msg["repo"]
@@ -440,7 +452,7 @@ def _parse_commit(msg: Any, line: int | None) -> Iterator[Record]:
         yield Notice(line, f"{where}: marked tooBig, its records are not in the message")
     for op in msg["ops"]:
         if not isinstance(op, dict) or not isinstance(op.get("path"), str):
-            yield Quarantine(line, orjson.dumps(op, default=str).decode(), f"{where}: malformed op")
+            yield Quarantine(line, dumps_raw(op), f"{where}: malformed op")
             continue
         path, action = op["path"], op.get("action")
         if path.partition("/")[0] not in (POST, REPOST):
@@ -467,7 +479,7 @@ def _parse_commit(msg: Any, line: int | None) -> Iterator[Record]:
 
 def _cid_bytes(text: str) -> bytes:
     """Binary form of a ``bafy...`` CID string (CIDv1, base32)."""
-    parsed = libipld.decode_cid(text)
+    parsed = _ipld().decode_cid(text)
     if parsed["version"] == 0:
         return b"\x12\x20" + parsed["hash"]["digest"]
     header = bytes([parsed["version"]]) + _varint(parsed["codec"]) + _varint(parsed["hash"]["code"])
@@ -485,7 +497,7 @@ def _varint(value: int) -> bytes:
 
 
 def _parse_commit_json(data: bytes) -> Iterator[Record]:
-    text = data.removeprefix(b"\xef\xbb\xbf")
+    text = strip_bom(data)
     try:
         whole = orjson.loads(text)
     except orjson.JSONDecodeError:
@@ -494,22 +506,17 @@ def _parse_commit_json(data: bytes) -> Iterator[Record]:
         for i, msg in enumerate(whole if isinstance(whole, list) else [whole], start=1):
             yield from _parse_commit(msg, i)
         return
-    for number, line in enumerate(text.split(b"\n"), start=1):  # one message per line
-        if not line.strip():
-            continue
-        try:
-            msg = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            yield Quarantine(number, line.decode("utf-8", "replace"), f"not valid JSON: {exc}")
-            continue
-        yield from _parse_commit(msg, number)
+    lines = text.split(b"\n")  # one message per line
+    for item in json_objects(range(1, len(lines) + 1), lines):
+        if isinstance(item, Quarantine):
+            yield item
+        else:
+            yield from _parse_commit(item[2], item[0])
 
 
 def parse(path: Path, ctx: ParseContext) -> Iterator[Record]:
     """Posts and reposts of a repository CAR or of firehose commit JSON."""
-    size = path.stat().st_size
-    if size > ctx.max_member_bytes:
-        raise SourceError(f"{size:,} bytes is over the limit of {ctx.max_member_bytes:,} bytes for one file")
+    size = check_size(path, ctx.max_member_bytes)
     data = path.read_bytes()
     if _car_header(data[:1 << 16]) is not None or not data.lstrip().startswith((b"{", b"[", b"\xef")):
         yield from _parse_car(data)

@@ -17,7 +17,7 @@ Only tweets in ``data`` are stored; ``includes.tweets`` is context (the
 tweets that were retweeted, quoted or replied to, which the query did not
 match) and is used only to complete ``data`` tweets: a retweet's own text is
 cut, so it is rebuilt as "RT @user: " + the full text of the retweeted tweet
-(see ``collectors.twitter_common``). ``note_tweet.text`` (tweets longer than
+(see ``collectors.formats.twitter_common``). ``note_tweet.text`` (tweets longer than
 280 characters) is preferred over ``text``. ``errors[]`` entries are the
 API's own reports (suspended users, deleted referenced tweets): they become
 notices with the source, not quarantined records.
@@ -40,10 +40,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from dtrack.collectors.base import Notice, ParseContext, Quarantine, Record, parse_time
-from dtrack.collectors.batching import batched
-from dtrack.collectors.json_lines import dumps, first_value, json_lines
-from dtrack.collectors.twitter_common import (
+from dtrack.collectors.formats.batching import batched
+from dtrack.collectors.formats.twitter_common import (
     PLATFORM,
     id_string,
     is_id,
@@ -52,6 +50,12 @@ from dtrack.collectors.twitter_common import (
     status_url,
     unescape,
 )
+from dtrack.collectors.readers.files import strip_bom
+from dtrack.collectors.readers.json_lines import json_lines
+from dtrack.collectors.readers.json_values import dumps_raw as dumps
+from dtrack.collectors.readers.json_values import first_value
+from dtrack.collectors.readers.times import parse_time
+from dtrack.collectors.records import Notice, ParseContext, Quarantine, Record
 
 NAME = "twarc"
 VERSION = "1"
@@ -112,7 +116,7 @@ def sniff(path: Path, head: bytes) -> bool:
     value, complete = first_value(head)
     if complete:
         return _is_twarc_value(value)
-    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    text = strip_bom(head).lstrip()
     first = text.split(b"\n", 1)[0]
     if b'"__twarc"' in first[:4096] and first.startswith(b"{"):
         return True

@@ -31,9 +31,6 @@ scheduler (:func:`open_jobs`): APScheduler's public API, no job ever runs.
 from __future__ import annotations
 
 import datetime as dt
-import errno
-import fcntl
-import json
 import logging
 import logging.handlers
 import os
@@ -56,19 +53,13 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from dtrack.collectors import get_collector
-from dtrack.collectors.base import DEFAULT_TZ
-from dtrack.collectors.ingest import IngestReport
-from dtrack.collectors.ledger import Ledger, last_runs, process_token, read_ledger, schedule_dir
-from dtrack.collectors.watch import (
-    DEFAULT_HOOK,
-    DEFAULT_LOCK_WAIT,
-    DEFAULT_SETTLE,
-    STOP,
-    WatchConfig,
-    legacy_module_name,
-    run_watch,
-)
+from dtrack.collectors.formats.registry import get_collector
+from dtrack.collectors.pipeline.collect import DEFAULT_HOOK, legacy_module_name
+from dtrack.collectors.pipeline.ingest import IngestReport
+from dtrack.collectors.pipeline.ledger import Ledger, last_runs, process_token, read_ledger, schedule_dir
+from dtrack.collectors.pipeline.watch import DEFAULT_LOCK_WAIT, DEFAULT_SETTLE, STOP, WatchConfig, run_watch
+from dtrack.data.defaults import DEFAULT_TZ
+from dtrack.data.lock import LockBusy, file_lock, holder_text, read_holder
 from dtrack.data.store import Store, StoreError
 
 __all__ = [
@@ -91,7 +82,7 @@ __all__ = [
 log = logging.getLogger("dtrack.schedule")
 
 #: What every watch job calls (a reference, so the job store can persist it).
-JOB_FUNC = "dtrack.collectors.schedule:run_watch_job"
+JOB_FUNC = "dtrack.collectors.pipeline.schedule:run_watch_job"
 JOBS_DB = "jobs.sqlite"
 SCHEDULER_LOCK = "scheduler.lock"
 LOG_FILE = "scheduler.log"
@@ -197,8 +188,7 @@ def _ensure_jobs_table(url: str, lock_path: Path) -> None:
     APScheduler creates it on start with check-then-create, which races when
     two processes start on a new store at once (the scheduler and a `dtrack
     schedule add`): one fails with "table apscheduler_jobs already exists"."""
-    with open(lock_path, "a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
+    with file_lock(lock_path):
         jobstore = SQLAlchemyJobStore(url=url)
         try:
             jobstore.jobs_t.create(jobstore.engine, checkfirst=True)
@@ -207,8 +197,9 @@ def _ensure_jobs_table(url: str, lock_path: Path) -> None:
 
 
 def _rewrite_legacy_refs(db: Path) -> int:
-    """Rewrite jobs saved by dtrack 0.1 (``collectors.schedule:run_watch_job``, hook
-    ``nlp.tagger:tag_store``) to the ``dtrack.`` namespace, before APScheduler reads them.
+    """Rewrite jobs saved by older versions (dtrack 0.1: ``collectors.schedule:run_watch_job``,
+    hook ``nlp.tagger:tag_store``; 0.2: ``dtrack.collectors.schedule:run_watch_job``) to the
+    modules' current names (``pipeline.collect.legacy_module_name``), before APScheduler reads them.
 
     APScheduler drops a job whose function it cannot import when it loads it, so the
     rewrite happens on the raw rows. The job state is APScheduler's own pickled dict
@@ -457,47 +448,14 @@ def run_now(store: Store, name: str, *,
 @contextmanager
 def scheduler_lock(store: Store) -> Iterator[None]:
     """Hold ``STORE/schedule/scheduler.lock``; raise :class:`SchedulerRunning` if taken."""
-    folder = schedule_dir(store)
-    folder.mkdir(parents=True, exist_ok=True)
-    fd = os.open(folder / SCHEDULER_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError as exc:
-        os.close(fd)  # without touching the holder's note in the file
-        if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
-            raise
-        holder = _holder_text(_read_holder(folder / SCHEDULER_LOCK))
+        with file_lock(schedule_dir(store) / SCHEDULER_LOCK, wait=0, note={"proc": process_token(os.getpid())}):
+            yield
+    except LockBusy as exc:
         raise SchedulerRunning(
-            f"a scheduler is already running for store {store.path}{holder}; "
+            f"a scheduler is already running for store {store.path}{holder_text(exc.holder)}; "
             "only one scheduler may serve a store (stop it first, e.g. systemctl stop dtrack-scheduler)"
         ) from None
-    try:
-        pid = os.getpid()
-        info = {"pid": pid, "proc": process_token(pid), "host": socket.gethostname(),
-                "since": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps(info).encode(), 0)
-        yield
-    finally:
-        try:
-            os.ftruncate(fd, 0)
-        except OSError:
-            pass
-        os.close(fd)
-
-
-def _read_holder(path: Path) -> dict[str, Any]:
-    try:
-        info = json.loads(path.read_bytes() or b"{}")
-    except (OSError, ValueError):
-        return {}
-    return info if isinstance(info, dict) else {}
-
-
-def _holder_text(info: dict[str, Any]) -> str:
-    if not info:
-        return ""
-    return f" (pid {info.get('pid')} on {info.get('host')} since {info.get('since')})"
 
 
 def scheduler_status(store: Store) -> dict[str, Any] | None:
@@ -506,7 +464,7 @@ def scheduler_status(store: Store) -> dict[str, Any] | None:
     Read from the lock file without taking the lock, so asking never makes a
     starting scheduler fail.
     """
-    info = _read_holder(schedule_dir(store) / SCHEDULER_LOCK)
+    info = read_holder(schedule_dir(store) / SCHEDULER_LOCK)
     if not info.get("pid"):
         return None
     if info.get("host") == socket.gethostname():

@@ -20,7 +20,7 @@ have lost digits (the 2^53 problem). :func:`id_expr` keeps plain digit
 strings, accepts ``N.0`` only up to 2^53, and drops anything else.
 
 The text of a retweet follows the rule of every Twitter collector (see
-``collectors.twitter_common``): "RT @user: " + the full original text.
+``collectors.formats.twitter_common``): "RT @user: " + the full original text.
 twarc-csv already writes the original's full text for a retweet (its
 default ``merge_retweets``), with newlines written as the two characters
 ``\\n``, which are turned back into newlines.
@@ -37,7 +37,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dtrack.collectors.twitter_common import MAX_SAFE_INT, PLATFORM
+from dtrack.collectors.formats.twitter_common import MAX_SAFE_INT, PLATFORM, RT_PREFIX
+from dtrack.collectors.readers.json_values import fix_surrogates
 
 #: Derived columns get this prefix so they never clash with the file's own.
 PREFIX = "__dtrack_"
@@ -109,16 +110,7 @@ def field(cell: str | None, key: str) -> str | None:
         return match.group("n")
     quote, body = ("'", match.group("s1")) if match.group("s1") is not None else ('"', match.group("s2"))
     text = _unquote(quote, body)
-    return fix_text(text) if text is not None else None
-
-
-def fix_text(text: str) -> str:
-    """Replace lone surrogates (a cut emoji) so the text can be stored as UTF-8."""
-    try:
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return fix_surrogates(text) if text is not None else None
 
 
 def status_id(cell: str | None) -> str | None:
@@ -190,7 +182,7 @@ def _col(frame: pl.DataFrame, *names: str) -> pl.Expr:
 def _rt_text(text: pl.Expr, author: pl.Expr, is_repost: pl.Expr) -> pl.Expr:
     """"RT @user: " + text for a retweet whose text does not start with it already."""
     prefixed = pl.concat_str(pl.lit("RT @"), author, pl.lit(": "), text)
-    return (pl.when(is_repost & author.is_not_null() & text.is_not_null() & ~text.str.starts_with("RT @"))
+    return (pl.when(is_repost & author.is_not_null() & text.is_not_null() & ~text.str.contains(RT_PREFIX.pattern))
             .then(prefixed).otherwise(text))
 
 
@@ -221,7 +213,7 @@ def _twarc_text(cell: str) -> str:
         try:
             decoded = json.loads(cell)
             if isinstance(decoded, str):
-                return fix_text(decoded)
+                return fix_surrogates(decoded)
         except (ValueError, RecursionError):
             pass
     return cell.replace("\\n", "\n")
@@ -278,7 +270,7 @@ def _snscrape_derive(frame: pl.DataFrame) -> pl.DataFrame:
     user_id = apply("user", lambda c: field(c, "id"))
     repost_of = apply("retweetedtweet", status_id)
     is_repost = repost_of.is_not_null()
-    own = col("rawcontent", "content", "renderedcontent").map_elements(fix_text, return_dtype=pl.String,
+    own = col("rawcontent", "content", "renderedcontent").map_elements(fix_surrogates, return_dtype=pl.String,
                                                                        skip_nulls=True)
     full = apply("retweetedtweet", _retweet_text)
     text = pl.when(is_repost & full.is_not_null()).then(

@@ -54,18 +54,24 @@ from typing import Any
 import orjson
 import polars as pl
 
-from dtrack.collectors.archive import Archive, archive_kind, open_archive, tar_head_names, zip_names
-from dtrack.collectors.base import Notice, ParseContext, Quarantine, Record, SourceError, parse_time, read_head
-from dtrack.collectors.jsonarray import dumps_raw, loads_lenient, walk_json_array
+from dtrack.collectors.formats.twitter_common import PLATFORM, RT_PREFIX, id_string, retweet_text, status_url, unescape
+from dtrack.collectors.readers.archives import (
+    Archive,
+    archive_kind,
+    open_archive,
+    tar_head_names,
+    zip_member_head,
+    zip_names,
+)
+from dtrack.collectors.readers.files import read_head, read_whole, strip_bom
+from dtrack.collectors.readers.json_array import walk_json_array
+from dtrack.collectors.readers.json_values import NotJSON, dumps_raw, loads_lenient
+from dtrack.collectors.readers.times import TWITTER_TIME, parse_time, parse_times, twitter_time
+from dtrack.collectors.records import BATCH_ROWS, Notice, ParseContext, Quarantine, Record, SourceError
 
 NAME = "x_archive"
 VERSION = "1"
 DESCRIPTION = "X/Twitter 'download your data' archive (folder, .zip or data/*.js) and old Grailbird archives"
-PLATFORM = "twitter"
-#: Items parsed and mapped per batch (one DataFrame each).
-BATCH = 5_000
-
-_BOM = b"\xef\xbb\xbf"
 _YTD_RE = re.compile(rb"\A\s*(?:window\.)?YTD\.([A-Za-z0-9_]+)\.part(\d+)\s*=\s*")
 _THAR_RE = re.compile(rb"\A\s*window\.__THAR_CONFIG\s*=\s*")
 _GRAIL_RE = re.compile(rb"\A\s*Grailbird\.data\.tweets_(\d{4})_(\d{1,2})\s*=\s*")
@@ -80,8 +86,6 @@ _KINDS = {
 _ORDER = {"note": 0, "tweet": 1, "community": 2, "deleted": 3}
 _POST_FILE_RE = re.compile(r"(?:^|/)(?:tweets?|community-tweets?|deleted-tweets?|note-tweets?)(?:-part\d+)?\.js$")
 _GRAIL_FILE_RE = re.compile(r"(?:^|/)js/tweets/\d{4}_\d{2}\.js$")
-_RT_RE = re.compile(r"^RT @([A-Za-z0-9_]{1,20}):")
-_TWITTER_TIME = "%a %b %d %H:%M:%S %z %Y"
 _GRAIL_TIME = "%Y-%m-%d %H:%M:%S %z"
 #: Twitter's own layout: items at two spaces, each over many lines.
 _LAYOUT_START = re.compile(rb"[ \t]*\[\n  \{\n")
@@ -114,13 +118,8 @@ class Author:
 
 # -- small helpers ---------------------------------------------------------------
 def _str_id(value: Any) -> str | None:
-    """An id as a string: strings and ints kept exactly, floats (digits lost) refused."""
-    if isinstance(value, str):
-        value = value.strip()
-        return value if value.isascii() and value.isdigit() else None
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return None
+    """An id as a string, by the rule every Twitter export shares (``twitter_common.id_string``)."""
+    return id_string(value, value)
 
 
 def _str(value: Any) -> str | None:
@@ -128,24 +127,11 @@ def _str(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _unescape(text: str) -> str:
-    """Undo Twitter's HTML escaping of exactly &, < and > (nothing else is escaped)."""
-    if "&" not in text:
-        return text
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
 def _load_object(data: bytes, prefix: re.Pattern[bytes]) -> Any:
-    data = data.removeprefix(_BOM)
+    data = strip_bom(data)
     m = prefix.match(data)
     body = data[m.end():] if m else data
     return orjson.loads(body.rstrip().rstrip(b";"))
-
-
-def _url(handle: str | None, post_id: str) -> str:
-    if handle:
-        return f"https://twitter.com/{handle}/status/{post_id}"
-    return f"https://twitter.com/i/web/status/{post_id}"
 
 
 def _iso(value: Any) -> str | None:
@@ -160,7 +146,7 @@ def _in_data_dir(name: str) -> bool:
 def _classify(head: bytes) -> tuple[str, int] | None:
     """(kind, part) of a data file from its first bytes: tweet/community/deleted/note,
     grailbird, manifest, account, user_details; None when not an archive file."""
-    head = head.removeprefix(_BOM)
+    head = strip_bom(head)
     m = _YTD_RE.match(head)
     if m:
         name = m.group(1).decode()
@@ -198,18 +184,6 @@ def _author_from(kind: str, data: bytes) -> Author | None:
 
 
 # -- note tweets -------------------------------------------------------------------
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def twitter_time(when: dt.datetime) -> str:
-    """``when`` (UTC) written as tweets.js writes ``created_at``, in English whatever the
-    process locale (strftime's %a and %b follow the locale)."""
-    when = when.astimezone(dt.UTC)
-    return (f"{_DAYS[when.weekday()]} {_MONTHS[when.month - 1]} {when.day:02d} "
-            f"{when:%H:%M:%S} +0000 {when.year}")
-
-
 def _comparable(text: str) -> str:
     """Text reduced to what a tweet's cut text and its note share."""
     text = _URL_RE.sub(" ", text)
@@ -298,8 +272,8 @@ def _layout_batches(data: bytes, first: int, where: str) -> Iterator[tuple[int, 
     for k in range(1, len(starts)):
         lines.append(lines[-1] + data.count(b"\n", starts[k - 1], starts[k]))
     total = len(starts)
-    for lo in range(0, total, BATCH):
-        hi = min(lo + BATCH, total)
+    for lo in range(0, total, BATCH_ROWS):
+        hi = min(lo + BATCH_ROWS, total)
         items: list[Any] | None = None
         if not (truncated and hi == total):
             try:
@@ -314,8 +288,8 @@ def _layout_batches(data: bytes, first: int, where: str) -> Iterator[tuple[int, 
         for k in range(lo, hi):
             raw = data[starts[k]:ends[k]]
             try:
-                yield lines[k], loads_lenient(raw)
-            except orjson.JSONDecodeError as exc:
+                yield lines[k], loads_lenient(raw)[0]
+            except NotJSON as exc:
                 text = raw.decode("utf-8", "replace")
                 if truncated and k == total - 1:
                     reason = (f"{where}: the file ends inside the item starting on line {lines[k]}: "
@@ -375,7 +349,7 @@ class _Mapper:
         text = tweet.get("full_text")
         if not isinstance(text, str):
             text = tweet.get("text") if isinstance(tweet.get("text"), str) else ""
-        text = _unescape(text)
+        text = unescape(text)
         created_raw = tweet.get("created_at")
         created_raw = created_raw if isinstance(created_raw, str) else None
         extra: dict[str, Any] = {}
@@ -395,8 +369,8 @@ class _Mapper:
             extra["repost_author"] = handle
             full = retweeted.get("full_text") or retweeted.get("text")
             if isinstance(full, str) and handle:
-                text = f"RT @{handle}: {_unescape(full)}"
-        elif (m := _RT_RE.match(text)) is not None:
+                text = retweet_text(text, handle, unescape(full))
+        elif (m := RT_PREFIX.match(text)) is not None:
             is_repost = True
             handle = m.group(1)
             extra["repost_author"] = handle
@@ -432,7 +406,7 @@ class _Mapper:
         cols["reply_to"].append(_str_id(tweet.get("in_reply_to_status_id_str"))
                                 or _str_id(tweet.get("in_reply_to_status_id")))
         cols["quote_of"].append(_str_id(tweet.get("quoted_status_id_str")) or _str_id(tweet.get("quoted_status_id")))
-        cols["url"].append(_url(author.handle, post_id))
+        cols["url"].append(status_url(author.handle, post_id))
         cols["extra"].append(dumps_raw(extra) if extra else None)
         cols["source_line"].append(line)
         batch.items.append(item)
@@ -443,15 +417,7 @@ class _Mapper:
         if not len(batch):
             return
         frame = pl.DataFrame(batch.cols, schema=_FRAME_SCHEMA)
-        raw = frame.get_column("created_raw")
-        created = raw.str.to_datetime(_TWITTER_TIME, strict=False, time_unit="us", time_zone="UTC")
-        if created.null_count():
-            created = created.fill_null(
-                raw.str.to_datetime(_GRAIL_TIME, strict=False, time_unit="us", time_zone="UTC"))
-            todo = created.is_null()
-            if todo.any():
-                fixed = [parse_time(v, self.ctx.tz) for v in raw.filter(todo).to_list()]
-                created = created.scatter(todo.arg_true(), pl.Series(fixed, dtype=pl.Datetime("us", "UTC")))
+        created = parse_times(frame.get_column("created_raw"), (TWITTER_TIME, _GRAIL_TIME), self.ctx.tz)
         bad = created.is_null()
         if bad.any():
             for idx in bad.arg_true().to_list():
@@ -492,7 +458,7 @@ def _original_from_media(tweet: dict[str, Any], handle: str) -> str | None:
 def parse_data_file(data: bytes, *, kind: str, where: str, mapper: _Mapper, source_file: str | None
                     ) -> Iterator[Record]:
     """Posts of one tweets/community/deleted/Grailbird file (``kind``)."""
-    data = data.removeprefix(_BOM)
+    data = strip_bom(data)
     m = (_GRAIL_RE if kind == "grailbird" else _YTD_RE).match(data)
     if not m:
         raise SourceError(f"{where}: does not start like an X archive data file")
@@ -505,7 +471,7 @@ def parse_data_file(data: bytes, *, kind: str, where: str, mapper: _Mapper, sour
         problem = mapper.add(batch, item, line, kind, where)
         if problem is not None:
             yield problem
-        if len(batch) >= BATCH:
+        if len(batch) >= BATCH_ROWS:
             yield from mapper.frame(batch, source_file, where)
             batch = _Batch()
     yield from mapper.frame(batch, source_file, where)
@@ -513,7 +479,7 @@ def parse_data_file(data: bytes, *, kind: str, where: str, mapper: _Mapper, sour
 
 def read_notes(data: bytes, where: str, notes: NoteIndex) -> Iterator[Record]:
     """Load a note-tweet.js into ``notes``; yields what could not be read."""
-    data = data.removeprefix(_BOM)
+    data = strip_bom(data)
     m = _YTD_RE.match(data)
     if not m:
         return
@@ -533,101 +499,101 @@ class _DataFile:
     part: int
 
 
-class _XArchive:
-    NAME = NAME
-    VERSION = VERSION
-    DESCRIPTION = DESCRIPTION
+# -- detection ------------------------------------------------------------
+def sniff(path: Path, head: bytes) -> bool:
+    """An export folder, zip or tar with X archive data files, or one such data file."""
+    kind = archive_kind(path, head)
+    if kind == "dir":
+        return _folder_is_archive(path)
+    if kind == "zip":
+        return _zip_is_archive(path)
+    if kind == "tar":
+        return any(_is_candidate(n) for n in tar_head_names(head))
+    found = _classify(head)
+    return found is not None and found[0] in ("tweet", "community", "deleted", "note", "grailbird", "manifest")
 
-    # -- detection ------------------------------------------------------------
-    def sniff(self, path: Path, head: bytes) -> bool:
-        kind = archive_kind(path, head)
-        if kind == "dir":
-            return _folder_is_archive(path)
-        if kind == "zip":
-            return _zip_is_archive(path)
-        if kind == "tar":
-            return any(_is_candidate(n) for n in tar_head_names(head))
-        found = _classify(head)
-        return found is not None and found[0] in ("tweet", "community", "deleted", "note", "grailbird", "manifest")
 
-    # -- reading ---------------------------------------------------------------
-    def parse(self, path: Path, ctx: ParseContext) -> Iterator[Record]:
-        head = read_head(path)
-        display = ctx.display_name or str(path)
-        if archive_kind(path, head) is None:
-            yield from self._parse_file(path, head, display, ctx)
-            return
-        with open_archive(path, max_member_bytes=ctx.max_member_bytes, display=display, head=head) as arc:
-            yield from self._parse_archive(arc, display, ctx)
+# -- reading ---------------------------------------------------------------
+def parse(path: Path, ctx: ParseContext) -> Iterator[Record]:
+    """The posts of an archive (folder, zip, tar) or of a single data file."""
+    head = read_head(path)
+    display = ctx.display_name or str(path)
+    if archive_kind(path, head) is None:
+        yield from _parse_file(path, head, display, ctx)
+        return
+    with open_archive(path, max_member_bytes=ctx.max_member_bytes, display=display, head=head) as arc:
+        yield from _parse_archive(arc, display, ctx)
 
-    def _parse_file(self, path: Path, head: bytes, display: str, ctx: ParseContext) -> Iterator[Record]:
-        found = _classify(head)
+
+def _parse_file(path: Path, head: bytes, display: str, ctx: ParseContext) -> Iterator[Record]:
+    found = _classify(head)
+    if found is None:
+        raise SourceError(f"{display}: not an X archive data file (no 'window.YTD....' or Grailbird header)")
+    kind = found[0]
+    if kind == "manifest":
+        yield Notice(None, "manifest.js describes an X archive but holds no posts; ingest the archive folder "
+                           "or its .zip")
+        return
+    if kind == "note":
+        yield Notice(None, "note-tweet.js holds only the long texts of posts in tweets.js; ingest the archive "
+                           "folder or its .zip (or tweets.js next to it) to attach them")
+        return
+    if kind not in ("tweet", "community", "deleted", "grailbird"):
+        raise SourceError(f"{display}: an X archive file without posts ({kind})")
+    author, notes = Author(), NoteIndex()
+    if kind != "grailbird":
+        author, notes = yield from _siblings(path)
+    data = read_whole(path, ctx.max_member_bytes)
+    yield from parse_data_file(data, kind=kind, where=path.name, mapper=_Mapper(author, notes, ctx),
+                               source_file=None)
+
+
+def _parse_archive(arc: Archive, display: str, ctx: ParseContext) -> Iterator[Record]:
+    names = [n for n in arc.names() if _is_data_js(n) or _is_side_file(n)]
+    # A tar is read as a stream: one pass for all candidates instead of one per file.
+    cache = dict(arc.read_many(names)) if arc.kind == "tar" else {}
+
+    def head(name: str) -> bytes:
+        return cache[name][:256] if name in cache else arc.read_head(name, 256)
+
+    def read(name: str) -> bytes:
+        return cache.pop(name) if name in cache else arc.read(name)
+
+    files: list[_DataFile] = []
+    side: dict[str, Author] = {}
+    for name in names:
+        found = _classify(head(name))
         if found is None:
-            raise SourceError(f"{display}: not an X archive data file (no 'window.YTD....' or Grailbird header)")
-        kind = found[0]
-        if kind == "manifest":
-            yield Notice(None, "manifest.js describes an X archive but holds no posts; ingest the archive folder "
-                               "or its .zip")
-            return
-        if kind == "note":
-            yield Notice(None, "note-tweet.js holds only the long texts of posts in tweets.js; ingest the archive "
-                               "folder or its .zip (or tweets.js next to it) to attach them")
-            return
-        if kind not in ("tweet", "community", "deleted", "grailbird"):
-            raise SourceError(f"{display}: an X archive file without posts ({kind})")
-        author, notes = Author(), NoteIndex()
-        if kind != "grailbird":
-            author, notes = yield from _siblings(path)
-        data = path.read_bytes()
-        yield from parse_data_file(data, kind=kind, where=path.name, mapper=_Mapper(author, notes, ctx),
-                                   source_file=None)
-
-    def _parse_archive(self, arc: Archive, display: str, ctx: ParseContext) -> Iterator[Record]:
-        names = [n for n in arc.names() if _is_data_js(n) or _is_side_file(n)]
-        # A tar is read as a stream: one pass for all candidates instead of one per file.
-        cache = dict(arc.read_many(names)) if arc.kind == "tar" else {}
-
-        def head(name: str) -> bytes:
-            return cache[name][:256] if name in cache else arc.read_head(name, 256)
-
-        def read(name: str) -> bytes:
-            return cache.pop(name) if name in cache else arc.read(name)
-
-        files: list[_DataFile] = []
-        side: dict[str, Author] = {}
-        for name in names:
-            found = _classify(head(name))
-            if found is None:
-                if _is_candidate(name):
-                    yield Notice(None, f"{name}: not an X archive data file; skipped")
-                continue
-            kind, part = found
-            if kind in ("manifest", "account", "user_details"):
-                who = _author_from(kind, read(name))
-                if who is not None and kind not in side:
-                    side[kind] = who
-                continue
-            files.append(_DataFile(name, kind, part))
-        author = side.get("manifest") or side.get("account") or side.get("user_details") or Author()
-        if not any(f.kind != "note" for f in files):
-            raise SourceError(f"{display}: no tweets.js, tweet.js or Grailbird data/js/tweets/*.js in this "
-                              f"{'folder' if arc.kind == 'dir' else 'archive'}")
-        files.sort(key=lambda f: (_ORDER.get(f.kind, 4), f.part, f.name))
-        notes = NoteIndex()
-        mapper = _Mapper(author, notes, ctx)
-        done = 0
-        for f in files:
-            data = read(f.name)
-            done += len(data)
-            if f.kind == "note":
-                yield from read_notes(data, f.name, notes)
-                continue
-            source_file = f"{display}/{f.name}" if arc.kind == "dir" else f"{display}!/{f.name}"
-            yield from parse_data_file(data, kind=f.kind, where=f.name, mapper=mapper, source_file=source_file)
-            ctx.progress(done)
-        for note in notes.unmatched():
-            yield Notice(None, f"note tweet {note.id} ({note.created}) matched no post in this archive; "
-                               "its long text was not stored")
+            if _is_candidate(name):
+                yield Notice(None, f"{name}: not an X archive data file; skipped")
+            continue
+        kind, part = found
+        if kind in ("manifest", "account", "user_details"):
+            who = _author_from(kind, read(name))
+            if who is not None and kind not in side:
+                side[kind] = who
+            continue
+        files.append(_DataFile(name, kind, part))
+    author = side.get("manifest") or side.get("account") or side.get("user_details") or Author()
+    if not any(f.kind != "note" for f in files):
+        raise SourceError(f"{display}: no tweets.js, tweet.js or Grailbird data/js/tweets/*.js in this "
+                          f"{'folder' if arc.kind == 'dir' else 'archive'}")
+    files.sort(key=lambda f: (_ORDER.get(f.kind, 4), f.part, f.name))
+    notes = NoteIndex()
+    mapper = _Mapper(author, notes, ctx)
+    done = 0
+    for f in files:
+        data = read(f.name)
+        done += len(data)
+        if f.kind == "note":
+            yield from read_notes(data, f.name, notes)
+            continue
+        source_file = f"{display}/{f.name}" if arc.kind == "dir" else f"{display}!/{f.name}"
+        yield from parse_data_file(data, kind=f.kind, where=f.name, mapper=mapper, source_file=source_file)
+        ctx.progress(done)
+    for note in notes.unmatched():
+        yield Notice(None, f"note tweet {note.id} ({note.created}) matched no post in this archive; "
+                           "its long text was not stored")
 
 
 def _siblings(path: Path) -> Iterator[Record]:
@@ -695,21 +661,9 @@ def _folder_is_archive(path: Path) -> bool:
 
 
 def _zip_is_archive(path: Path) -> bool:
-    import zipfile
-
     candidates = [n for n in zip_names(path) if _is_candidate(n) or (n.endswith("manifest.js") and _in_data_dir(n))]
-    if not candidates:
-        return False
-    try:
-        with zipfile.ZipFile(path) as zf:
-            for name in candidates[:5]:
-                with zf.open(name) as fh:
-                    found = _classify(fh.read(256))
-                if found and found[0] in ("tweet", "community", "deleted", "manifest", "grailbird"):
-                    return True
-    except (zipfile.BadZipFile, OSError, KeyError, NotImplementedError, RuntimeError, ValueError):
-        return False
+    for name in candidates[:5]:
+        found = _classify(zip_member_head(path, name, 256))
+        if found and found[0] in ("tweet", "community", "deleted", "manifest", "grailbird"):
+            return True
     return False
-
-
-X_ARCHIVE = _XArchive()

@@ -1,4 +1,4 @@
-"""The one ingest loop, shared by the CLI, the scheduler and the dashboard.
+"""The one ingest loop, shared by the CLI, the scheduler and the dashboard (through ``pipeline.collect``).
 
 It turns what a collector yields into stored posts: checks each record,
 stamps provenance, batches, deduplicates through the store, quarantines what
@@ -21,16 +21,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import orjson
 import polars as pl
 
-from dtrack.collectors import REGISTRY, UnknownFormat, detect, get_collector
-from dtrack.collectors.base import Notice, ParseContext, Quarantine, SourceError, parse_time, parse_time_series
+from dtrack.collectors.formats.registry import UnknownFormat, detect, get_collector, names
+from dtrack.collectors.readers.json_values import dumps_raw
+from dtrack.collectors.readers.times import parse_time, parse_time_series
+from dtrack.collectors.records import BATCH_ROWS, Notice, ParseContext, Quarantine, SourceError
 from dtrack.data.schema import POST_REQUIRED, POST_SCHEMA, QUARANTINE_SCHEMA
 from dtrack.data.store import StoreError, StoreWriter
 
-#: Posts buffered before they are written as one batch.
-BATCH_ROWS = 100_000
 #: Longest raw text kept for one quarantined record.
 MAX_RAW_CHARS = 100_000
 #: Notices kept verbatim per source (all are counted).
@@ -174,7 +173,7 @@ class _Batcher:
         if problem:
             raw = rec.get("_raw")
             if raw is None:
-                raw = orjson.dumps(rec, default=str).decode()
+                raw = dumps_raw(rec)
             self.add_quarantine(line, raw, problem)
             return
         row = {k: rec.get(k) for k in _COLLECTED}
@@ -183,7 +182,7 @@ class _Batcher:
             if row[key] is not None and not isinstance(row[key], str):
                 row[key] = _clean_id(row[key])
         if isinstance(row["extra"], dict):
-            row["extra"] = orjson.dumps(row["extra"], default=str).decode() if row["extra"] else None
+            row["extra"] = dumps_raw(row["extra"]) if row["extra"] else None
         row["is_repost"] = bool(row["is_repost"])
         self.rows.append(row)
         if len(self.rows) >= BATCH_ROWS:
@@ -239,7 +238,7 @@ def _normalise_frame(frame: pl.DataFrame, batcher: _Batcher) -> pl.DataFrame:
         raw = rejected.get_column("_raw") if "_raw" in rejected.columns else None
         for i, row in enumerate(rejected.drop("_raw", strict=False).iter_rows(named=True)):
             missing = [c for c in POST_REQUIRED if row[c] is None]
-            text = raw[i] if raw is not None else orjson.dumps(row, default=str).decode()
+            text = raw[i] if raw is not None else dumps_raw(row)
             batcher.add_quarantine(row.get("source_line"), text or "",
                                    "missing or unreadable " + ", ".join(missing))
     return frame.filter(~bad).select(list(_COLLECTED)).cast(_COLLECTED)  # type: ignore[arg-type]
@@ -274,7 +273,7 @@ def ingest_source(
             raise SourceError("permission denied")
         fmt = fmt or detect(path)
         if fmt is None:
-            raise UnknownFormat(f"not a format dtrack knows (tried: {', '.join(REGISTRY)}); "
+            raise UnknownFormat(f"not a format dtrack knows (tried: {', '.join(names())}); "
                                 "use --format to force one")
         collector = get_collector(fmt)
         report.format = fmt

@@ -16,55 +16,16 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-import orjson
-
-from dtrack.collectors.base import Notice, Quarantine, SourceError
+from dtrack.collectors.readers.json_values import NotJSON, fix_surrogate_escapes, loads_lenient
+from dtrack.collectors.records import Notice, Quarantine, SourceError
 
 #: Longest raw text kept for a quarantined rest of a file.
 MAX_RAW = 100_000
 _WS = re.compile(r"[ \t\r\n]*")
 _TRAILER = re.compile(rb"[ \t\r\n;]*\Z")
 
-#: A \uD8xx escape without its low half, or a \uDCxx without its high half:
-#: JavaScript writes them, orjson refuses them, Parquet cannot store them.
-_LONE_SURROGATE = re.compile(
-    rb"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
-    rb"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
-)
-
 #: (item number, line or None, item)
 Item = tuple[int, int | None, Any]
-
-
-def fix_lone_surrogates(data: bytes) -> bytes:
-    """``data`` with each unpaired surrogate escape replaced by ``\\ufffd`` (pairs such
-    as ``\\ud83c\\udfa8``, one emoji, are left alone)."""
-    return _LONE_SURROGATE.sub(rb"\\ufffd", data)
-
-
-def dumps_raw(value: Any) -> str:
-    """``value`` as JSON text for a quarantine record, whatever it holds (orjson
-    refuses integers beyond 64 bits, which the stdlib parser can produce)."""
-    try:
-        return orjson.dumps(value, default=str).decode()
-    except TypeError:
-        return json.dumps(value, default=str, ensure_ascii=False)
-
-
-def loads_lenient(raw: bytes) -> Any:
-    """orjson.loads, retried with unpaired surrogate escapes and bytes that are not
-    UTF-8 replaced by U+FFFD; raises orjson.JSONDecodeError when it is still not JSON."""
-    try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        fixed = fix_lone_surrogates(raw)
-        try:
-            fixed.decode("utf-8")
-        except UnicodeDecodeError:
-            fixed = fixed.decode("utf-8", "replace").encode("utf-8")
-        if fixed == raw:
-            raise
-        return orjson.loads(fixed)
 
 
 def iter_json_array(data: bytes, *, offset: int = 0, where: str, want_lines: bool = False,
@@ -83,8 +44,8 @@ def iter_json_array(data: bytes, *, offset: int = 0, where: str, want_lines: boo
     if not want_lines:
         end = _TRAILER.search(body)
         try:
-            value = loads_lenient(body[: end.start()] if end else body)
-        except orjson.JSONDecodeError:
+            value, _ = loads_lenient(body[: end.start()] if end else body)
+        except NotJSON:
             pass
         else:
             if not isinstance(value, list):
@@ -98,7 +59,7 @@ def iter_json_array(data: bytes, *, offset: int = 0, where: str, want_lines: boo
 def walk_json_array(data: bytes, *, offset: int = 0, where: str, number_by: str = "line"
                     ) -> Iterator[Item | Quarantine | Notice]:
     """Item-by-item walk of the array at ``data[offset:]`` with lines (see :func:`iter_json_array`)."""
-    fixed = fix_lone_surrogates(data)
+    fixed = fix_surrogate_escapes(data)
     if fixed != data:
         yield Notice(None, f"{where}: unpaired UTF-16 surrogate escapes were replaced by U+FFFD")
         data = fixed
@@ -149,8 +110,8 @@ def walk_json_array(data: bytes, *, offset: int = 0, where: str, number_by: str 
             value, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
             if not text.rstrip().rstrip(";").rstrip().endswith("]"):
-                reason = (f"{where}: the file ends inside item {item} (line {line}): a half-written or "
-                          "truncated file; this item was not read")
+                reason = (f"{where}: the file ends inside item {item} (line {line}): the array is cut off "
+                          f"after item {item - 1} (a half-written or truncated file); this item was not read")
             else:
                 reason = (f"{where}: item {item} (line {line}) is not valid JSON: {exc.msg} at line "
                           f"{exc.lineno} column {exc.colno}; the rest of the file was not read")

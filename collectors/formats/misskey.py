@@ -26,8 +26,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from dtrack.collectors.base import Notice, ParseContext, Quarantine, Record
-from dtrack.collectors.jsonarray import dumps_raw, iter_json_array
+from dtrack.collectors.readers.files import read_whole, strip_bom
+from dtrack.collectors.readers.json_array import iter_json_array
+from dtrack.collectors.readers.json_values import dumps_raw
+from dtrack.collectors.records import Notice, ParseContext, Quarantine, Record
 
 NAME = "misskey"
 VERSION = "1"
@@ -77,30 +79,25 @@ def map_note(note: Any, number: int, where: str) -> dict[str, Any] | Quarantine:
     }
 
 
-class _Misskey:
-    NAME = NAME
-    VERSION = VERSION
-    DESCRIPTION = DESCRIPTION
-
-    def sniff(self, path: Path, head: bytes) -> bool:
-        if not head or not _START.match(head):
-            return False
-        text = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "ignore").lstrip()[1:].lstrip()
-        try:
-            first, _ = json.JSONDecoder().raw_decode(text)
-        except json.JSONDecodeError:  # the first note is longer than the head: judge by its keys
-            return all(key in head for key in _KEYS)
-        return (isinstance(first, dict) and isinstance(first.get("id"), str) and "createdAt" in first
-                and "text" in first and ("renoteId" in first or "visibility" in first))
-
-    def parse(self, path: Path, ctx: ParseContext) -> Iterator[Record]:
-        where = path.name
-        for rec in iter_json_array(path.read_bytes().removeprefix(b"\xef\xbb\xbf"), where=where, number_by="item"):
-            if isinstance(rec, Quarantine | Notice):
-                yield rec
-                continue
-            number, _, note = rec
-            yield map_note(note, number, where)
+def sniff(path: Path, head: bytes) -> bool:
+    """A JSON array whose first item is a note (id, createdAt, text, renoteId or visibility)."""
+    if not head or not _START.match(head):
+        return False
+    text = strip_bom(head).decode("utf-8", "ignore").lstrip()[1:].lstrip()
+    try:
+        first, _ = json.JSONDecoder().raw_decode(text)
+    except json.JSONDecodeError:  # the first note is longer than the head: judge by its keys
+        return all(key in head for key in _KEYS)
+    return (isinstance(first, dict) and isinstance(first.get("id"), str) and "createdAt" in first
+            and "text" in first and ("renoteId" in first or "visibility" in first))
 
 
-MISSKEY = _Misskey()
+def parse(path: Path, ctx: ParseContext) -> Iterator[Record]:
+    """Every note of the export; damage quarantined, the notes before it kept."""
+    where = path.name
+    for rec in iter_json_array(read_whole(path, ctx.max_member_bytes), where=where, number_by="item"):
+        if isinstance(rec, Quarantine | Notice):
+            yield rec
+            continue
+        number, _, note = rec
+        yield map_note(note, number, where)

@@ -1,9 +1,10 @@
 """What every Twitter collector must agree on, so one tweet read from two exports is one post.
 
-The platform name, the permalink, how a tweet id is recognised and how a
-retweet's text is rebuilt live here once: the twarc2 (API v2), API v1.1 and
-CSV readers all use them, and the X archive uses the same platform name, so
-the store's (platform, post_id) key deduplicates a tweet across all of them.
+The platform name, the permalink, how a tweet id is recognised, the one
+pattern of a retweet's "RT @user: " prefix and how a retweet's text is rebuilt
+live here once: the twarc2 (API v2), API v1.1, X archive and CSV readers all
+use them, so the store's (platform, post_id) key deduplicates a tweet across
+all of them and a retweet reads the same whichever export it came from.
 
 Retweet text. Twitter cuts a retweet's own text ("RT @user: " plus the
 original, truncated with "…"), but the exports carry the retweeted tweet in
@@ -19,8 +20,8 @@ from __future__ import annotations
 import re
 
 PLATFORM = "twitter"
-#: "RT @user: " at the start of a retweet's own text.
-RT_PREFIX = re.compile(r"^RT @(\w{1,50}): ")
+#: "RT @user: " at the start of a retweet's own text (handles are ASCII letters, digits, "_").
+RT_PREFIX = re.compile(r"^RT @([A-Za-z0-9_]{1,50}): ?")
 #: Twitter ids (tweets, users) are decimal strings; 2^53 is where a float id loses digits.
 MAX_SAFE_INT = 2**53
 
@@ -31,8 +32,11 @@ def is_id(value: object) -> bool:
 
 
 def id_string(id_str: object, number: object = None) -> str | None:
-    """The id as a string: ``id_str`` when usable, else an integer ``number`` only when
-    it is at most 2^53 (a bigger one may have passed through a float and lost digits)."""
+    """The id as a string: ``id_str`` when usable (surrounding blanks ignored), else an
+    integer ``number`` only when it is at most 2^53 (a bigger one may have passed
+    through a float and lost digits)."""
+    if isinstance(id_str, str):
+        id_str = id_str.strip()
     if is_id(id_str):
         return id_str  # type: ignore[return-value]
     if isinstance(number, int) and not isinstance(number, bool) and 0 < number <= MAX_SAFE_INT:

@@ -29,15 +29,16 @@ is quarantined.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-import orjson
-
-from dtrack.collectors.base import Notice, ParseContext, Quarantine, Record, SourceError, parse_time
+from dtrack.collectors.readers.files import read_whole, strip_bom
+from dtrack.collectors.readers.json_array import walk_json_array
+from dtrack.collectors.readers.json_values import NotJSON, dumps_raw, loads_lenient
+from dtrack.collectors.readers.times import from_epoch, parse_time
+from dtrack.collectors.records import Notice, ParseContext, Quarantine, Record, SourceError
 
 NAME = "niconico"
 VERSION = "1"
@@ -52,7 +53,7 @@ _VIDEO_RE = re.compile(r"^((?:sm|so|nm)\d+)(?!\d)")
 def sniff(path: Path, head: bytes) -> bool:
     """A JSON array whose first item is a single-key legacy packet, or an
     nvComment response (``threads`` with ``vposMs`` comments)."""
-    text = head.lstrip(b"\xef\xbb\xbf").lstrip()
+    text = strip_bom(head).lstrip()
     if _LEGACY_RE.match(text):
         return True
     return text.startswith(b"{") and b'"threads"' in text and (b'"vposMs"' in text or b'"globalComments"' in text)
@@ -90,7 +91,7 @@ def _epoch(date: Any, usec: Any) -> dt.datetime | None:
     if not isinstance(date, int) or isinstance(date, bool) or not 0 < date < 10**11:
         return None
     micro = usec if isinstance(usec, int) and not isinstance(usec, bool) and 0 <= usec < 10**6 else 0
-    return dt.datetime.fromtimestamp(date, dt.UTC) + dt.timedelta(microseconds=micro)
+    return from_epoch(date) + dt.timedelta(microseconds=micro)
 
 
 def map_chat(chat: Any, item: int, video: str | None, raw: str) -> Record:
@@ -124,7 +125,7 @@ def map_chat(chat: Any, item: int, video: str | None, raw: str) -> Record:
 
 def map_v1_comment(comment: Any, thread: Any, fork: Any, item: int, video: str | None) -> Record:
     """One nvComment v1 comment as a post dict (or a Quarantine)."""
-    raw = orjson.dumps(comment, default=str).decode()
+    raw = dumps_raw(comment)
     if not isinstance(comment, dict):
         return Quarantine(item, raw, "comment is not an object")
     post_id = comment_id(thread, fork, comment.get("no"))
@@ -154,39 +155,15 @@ def map_v1_comment(comment: Any, thread: Any, fork: Any, item: int, video: str |
     }
 
 
-def _items_until_break(text: str) -> tuple[list[Any], int | None]:
-    """The complete items of a JSON array that is cut off or broken, and the
-    character offset where reading stopped (None if it did not)."""
-    decoder = json.JSONDecoder(parse_int=lambda s: int(s) if len(s) < 19 else float(s))  # orjson's range
-    pos = text.find("[") + 1
-    items: list[Any] = []
-    while True:
-        while pos < len(text) and text[pos] in " \t\r\n,":
-            pos += 1
-        if pos >= len(text) or text[pos] == "]":
-            return items, None if pos < len(text) else pos
-        try:
-            item, pos = decoder.raw_decode(text, pos)
-        except (json.JSONDecodeError, RecursionError):
-            return items, pos
-        items.append(_no_lone_surrogates(item))
-
-
-def _no_lone_surrogates(value: Any) -> Any:
-    """Strings with ``\\ud800``-style escapes that pair with nothing (which the
-    json module lets through) get U+FFFD in their place: they cannot be stored."""
-    if isinstance(value, str):
-        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    if isinstance(value, list):
-        return [_no_lone_surrogates(v) for v in value]
-    if isinstance(value, dict):
-        return {_no_lone_surrogates(k): _no_lone_surrogates(v) for k, v in value.items()}
-    return value
-
-
-def _legacy(items: list[Any], video: str | None) -> Iterator[Record]:
-    for number, item in enumerate(items, start=1):
-        raw = orjson.dumps(item, default=str).decode()
+def _legacy(items: Iterable[tuple[int, int | None, Any] | Quarantine | Notice], video: str | None
+            ) -> Iterator[Record]:
+    """Comments of a legacy packet array; ``items`` as ``readers.json_array`` yields them."""
+    for rec in items:
+        if isinstance(rec, Quarantine | Notice):
+            yield rec
+            continue
+        number, _, item = rec
+        raw = dumps_raw(item)
         if not isinstance(item, dict) or len(item) != 1:
             yield Quarantine(number, raw, "not a single-key packet like {\"chat\": {...}}")
             continue
@@ -202,13 +179,13 @@ def _v1(doc: dict[str, Any], video: str | None) -> Iterator[Record]:
     data = doc.get("data") if isinstance(doc.get("data"), dict) else doc
     threads = data.get("threads")
     if not isinstance(threads, list):
-        yield Quarantine(None, orjson.dumps(doc, default=str).decode()[:100_000], "no threads list")
+        yield Quarantine(None, dumps_raw(doc)[:100_000], "no threads list")
         return
     number = 0
     for thread in threads:
         if not isinstance(thread, dict):
             number += 1
-            yield Quarantine(number, orjson.dumps(thread, default=str).decode(), "thread is not an object")
+            yield Quarantine(number, dumps_raw(thread), "thread is not an object")
             continue
         for comment in thread.get("comments") if isinstance(thread.get("comments"), list) else []:
             number += 1
@@ -216,26 +193,20 @@ def _v1(doc: dict[str, Any], video: str | None) -> Iterator[Record]:
 
 
 def parse(path: Path, ctx: ParseContext) -> Iterator[Record]:
-    """Comments of one niconico comment file."""
-    data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
+    """Comments of one niconico comment file (a damaged legacy array keeps its complete items)."""
+    data = read_whole(path, ctx.max_member_bytes)
     m = _VIDEO_RE.match(path.name)
     video = m.group(1) if m else None
     try:
-        doc = orjson.loads(data)
-    except orjson.JSONDecodeError:
-        text = data.decode("utf-8", "replace")
-        if not text.lstrip().startswith("["):
+        doc, _ = loads_lenient(data)
+    except NotJSON:
+        if not data.lstrip().startswith(b"["):
             raise SourceError("not valid JSON, and not a JSON array that could be read in part") from None
-        items, stop = _items_until_break(text)
-        yield from _legacy(items, video)
-        if stop is not None:
-            yield Quarantine(len(items) + 1, text[stop:stop + 100_000],
-                             f"the JSON array breaks off after item {len(items)} "
-                             f"(character {stop:,}): a truncated or damaged file")
+        yield from _legacy(walk_json_array(data, where=path.name, number_by="item"), video)
         ctx.progress(len(data))
         return
     if isinstance(doc, list):
-        yield from _legacy(doc, video)
+        yield from _legacy(((i, None, item) for i, item in enumerate(doc, start=1)), video)
     elif isinstance(doc, dict):
         yield from _v1(doc, video)
     else:
