@@ -14,16 +14,10 @@ import pytest
 
 from dtrack.collectors import detect
 from dtrack.collectors.formats import twitter_v1
-from dtrack.collectors.pipeline.ingest import ingest_source
 from dtrack.data.store import Store
 
-FIXTURES = Path(__file__).parent / "fixtures" / "twitter_v1"
-TWARC_FIXTURES = Path(__file__).parent / "fixtures" / "twarc"
-
-
-def ingest(store: Store, path: Path, fmt: str | None = None):
-    with store.writer(purpose="test") as w:
-        return ingest_source(w, path, fmt=fmt)
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "twitter_v1"
+TWARC_FIXTURES = Path(__file__).parents[1] / "fixtures" / "twarc"
 
 
 def stored(store: Store) -> dict[str, dict]:
@@ -45,7 +39,7 @@ def test_twarc_files_are_not_taken_for_v1(name):
     assert not twitter_v1.sniff(path, path.read_bytes()[:65536])
 
 
-def test_stream_lines_retweet_quote_reply_and_control_messages(store):
+def test_stream_lines_retweet_quote_reply_and_control_messages(ingest, store):
     report = ingest(store, FIXTURES / "stream.jsonl")
     assert (report.status, report.new, report.quarantined, report.notices) == ("ok", 4, 0, 2)
     assert any("1564000000000000005 deleted" in m for m in report.notice_messages)
@@ -66,7 +60,7 @@ def test_stream_lines_retweet_quote_reply_and_control_messages(store):
     assert posts["1564100000000000004"]["source_line"] == 5
 
 
-def test_id_str_wins_and_float_or_big_numeric_ids_are_quarantined(store):
+def test_id_str_wins_and_float_or_big_numeric_ids_are_quarantined(ingest, store):
     report = ingest(store, FIXTURES / "ids_2_53.jsonl")
     assert (report.new, report.quarantined) == (2, 2)
     posts = stored(store)
@@ -78,7 +72,7 @@ def test_id_str_wins_and_float_or_big_numeric_ids_are_quarantined(store):
     assert all("2^53" in r for r in quarantined["reason"].to_list())
 
 
-def test_pretty_printed_array_in_rest_extended_mode(store):
+def test_pretty_printed_array_in_rest_extended_mode(ingest, store):
     report = ingest(store, FIXTURES / "array.json")
     assert (report.new, report.quarantined) == (2, 0)
     posts = stored(store)
@@ -90,20 +84,20 @@ def test_pretty_printed_array_in_rest_extended_mode(store):
     assert rt["text"] == "RT @painter_a: " + raw[1]["retweeted_status"]["full_text"].replace("&amp;", "&")
 
 
-def test_array_cut_off_keeps_the_complete_items(store):
+def test_array_cut_off_keeps_the_complete_items(ingest, store):
     report = ingest(store, FIXTURES / "array_cut.json")
     assert (report.status, report.new, report.quarantined) == ("ok", 1, 1)
     (row,) = store.scan_quarantine().collect().iter_rows(named=True)
     assert row["source_line"] == 2 and "cut off" in row["reason"]
 
 
-def test_search_response(store):
+def test_search_response(ingest, store):
     report = ingest(store, FIXTURES / "search.json")
     assert report.new == 2
     assert set(stored(store)) == {"1564300000000000001", "1564300000000000002"}
 
 
-def test_compatibility_mode_cut_text_is_kept_and_marked(store):
+def test_compatibility_mode_cut_text_is_kept_and_marked(ingest, store):
     ingest(store, FIXTURES / "compat_truncated.json")
     (post,) = stored(store).values()
     raw = json.loads((FIXTURES / "compat_truncated.json").read_text())
@@ -111,14 +105,14 @@ def test_compatibility_mode_cut_text_is_kept_and_marked(store):
     assert orjson.loads(post["extra"])["text_truncated"] is True
 
 
-def test_half_written_last_line(store):
+def test_half_written_last_line(ingest, store):
     report = ingest(store, FIXTURES / "half_written.jsonl")
     assert (report.new, report.quarantined) == (1, 1)
     (row,) = store.scan_quarantine().collect().iter_rows(named=True)
     assert row["source_line"] == 2 and "half-written" in row["reason"]
 
 
-def test_surrogate_pairs_and_a_lone_surrogate(store):
+def test_surrogate_pairs_and_a_lone_surrogate(ingest, store):
     report = ingest(store, FIXTURES / "surrogates.jsonl")
     assert (report.new, report.quarantined) == (2, 0)
     posts = stored(store)
@@ -128,7 +122,7 @@ def test_surrogate_pairs_and_a_lone_surrogate(store):
     assert extra["text_repaired"] and extra["text_truncated"]
 
 
-def test_single_pretty_printed_status(store, tmp_path):
+def test_single_pretty_printed_status(ingest, store, tmp_path):
     status = lines("stream.jsonl")[4]
     path = tmp_path / "one.json"
     path.write_text(json.dumps(status, indent=2, ensure_ascii=False))
@@ -137,7 +131,7 @@ def test_single_pretty_printed_status(store, tmp_path):
     assert report.new == 1 and set(stored(store)) == {"1564100000000000004"}
 
 
-def test_broken_lines_in_a_lines_file_are_quarantined_with_their_numbers(store, tmp_path):
+def test_broken_lines_in_a_lines_file_are_quarantined_with_their_numbers(ingest, store, tmp_path):
     good = (FIXTURES / "stream.jsonl").read_text().splitlines()
     path = tmp_path / "mixed.jsonl"
     path.write_text("\n".join(["{not json", good[0], "42", '{"foo": 1}', good[1]]) + "\n")
@@ -146,7 +140,7 @@ def test_broken_lines_in_a_lines_file_are_quarantined_with_their_numbers(store, 
     assert sorted(store.scan_quarantine().collect()["source_line"].to_list()) == [1, 3, 4]
 
 
-def test_broken_array_document_is_quarantined_not_dropped(store, tmp_path):
+def test_broken_array_document_is_quarantined_not_dropped(ingest, store, tmp_path):
     path = tmp_path / "bad.json"
     path.write_text("[{]")
     report = ingest(store, path, fmt="twitter_v1")

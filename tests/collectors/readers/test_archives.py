@@ -25,7 +25,7 @@ from dtrack.collectors.readers.archives import (
 )
 from dtrack.collectors.records import ParseContext, SourceError
 
-FIX = Path(__file__).parent / "fixtures"
+FIX = Path(__file__).parents[1] / "fixtures"
 HOSTILE = FIX / "archive"
 X_FOLDER = FIX / "x_archive" / "archive"
 BIG = 10**9

@@ -13,19 +13,11 @@ from hypothesis import strategies as st
 
 from dtrack.collectors import detect
 from dtrack.collectors.formats import fivech
-from dtrack.collectors.pipeline.ingest import ingest_source
 from dtrack.collectors.records import Notice, ParseContext, Quarantine
-from dtrack.data.store import Store
 
-FIXTURES = Path(__file__).parent / "fixtures" / "fivech"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "fivech"
 NEWS = FIXTURES / "hayabusa9.5ch.net" / "news" / "dat" / "1661740000.dat"
 UTC = dt.UTC
-
-
-def ingest(store: Store, path: Path, **kw):
-    with store.writer(purpose="test") as w:
-        report = ingest_source(w, path, **kw)
-    return report, store.scan_posts().collect()
 
 
 def by_id(posts) -> dict[str, dict]:
@@ -44,8 +36,9 @@ def test_csv_is_not_5ch(tmp_path):
     assert not fivech.sniff(path, path.read_bytes())
 
 
-def test_thread_counts_notices_and_quarantine(store):
-    report, posts = ingest(store, NEWS)
+def test_thread_counts_notices_and_quarantine(ingest, store):
+    report = ingest(store, NEWS)
+    posts = store.scan_posts().collect()
     assert report.format == "5ch" and report.status == "ok"
     assert sorted(posts["post_id"]) == [f"news/1661740000/{n}" for n in (1, 2, 4, 5, 7)]
     assert report.notices == 2  # res 3 あぼーん, res 8 Over 1000
@@ -55,8 +48,9 @@ def test_thread_counts_notices_and_quarantine(store):
     assert "unreadable date" in quarantine["reason"][0]
 
 
-def test_first_post(store):
-    _, posts = ingest(store, NEWS)
+def test_first_post(ingest, store):
+    _ = ingest(store, NEWS)
+    posts = store.scan_posts().collect()
     first = by_id(posts)["news/1661740000/1"]
     assert first["created_at"] == dt.datetime(2022, 8, 29, 3, 34, 56, 780000, tzinfo=UTC)  # 12:34:56.78 JST
     assert first["text"] == "無断学習禁止って書いとけばいいの？\n①と㈱ & <b>"  # CP932-only ① ㈱, entities
@@ -67,8 +61,9 @@ def test_first_post(store):
     assert extra == {"thread": "1661740000", "res": 1, "thread_title": "【悲報】mimic、炎上 ★2", "mail": "sage"}
 
 
-def test_emoji_references_anchors_trips_and_ids(store):
-    _, posts = ingest(store, NEWS)
+def test_emoji_references_anchors_trips_and_ids(ingest, store):
+    _ = ingest(store, NEWS)
+    posts = store.scan_posts().collect()
     rows = by_id(posts)
     second = rows["news/1661740000/2"]
     assert second["text"] == ">>1 絵文字 😀 とペア 😀 だよ"  # &#128512; and the surrogate pair &#55357;&#56832;
@@ -86,8 +81,9 @@ def test_emoji_references_anchors_trips_and_ids(store):
     assert json.loads(seventh["extra"])["be"] == "123456789-2BP(1000)"
 
 
-def test_thread_outside_a_board_layout_with_crlf_and_a_bad_byte(store):
-    report, posts = ingest(store, FIXTURES / "1661750000.dat")
+def test_thread_outside_a_board_layout_with_crlf_and_a_bad_byte(ingest, store):
+    report = ingest(store, FIXTURES / "1661750000.dat")
+    posts = store.scan_posts().collect()
     assert report.quarantined == 0
     rows = by_id(posts)
     assert set(rows) == {"1661750000/1", "1661750000/2"}
@@ -96,31 +92,35 @@ def test_thread_outside_a_board_layout_with_crlf_and_a_bad_byte(store):
     assert "\ufffd" in broken["text"] and json.loads(broken["extra"])["undecodable_bytes"] is True
 
 
-def test_early_2ch_two_digit_years(store):
-    _, posts = ingest(store, FIXTURES / "925000000.dat")
+def test_early_2ch_two_digit_years(ingest, store):
+    _ = ingest(store, FIXTURES / "925000000.dat")
+    posts = store.scan_posts().collect()
     first = by_id(posts)["925000000/1"]
     assert first["created_at"] == dt.datetime(1999, 5, 30, 3, 34, tzinfo=UTC)
     assert first["author_id"] is None
 
 
-def test_utf8_mirror(store):
-    _, posts = ingest(store, FIXTURES / "utf8" / "1661760000.dat")
+def test_utf8_mirror(ingest, store):
+    _ = ingest(store, FIXTURES / "utf8" / "1661760000.dat")
+    posts = store.scan_posts().collect()
     assert posts["text"].to_list() == ["UTF-8 のミラー 🎨"]
 
 
-def test_utf8_mirror_with_one_damaged_line_stays_utf8(store, tmp_path):
+def test_utf8_mirror_with_one_damaged_line_stays_utf8(ingest, store, tmp_path):
     path = tmp_path / "1661760001.dat"
     path.write_bytes(b"\n".join([
         "名無しさん<><>2022/09/01(木) 10:00:00.00 ID:a<> ミラー 🎨 <>スレ".encode(),
         "名無しさん<><>2022/09/01(木) 10:00:01.00 ID:b<> 壊れ".encode() + b"\xff <>",
         "名無しさん<><>2022/09/01(木) 10:00:02.00 ID:c<> 次 <>".encode(),
     ]) + b"\n")
-    _, posts = ingest(store, path)
+    _ = ingest(store, path)
+    posts = store.scan_posts().collect()
     assert posts.sort("source_line")["text"].to_list() == ["ミラー 🎨", "壊れ\ufffd", "次"]
 
 
-def test_dates_are_read_in_ctx_tz(store):
-    _, posts = ingest(store, NEWS, ctx=ParseContext(tz=ZoneInfo("UTC")))
+def test_dates_are_read_in_ctx_tz(ingest, store):
+    _ = ingest(store, NEWS, ctx=ParseContext(tz=ZoneInfo("UTC")))
+    posts = store.scan_posts().collect()
     assert by_id(posts)["news/1661740000/1"]["created_at"] == dt.datetime(2022, 8, 29, 12, 34, 56, 780000,
                                                                             tzinfo=UTC)
 

@@ -15,16 +15,10 @@ import pytest
 
 from dtrack.collectors import detect
 from dtrack.collectors.formats import twarc
-from dtrack.collectors.pipeline.ingest import ingest_source
 from dtrack.data.store import Store
 
-FIXTURES = Path(__file__).parent / "fixtures" / "twarc"
-V1_FIXTURES = Path(__file__).parent / "fixtures" / "twitter_v1"
-
-
-def ingest(store: Store, path: Path, fmt: str | None = None, force: bool = False):
-    with store.writer(purpose="test") as w:
-        return ingest_source(w, path, fmt=fmt, force=force)
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "twarc"
+V1_FIXTURES = Path(__file__).parents[1] / "fixtures" / "twitter_v1"
 
 
 def stored(store: Store) -> dict[str, dict]:
@@ -52,7 +46,7 @@ def test_generic_json_lines_are_not_taken_for_twarc(tmp_path):
     assert detect(path) == "ndjson"
 
 
-def test_page_stores_data_tweets_with_full_retweet_text_and_references(store):
+def test_page_stores_data_tweets_with_full_retweet_text_and_references(ingest, store):
     report = ingest(store, FIXTURES / "page_retweet_cut.jsonl")
     assert (report.status, report.read, report.new, report.quarantined) == ("ok", 4, 4, 0)
     posts = stored(store)
@@ -76,7 +70,7 @@ def test_page_stores_data_tweets_with_full_retweet_text_and_references(store):
     assert {p["created_at"].isoformat() for p in posts.values()} >= {"2022-08-29T03:00:00+00:00"}
 
 
-def test_errors_are_notices_not_quarantine(store):
+def test_errors_are_notices_not_quarantine(ingest, store):
     report = ingest(store, FIXTURES / "page_retweet_cut.jsonl")
     assert report.notices == 1 and report.quarantined == 0
     assert "suspended" in report.notice_messages[0] and "gone_user" in report.notice_messages[0]
@@ -85,14 +79,14 @@ def test_errors_are_notices_not_quarantine(store):
     assert source["notices"] == 1
 
 
-def test_errors_only_page_stores_nothing_and_reports_every_error(store):
+def test_errors_only_page_stores_nothing_and_reports_every_error(ingest, store):
     report = ingest(store, FIXTURES / "errors_only.jsonl")
     assert (report.status, report.read, report.quarantined, report.notices) == ("ok", 0, 0, 2)
     assert any("Not Found Error" in m and "1564300000000000001" in m for m in report.notice_messages)
     assert any("Authorization Error" in m for m in report.notice_messages)
 
 
-def test_same_tweet_in_data_and_includes_is_stored_once(store):
+def test_same_tweet_in_data_and_includes_is_stored_once(ingest, store):
     raw = page("page_retweet_cut.jsonl")
     both = {t["id"] for t in raw["data"]} & {t["id"] for t in raw["includes"]["tweets"]}
     assert both == {"1564100000000000002"}
@@ -101,7 +95,7 @@ def test_same_tweet_in_data_and_includes_is_stored_once(store):
     assert store.scan_posts().collect().filter(post_id="1564100000000000002").height == 1
 
 
-def test_half_written_last_line_is_quarantined_and_the_rest_kept(store):
+def test_half_written_last_line_is_quarantined_and_the_rest_kept(ingest, store):
     report = ingest(store, FIXTURES / "half_written.jsonl")
     assert (report.status, report.new, report.quarantined) == ("ok", 1, 1)
     (row,) = store.scan_quarantine().collect().iter_rows(named=True)
@@ -110,7 +104,7 @@ def test_half_written_last_line_is_quarantined_and_the_rest_kept(store):
     assert row["source_file"].endswith("half_written.jsonl")
 
 
-def test_stream_lines_keep_matching_rules_and_skip_keepalives(store):
+def test_stream_lines_keep_matching_rules_and_skip_keepalives(ingest, store):
     report = ingest(store, FIXTURES / "stream.jsonl")
     assert (report.new, report.quarantined, report.notices) == (2, 0, 1)
     assert "operational-disconnect" in report.notice_messages[0]
@@ -123,7 +117,7 @@ def test_stream_lines_keep_matching_rules_and_skip_keepalives(store):
     assert not rt["text"].endswith("…")
 
 
-def test_flattened_tweets_give_the_same_posts_as_pages(tmp_path):
+def test_flattened_tweets_give_the_same_posts_as_pages(ingest, tmp_path):
     flat, pages = Store(tmp_path / "flat"), Store(tmp_path / "pages")
     ingest(flat, FIXTURES / "flat.jsonl")
     ingest(pages, FIXTURES / "page_retweet_cut.jsonl")
@@ -134,7 +128,7 @@ def test_flattened_tweets_give_the_same_posts_as_pages(tmp_path):
         assert {k: post[k] for k in keys} == {k: b[post_id][k] for k in keys}
 
 
-def test_edited_tweet_every_version_in_data_is_its_own_post(store):
+def test_edited_tweet_every_version_in_data_is_its_own_post(ingest, store):
     ingest(store, FIXTURES / "edited.jsonl")
     posts = stored(store)
     assert set(posts) == {"1564500000000000001", "1564500000000000002"}
@@ -145,12 +139,12 @@ def test_edited_tweet_every_version_in_data_is_its_own_post(store):
     assert posts["1564500000000000002"]["text"] == "無断学習って酷い（誤字修正）"
 
 
-def test_edited_tweet_versions_only_in_includes_are_not_stored(store):
+def test_edited_tweet_versions_only_in_includes_are_not_stored(ingest, store):
     ingest(store, FIXTURES / "edited_latest_only.jsonl")
     assert set(stored(store)) == {"1564500000000000002"}
 
 
-def test_emoji_survive_and_a_cut_surrogate_is_replaced(store):
+def test_emoji_survive_and_a_cut_surrogate_is_replaced(ingest, store):
     report = ingest(store, FIXTURES / "surrogates.jsonl")
     assert (report.new, report.quarantined) == (2, 0)
     posts = stored(store)
@@ -164,7 +158,7 @@ def test_emoji_survive_and_a_cut_surrogate_is_replaced(store):
     assert extra["text_repaired"] and extra["text_truncated"]  # no original in includes: kept cut, and said so
 
 
-def test_numeric_ids_above_2_53_are_quarantined_never_rounded(store):
+def test_numeric_ids_above_2_53_are_quarantined_never_rounded(ingest, store):
     report = ingest(store, FIXTURES / "numeric_ids.jsonl")
     assert (report.new, report.quarantined) == (2, 2)
     assert set(stored(store)) == {"1564700000000000002", "20"}
@@ -174,19 +168,19 @@ def test_numeric_ids_above_2_53_are_quarantined_never_rounded(store):
     assert "1564700000000000000" not in ids and "1564700000000000001" not in ids
 
 
-def test_note_tweet_text_wins_over_the_cut_text(store):
+def test_note_tweet_text_wins_over_the_cut_text(ingest, store):
     ingest(store, FIXTURES / "note_tweet.jsonl")
     (post,) = stored(store).values()
     assert post["text"] == page("note_tweet.jsonl")["data"][0]["note_tweet"]["text"]
 
 
 @pytest.mark.parametrize(("name", "notices"), [("compliance.jsonl", 2), ("users.jsonl", 1)])
-def test_files_without_tweets_report_notices_and_store_nothing(store, name, notices):
+def test_files_without_tweets_report_notices_and_store_nothing(ingest, store, name, notices):
     report = ingest(store, FIXTURES / name)
     assert (report.status, report.read, report.quarantined, report.notices) == ("ok", 0, 0, notices)
 
 
-def test_reingest_changes_nothing(store):
+def test_reingest_changes_nothing(ingest, store):
     first = ingest(store, FIXTURES / "page_retweet_cut.jsonl")
     version = store.version
     again = ingest(store, FIXTURES / "page_retweet_cut.jsonl")
@@ -196,7 +190,7 @@ def test_reingest_changes_nothing(store):
     assert store.scan_posts().collect().height == first.new
 
 
-def test_same_tweet_from_twarc_and_v1_is_one_post(store):
+def test_same_tweet_from_twarc_and_v1_is_one_post(ingest, store):
     ingest(store, FIXTURES / "page_retweet_cut.jsonl")
     report = ingest(store, V1_FIXTURES / "stream.jsonl")
     # 1564100000000000001 (retweet), ...03 (quote) and ...04 (reply) are in both files
@@ -204,7 +198,7 @@ def test_same_tweet_from_twarc_and_v1_is_one_post(store):
     assert store.scan_posts().collect().filter(post_id="1564100000000000001").height == 1
 
 
-def test_a_line_that_is_not_a_twarc_object_is_quarantined(store, tmp_path):
+def test_a_line_that_is_not_a_twarc_object_is_quarantined(ingest, store, tmp_path):
     path = tmp_path / "odd.jsonl"
     lines = [FIXTURES.joinpath("stream.jsonl").read_text().splitlines()[0], "[1, 2]", '{"foo": "bar"}',
              '{"data": "nope", "__twarc": {}}', '{"data": [{"text": "no id"}], "__twarc": {}}']

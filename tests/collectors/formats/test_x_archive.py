@@ -18,19 +18,12 @@ import polars as pl
 import pytest
 
 from dtrack.collectors import detect
-from dtrack.collectors.pipeline.ingest import IngestReport, ingest_source
-from dtrack.collectors.records import ParseContext
 from dtrack.data.store import Store
 
-FIX = Path(__file__).parent / "fixtures" / "x_archive"
+FIX = Path(__file__).parents[1] / "fixtures" / "x_archive"
 ARCHIVE = FIX / "archive"
 EDGE = FIX / "edge"
 GRAIL = FIX / "grailbird"
-
-
-def ingest(store: Store, path: Path, *, force: bool = False, **ctx: object) -> IngestReport:
-    with store.writer(purpose="test") as w:
-        return ingest_source(w, path, ctx=ParseContext(**ctx), force=force)  # type: ignore[arg-type]
 
 
 def posts(store: Store) -> pl.DataFrame:
@@ -130,7 +123,7 @@ def check_archive_posts(store: Store) -> None:
     assert rows["1563400000000000006"]["text"] == "🎨 新しい絵を描きました 🖌️ #絵描きさんと繋がりたい"
 
 
-def test_archive_folder(store: Store) -> None:
+def test_archive_folder(ingest, store: Store) -> None:
     report = ingest(store, ARCHIVE)
     assert (report.status, report.format, report.new, report.quarantined) == ("ok", "x_archive", 10, 0)
     assert report.notice_messages == [
@@ -143,7 +136,7 @@ def test_archive_folder(store: Store) -> None:
     assert sources["1564900000000000008"] == (f"{ARCHIVE}/data/tweets-part1.js", 35)
 
 
-def test_archive_zip_reads_the_same(store: Store, tmp_path: Path) -> None:
+def test_archive_zip_reads_the_same(ingest, store: Store, tmp_path: Path) -> None:
     path = zip_folder(ARCHIVE, tmp_path / "twitter-2022-09-05.zip", prefix="twitter-2022-09-05/")
     report = ingest(store, path)
     assert (report.status, report.new, report.quarantined, report.notices) == ("ok", 10, 0, 1)
@@ -152,7 +145,7 @@ def test_archive_zip_reads_the_same(store: Store, tmp_path: Path) -> None:
     assert row["source_file"] == f"{path}!/twitter-2022-09-05/data/tweets.js"
 
 
-def test_reingest_changes_nothing(store: Store) -> None:
+def test_reingest_changes_nothing(ingest, store: Store) -> None:
     ingest(store, ARCHIVE)
     before = posts(store)
     again = ingest(store, ARCHIVE)
@@ -162,7 +155,7 @@ def test_reingest_changes_nothing(store: Store) -> None:
     assert posts(store).equals(before)
 
 
-def test_single_file_uses_manifest_and_notes_next_to_it(store: Store) -> None:
+def test_single_file_uses_manifest_and_notes_next_to_it(ingest, store: Store) -> None:
     report = ingest(store, ARCHIVE / "data" / "tweets.js")
     assert (report.status, report.new) == ("ok", 6)
     rows = by_id(store)
@@ -170,7 +163,7 @@ def test_single_file_uses_manifest_and_notes_next_to_it(store: Store) -> None:
     assert {r["author_name"] for r in rows.values()} == {"mimic_watch"}
 
 
-def test_single_file_alone_has_no_author(store: Store, tmp_path: Path) -> None:
+def test_single_file_alone_has_no_author(ingest, store: Store, tmp_path: Path) -> None:
     shutil.copy(ARCHIVE / "data" / "tweets.js", tmp_path / "tweets.js")
     ingest(store, tmp_path / "tweets.js")
     row = by_id(store)["1563789012345678901"]
@@ -180,7 +173,7 @@ def test_single_file_alone_has_no_author(store: Store, tmp_path: Path) -> None:
     assert long["text"].endswith("… https://t.co/LongPost01")  # no note-tweet.js: the cut text stays
 
 
-def test_account_js_gives_the_author_without_a_manifest(store: Store, tmp_path: Path) -> None:
+def test_account_js_gives_the_author_without_a_manifest(ingest, store: Store, tmp_path: Path) -> None:
     shutil.copytree(ARCHIVE, tmp_path / "a")
     (tmp_path / "a" / "data" / "manifest.js").unlink()
     ingest(store, tmp_path / "a")
@@ -188,13 +181,13 @@ def test_account_js_gives_the_author_without_a_manifest(store: Store, tmp_path: 
 
 
 @pytest.mark.parametrize("name", ["manifest.js", "note-tweet.js"])
-def test_files_without_posts_give_a_notice(store: Store, name: str) -> None:
+def test_files_without_posts_give_a_notice(ingest, store: Store, name: str) -> None:
     report = ingest(store, ARCHIVE / "data" / name)
     assert (report.status, report.new, report.notices) == ("ok", 0, 1)
     assert "ingest the archive folder" in report.notice_messages[0]
 
 
-def test_archive_without_tweets_is_refused(store: Store, tmp_path: Path) -> None:
+def test_archive_without_tweets_is_refused(ingest, store: Store, tmp_path: Path) -> None:
     (tmp_path / "a" / "data").mkdir(parents=True)
     shutil.copy(ARCHIVE / "data" / "manifest.js", tmp_path / "a" / "data")
     report = ingest(store, tmp_path / "a")
@@ -202,14 +195,14 @@ def test_archive_without_tweets_is_refused(store: Store, tmp_path: Path) -> None
 
 
 # -- edge cases ---------------------------------------------------------------------
-def test_unsorted_one_line_file(store: Store) -> None:
+def test_unsorted_one_line_file(ingest, store: Store) -> None:
     report = ingest(store, EDGE / "unsorted-minified.js")
     assert report.new == 3
     got = posts(store).sort("created_at")["post_id"].to_list()
     assert got == ["1563000000000000101", "1563000000000000102", "1563000000000000103"]
 
 
-def test_retweet_cut_with_ellipsis(store: Store) -> None:
+def test_retweet_cut_with_ellipsis(ingest, store: Store) -> None:
     ingest(store, EDGE / "rt-truncated.js")
     rows = by_id(store)
     rt = rows["1563790000000000201"]
@@ -218,14 +211,14 @@ def test_retweet_cut_with_ellipsis(store: Store) -> None:
     assert not rows["1563790000000000202"]["is_repost"]  # "RT @" inside the text is not a retweet
 
 
-def test_html_entities_only_twitters_own(store: Store) -> None:
+def test_html_entities_only_twitters_own(ingest, store: Store) -> None:
     ingest(store, EDGE / "entities.js")
     rows = by_id(store)
     assert rows["1563000000000000301"]["text"] == "Q&A: AI <3 >_< 無断学習"
     assert rows["1563000000000000302"]["text"] == "書いたまま: &amp; と &quot; と &#39;"
 
 
-def test_emoji_escapes_and_an_unpaired_surrogate(store: Store) -> None:
+def test_emoji_escapes_and_an_unpaired_surrogate(ingest, store: Store) -> None:
     report = ingest(store, EDGE / "surrogates.js")
     assert (report.status, report.new, report.quarantined) == ("ok", 2, 0)
     rows = by_id(store)
@@ -233,7 +226,7 @@ def test_emoji_escapes_and_an_unpaired_surrogate(store: Store) -> None:
     assert rows["1563000000000000402"]["text"] == "\ufffd の後"
 
 
-def test_ids_beyond_2_53_stay_exact(store: Store) -> None:
+def test_ids_beyond_2_53_stay_exact(ingest, store: Store) -> None:
     report = ingest(store, EDGE / "big-ids.js")
     assert (report.new, report.quarantined) == (2, 1)
     rows = by_id(store)
@@ -243,7 +236,7 @@ def test_ids_beyond_2_53_stay_exact(store: Store) -> None:
     assert "float id has lost digits" in reason and "line 76" in reason
 
 
-def test_half_written_file_keeps_complete_items(store: Store) -> None:
+def test_half_written_file_keeps_complete_items(ingest, store: Store) -> None:
     report = ingest(store, EDGE / "truncated.js")
     assert (report.status, report.new, report.quarantined) == ("ok", 2, 1)
     q = store.scan_quarantine().collect().row(0, named=True)
@@ -252,7 +245,7 @@ def test_half_written_file_keeps_complete_items(store: Store) -> None:
     assert q["raw"].rstrip().endswith('"full_text" : "3件目の投')
 
 
-def test_bad_items_are_quarantined_one_by_one(store: Store) -> None:
+def test_bad_items_are_quarantined_one_by_one(ingest, store: Store) -> None:
     report = ingest(store, EDGE / "bad-items.js")
     assert (report.new, report.quarantined) == (2, 3)
     assert sorted(by_id(store)) == ["1563000000000000601", "1563000000000000605"]
@@ -264,13 +257,13 @@ def test_bad_items_are_quarantined_one_by_one(store: Store) -> None:
     assert orjson.loads(raw) == {"like": {"tweetId": "1", "fullText": "not a tweet"}}
 
 
-def test_oldest_ytd_items_without_wrapper(store: Store) -> None:
+def test_oldest_ytd_items_without_wrapper(ingest, store: Store) -> None:
     ingest(store, EDGE / "tweet-2018.js")
     assert sorted(by_id(store)) == ["1000000000000000701", "1000000000000000702"]
 
 
 # -- Grailbird ----------------------------------------------------------------------
-def test_grailbird_archive(store: Store) -> None:
+def test_grailbird_archive(ingest, store: Store) -> None:
     report = ingest(store, GRAIL)
     assert (report.status, report.new, report.quarantined) == ("ok", 4, 0)
     rows = by_id(store)
@@ -283,19 +276,19 @@ def test_grailbird_archive(store: Store) -> None:
     assert rows["284000000000000001"]["reply_to"] == "283999999999999999"
 
 
-def test_grailbird_monthly_file_alone(store: Store) -> None:
+def test_grailbird_monthly_file_alone(ingest, store: Store) -> None:
     report = ingest(store, GRAIL / "data" / "js" / "tweets" / "2013_01.js")
     assert (report.new, report.quarantined) == (3, 0)
     assert posts(store).filter(pl.col("is_repost")).height == 1
 
 
-def test_bytes_that_are_not_utf8_do_not_lose_the_post(store: Store) -> None:
+def test_bytes_that_are_not_utf8_do_not_lose_the_post(ingest, store: Store) -> None:
     report = ingest(store, EDGE / "not-utf8.js")
     assert (report.new, report.quarantined) == (2, 0)
     assert by_id(store)["1563000000000000801"]["text"] == "壊れた\ufffd文字"
 
 
-def test_archive_as_tar_gz(store: Store, tmp_path: Path) -> None:
+def test_archive_as_tar_gz(ingest, store: Store, tmp_path: Path) -> None:
     import tarfile
 
     path = tmp_path / "twitter.tar.gz"

@@ -36,7 +36,7 @@ from dtrack.collectors.pipeline.schedule import (
 )
 from dtrack.data.store import Store
 
-FIXTURES = Path(__file__).parent / "fixtures" / "schedule"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "schedule"
 
 
 def wait_for(predicate: Callable[[], object], timeout: float, what: str, interval: float = 0.05) -> object:

@@ -18,19 +18,13 @@ import pytest
 
 from dtrack.collectors import detect
 from dtrack.collectors.formats.mastodon import handle_from_uri, html_to_text, visibility
-from dtrack.collectors.pipeline.ingest import IngestReport, ingest_source
-from dtrack.collectors.records import ParseContext
+from dtrack.collectors.pipeline.ingest import IngestReport
 from dtrack.data.store import Store
 
-FIX = Path(__file__).parent / "fixtures" / "mastodon"
+FIX = Path(__file__).parents[1] / "fixtures" / "mastodon"
 FOLDER = FIX / "archive"
 ME = "https://mstdn.example/users/mimic_watch"
 PUB = "https://www.w3.org/ns/activitystreams#Public"
-
-
-def ingest(store: Store, path: Path, **ctx: object) -> IngestReport:
-    with store.writer(purpose="test") as w:
-        return ingest_source(w, path, ctx=ParseContext(**ctx))  # type: ignore[arg-type]
 
 
 def rows(store: Store) -> dict[str, dict]:
@@ -150,23 +144,23 @@ def check(store: Store, report: IngestReport) -> None:
     assert q["source_line"] == 7 and "has no object" in q["reason"]
 
 
-def test_outbox_json_with_actor_next_to_it(store: Store) -> None:
+def test_outbox_json_with_actor_next_to_it(ingest, store: Store) -> None:
     check(store, ingest(store, FOLDER / "outbox.json"))
 
 
-def test_unpacked_folder(store: Store) -> None:
+def test_unpacked_folder(ingest, store: Store) -> None:
     check(store, ingest(store, FOLDER))
 
 
-def test_tar_gz_archive_with_media_first(store: Store, tmp_path: Path) -> None:
+def test_tar_gz_archive_with_media_first(ingest, store: Store, tmp_path: Path) -> None:
     check(store, ingest(store, targz(tmp_path / "archive-20220901120000-0123456789abcdef.tar.gz")))
 
 
-def test_zip_archive(store: Store, tmp_path: Path) -> None:
+def test_zip_archive(ingest, store: Store, tmp_path: Path) -> None:
     check(store, ingest(store, zipped(tmp_path / "archive-20220901120000-0123456789abcdef.zip")))
 
 
-def test_without_actor_json_the_actor_uri_is_the_author(store: Store, tmp_path: Path) -> None:
+def test_without_actor_json_the_actor_uri_is_the_author(ingest, store: Store, tmp_path: Path) -> None:
     shutil.copy(FOLDER / "outbox.json", tmp_path / "outbox.json")
     ingest(store, tmp_path / "outbox.json")
     got = rows(store)
@@ -174,7 +168,7 @@ def test_without_actor_json_the_actor_uri_is_the_author(store: Store, tmp_path: 
     assert {r["author_name"] for r in got.values()} == {"mimic_watch@mstdn.example"}
 
 
-def test_escaped_emoji_and_unpaired_surrogate(store: Store) -> None:
+def test_escaped_emoji_and_unpaired_surrogate(ingest, store: Store) -> None:
     report = ingest(store, FIX / "surrogates-outbox.json")
     assert (report.new, report.quarantined) == (2, 0)
     got = rows(store)
@@ -182,14 +176,14 @@ def test_escaped_emoji_and_unpaired_surrogate(store: Store) -> None:
     assert got[status("109000000000000013")]["text"] == "\ufffd の後"
 
 
-def test_cut_outbox_keeps_the_activities_before_the_cut(store: Store) -> None:
+def test_cut_outbox_keeps_the_activities_before_the_cut(ingest, store: Store) -> None:
     report = ingest(store, FIX / "truncated-outbox.json")
     assert (report.status, report.new, report.quarantined) == ("ok", 3, 1)
     q = store.scan_quarantine().collect().row(0, named=True)
     assert q["source_line"] == 4 and "the file ends inside item 4" in q["reason"]
 
 
-def test_not_an_outbox(store: Store, tmp_path: Path) -> None:
+def test_not_an_outbox(ingest, store: Store, tmp_path: Path) -> None:
     path = tmp_path / "outbox.json"
     path.write_text(json.dumps({"@context": "https://www.w3.org/ns/activitystreams", "type": "OrderedCollection",
                                 "first": "https://mstdn.example/users/a/outbox?page=true", "orderedItems": None}))
@@ -197,7 +191,7 @@ def test_not_an_outbox(store: Store, tmp_path: Path) -> None:
     assert report.status == "error" and "paged outbox" in report.message
 
 
-def test_archive_without_outbox(store: Store, tmp_path: Path) -> None:
+def test_archive_without_outbox(ingest, store: Store, tmp_path: Path) -> None:
     path = tmp_path / "archive-x.tar.gz"
     with tarfile.open(path, "w:gz") as tf:
         data = b"{}"
@@ -209,7 +203,7 @@ def test_archive_without_outbox(store: Store, tmp_path: Path) -> None:
     assert store.scan_posts().collect().height == 0
 
 
-def test_unsorted_activities_all_stored_with_their_times(store: Store) -> None:
+def test_unsorted_activities_all_stored_with_their_times(ingest, store: Store) -> None:
     ingest(store, FOLDER)
     times = store.scan_posts().sort("created_at").select(pl.col("created_at").dt.strftime("%m-%d %H")).collect()
     assert times.to_series().to_list() == ["08-23 01", "08-29 05", "08-29 06", "08-29 07", "08-29 08", "08-30 00"]

@@ -10,17 +10,10 @@ import pytest
 
 from dtrack.collectors import detect
 from dtrack.collectors.formats.misskey import is_pure_renote
-from dtrack.collectors.pipeline.ingest import IngestReport, ingest_source
-from dtrack.collectors.records import ParseContext
 from dtrack.data.store import Store
 
-FIX = Path(__file__).parent / "fixtures" / "misskey"
+FIX = Path(__file__).parents[1] / "fixtures" / "misskey"
 NOTES = FIX / "notes-2022-09-01-10-00-00.json"
-
-
-def ingest(store: Store, path: Path) -> IngestReport:
-    with store.writer(purpose="test") as w:
-        return ingest_source(w, path, ctx=ParseContext())
 
 
 def rows(store: Store) -> dict[str, dict]:
@@ -59,7 +52,7 @@ def test_does_not_steal_other_json(tmp_path: Path) -> None:
 
 
 # The export holds 8 notes: 1 pure renote (text null) -> 1 repost; 2 quotes (one with only a cw).
-def test_notes_export(store: Store) -> None:
+def test_notes_export(ingest, store: Store) -> None:
     report = ingest(store, NOTES)
     assert (report.status, report.format, report.new, report.quarantined) == ("ok", "misskey", 8, 0)
     got = rows(store)
@@ -83,7 +76,7 @@ def test_notes_export(store: Store) -> None:
     assert got["9abc0009xy"]["source_line"] == 8
 
 
-def test_escaped_emoji_and_unpaired_surrogate(store: Store) -> None:
+def test_escaped_emoji_and_unpaired_surrogate(ingest, store: Store) -> None:
     report = ingest(store, FIX / "surrogates.json")
     assert (report.new, report.quarantined) == (2, 0)
     got = rows(store)
@@ -91,14 +84,14 @@ def test_escaped_emoji_and_unpaired_surrogate(store: Store) -> None:
     assert got["9abc0006xy"]["text"] == "@artist_a \ufffd わかる"
 
 
-def test_cut_export_keeps_the_notes_before_the_cut(store: Store) -> None:
+def test_cut_export_keeps_the_notes_before_the_cut(ingest, store: Store) -> None:
     report = ingest(store, FIX / "truncated.json")
     assert (report.status, report.new, report.quarantined) == ("ok", 4, 1)
     q = store.scan_quarantine().collect().row(0, named=True)
     assert q["source_line"] == 5 and "the file ends inside item 5" in q["reason"]
 
 
-def test_bad_notes_are_quarantined(store: Store) -> None:
+def test_bad_notes_are_quarantined(ingest, store: Store) -> None:
     report = ingest(store, FIX / "bad-notes.json")
     assert (report.new, report.quarantined) == (2, 3)
     got = rows(store)

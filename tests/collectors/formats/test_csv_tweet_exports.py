@@ -16,16 +16,10 @@ import pytest
 
 from dtrack.collectors import detect
 from dtrack.collectors.formats import csv_profiles
-from dtrack.collectors.pipeline.ingest import ingest_source
 from dtrack.collectors.records import ParseContext
 from dtrack.data.store import Store
 
-FIXTURES = Path(__file__).parent / "fixtures" / "csv_tweets"
-
-
-def ingest(store: Store, path: Path, ctx: ParseContext | None = None):
-    with store.writer(purpose="test") as w:
-        return ingest_source(w, path, ctx=ctx)
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "csv_tweets"
 
 
 def stored(store: Store) -> dict[str, dict]:
@@ -38,7 +32,7 @@ def rows(name: str) -> list[dict[str, str]]:
 
 
 @pytest.mark.parametrize("name", ["snscrape.csv", "snscrape_objects.csv"])
-def test_snscrape_csv_without_a_mapping(store, name):
+def test_snscrape_csv_without_a_mapping(ingest, store, name):
     report = ingest(store, FIXTURES / name)
     assert (report.format, report.status, report.new, report.quarantined) == ("csv", "ok", 5, 0)
     posts = stored(store)
@@ -56,7 +50,7 @@ def test_snscrape_csv_without_a_mapping(store, name):
     assert posts["1564100000000000002"]["created_at"].isoformat() == "2022-08-29T03:05:00+00:00"
 
 
-def test_snscrape_reply_ids_damaged_by_pandas_floats_are_dropped_not_guessed(store):
+def test_snscrape_reply_ids_damaged_by_pandas_floats_are_dropped_not_guessed(ingest, store):
     raw = {r["id"]: r["inReplyToTweetId"] for r in rows("snscrape.csv")}
     assert raw["1564100000000000004"] == "1.5641e+18" and raw["1564100000000000005"] == "20.0"
     ingest(store, FIXTURES / "snscrape.csv")
@@ -65,7 +59,7 @@ def test_snscrape_reply_ids_damaged_by_pandas_floats_are_dropped_not_guessed(sto
     assert posts["1564100000000000005"]["reply_to"] == "20"
 
 
-def test_twarc_csv_without_a_mapping(store):
+def test_twarc_csv_without_a_mapping(ingest, store):
     report = ingest(store, FIXTURES / "twarc_csv.csv")
     assert (report.status, report.new, report.quarantined) == ("ok", 4, 0)
     posts = stored(store)
@@ -82,7 +76,7 @@ def test_twarc_csv_without_a_mapping(store):
     assert {p["platform"] for p in posts.values()} == {"twitter"}
 
 
-def test_old_twarc_csv_layout_with_reference_lists_and_json_text(store):
+def test_old_twarc_csv_layout_with_reference_lists_and_json_text(ingest, store):
     report = ingest(store, FIXTURES / "twarc_csv_old.csv")
     assert (report.new, report.quarantined) == (3, 0)
     posts = stored(store)
@@ -93,7 +87,7 @@ def test_old_twarc_csv_layout_with_reference_lists_and_json_text(store):
     assert posts["1564100000000000004"]["reply_to"] == "1564100000000000002"  # a Python-repr list
 
 
-def test_explicit_mapping_still_wins_over_the_profile(store):
+def test_explicit_mapping_still_wins_over_the_profile(ingest, store):
     ctx = ParseContext(mapping={"text": "renderedContent"}, platform="x")
     ingest(store, FIXTURES / "snscrape.csv", ctx=ctx)
     posts = stored(store)
@@ -102,13 +96,13 @@ def test_explicit_mapping_still_wins_over_the_profile(store):
     assert {p["platform"] for p in posts.values()} == {"x"}
 
 
-def test_same_tweet_from_twarc_csv_and_twarc_jsonl_is_one_post(store):
-    ingest(store, Path(__file__).parent / "fixtures" / "twarc" / "page_retweet_cut.jsonl")
+def test_same_tweet_from_twarc_csv_and_twarc_jsonl_is_one_post(ingest, store):
+    ingest(store, Path(__file__).parents[1] / "fixtures" / "twarc" / "page_retweet_cut.jsonl")
     report = ingest(store, FIXTURES / "twarc_csv.csv")
     assert (report.new, report.duplicate) == (0, 4)
 
 
-def test_plain_csv_is_unchanged_by_profiles(store, tmp_path):
+def test_plain_csv_is_unchanged_by_profiles(ingest, store, tmp_path):
     path = tmp_path / "plain.csv"
     path.write_text("id,text,created_at,user\n1,無断学習,2022-08-29 12:00:00,someone\n")
     assert detect(path) == "csv" and csv_profiles.match(["id", "text", "created_at", "user"]) is None
@@ -146,7 +140,7 @@ def test_id_expr_keeps_only_exact_ids(raw, expected):
     assert out == expected
 
 
-def test_a_row_whose_own_id_pandas_damaged_is_quarantined(store, tmp_path):
+def test_a_row_whose_own_id_pandas_damaged_is_quarantined(ingest, store, tmp_path):
     text = (FIXTURES / "snscrape.csv").read_text(encoding="utf-8")
     path = tmp_path / "damaged.csv"
     path.write_text(text.replace(",1564100000000000002,", ",1.5641e+18,", 1), encoding="utf-8")

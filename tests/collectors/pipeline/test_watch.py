@@ -24,8 +24,8 @@ from dtrack.collectors.pipeline.schedule import add_schedule, run_now
 from dtrack.collectors.pipeline.watch import STOP, WatchConfig, list_sources, run_watch
 from dtrack.data.store import Store
 
-FIXTURES = Path(__file__).parent / "fixtures" / "schedule"
-ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "schedule"
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(autouse=True)

@@ -14,17 +14,12 @@ from dtrack.collectors.pipeline.ingest import ingest_source
 from dtrack.collectors.records import ParseContext
 from dtrack.data.store import Store
 
-FIX = Path(__file__).parent / "fixtures" / "generic"
+FIX = Path(__file__).parents[1] / "fixtures" / "generic"
 
 
-def _ingest(store: Store, name: str, **kw) -> tuple:
-    with store.writer() as w:
-        report = ingest_source(w, FIX / name, **kw)
-    return report, store.scan_posts().sort("post_id").collect()
-
-
-def test_naive_timestamps_are_read_as_asia_tokyo(store: Store) -> None:
-    report, posts = _ingest(store, "naive_jst.ndjson")
+def test_naive_timestamps_are_read_as_asia_tokyo(ingest, store: Store) -> None:
+    report = ingest(store, FIX / "naive_jst.ndjson")
+    posts = store.scan_posts().sort("post_id").collect()
     assert report.status == "ok" and report.read == 4 and report.quarantined == 0
     times = dict(zip(posts["post_id"], posts["created_at"], strict=True))
     utc = dt.UTC
@@ -39,15 +34,18 @@ def test_naive_timestamps_are_read_as_asia_tokyo(store: Store) -> None:
     assert dict(zip(posts["post_id"], posts["source_line"], strict=True)) == {"100": 1, "101": 2, "102": 3, "103": 5}
 
 
-def test_naive_timestamps_follow_the_configured_zone(store: Store) -> None:
+def test_naive_timestamps_follow_the_configured_zone(ingest, store: Store) -> None:
     from zoneinfo import ZoneInfo
 
-    _, posts = _ingest(store, "naive_jst.ndjson", ctx=ParseContext(tz=ZoneInfo("UTC")))
+    _ = ingest(store, FIX / "naive_jst.ndjson", ctx=ParseContext(tz=ZoneInfo("UTC")))
+
+    posts = store.scan_posts().sort("post_id").collect()
     assert posts.filter(pl.col("post_id") == "100")["created_at"][0] == dt.datetime(2022, 8, 29, 9, tzinfo=dt.UTC)
 
 
-def test_bad_lines_are_quarantined_with_line_and_reason(store: Store) -> None:
-    report, posts = _ingest(store, "broken.ndjson")
+def test_bad_lines_are_quarantined_with_line_and_reason(ingest, store: Store) -> None:
+    report = ingest(store, FIX / "broken.ndjson")
+    posts = store.scan_posts().sort("post_id").collect()
     assert sorted(posts["post_id"]) == ["1", "6"]
     assert report.quarantined == 5
     q = store.scan_quarantine().sort("source_line").collect()
@@ -63,9 +61,10 @@ def test_bad_lines_are_quarantined_with_line_and_reason(store: Store) -> None:
     assert set(q["source_file"]) == {str(FIX / "broken.ndjson")}
 
 
-def test_csv_with_explicit_mapping_and_ragged_row(store: Store) -> None:
+def test_csv_with_explicit_mapping_and_ragged_row(ingest, store: Store) -> None:
     ctx = ParseContext(mapping=parse_mapping("text=content,created_at=date,author_name=username"))
-    report, posts = _ingest(store, "mapped.csv", ctx=ctx, fmt="csv")
+    report = ingest(store, FIX / "mapped.csv", ctx=ctx, fmt="csv")
+    posts = store.scan_posts().sort("post_id").collect()
     assert report.read == 2 and report.quarantined == 1
     assert posts["text"].to_list() == ["無断転載禁止です", "改行を\n含む本文"]
     assert posts["author_name"].to_list() == ["taro", "hanako"]
@@ -75,9 +74,10 @@ def test_csv_with_explicit_mapping_and_ragged_row(store: Store) -> None:
     assert "5 fields where the header has 4" in q["reason"][0]
 
 
-def test_cp932_csv_is_detected_and_decoded(store: Store) -> None:
+def test_cp932_csv_is_detected_and_decoded(ingest, store: Store) -> None:
     assert detect(FIX / "cp932.csv") == "csv"
-    report, posts = _ingest(store, "cp932.csv")
+    report = ingest(store, FIX / "cp932.csv")
+    posts = store.scan_posts().sort("post_id").collect()
     assert report.status == "ok", report.message
     assert posts["text"].to_list() == ["無断学習禁止", "ﾊﾝｶｸ と ①"]
     assert posts["author_name"].to_list() == ["たろう", "はなこ"]
@@ -92,9 +92,9 @@ def test_detect_by_content_not_name(tmp_path: Path) -> None:
     assert detect(prose) is None
 
 
-def test_unknown_mapping_column_is_a_clear_error(store: Store) -> None:
+def test_unknown_mapping_column_is_a_clear_error(ingest, store: Store) -> None:
     ctx = ParseContext(mapping={"text": "nope"})
-    report, _ = _ingest(store, "naive_jst.ndjson", ctx=ctx)
+    report = ingest(store, FIX / "naive_jst.ndjson", ctx=ctx)
     assert report.status == "error"
     assert "--map text=nope" in report.message
 

@@ -19,18 +19,10 @@ from hypothesis import strategies as st
 
 from dtrack.collectors import detect
 from dtrack.collectors.formats import reddit
-from dtrack.collectors.pipeline.ingest import ingest_source
 from dtrack.collectors.records import ParseContext, Quarantine
-from dtrack.data.store import Store
 
-FIXTURES = Path(__file__).parent / "fixtures" / "reddit"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "reddit"
 UTC = dt.UTC
-
-
-def ingest(store: Store, path: Path, **kw):
-    with store.writer(purpose="test") as w:
-        report = ingest_source(w, path, **kw)
-    return report, store.scan_posts().collect()
 
 
 def by_id(posts: pl.DataFrame) -> dict[str, dict]:
@@ -72,13 +64,15 @@ def test_generic_ndjson_is_not_reddit(tmp_path):
         ("t1_c13", dt.datetime(2005, 12, 12, 5, 26, 28, tzinfo=UTC)),  # int, 2005
     ],
 )
-def test_created_utc_variants(store, post_id, created):
-    _, posts = ingest(store, FIXTURES / "comments_eras.ndjson")
+def test_created_utc_variants(ingest, store, post_id, created):
+    _ = ingest(store, FIXTURES / "comments_eras.ndjson")
+    posts = store.scan_posts().collect()
     assert by_id(posts)[post_id]["created_at"] == created
 
 
-def test_comment_fields(store):
-    report, posts = ingest(store, FIXTURES / "comments_eras.ndjson")
+def test_comment_fields(ingest, store):
+    report = ingest(store, FIXTURES / "comments_eras.ndjson")
+    posts = store.scan_posts().collect()
     assert report.format == "reddit" and report.new == 5 and report.quarantined == 0
     rows = by_id(posts)
     first = rows["t1_c0cmuol"]
@@ -100,8 +94,9 @@ def test_comment_fields(store):
     assert [r["source_line"] for r in posts.sort("source_line").iter_rows(named=True)] == [1, 2, 3, 4, 5]
 
 
-def test_submissions(store):
-    _, posts = ingest(store, FIXTURES / "submissions.ndjson")
+def test_submissions(ingest, store):
+    _ = ingest(store, FIXTURES / "submissions.ndjson")
+    posts = store.scan_posts().collect()
     rows = by_id(posts)
     assert set(rows) == {"t3_wzk1aa", "t3_wzk1ab", "t3_wzk1ac"}
     assert rows["t3_wzk1aa"]["text"] == "Mimic と無断学習について 🎨\n\n本文です。\n\n二段落目 & 以上"
@@ -117,16 +112,18 @@ def test_submissions(store):
     assert removed["created_at"] == dt.datetime(2022, 8, 29, 2, 30, 0, 250000, tzinfo=UTC)
 
 
-def test_half_written_last_line_is_quarantined(store):
-    report, posts = ingest(store, FIXTURES / "half_written.ndjson")
+def test_half_written_last_line_is_quarantined(ingest, store):
+    report = ingest(store, FIXTURES / "half_written.ndjson")
+    posts = store.scan_posts().collect()
     assert posts["post_id"].to_list() == ["t1_c0cmuol"]
     q = store.scan_quarantine().collect()
     assert report.quarantined == 1 and q["source_line"].to_list() == [2]
     assert "not valid JSON" in q["reason"][0]
 
 
-def test_broken_lines_each_get_their_reason(store):
-    report, posts = ingest(store, FIXTURES / "broken_lines.ndjson")
+def test_broken_lines_each_get_their_reason(ingest, store):
+    report = ingest(store, FIXTURES / "broken_lines.ndjson")
+    posts = store.scan_posts().collect()
     assert report.quarantined == 5
     assert sorted(posts["post_id"]) == ["t1_c0cmuol", "t1_c13"]
     q = {r["source_line"]: r["reason"] for r in store.scan_quarantine().collect().iter_rows(named=True)}
@@ -140,31 +137,33 @@ def test_broken_lines_each_get_their_reason(store):
 
 
 @pytest.mark.parametrize("frames", [1, 3])
-def test_zst_with_2gib_window_reads_like_the_plain_file(store, tmp_path, frames):
+def test_zst_with_2gib_window_reads_like_the_plain_file(ingest, store, tmp_path, frames):
     plain = (FIXTURES / "comments_eras.ndjson").read_bytes()
     path = tmp_path / "RC_2024-02.zst"
     path.write_bytes(zst(plain, frames=frames))
     assert zstandard.get_frame_parameters(path.read_bytes()).window_size == 2**31
     assert detect(path) == "reddit"
-    report, posts = ingest(store, path)
+    report = ingest(store, path)
+    posts = store.scan_posts().collect()
     assert report.status == "ok" and report.new == 5 and report.quarantined == 0
     assert sorted(posts["post_id"]) == ["t1_c0cmuol", "t1_c13", "t1_fp09438", "t1_kod0bkd", "t1_kod0bkj"]
 
 
-def test_zstd_bomb_is_refused_and_nothing_stored(store, tmp_path, monkeypatch):
+def test_zstd_bomb_is_refused_and_nothing_stored(ingest, store, tmp_path, monkeypatch):
     line = (FIXTURES / "comments_eras.ndjson").read_bytes().split(b"\n")[0] + b"\n"
     bomb = tmp_path / "bomb.zst"
     bomb.write_bytes(zst(line * 40_000, window_log=20))  # ~9 MB out of a few KB
     assert bomb.stat().st_size < 50_000
     # small blocks, so that posts reach the open transaction before the limit trips
     monkeypatch.setattr(reddit, "BLOCK_BYTES", 100_000)
-    report, posts = ingest(store, bomb, ctx=ParseContext(max_member_bytes=1_000_000))
+    report = ingest(store, bomb, ctx=ParseContext(max_member_bytes=1_000_000))
+    posts = store.scan_posts().collect()
     assert report.status == "error"
     assert "limit of 1,000,000 bytes" in report.message and "zstd bomb" in report.message
     assert posts.height == 0 and store.sources() == []
 
 
-def test_truncated_zst_keeps_complete_lines_and_says_so(store, tmp_path):
+def test_truncated_zst_keeps_complete_lines_and_says_so(ingest, store, tmp_path):
     lines = [orjson.dumps({"id": f"x{i}", "body": f"コメント {i} " + hashlib.sha256(b"%d" % i).hexdigest(),
                            "created_utc": 1661740000 + i, "subreddit": "japan"}) for i in range(3000)]
     data = zst(b"\n".join(lines) + b"\n", window_log=20)
@@ -176,7 +175,8 @@ def test_truncated_zst_keeps_complete_lines_and_says_so(store, tmp_path):
     cut.write_bytes(data[: len(data) * 2 // 3])
     with open(cut, "rb") as fh:
         assert "cut off" in reddit.zstd_cut(fh)
-    report, posts = ingest(store, cut)
+    report = ingest(store, cut)
+    posts = store.scan_posts().collect()
     assert report.status == "ok"
     assert 0 < posts.height < 3000
     reasons = store.scan_quarantine().collect()["reason"].to_list()
@@ -185,10 +185,10 @@ def test_truncated_zst_keeps_complete_lines_and_says_so(store, tmp_path):
     assert sorted(int(p[4:]) for p in posts["post_id"]) == list(range(posts.height))
 
 
-def test_not_zstd_after_magic_fails_cleanly(store, tmp_path):
+def test_not_zstd_after_magic_fails_cleanly(ingest, store, tmp_path):
     bad = tmp_path / "bad.zst"
     bad.write_bytes(reddit.ZSTD_MAGIC + b"garbage" * 20)
-    report, _ = ingest(store, bad, fmt="reddit")
+    report = ingest(store, bad, fmt="reddit")
     assert report.status == "error" and store.sources() == []
 
 

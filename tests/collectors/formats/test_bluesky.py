@@ -15,11 +15,9 @@ from hypothesis import strategies as st
 
 from dtrack.collectors import detect
 from dtrack.collectors.formats import bluesky
-from dtrack.collectors.pipeline.ingest import ingest_source
 from dtrack.collectors.records import Notice, ParseContext, Quarantine
-from dtrack.data.store import Store
 
-FIXTURES = Path(__file__).parent / "fixtures" / "bluesky"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "bluesky"
 DID = "did:plc:fixture7abcdefghijklmnop"
 
 
@@ -28,12 +26,6 @@ def _generator():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)  # type: ignore[union-attr]
     return module
-
-
-def ingest(store: Store, path: Path, **kw):
-    with store.writer(purpose="test") as w:
-        report = ingest_source(w, path, **kw)
-    return report, store.scan_posts().collect()
 
 
 def by_id(posts: pl.DataFrame) -> dict[str, dict]:
@@ -53,8 +45,9 @@ def test_other_json_is_not_bluesky(tmp_path):
     assert not bluesky.sniff(plain, b"\x00\x01\x02garbage")
 
 
-def test_v3_repo_keeps_exactly_the_posts_and_reposts_in_the_tree(store):
-    report, posts = ingest(store, FIXTURES / "v3_facets.car")
+def test_v3_repo_keeps_exactly_the_posts_and_reposts_in_the_tree(ingest, store):
+    report = ingest(store, FIXTURES / "v3_facets.car")
+    posts = store.scan_posts().collect()
     records = _generator().v3_records()
     # expected ids straight from the records the fixture was built from
     expected = {f"at://{DID}/{path}" for path in records
@@ -69,8 +62,9 @@ def test_v3_repo_keeps_exactly_the_posts_and_reposts_in_the_tree(store):
     assert posts["platform"].unique().to_list() == ["bluesky"]
 
 
-def test_post_fields_and_utf8_byte_facets(store):
-    _, posts = ingest(store, FIXTURES / "v3_facets.car")
+def test_post_fields_and_utf8_byte_facets(ingest, store):
+    _ = ingest(store, FIXTURES / "v3_facets.car")
+    posts = store.scan_posts().collect()
     rows = by_id(posts)
     first = rows[f"at://{DID}/app.bsky.feed.post/3l2aaaaaaaa2a"]
     text = first["text"]
@@ -123,8 +117,9 @@ def test_byte_to_char(text, byte_offset, char_offset):
     assert bluesky.byte_to_char(text, text.encode(), byte_offset) == char_offset
 
 
-def test_old_repo_without_rev_and_with_votes(store):
-    report, posts = ingest(store, FIXTURES / "v2_vote.car")
+def test_old_repo_without_rev_and_with_votes(ingest, store):
+    report = ingest(store, FIXTURES / "v2_vote.car")
+    posts = store.scan_posts().collect()
     assert report.status == "ok" and report.quarantined == 0
     assert posts.height == 2  # the vote is not a post
     assert posts.filter(pl.col("is_repost")).height == 1
@@ -132,14 +127,16 @@ def test_old_repo_without_rev_and_with_votes(store):
     assert json.loads(post["extra"])["links"] == [{"uri": "https://bsky.app", "start": None, "end": None}]
 
 
-def test_v1_repo_layout(store):
-    report, posts = ingest(store, FIXTURES / "v1_meta.car")
+def test_v1_repo_layout(ingest, store):
+    report = ingest(store, FIXTURES / "v1_meta.car")
+    posts = store.scan_posts().collect()
     assert report.status == "ok"
     assert posts["post_id"].to_list() == [f"at://{DID}/app.bsky.feed.post/3jpre1aaaaa2a"]
 
 
-def test_truncated_car_keeps_what_is_readable_and_quarantines_the_rest(store):
-    report, posts = ingest(store, FIXTURES / "truncated.car")
+def test_truncated_car_keeps_what_is_readable_and_quarantines_the_rest(ingest, store):
+    report = ingest(store, FIXTURES / "truncated.car")
+    posts = store.scan_posts().collect()
     assert report.status == "ok"
     assert report.notices == 1 and "cut off" in report.notice_messages[0]
     assert report.new == 6 and report.quarantined == 6
@@ -148,8 +145,9 @@ def test_truncated_car_keeps_what_is_readable_and_quarantines_the_rest(store):
     assert set(posts["post_id"]) < {f"at://{DID}/{p}" for p in _generator().v3_records()}
 
 
-def test_bad_records_are_quarantined_with_reasons(store):
-    report, posts = ingest(store, FIXTURES / "bad_records.car")
+def test_bad_records_are_quarantined_with_reasons(ingest, store):
+    report = ingest(store, FIXTURES / "bad_records.car")
+    posts = store.scan_posts().collect()
     assert posts["text"].to_list() == ["fine"]
     reasons = store.scan_quarantine().collect()["reason"].to_list()
     assert report.quarantined == 3
@@ -158,36 +156,40 @@ def test_bad_records_are_quarantined_with_reasons(store):
     assert any("without subject" in r for r in reasons)
 
 
-def test_firehose_commit_lines(store):
-    report, posts = ingest(store, FIXTURES / "firehose.ndjson")
+def test_firehose_commit_lines(ingest, store):
+    report = ingest(store, FIXTURES / "firehose.ndjson")
+    posts = store.scan_posts().collect()
     assert report.status == "ok"
     assert (report.read, report.new, report.duplicate) == (2, 1, 1)  # the update repeats the post's id
     assert posts["text"].to_list() == ["ストリームの投稿"]
     assert report.notices == 1 and "deletes" in report.notice_messages[0]
 
 
-def test_zero_length_block_is_a_notice_not_a_crash(store, tmp_path):
+def test_zero_length_block_is_a_notice_not_a_crash(ingest, store, tmp_path):
     path = tmp_path / "zero.car"
     path.write_bytes((FIXTURES / "v1_meta.car").read_bytes() + b"\x00")  # found by bench/fuzz_misc.py
-    report, posts = ingest(store, path)
+    report = ingest(store, path)
+    posts = store.scan_posts().collect()
     assert report.status == "ok" and posts.height == 1
     assert report.notices == 1 and "empty block" in report.notice_messages[0]
 
 
-def test_not_a_car_forced_fails_cleanly(store, tmp_path):
+def test_not_a_car_forced_fails_cleanly(ingest, store, tmp_path):
     junk = tmp_path / "junk.car"
     junk.write_bytes(b"\x05hello world")
-    report, posts = ingest(store, junk, fmt="bluesky")
+    report = ingest(store, junk, fmt="bluesky")
+    posts = store.scan_posts().collect()
     assert report.status == "error" and "CAR" in report.message
     assert posts.height == 0 and store.sources() == []
 
 
-def test_reingest_changes_nothing(store):
+def test_reingest_changes_nothing(ingest, store):
     ingest(store, FIXTURES / "v3_facets.car")
     version = store.version
-    report, _ = ingest(store, FIXTURES / "v3_facets.car")
+    report = ingest(store, FIXTURES / "v3_facets.car")
     assert report.status == "skipped" and store.version == version
-    report, posts = ingest(store, FIXTURES / "v3_facets.car", force=True)
+    report = ingest(store, FIXTURES / "v3_facets.car", force=True)
+    posts = store.scan_posts().collect()
     assert report.new == 0 and report.duplicate == 12 and posts.height == 12
 
 

@@ -13,19 +13,11 @@ from hypothesis import strategies as st
 
 from dtrack.collectors import detect
 from dtrack.collectors.formats import niconico
-from dtrack.collectors.pipeline.ingest import ingest_source
 from dtrack.collectors.records import Quarantine
-from dtrack.data.store import Store
 
-FIXTURES = Path(__file__).parent / "fixtures" / "niconico"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "niconico"
 LEGACY = FIXTURES / "sm12345-legacy.json"
 UTC = dt.UTC
-
-
-def ingest(store: Store, path: Path, **kw):
-    with store.writer(purpose="test") as w:
-        report = ingest_source(w, path, **kw)
-    return report, store.scan_posts().collect()
 
 
 def by_id(posts) -> dict[str, dict]:
@@ -43,8 +35,9 @@ def test_json_array_of_other_things_is_not_niconico(tmp_path):
     assert not niconico.sniff(path, path.read_bytes())
 
 
-def test_legacy_counts(store):
-    report, posts = ingest(store, LEGACY)
+def test_legacy_counts(ingest, store):
+    report = ingest(store, LEGACY)
+    posts = store.scan_posts().collect()
     assert report.status == "ok"
     assert sorted(posts["post_id"]) == ["1661740000/1", "1661740000/2", "1661740000/3",
                                         "1661740000/easy/1", "1661740000/owner/1"]
@@ -54,8 +47,9 @@ def test_legacy_counts(store):
     assert any("thread, fork and no" in r for r in reasons) and any("created_at" in r for r in reasons)
 
 
-def test_legacy_fields(store):
-    _, posts = ingest(store, LEGACY)
+def test_legacy_fields(ingest, store):
+    _ = ingest(store, LEGACY)
+    posts = store.scan_posts().collect()
     rows = by_id(posts)
     first = rows["1661740000/1"]
     assert first["created_at"] == dt.datetime(2022, 8, 29, 2, 28, 20, 250000, tzinfo=UTC)  # date + date_usec
@@ -71,9 +65,10 @@ def test_legacy_fields(store):
     assert posts["platform"].unique().to_list() == ["niconico"] and not posts["is_repost"].any()
 
 
-def test_nvcomment_v1_gives_the_same_ids_as_legacy(store):
+def test_nvcomment_v1_gives_the_same_ids_as_legacy(ingest, store):
     ingest(store, LEGACY)
-    report, posts = ingest(store, FIXTURES / "nvcomment-v1.json")
+    report = ingest(store, FIXTURES / "nvcomment-v1.json")
+    posts = store.scan_posts().collect()
     assert (report.read, report.new, report.duplicate) == (3, 1, 2)
     new = by_id(posts)["1661740000/5"]
     assert new["created_at"] == dt.datetime(2022, 8, 29, 15, 0, tzinfo=UTC)
@@ -81,26 +76,29 @@ def test_nvcomment_v1_gives_the_same_ids_as_legacy(store):
     assert new["url"] is None  # the file name carries no video id
 
 
-def test_truncated_file_keeps_complete_items(store):
-    report, posts = ingest(store, FIXTURES / "truncated.json")
+def test_truncated_file_keeps_complete_items(ingest, store):
+    report = ingest(store, FIXTURES / "truncated.json")
+    posts = store.scan_posts().collect()
     assert posts["post_id"].to_list() == ["1661740000/1"]
     q = store.scan_quarantine().collect()
     assert report.quarantined == 1 and "cut off after item 5" in q["reason"][0]
 
 
-def test_lone_surrogate_escape_in_a_damaged_file(store, tmp_path):
+def test_lone_surrogate_escape_in_a_damaged_file(ingest, store, tmp_path):
     # found by bench/fuzz_misc.py: the fallback reader must not pass lone surrogates on
     path = tmp_path / "x.json"
     path.write_text('[{"chat":{"thread":"1","no":1,"date":1661740000,"content":"a\\ud83d b"}},{"chat":{')
-    report, posts = ingest(store, path)
+    report = ingest(store, path)
+    posts = store.scan_posts().collect()
     assert report.status == "ok" and posts["text"].to_list() == ["a\ufffd b"]
     assert report.quarantined == 1
 
 
-def test_not_json_fails_cleanly(store, tmp_path):
+def test_not_json_fails_cleanly(ingest, store, tmp_path):
     path = tmp_path / "x.json"
     path.write_text("{{{ not json")
-    report, posts = ingest(store, path, fmt="niconico")
+    report = ingest(store, path, fmt="niconico")
+    posts = store.scan_posts().collect()
     assert report.status == "error" and "not valid JSON" in report.message
     assert posts.height == 0 and store.sources() == []
 
