@@ -1,19 +1,15 @@
-"""The defaults every stage agrees on, defined once.
+"""Defaults every layer shares, in one light module (no polars, no numpy).
 
-Import-light on purpose (no polars, no zoneinfo): the CLI's option
-declarations, the collectors, the scheduler and the analyses all read their
-defaults from here, so ``dtrack --help`` can show them without importing a
-stage.
+The research timezone, the period lengths and the counting contexts are named
+here once; the collectors, the analyses, the CLI and the dashboard import
+them from here so a default cannot differ between two front ends.
 """
 
 from __future__ import annotations
 
-#: The research timezone: days are calendar days here, and naive timestamps
-#: in an export are read in it (docs/analysis.md, "Days").
+#: Days are calendar days in this timezone unless the user picks another (--tz, $DTRACK_TZ).
 DEFAULT_TZ = "Asia/Tokyo"
-#: Counting periods: name -> polars duration string.
-FREQS: dict[str, str] = {"day": "1d", "week": "1w", "month": "1mo"}
-DEFAULT_FREQ = "day"
-#: Which hits count: every use of a term, or only uses in an AI context.
-CONTEXTS: tuple[str, ...] = ("any", "ai")
-DEFAULT_CONTEXT = "any"
+#: Period lengths of timelines and discovery (weeks start on Monday).
+FREQS = ("day", "week", "month")
+#: Which uses count: every use, or only AI-context ones.
+CONTEXTS = ("any", "ai")
