@@ -74,19 +74,29 @@ def _value_pattern(key: str) -> re.Pattern[str]:
 _PATTERNS: dict[str, re.Pattern[str]] = {}
 
 
-def _unquote(quote: str, body: str) -> str | None:
-    literal = quote + body + quote
-    if quote == '"':
-        try:
-            return json.loads(literal)
-        except ValueError:
-            pass
+def _python_literal(text: str) -> object:
+    """A Python literal (what tools that print reprs write), None when it is not one."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            value = ast.literal_eval(literal)
+            return ast.literal_eval(text)
         except (ValueError, SyntaxError, MemoryError, RecursionError):
             return None
+
+
+def _json_or_python(text: str) -> object:
+    """JSON, else a Python literal; None when it is neither (or nested too deeply)."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        return None
+    except ValueError:
+        return _python_literal(text)
+
+
+def _unquote(quote: str, body: str) -> str | None:
+    literal = quote + body + quote
+    value = _json_or_python(literal) if quote == '"' else _python_literal(literal)
     return value if isinstance(value, str) else None
 
 
@@ -137,17 +147,7 @@ def references(cell: str | None, kind: str) -> str | None:
     ``{"type", "id"}``), the id of the first reference of ``kind``."""
     if not cell:
         return None
-    try:
-        items = json.loads(cell)
-    except RecursionError:
-        return None
-    except ValueError:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                items = ast.literal_eval(cell)
-            except (ValueError, SyntaxError, MemoryError, RecursionError):
-                return None
+    items = _json_or_python(cell)
     if not isinstance(items, list):
         return None
     for item in items:

@@ -38,7 +38,7 @@ import orjson
 
 from dtrack.collectors.readers.archives import archive_kind, open_archive, tar_head_names, zip_member_head, zip_names
 from dtrack.collectors.readers.files import read_head, read_whole, strip_bom
-from dtrack.collectors.readers.json_array import iter_json_array
+from dtrack.collectors.readers.json_array import iter_json_array, map_items
 from dtrack.collectors.readers.json_values import NotJSON, dumps_raw, loads_lenient
 from dtrack.collectors.records import Notice, ParseContext, Quarantine, Record, SourceError
 
@@ -242,12 +242,7 @@ def parse_outbox(data: bytes, where: str, author: tuple[str | None, str | None])
                               "(a paged outbox is not an archive)")
         items = ((i, None, it) for i, it in enumerate(doc["orderedItems"], 1))
     skipped: Counter[str] = Counter()
-    for rec in items:
-        if isinstance(rec, Quarantine | Notice):
-            yield rec
-            continue
-        number, _, item = rec
-        out = map_activity(item, number, author, where)
+    for out in map_items(items, lambda number, _line, item: map_activity(item, number, author, where)):
         if isinstance(out, str):
             skipped[out] += 1
         else:

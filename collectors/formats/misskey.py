@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from dtrack.collectors.readers.files import read_whole, strip_bom
-from dtrack.collectors.readers.json_array import iter_json_array
+from dtrack.collectors.readers.json_array import iter_json_array, map_items
 from dtrack.collectors.readers.json_values import dumps_raw
-from dtrack.collectors.records import Notice, ParseContext, Quarantine, Record
+from dtrack.collectors.records import ParseContext, Quarantine, Record
 
 NAME = "misskey"
 VERSION = "1"
@@ -95,9 +95,5 @@ def sniff(path: Path, head: bytes) -> bool:
 def parse(path: Path, ctx: ParseContext) -> Iterator[Record]:
     """Every note of the export; damage quarantined, the notes before it kept."""
     where = path.name
-    for rec in iter_json_array(read_whole(path, ctx.max_member_bytes), where=where, number_by="item"):
-        if isinstance(rec, Quarantine | Notice):
-            yield rec
-            continue
-        number, _, note = rec
-        yield map_note(note, number, where)
+    items = iter_json_array(read_whole(path, ctx.max_member_bytes), where=where, number_by="item")
+    yield from map_items(items, lambda number, _line, note: map_note(note, number, where))

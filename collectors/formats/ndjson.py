@@ -14,7 +14,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
-import orjson
 import polars as pl
 
 from dtrack.collectors.formats.tabular import (
@@ -27,6 +26,7 @@ from dtrack.collectors.formats.tabular import (
 )
 from dtrack.collectors.readers.files import BOM, strip_bom
 from dtrack.collectors.readers.json_lines import json_objects
+from dtrack.collectors.readers.json_values import sniff_json
 from dtrack.collectors.records import ParseContext, Quarantine, Record
 
 T = TypeVar("T")
@@ -37,18 +37,12 @@ CHUNK_BYTES = 32 * 1024 * 1024
 
 
 def sniff(path: Path, head: bytes) -> bool:
-    if not head:
-        return False
-    text = strip_bom(head).lstrip()
-    if not text.startswith(b"{"):
-        return False
-    first, sep, _ = text.partition(b"\n")
-    if not sep and len(head) >= 64 * 1024:
-        return False
-    try:
-        return isinstance(orjson.loads(first), dict)
-    except orjson.JSONDecodeError:
-        return False
+    """A first line that is a JSON object (whatever its keys: the mapping decides)."""
+    return strip_bom(head).lstrip().startswith(b"{") and sniff_json(head, _is_object, lambda text: False)
+
+
+def _is_object(value: object) -> bool:
+    return isinstance(value, dict)
 
 
 def parse(path: Path, ctx: ParseContext) -> Iterator[Record]:

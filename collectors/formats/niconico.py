@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from dtrack.collectors.readers.files import read_whole, strip_bom
-from dtrack.collectors.readers.json_array import walk_json_array
+from dtrack.collectors.readers.json_array import map_items, walk_json_array
 from dtrack.collectors.readers.json_values import NotJSON, dumps_raw, loads_lenient
 from dtrack.collectors.readers.times import from_epoch, parse_time
 from dtrack.collectors.records import Notice, ParseContext, Quarantine, Record, SourceError
@@ -108,19 +108,8 @@ def map_chat(chat: Any, item: int, video: str | None, raw: str) -> Record:
         "fork": _fork_name(chat.get("fork")),
         **{k: chat[k] for k in ("mail", "deleted", "score", "nicoru", "premium", "anonymity") if k in chat},
     }
-    if video:
-        extra["video"] = video
-    return {
-        "platform": "niconico",
-        "post_id": post_id,
-        "created_at": _epoch(chat.get("date"), chat.get("date_usec")) or chat.get("date"),
-        "author_id": chat.get("user_id") if isinstance(chat.get("user_id"), str) else None,
-        "text": content if isinstance(content, str) else None,
-        "url": _watch_url(video, vpos / 100 if vpos is not None else None),
-        "extra": extra,
-        "source_line": item,
-        "_raw": raw,
-    }
+    return _comment(post_id, _epoch(chat.get("date"), chat.get("date_usec")) or chat.get("date"),
+                    chat.get("user_id"), content, video, vpos / 100 if vpos is not None else None, extra, item, raw)
 
 
 def map_v1_comment(comment: Any, thread: Any, fork: Any, item: int, video: str | None) -> Record:
@@ -139,40 +128,46 @@ def map_v1_comment(comment: Any, thread: Any, fork: Any, item: int, video: str |
         "mail": " ".join(c for c in commands if isinstance(c, str)),
         **{k: comment[k] for k in ("id", "score", "nicoruCount", "isPremium", "source") if k in comment},
     }
+    return _comment(post_id, parse_time(comment.get("postedAt")) or comment.get("postedAt"), comment.get("userId"),
+                    comment.get("body"), video, vpos_ms / 1000 if vpos_ms is not None else None, extra, item, raw)
+
+
+def _comment(post_id: str, created: Any, author_id: Any, text: Any, video: str | None, seconds: float | None,
+             extra: dict[str, Any], item: int, raw: str) -> dict[str, Any]:
+    """The post record of a comment, legacy or nvComment: the same fields either way."""
     if video:
         extra["video"] = video
-    body = comment.get("body")
     return {
         "platform": "niconico",
         "post_id": post_id,
-        "created_at": parse_time(comment.get("postedAt")) or comment.get("postedAt"),
-        "author_id": comment.get("userId") if isinstance(comment.get("userId"), str) else None,
-        "text": body if isinstance(body, str) else None,
-        "url": _watch_url(video, vpos_ms / 1000 if vpos_ms is not None else None),
+        "created_at": created,
+        "author_id": author_id if isinstance(author_id, str) else None,
+        "text": text if isinstance(text, str) else None,
+        "url": _watch_url(video, seconds),
         "extra": extra,
         "source_line": item,
         "_raw": raw,
     }
 
 
+def _packet(number: int, _line: int | None, item: Any, video: str | None) -> Record | None:
+    """One legacy packet: a chat becomes a post, a failed thread a notice, the rest nothing."""
+    raw = dumps_raw(item)
+    if not isinstance(item, dict) or len(item) != 1:
+        return Quarantine(number, raw, "not a single-key packet like {\"chat\": {...}}")
+    (kind, body), = item.items()
+    if kind == "chat":
+        return map_chat(body, number, video, raw)
+    if kind == "thread" and isinstance(body, dict) and body.get("resultcode") not in (0, None):
+        return Notice(number, f"thread {body.get('thread')} fork {body.get('fork', 0)}: "
+                      f"the server answered resultcode {body.get('resultcode')} (no comments)")
+    return None
+
+
 def _legacy(items: Iterable[tuple[int, int | None, Any] | Quarantine | Notice], video: str | None
             ) -> Iterator[Record]:
     """Comments of a legacy packet array; ``items`` as ``readers.json_array`` yields them."""
-    for rec in items:
-        if isinstance(rec, Quarantine | Notice):
-            yield rec
-            continue
-        number, _, item = rec
-        raw = dumps_raw(item)
-        if not isinstance(item, dict) or len(item) != 1:
-            yield Quarantine(number, raw, "not a single-key packet like {\"chat\": {...}}")
-            continue
-        (kind, body), = item.items()
-        if kind == "chat":
-            yield map_chat(body, number, video, raw)
-        elif kind == "thread" and isinstance(body, dict) and body.get("resultcode") not in (0, None):
-            yield Notice(number, f"thread {body.get('thread')} fork {body.get('fork', 0)}: "
-                         f"the server answered resultcode {body.get('resultcode')} (no comments)")
+    yield from map_items(items, lambda number, line, item: _packet(number, line, item, video))
 
 
 def _v1(doc: dict[str, Any], video: str | None) -> Iterator[Record]:

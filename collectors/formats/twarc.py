@@ -34,7 +34,6 @@ edit chain if it must.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -42,19 +41,17 @@ from typing import Any
 
 from dtrack.collectors.formats.batching import batched
 from dtrack.collectors.formats.twitter_common import (
-    PLATFORM,
     id_string,
     is_id,
     looks_cut,
     retweet_text,
-    status_url,
+    tweet_post,
     unescape,
 )
-from dtrack.collectors.readers.files import strip_bom
 from dtrack.collectors.readers.json_lines import json_lines
 from dtrack.collectors.readers.json_values import dumps_raw as dumps
-from dtrack.collectors.readers.json_values import first_value
-from dtrack.collectors.readers.times import parse_time
+from dtrack.collectors.readers.json_values import sniff_json
+from dtrack.collectors.readers.times import time_text
 from dtrack.collectors.records import Notice, ParseContext, Quarantine, Record
 
 NAME = "twarc"
@@ -111,12 +108,11 @@ def _is_twarc_value(obj: Any) -> bool:
 
 def sniff(path: Path, head: bytes) -> bool:
     """A first line that is a twarc2 page, stream line, flattened tweet or compliance record."""
-    if not head:
-        return False
-    value, complete = first_value(head)
-    if complete:
-        return _is_twarc_value(value)
-    text = strip_bom(head).lstrip()
+    return sniff_json(head, _is_twarc_value, _twarc_markers)
+
+
+def _twarc_markers(text: bytes) -> bool:
+    """A first line too long for the head: judged by the keys it starts with."""
     first = text.split(b"\n", 1)[0]
     if b'"__twarc"' in first[:4096] and first.startswith(b"{"):
         return True
@@ -157,12 +153,10 @@ def map_tweet(tweet: Mapping[str, Any], users: Mapping[str, dict[str, Any]],
     if post_id is None:
         return Quarantine(line, dumps(tweet), f"tweet without a usable id (ids are strings; a number above "
                                               f"2^53 may have lost digits): {tweet.get('id')!r}")
-    created = tweet.get("created_at")
-    if not (isinstance(created, str) and _TIME.match(created)):
-        parsed = parse_time(created, dt.UTC)
-        if parsed is None:
-            return Quarantine(line, dumps(tweet), f"tweet {post_id}: created_at missing or unreadable: {created!r}")
-        created = parsed.isoformat()
+    created = time_text(tweet.get("created_at"), _TIME)
+    if created is None:
+        return Quarantine(line, dumps(tweet), f"tweet {post_id}: created_at missing or unreadable: "
+                                              f"{tweet.get('created_at')!r}")
     author_id = tweet.get("author_id") if is_id(tweet.get("author_id")) else None
     author = tweet.get("author")
     if not isinstance(author, dict):
@@ -201,27 +195,10 @@ def map_tweet(tweet: Mapping[str, Any], users: Mapping[str, dict[str, Any]],
             extra["edit_of"] = history[0]
     if rules is not None:
         extra["matching_rules"] = rules
-    if isinstance(author, dict) and isinstance(author.get("name"), str):
-        extra["author_display_name"] = author["name"]
-    if repaired and text is not None and "\ufffd" in text:
-        extra["text_repaired"] = True  # a cut emoji or broken bytes replaced by U+FFFD
-    lang = tweet.get("lang")
-    return {
-        "platform": PLATFORM,
-        "post_id": post_id,
-        "created_at": created,
-        "author_id": author_id,
-        "author_name": username,
-        "text": text,
-        "lang": lang if isinstance(lang, str) else None,
-        "is_repost": repost_of is not None,
-        "repost_of": repost_of,
-        "reply_to": reply_to,
-        "quote_of": quote_of,
-        "url": status_url(username, post_id),
-        "extra": extra or None,
-        "source_line": line,
-    }
+    return tweet_post(post_id=post_id, created=created, author_id=author_id, username=username,
+                      display_name=author.get("name") if isinstance(author, dict) else None, text=text,
+                      lang=tweet.get("lang"), is_repost=repost_of is not None, repost_of=repost_of,
+                      reply_to=reply_to, quote_of=quote_of, extra=extra, line=line, repaired=repaired)
 
 
 def _error_message(err: Any) -> str:

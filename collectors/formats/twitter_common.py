@@ -18,6 +18,7 @@ flagged, so analyses that leave them out by default are unaffected.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 PLATFORM = "twitter"
 #: "RT @user: " at the start of a retweet's own text (handles are ASCII letters, digits, "_").
@@ -73,3 +74,32 @@ def retweet_text(own_text: str | None, original_author: str | None, original_tex
 def looks_cut(text: str | None) -> bool:
     """True when a text ends the way Twitter ends a truncated one."""
     return bool(text) and text.rstrip().endswith("…")  # type: ignore[union-attr]
+
+
+def tweet_post(*, post_id: str, created: str, author_id: str | None, username: str | None,
+               display_name: object, text: str | None, lang: object, is_repost: bool, repost_of: str | None,
+               reply_to: str | None, quote_of: str | None, extra: dict[str, Any], line: int,
+               repaired: bool) -> dict[str, Any]:
+    """The post record both Twitter API readers (v2 and v1.1) build: the same fields and the
+    same extras (``author_display_name``; ``text_repaired`` when a cut emoji or broken bytes
+    were replaced by U+FFFD)."""
+    if isinstance(display_name, str):
+        extra["author_display_name"] = display_name
+    if repaired and text is not None and "\ufffd" in text:
+        extra["text_repaired"] = True
+    return {
+        "platform": PLATFORM,
+        "post_id": post_id,
+        "created_at": created,
+        "author_id": author_id,
+        "author_name": username,
+        "text": text,
+        "lang": lang if isinstance(lang, str) else None,
+        "is_repost": is_repost,
+        "repost_of": repost_of,
+        "reply_to": reply_to,
+        "quote_of": quote_of,
+        "url": status_url(username, post_id),
+        "extra": extra or None,
+        "source_line": line,
+    }

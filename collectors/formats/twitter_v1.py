@@ -27,20 +27,19 @@ Twitter cut and gave no full version of (REST compatibility mode,
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from dtrack.collectors.formats.batching import batched
-from dtrack.collectors.formats.twitter_common import PLATFORM, id_string, retweet_text, status_url, unescape
+from dtrack.collectors.formats.twitter_common import id_string, retweet_text, tweet_post, unescape
 from dtrack.collectors.readers.files import read_whole, strip_bom
-from dtrack.collectors.readers.json_array import walk_json_array
+from dtrack.collectors.readers.json_array import map_items, walk_json_array
 from dtrack.collectors.readers.json_lines import json_lines
-from dtrack.collectors.readers.json_values import NotJSON, first_value, loads_lenient
+from dtrack.collectors.readers.json_values import NotJSON, loads_lenient, sniff_json
 from dtrack.collectors.readers.json_values import dumps_raw as dumps
-from dtrack.collectors.readers.times import TWITTER_TIME, parse_time
+from dtrack.collectors.readers.times import TWITTER_TIME, time_text
 from dtrack.collectors.records import Notice, ParseContext, Quarantine, Record
 
 NAME = "twitter_v1"
@@ -79,12 +78,11 @@ def _is_v1_value(obj: Any) -> bool:
 
 def sniff(path: Path, head: bytes) -> bool:
     """A status (or array / search response of statuses) with Twitter's v1.1 date format."""
-    if not head:
-        return False
-    value, complete = first_value(head)
-    if complete:
-        return _is_v1_value(value)
-    text = strip_bom(head).lstrip()
+    return sniff_json(head, _is_v1_value, _v1_markers)
+
+
+def _v1_markers(text: bytes) -> bool:
+    """A first value too long for the head: judged by the keys and the date format it shows."""
     if not text.startswith((b"{", b"[")):
         return False
     return b'"id_str"' in text and bool(_TWITTER_DATE.search(text)) and (
@@ -122,12 +120,10 @@ def map_status(status: Any, line: int, repaired: bool = False) -> Record:
     if post_id is None:
         return Quarantine(line, dumps(status), "status without a usable id_str (a numeric id above 2^53 may "
                                                f"have lost digits): id={status.get('id')!r}")
-    created = status.get("created_at")
-    if not (isinstance(created, str) and _IS_TWITTER_DATE.match(created)):
-        parsed = parse_time(created, dt.UTC)
-        if parsed is None:
-            return Quarantine(line, dumps(status), f"status {post_id}: created_at missing or unreadable: {created!r}")
-        created = parsed.isoformat()
+    created = time_text(status.get("created_at"), _IS_TWITTER_DATE)
+    if created is None:
+        return Quarantine(line, dumps(status), f"status {post_id}: created_at missing or unreadable: "
+                                               f"{status.get('created_at')!r}")
     user = status.get("user") if isinstance(status.get("user"), dict) else {}
     username = user.get("screen_name") if isinstance(user.get("screen_name"), str) and user.get(
         "screen_name") else None
@@ -150,27 +146,10 @@ def map_status(status: Any, line: int, repaired: bool = False) -> Record:
     quote_of = id_string(status.get("quoted_status_id_str"), status.get("quoted_status_id")) or id_string(
         quoted.get("id_str"), quoted.get("id"))
     reply_to = id_string(status.get("in_reply_to_status_id_str"), status.get("in_reply_to_status_id"))
-    if isinstance(user.get("name"), str):
-        extra["author_display_name"] = user["name"]
-    if repaired and text is not None and "\ufffd" in text:
-        extra["text_repaired"] = True  # a cut emoji or broken bytes replaced by U+FFFD
-    lang = status.get("lang")
-    return {
-        "platform": PLATFORM,
-        "post_id": post_id,
-        "created_at": created,
-        "author_id": id_string(user.get("id_str"), user.get("id")),
-        "author_name": username,
-        "text": text,
-        "lang": lang if isinstance(lang, str) else None,
-        "is_repost": isinstance(retweeted, dict),
-        "repost_of": repost_of,
-        "reply_to": reply_to,
-        "quote_of": quote_of,
-        "url": status_url(username, post_id),
-        "extra": extra or None,
-        "source_line": line,
-    }
+    return tweet_post(post_id=post_id, created=created, author_id=id_string(user.get("id_str"), user.get("id")),
+                      username=username, display_name=user.get("name"), text=text, lang=status.get("lang"),
+                      is_repost=isinstance(retweeted, dict), repost_of=repost_of, reply_to=reply_to,
+                      quote_of=quote_of, extra=extra, line=line, repaired=repaired)
 
 
 def _control_message(key: str, body: Any) -> str:
@@ -232,12 +211,8 @@ def _load_document(path: Path, ctx: ParseContext) -> tuple[bytes, Any, bool]:
 def salvage_array(data: bytes, where: str) -> Iterator[Record]:
     """The complete items of a JSON array that was cut off (a half-written export),
     then the unreadable rest as one quarantined record (``readers.json_array``)."""
-    for rec in walk_json_array(data, where=where, number_by="item"):
-        if isinstance(rec, Quarantine | Notice):
-            yield rec
-        else:
-            number, _, item = rec
-            yield map_status(item, number, False)
+    items = walk_json_array(data, where=where, number_by="item")
+    yield from map_items(items, lambda number, _line, item: map_status(item, number, False))
 
 
 def parse(path: Path, ctx: ParseContext) -> Iterator[Record]:

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 from dtrack.collectors.readers.json_values import NotJSON, fix_surrogate_escapes, loads_lenient
 from dtrack.collectors.records import Notice, Quarantine, SourceError
@@ -24,6 +24,7 @@ MAX_RAW = 100_000
 _WS = re.compile(r"[ \t\r\n]*")
 _TRAILER = re.compile(rb"[ \t\r\n;]*\Z")
 
+T = TypeVar("T")
 #: (item number, line or None, item)
 Item = tuple[int, int | None, Any]
 
@@ -119,3 +120,16 @@ def walk_json_array(data: bytes, *, offset: int = 0, where: str, number_by: str 
             return
         yield item, line, value
         pos = end
+
+
+def map_items(items: Iterable[Item | Quarantine | Notice], fn: Callable[[int, int | None, Any], T | None]
+              ) -> Iterator[T | Quarantine | Notice]:
+    """``fn(item number, line, item)`` for each item :func:`iter_json_array` yields (None
+    results dropped), its Quarantine and Notice records passed on as they come."""
+    for rec in items:
+        if isinstance(rec, Quarantine | Notice):
+            yield rec
+            continue
+        out = fn(*rec)
+        if out is not None:
+            yield out

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -125,3 +126,15 @@ def first_value(head: bytes) -> tuple[Any, bool]:
         return loads_lenient(line)[0], True
     except NotJSON:
         return None, False
+
+
+def sniff_json(head: bytes, judge: Callable[[Any], bool], by_markers: Callable[[bytes], bool]) -> bool:
+    """How every JSON-lines or JSON-document format sniffs: ``judge`` the first value when
+    ``head`` holds it whole, else look for ``by_markers`` in the first bytes (BOM and
+    leading blanks removed). False for an empty head."""
+    if not head:
+        return False
+    value, complete = first_value(head)
+    if complete:
+        return judge(value)
+    return by_markers(head.removeprefix(BOM).lstrip())

@@ -107,6 +107,16 @@ def parse_time(value: Any, tz: dt.tzinfo | None = None) -> dt.datetime | None:
     return parsed.astimezone(dt.UTC)
 
 
+def time_text(value: Any, fast: re.Pattern[str]) -> str | None:
+    """``value`` as a string a column parser reads: kept as it is when it matches ``fast``
+    (the format the export writes), else read by :func:`parse_time` (naive as UTC) and
+    written as ISO 8601; None when it cannot be read at all."""
+    if isinstance(value, str) and fast.match(value):
+        return value
+    parsed = parse_time(value, dt.UTC)
+    return parsed.isoformat() if parsed is not None else None
+
+
 def twitter_time(when: dt.datetime) -> str:
     """``when`` (UTC) written as Twitter writes ``created_at``, in English whatever the
     process locale (strftime's %a and %b follow the locale)."""

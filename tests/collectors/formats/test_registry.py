@@ -121,3 +121,14 @@ def test_a_third_party_format_is_found_detected_and_ingested(toy_distribution: P
     posts = store.scan_posts().collect().sort("post_id")
     assert posts["collector"].to_list() == ["toy/3", "toy/3"]
     assert posts["source_line"].to_list() == [2, 3]
+
+
+@pytest.mark.parametrize("args", [["ingest", "--help"], ["status", "--store", "{tmp}/store"]])
+def test_ingest_help_and_status_import_no_format(args: list[str], tmp_path: Path) -> None:
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    code = ("import sys\nfrom dtrack.cli.main import main\n"
+            f"try:\n    main({args!r})\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith('dtrack.collectors.formats.') and "
+            "m != 'dtrack.collectors.formats.registry' or m in ('zstandard', 'libipld')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "[]"

@@ -371,10 +371,13 @@ def test_concurrent_first_use_of_the_job_store(tmp_path: Path) -> None:
         assert not errors, errors[0]
 
 
-def test_jobs_saved_by_dtrack_0_1_keep_working(tmp_path: Path) -> None:
+@pytest.mark.parametrize("old_func", ["collectors.schedule:run_watch_job",  # dtrack 0.1, top-level packages
+                                      "dtrack.collectors.schedule:run_watch_job"])  # 0.2, before the split
+def test_jobs_saved_by_older_versions_keep_working(tmp_path: Path, old_func: str) -> None:
     # dtrack 0.1 had top-level packages: its jobs.sqlite names `collectors.schedule:run_watch_job`
-    # and the hook `nlp.tagger:tag_store`. Opening the job store rewrites them (APScheduler would
-    # otherwise drop a job whose function it cannot import), and the job is listed as before.
+    # and the hook `nlp.tagger:tag_store`; 0.2 named `dtrack.collectors.schedule`. Opening the job
+    # store rewrites them (APScheduler would otherwise drop a job whose function it cannot import),
+    # and the job is listed as before.
     import pickle
     import sqlite3
 
@@ -386,7 +389,7 @@ def test_jobs_saved_by_dtrack_0_1_keep_working(tmp_path: Path) -> None:
     with sqlite3.connect(db) as con:
         (blob,) = con.execute("SELECT job_state FROM apscheduler_jobs").fetchone()
         state = pickle.loads(blob)
-        state["func"] = "collectors.schedule:run_watch_job"
+        state["func"] = old_func
         state["kwargs"] = {**state["kwargs"], "hook": "nlp.tagger:tag_store"}
         con.execute("UPDATE apscheduler_jobs SET job_state = ?", (pickle.dumps(state),))
     (row,) = list_schedules(store)
