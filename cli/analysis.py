@@ -16,6 +16,7 @@ import click
 import polars as pl
 
 from dtrack.analysis.counting import counting_rule
+from dtrack.analysis.bursts import DEFAULT_GAMMA, DEFAULT_S
 from dtrack.analysis.emergence import DEFAULT_MIN_DAYS, emergence
 from dtrack.analysis.events import cross_correlation, event_study
 from dtrack.analysis.evidence import evidence
@@ -153,21 +154,27 @@ def timeline_cmd(terms: tuple[str, ...], freq: str, context: str, include_repost
               help="Kleinberg emission model: daily counts, or daily share of all posts (for sampled stores).")
 @click.option("--min-days", type=click.IntRange(min=1), default=DEFAULT_MIN_DAYS, show_default=True,
               help="Shortest burst (days) that counts as a takeoff.")
+@click.option("--burst-s", type=click.FloatRange(min=1, min_open=True), default=DEFAULT_S, show_default=True,
+              help="Kleinberg's s: the burst state's rate as a multiple of the base rate (> 1).")
+@click.option("--burst-gamma", type=click.FloatRange(min=0), default=DEFAULT_GAMMA, show_default=True,
+              help="Kleinberg's gamma: entering a burst costs gamma * ln(days).")
 @tz_option
 @output_options(["csv", "json"], "csv")
 @store_option
 def emergence_cmd(terms: tuple[str, ...], before: dt.datetime | None, include_reposts: bool,
-                  platforms: tuple[str, ...], burst_model: str, min_days: int, tz: str, fmt: str, out: str | None,
-                  excel: bool, store_path: str | None) -> None:
+                  platforms: tuple[str, ...], burst_model: str, min_days: int, burst_s: float, burst_gamma: float,
+                  tz: str, fmt: str, out: str | None, excel: bool, store_path: str | None) -> None:
     """When each term was born, slept, took off and peaked (all terms if none given).
 
     Keys (JSON) / columns (CSV): term, first_seen, first_post_id,
     first_ai_seen, first_ai_post_id, posts, authors, dormancy_days, takeoff,
     peak, peak_posts, then uses_before, ai_posts, first_platform,
-    first_ai_platform, dormant_after, dormant_until, takeoff_end, burst_model.
+    first_ai_platform, dormant_after, dormant_until, takeoff_end, burst_model,
+    first_seen_censored, last_seen, burst_note.
     Dates are ISO dates in --tz, null (JSON) or empty (CSV) where none.
     The takeoff is the first day of the first burst of at least --min-days
-    days found by Kleinberg's two-state burst automaton (s=2, gamma=1).
+    days found by Kleinberg's two-state burst automaton (--burst-s,
+    --burst-gamma) on the term's own span, first_seen to last_seen.
 
     \b
     Example:
@@ -177,12 +184,16 @@ def emergence_cmd(terms: tuple[str, ...], before: dt.datetime | None, include_re
     _check_terms(store, terms)
     df = emergence(store.scan_posts(), store.scan_hits(), list(terms) or None, tz=tz, before=_day(before),
                    include_reposts=include_reposts, platforms=list(platforms) or None, min_days=min_days,
-                   model=burst_model)
+                   model=burst_model, burst_s=burst_s, burst_gamma=burst_gamma)
     params = {"terms": list(terms), "before": _day(before), "include_reposts": include_reposts,
-              "platforms": list(platforms), "burst_model": burst_model, "min_days": min_days, "tz": tz,
+              "platforms": list(platforms), "burst_model": burst_model, "min_days": min_days,
+              "burst_s": burst_s, "burst_gamma": burst_gamma, "tz": tz,
               "format": fmt, "excel": excel}
+    notes = [f"{term}: {note}" for term, note in df.select("term", "burst_note").drop_nulls().rows()]
+    for note in notes:
+        _warn(note)
     _emit(df, fmt=fmt, out=out, excel=excel, command="emergence", params=params, store=store,
-          rule=counting_rule(include_reposts=include_reposts, platforms=platforms, tz=tz), tz=tz)
+          rule=counting_rule(include_reposts=include_reposts, platforms=platforms, tz=tz), tz=tz, notes=notes)
 
 
 @click.command("events")
