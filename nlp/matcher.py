@@ -20,9 +20,24 @@ The rules (docs/tagging.md explains them for users):
 * Overlaps: different terms are independent (#無断学習禁止 is a hit for both
   無断学習 and 学習禁止); within one term the leftmost, then longest, match wins
   and matches overlapping it are dropped (LAION-5B is one LAION hit, not two).
-* AI context is a property of the post: the cue words found anywhere in it
-  are every hit's evidence. Terms marked ``ai_only`` keep only AI-context
-  matches.
+* Kana written together. A kana-only form that does not start or end on a
+  token boundary still matches when the run of katakana (or hiragana) around
+  it can be cut completely into the dictionary's reading pieces (ムダン, ガクシュウ,
+  キンシ) with cuts at both ends of the form: ムダンガクシュウキンシ is a hit for
+  無断学習 and for 学習禁止 (MeCab keeps a katakana run as one token).
+* AI context is decided per hit from the post's own words; every decision
+  keeps them as ``evidence``, in text order:
+  - the shared cue words found anywhere in the post;
+  - the hit's term's own ``context`` words found anywhere in the post;
+  - the canonical name of every ``ai_always`` term used in the post (any
+    spelling of Midjourney makes every hit of the post AI context);
+  - for a term without ``ai_only``, with none of the above, the evidence of
+    the post's other AI-context hits (the post is about AI).
+  A use of a ``cased`` spelling written in another case ("novel AI",
+  "mid-journey") is *weak*: it counts only with evidence outside its own
+  span (the "AI" inside "a novel AI framework" does not vouch for NovelAI),
+  and it gives no evidence to other hits. Terms marked ``ai_only`` keep only
+  AI-context uses.
 
 Everything here is plain Python over strings so it runs the same in a pool
 worker and in the parent, and the pre-filter can be proved not to lose hits:
@@ -34,10 +49,11 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
 from dtrack.nlp.prefilter import Prefilter
 from dtrack.nlp.terms import TermDictionary
-from dtrack.nlp.tokenizer import Boundaries, Canonical, canonical, canonical_form
+from dtrack.nlp.tokenizer import Boundaries, Canonical, canonical, canonical_form, hiragana_to_katakana
 
 #: Separates evidence words in the compact strings workers return.
 EVIDENCE_SEP = "\x1f"
@@ -47,6 +63,18 @@ def _ends_alnum(form: str) -> bool:
     return bool(form) and form[-1].isascii() and form[-1].isalnum()
 
 
+_KATA = frozenset(chr(c) for c in range(0x30A1, 0x30FB)) | {"ー"}
+_HIRA = frozenset(chr(c) for c in range(0x3041, 0x3097)) | {"ー"}
+
+
+def _kana_class(form: str) -> frozenset[str] | None:
+    """The kana alphabet ``form`` is written in (katakana or hiragana, ー in both), if it is one."""
+    for alphabet in (_KATA, _HIRA):
+        if form and all(c in alphabet for c in form) and form.strip("ー"):
+            return alphabet
+    return None
+
+
 class Matcher:
     """A dictionary compiled for matching (cheap to build; plain data, so fork-friendly)."""
 
@@ -54,6 +82,7 @@ class Matcher:
         self.names = [t.canonical for t in terms.terms]
         self.categories = [t.category for t in terms.terms]
         self.ai_only = [t.ai_only for t in terms.terms]
+        self.ai_always = [t.ai_always for t in terms.terms]
         by_form: dict[str, list[int]] = {}
         for i, term in enumerate(terms.terms):
             for form in term.forms():
@@ -72,15 +101,41 @@ class Matcher:
             for i, term in enumerate(terms.terms)
             if term.exclusions
         }
-        cues: dict[str, str] = {}
+        #: term -> {canonical form of a cased spelling: the spellings as written}
+        self.cased: dict[int, dict[str, set[str]]] = {}
+        for i, term in enumerate(terms.terms):
+            for text in term.cased:
+                self.cased.setdefault(i, {}).setdefault(canonical_form(text), set()).update(
+                    {_as_written(text), _as_written(text).upper()})
+        #: reading pieces in katakana (and kana-only forms), for kana runs written together
+        pieces: set[str] = set()
+        for term in terms.terms:
+            pieces.update(term.reading_pieces)
+            pieces.update(hiragana_to_katakana(f) for f in term.forms() if _kana_class(f))
+        self.pieces = frozenset(p for p in pieces if p)
+        self._piece_max = max((len(p) for p in self.pieces), default=0)
+        # cue words (shared) and context words (per term) in one scan: form -> (word, whole, terms or None)
+        words: dict[str, tuple[str, bool, set[int] | None]] = {}
         for cue in terms.cues:
             form = canonical_form(cue)
-            if form:
-                cues.setdefault(form, cue)
-        #: canonical cue form -> (word as configured, must end on a token end)
-        self.cues: dict[str, tuple[str, bool]] = {f: (c, _ends_alnum(f)) for f, c in cues.items()}
-        self._cue_scan = _alternation(self.cues)
-        self._cue_prefixes = _prefixes({f: f for f in self.cues})
+            if form and form not in words:
+                words[form] = (cue, _ends_alnum(form), None)
+        for i, term in enumerate(terms.terms):
+            for word in term.context:
+                form = canonical_form(word)
+                if not form:
+                    continue
+                known = words.get(form)
+                if known is None:
+                    words[form] = (word, _ends_alnum(form), {i})
+                elif known[2] is not None:
+                    known[2].add(i)
+        #: canonical word form -> (word as configured, must end on a token end, terms it speaks for or None = all)
+        self.words: dict[str, tuple[str, bool, frozenset[int] | None]] = {
+            f: (w, whole, None if ts is None else frozenset(ts)) for f, (w, whole, ts) in words.items()
+        }
+        self._word_scan = _alternation(self.words)
+        self._word_prefixes = _prefixes({f: f for f in self.words})
 
     @functools.cached_property
     def prefilter(self) -> Prefilter:
@@ -88,13 +143,14 @@ class Matcher:
         return Prefilter(f for f, _ in self.forms)
 
     # -- one post --------------------------------------------------------------
-    def _evidence(self, text: str, bounds: Boundaries) -> list[str]:
-        found: dict[str, None] = {}
-        for p, form in _starts(self._cue_scan, self._cue_prefixes, text):
-            word, whole = self.cues[form]
-            if word not in found and bounds.is_start(p) and (not whole or bounds.is_end(p + len(form))):
-                found[word] = None
-        return list(found)
+    def _words(self, text: str, bounds: Boundaries) -> list[tuple[int, int, str, frozenset[int] | None]]:
+        """(start, end, word, terms) of every cue and context word in the post, in text order."""
+        out = []
+        for p, form in _starts(self._word_scan, self._word_prefixes, text):
+            word, whole, terms = self.words[form]
+            if bounds.is_start(p) and (not whole or bounds.is_end(p + len(form))):
+                out.append((p, p + len(form), word, terms))
+        return out
 
     def _excluded_spans(self, term: int, text: str, bounds: Boundaries) -> list[tuple[int, int]]:
         spans = []
@@ -119,25 +175,67 @@ class Matcher:
             m = search(text, p + 1)
         return out
 
-    def match_canonical(self, canon: Canonical) -> tuple[list[tuple[int, int, int]], list[str]]:
-        """Hits as (term index, start, end) in ORIGINAL offsets, and the post's AI evidence."""
+    def _kana_cuts(self, text: str, p: int, e: int, cache: dict[tuple[int, int], frozenset[int]]) -> bool:
+        """Is [p, e) a kana form whose kana run can be cut into reading pieces with cuts at p and e?"""
+        alphabet = _kana_class(text[p:e])
+        if alphabet is None or not self.pieces:
+            return False
+        a, b = p, e
+        while a > 0 and text[a - 1] in alphabet:
+            a -= 1
+        while b < len(text) and text[b] in alphabet:
+            b += 1
+        cuts = cache.get((a, b))
+        if cuts is None:
+            cuts = cache[(a, b)] = self._segment(hiragana_to_katakana(text[a:b]), a)
+        return p in cuts and e in cuts
+
+    def _segment(self, run: str, offset: int) -> frozenset[int]:
+        """Offsets (run start + i) of the cuts of every complete segmentation of ``run`` into pieces."""
+        n, top = len(run), self._piece_max
+        forward = [False] * (n + 1)
+        forward[0] = True
+        for i in range(n):
+            if forward[i]:
+                for k in range(1, min(top, n - i) + 1):
+                    if run[i:i + k] in self.pieces:
+                        forward[i + k] = True
+        if not forward[n]:
+            return frozenset()
+        backward = [False] * (n + 1)
+        backward[n] = True
+        for i in range(n - 1, -1, -1):
+            backward[i] = any(backward[i + k] and run[i:i + k] in self.pieces for k in range(1, min(top, n - i) + 1))
+        return frozenset(offset + i for i in range(n + 1) if forward[i] and backward[i])
+
+    def _weak(self, term: int, canon: Canonical, original: str | None, a: int, b: int) -> bool:
+        """Is this use of a cased spelling written in another case (and not all in capitals)?"""
+        spellings = self.cased.get(term, {}).get(canon.text[a:b].lstrip("#"))
+        if not spellings or original is None:
+            return False
+        x, y = canon.original_span(a, b)
+        return _as_written(original[x:y]).lstrip("#") not in spellings
+
+    def match_canonical(self, canon: Canonical, original: str | None = None
+                        ) -> list[tuple[int, int, int, tuple[str, ...]]]:
+        """Hits as (term index, start, end, evidence) in ORIGINAL offsets; ``original`` is the text
+        ``canon`` was made from (needed for ``cased`` spellings)."""
         text = canon.text
         occurrences = self._occurrences(text)
         if not occurrences:
-            return [], []
+            return []
         bounds = Boundaries(text)
+        runs: dict[tuple[int, int], frozenset[int]] = {}
         found: dict[int, list[tuple[int, int]]] = {}
         for p, e, term_ids in occurrences:
-            if bounds.is_start(p) and bounds.is_end(e):
+            if (bounds.is_start(p) and bounds.is_end(e)) or self._kana_cuts(text, p, e, runs):
                 for t in term_ids:
                     found.setdefault(t, []).append((p, e))
         if not found:
-            return [], []
-        evidence = self._evidence(text, bounds)
-        hits: list[tuple[int, int, int]] = []
+            return []
+        # (term, canonical start, canonical end, weak) after exclusions and overlaps
+        kept: list[tuple[int, int, int, bool]] = []
         for term, spans in found.items():
-            if self.ai_only[term] and not evidence:
-                continue
             if term in self.exclusions:
                 blocked = self._excluded_spans(term, text, bounds)
                 spans = [(a, b) for a, b in spans if not any(x <= a and b <= y for x, y in blocked)]
@@ -146,14 +244,39 @@ class Matcher:
             last = -1
             for a, b in marked:
                 if a >= last:
-                    hits.append((term, *canon.original_span(a, b)))
+                    kept.append((term, a, b, self._weak(term, canon, original, a, b)))
                     last = b
+        if not kept:
+            return []
+        # evidence items (start, end, word, terms it speaks for or None for every term)
+        items = self._words(text, bounds)
+        items.extend((a, b, self.names[t], None) for t, a, b, weak in kept if self.ai_always[t] and not weak)
+        items.sort(key=lambda item: (item[0], item[1]))
+        decided: list[tuple[int, int, int, list[str]]] = []
+        for term, a, b, weak in kept:
+            words: dict[str, None] = {}
+            for x, y, word, terms in items:
+                if (terms is None or term in terms) and not (weak and a <= x and y <= b):
+                    words.setdefault(word, None)
+            if weak and not words:
+                continue
+            decided.append((term, a, b, list(words)))
+        shared: dict[str, None] = {}
+        for _, _, _, words in decided:
+            shared.update(dict.fromkeys(words))
+        hits: list[tuple[int, int, int, tuple[str, ...]]] = []
+        for term, a, b, words in decided:
+            if not words and not self.ai_only[term]:
+                words = list(shared)  # the post is about AI: another hit's evidence says so
+            if self.ai_only[term] and not words:
+                continue
+            hits.append((term, *canon.original_span(a, b), tuple(words)))
         hits.sort(key=lambda h: (h[1], h[2], h[0]))
-        return hits, evidence
+        return hits
 
-    def match(self, text: str) -> tuple[list[tuple[int, int, int]], list[str]]:
+    def match(self, text: str) -> list[tuple[int, int, int, tuple[str, ...]]]:
         """:meth:`match_canonical` of a post's original text."""
-        return self.match_canonical(canonical(text))
+        return self.match_canonical(canonical(text), text)
 
     def encode(self, texts: list[str | None], base: int = 0) -> str:
         """Hits of many posts as one compact string: a line per hit,
@@ -164,12 +287,16 @@ class Matcher:
         for i, text in enumerate(texts):
             if not text:
                 continue
-            hits, evidence = self.match(text)
+            hits = self.match(text)
             if hits:
-                ev = EVIDENCE_SEP.join(evidence)
                 row = base + i
-                lines.extend(f"{row}\t{t}\t{a}\t{b}\t{ev}" for t, a, b in hits)
+                lines.extend(f"{row}\t{t}\t{a}\t{b}\t{EVIDENCE_SEP.join(ev)}" for t, a, b, ev in hits)
         return "\n".join(lines)
+
+
+def _as_written(text: str) -> str:
+    """A spelling as written, for case comparison: NFKC (full width folded) and whitespace folded, case kept."""
+    return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
 def _alternation(forms: object) -> re.Pattern[str]:

@@ -152,6 +152,28 @@ def readings(text: str) -> tuple[str, str] | None:
     return "".join(kana), "".join(pron)
 
 
+def reading_pieces(text: str) -> list[str] | None:
+    """Katakana reading of each word of ``text`` (kana and pronunciation forms), or None if a word
+    is unknown: 無断学習 -> [ムダン, ガクシュウ, ガクシュー]. Lets the matcher cut kana written together
+    (ムダンガクシュウキンシ) where the words meet."""
+    out: list[str] = []
+    for node in get_tagger()(text):
+        feature = node.feature
+        k = getattr(feature, "kana", None)
+        p = getattr(feature, "pron", None)
+        if not k or k == "*":
+            return None
+        out.append(k)
+        if p and p != "*" and p != k:
+            out.append(p)
+    return out
+
+
+def hiragana_to_katakana(text: str) -> str:
+    """ぁ-ゖ -> ァ-ヶ (other characters unchanged)."""
+    return "".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" else c for c in text)
+
+
 def katakana_to_hiragana(text: str) -> str:
     """ァ-ヶ -> ぁ-ゖ (ー and other characters unchanged)."""
     return "".join(chr(ord(c) - 0x60) if "\u30a1" <= c <= "\u30f6" else c for c in text)
