@@ -19,7 +19,8 @@ TERMS = load_terms()
 CASES = [
     # 無断学習 and its relatives
     ("plain", "無断学習はやめて", [("無断学習", "無断学習", False)]),
-    ("inside-notice", "無断学習禁止です", [("無断学習", "無断学習", False), ("学習禁止", "学習禁止", False)]),
+    # a do-not-train notice is AI context: 無断学習 next to 学習禁止 is one of 学習禁止's context words
+    ("inside-notice", "無断学習禁止です", [("無断学習", "無断学習", True), ("学習禁止", "学習禁止", True)]),
     ("cram-school-excluded", "駅前の無断学習塾", []),
     ("cram-school-then-real", "無断学習塾ではなく無断学習の話",
      [("無断学習", "無断学習", False)]),
@@ -30,16 +31,17 @@ CASES = [
     ("variant-ai-in-middle", "無断AI学習は違法？", [("無断学習", "無断AI学習", True)]),
     ("not-a-token-sequence", "無断で学習した", []),
     # hashtags with # and ＃
-    ("hashtag", "#無断学習禁止", [("無断学習", "#無断学習", False), ("学習禁止", "学習禁止", False)]),
+    ("hashtag", "#無断学習禁止", [("無断学習", "#無断学習", True), ("学習禁止", "学習禁止", True)]),
     ("full-width-hashtag", "＃無断学習禁止 ＃無断転載禁止",
-     [("無断学習", "＃無断学習", False), ("学習禁止", "学習禁止", False), ("無断転載", "＃無断転載", False)]),
+     [("無断学習", "＃無断学習", True), ("学習禁止", "学習禁止", True), ("無断転載", "＃無断転載", True)]),
     ("hashtag-alone", "#無断学習", [("無断学習", "#無断学習", False)]),
     # full-width and case
     ("full-width-latin", "ＡＩイラスト！", [("AIイラスト", "ＡＩイラスト", True)]),
     ("full-width-service", "ＮｏｖｅｌＡＩの件", [("NovelAI", "ＮｏｖｅｌＡＩ", True)]),
     # Midjourney is also an AI cue word, so it is its own evidence
     ("upper-case", "MIDJOURNEY v4", [("Midjourney", "MIDJOURNEY", True)]),
-    ("katakana-service", "ミッドジャーニーで描いた", [("Midjourney", "ミッドジャーニー", False)]),
+    # any spelling of an always-AI term is AI context
+    ("katakana-service", "ミッドジャーニーで描いた", [("Midjourney", "ミッドジャーニー", True)]),
     # mimic vs mimicry vs ミミック: the service counts only in AI context
     ("mimic-ai", "Mimic AI 使ってみた", [("mimic", "Mimic", True)]),
     ("mimic-lower-ai", "mimicってAIイラストサービス",
@@ -74,8 +76,8 @@ CASES = [
     ("latin-break", "Stable\nDiffusion公開", [("Stable Diffusion", "Stable\nDiffusion", True)]),
     ("latin-words-stay-apart", "a novel approach", []),
     # a dash or tilde typed for the long-vowel mark between katakana
-    ("dash-long-vowel", "ステ-ブルディフュージョン", [("Stable Diffusion", "ステ-ブルディフュージョン", False)]),
-    ("tilde-long-vowel", "ミッドジャ～ニーで", [("Midjourney", "ミッドジャ～ニー", False)]),
+    ("dash-long-vowel", "ステ-ブルディフュージョン", [("Stable Diffusion", "ステ-ブルディフュージョン", True)]),
+    ("tilde-long-vowel", "ミッドジャ～ニーで", [("Midjourney", "ミッドジャ～ニー", True)]),
     ("dash-not-between-katakana", "ミミック-ちゃん", []),
     ("zero-width-space", "無\u200b断学習を避ける", [("無断学習", "無\u200b断学習", False)]),
     ("nul", "無断\x00学習", [("無断学習", "無断\x00学習", False)]),
@@ -101,7 +103,9 @@ def test_offsets_and_evidence() -> None:
     spans = [(h["term"], h["start"], h["end"]) for h in hits]
     assert spans == [("無断学習", 5, 9), ("無断学習", 14, 19), ("学習禁止", 17, 21)]
     assert hits[0]["evidence"] == ["AI", "学習させ"]
-    assert all(h["evidence"] == hits[0]["evidence"] for h in hits)
+    assert hits[1]["evidence"] == ["AI", "学習させ"]
+    # evidence is per hit: 学習禁止 also has its own context word 無断学習, in text order
+    assert hits[2]["evidence"] == ["AI", "無断学習", "学習させ"]
 
 
 def test_offsets_after_expanding_normalisation() -> None:
