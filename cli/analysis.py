@@ -15,8 +15,8 @@ from typing import Any, TypeVar
 import click
 import polars as pl
 
-from dtrack.analysis.counting import counting_rule
 from dtrack.analysis.bursts import DEFAULT_GAMMA, DEFAULT_S
+from dtrack.analysis.counting import counting_rule
 from dtrack.analysis.emergence import DEFAULT_MIN_DAYS, emergence
 from dtrack.analysis.events import cross_correlation, event_study
 from dtrack.analysis.evidence import evidence

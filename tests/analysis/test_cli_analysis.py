@@ -191,8 +191,9 @@ def test_commands_run_as_a_real_process(story_store: Store, subprocess_env: dict
 
 def test_emergence_burst_options_reach_the_model_and_the_sidecar(story_store: Store, tmp_path: Path) -> None:
     out = tmp_path / "em.json"
-    code, _, err = run("emergence", "無断学習", "無断転載", "--format", "json", "--burst-s", "3", "--burst-gamma", "0.5",
-                       "--burst-model", "binomial", "--out", str(out), "--store", str(story_store.path))
+    code, _, err = run("emergence", "無断学習", "無断転載", "--format", "json", "--burst-s", "3",
+                       "--burst-gamma", "0.5", "--burst-model", "binomial", "--out", str(out),
+                       "--store", str(story_store.path))
     assert code == 0, err
     meta = json.loads((tmp_path / "em.json.meta.json").read_text(encoding="utf-8"))
     assert meta["parameters"]["burst_s"] == 3.0 and meta["parameters"]["burst_gamma"] == 0.5
