@@ -114,28 +114,29 @@ class Matcher:
             pieces.update(hiragana_to_katakana(f) for f in term.forms() if _kana_class(f))
         self.pieces = frozenset(p for p in pieces if p)
         self._piece_max = max((len(p) for p in self.pieces), default=0)
-        # cue words (shared) and context words (per term) in one scan: form -> (word, whole, terms or None)
-        words: dict[str, tuple[str, bool, set[int] | None]] = {}
+        # cue words (shared) and context words (per term): one scan for the cues, one per term present
+        cues: dict[str, str] = {}
         for cue in terms.cues:
             form = canonical_form(cue)
-            if form and form not in words:
-                words[form] = (cue, _ends_alnum(form), None)
+            if form:
+                cues.setdefault(form, cue)
+        #: canonical cue form -> (word as configured, must end on a token end)
+        self.cues: dict[str, tuple[str, bool]] = {f: (c, _ends_alnum(f)) for f, c in cues.items()}
+        self._cue_scan = _alternation(self.cues)
+        self._cue_prefixes = _prefixes({f: f for f in self.cues})
+        #: term -> (scan, prefixes, canonical form -> (word, must end on a token end)) of its context words
+        self.context: dict[int, tuple[re.Pattern[str], dict[str, list[tuple[int, object]]],
+                                      dict[str, tuple[str, bool]]]] = {}
         for i, term in enumerate(terms.terms):
+            words: dict[str, tuple[str, bool]] = {}
             for word in term.context:
                 form = canonical_form(word)
-                if not form:
-                    continue
-                known = words.get(form)
-                if known is None:
-                    words[form] = (word, _ends_alnum(form), {i})
-                elif known[2] is not None:
-                    known[2].add(i)
-        #: canonical word form -> (word as configured, must end on a token end, terms it speaks for or None = all)
-        self.words: dict[str, tuple[str, bool, frozenset[int] | None]] = {
-            f: (w, whole, None if ts is None else frozenset(ts)) for f, (w, whole, ts) in words.items()
-        }
-        self._word_scan = _alternation(self.words)
-        self._word_prefixes = _prefixes({f: f for f in self.words})
+                if form and form not in self.cues:
+                    words.setdefault(form, (word, _ends_alnum(form)))
+            if words:
+                self.context[i] = (_alternation(words), _prefixes({f: f for f in words}), words)
+        self._scans: dict[frozenset[int], tuple[re.Pattern[str], dict[str, list[tuple[int, object]]],
+                                                dict[str, tuple[str, bool, frozenset[int] | None]]]] = {}
 
     @functools.cached_property
     def prefilter(self) -> Prefilter:
@@ -143,13 +144,39 @@ class Matcher:
         return Prefilter(f for f, _ in self.forms)
 
     # -- one post --------------------------------------------------------------
-    def _words(self, text: str, bounds: Boundaries) -> list[tuple[int, int, str, frozenset[int] | None]]:
-        """(start, end, word, terms) of every cue and context word in the post, in text order."""
-        out = []
-        for p, form in _starts(self._word_scan, self._word_prefixes, text):
-            word, whole, terms = self.words[form]
+    def _word_scan(self, present: frozenset[int]) -> tuple[re.Pattern[str], dict[str, list[tuple[int, object]]],
+                                                          dict[str, tuple[str, bool, frozenset[int] | None]]]:
+        """One scan for the cue words and the context words of the ``present`` terms (built once per
+        combination of terms, then cached): form -> (word, must end on a token end, terms or None = all)."""
+        found = self._scans.get(present)
+        if found is None:
+            words: dict[str, tuple[str, bool, frozenset[int] | None]] = {
+                f: (w, whole, None) for f, (w, whole) in self.cues.items()}
+            for t in sorted(present):
+                for form, (word, whole) in self.context[t][2].items():
+                    known = words.get(form)
+                    if known is None:
+                        words[form] = (word, whole, frozenset({t}))
+                    elif known[2] is not None:
+                        words[form] = (known[0], whole, known[2] | {t})
+            found = self._scans[present] = (_alternation(words), _prefixes({f: f for f in words}), words)
+        return found
+
+    def _words(self, text: str, bounds: Boundaries, present: set[int], every: bool
+               ) -> list[tuple[int, int, str, frozenset[int] | None]]:
+        """(start, end, word, terms or None for a cue) of the cue words and of the context words of the
+        ``present`` terms: every occurrence when ``every`` (a weak hit must tell inside from outside),
+        else the first of each word (boundary checks are the costly part). Not sorted."""
+        scan, prefixes, words = self._word_scan(frozenset(t for t in present if t in self.context))
+        out: list[tuple[int, int, str, frozenset[int] | None]] = []
+        seen: set[str] = set()
+        for p, form in _starts(scan, prefixes, text):
+            word, whole, terms = words[form]
+            if not every and word in seen:
+                continue
             if bounds.is_start(p) and (not whole or bounds.is_end(p + len(form))):
                 out.append((p, p + len(form), word, terms))
+                seen.add(word)
         return out
 
     def _excluded_spans(self, term: int, text: str, bounds: Boundaries) -> list[tuple[int, int]]:
@@ -235,43 +262,56 @@ class Matcher:
             return []
         # (term, canonical start, canonical end, weak) after exclusions and overlaps
         kept: list[tuple[int, int, int, bool]] = []
+        any_weak = False
+        cased = self.cased
         for term, spans in found.items():
             if term in self.exclusions:
                 blocked = self._excluded_spans(term, text, bounds)
                 spans = [(a, b) for a, b in spans if not any(x <= a and b <= y for x, y in blocked)]
             marked = [((a - 1 if a > 0 and text[a - 1] == "#" else a), b) for a, b in spans]
-            marked.sort(key=lambda ab: (ab[0], -ab[1]))
+            if len(marked) > 1:
+                marked.sort(key=lambda ab: (ab[0], -ab[1]))
             last = -1
             for a, b in marked:
                 if a >= last:
-                    kept.append((term, a, b, self._weak(term, canon, original, a, b)))
+                    weak = term in cased and self._weak(term, canon, original, a, b)
+                    any_weak = any_weak or weak
+                    kept.append((term, a, b, weak))
                     last = b
         if not kept:
             return []
-        # evidence items (start, end, word, terms it speaks for or None for every term)
-        items = self._words(text, bounds)
-        items.extend((a, b, self.names[t], None) for t, a, b, weak in kept if self.ai_always[t] and not weak)
-        items.sort(key=lambda item: (item[0], item[1]))
+        # evidence items (start, end, word, the terms it speaks for or None for every term)
+        items = self._words(text, bounds, set(found), any_weak)
+        ai_always = self.ai_always
+        items.extend((a, b, self.names[t], None) for t, a, b, weak in kept if ai_always[t] and not weak)
+        items.sort(key=_span)
         decided: list[tuple[int, int, int, list[str]]] = []
+        strong: dict[int, list[str]] = {}  # a term's evidence is the same for all its (not weak) hits
         for term, a, b, weak in kept:
-            words: dict[str, None] = {}
-            for x, y, word, terms in items:
-                if (terms is None or term in terms) and not (weak and a <= x and y <= b):
-                    words.setdefault(word, None)
-            if weak and not words:
-                continue
-            decided.append((term, a, b, list(words)))
-        shared: dict[str, None] = {}
-        for _, _, _, words in decided:
-            shared.update(dict.fromkeys(words))
+            if not weak:
+                words = strong.get(term)
+                if words is None:
+                    words = strong[term] = list(dict.fromkeys(
+                        word for _, _, word, owner in items if owner is None or term in owner))
+            else:
+                words = list(dict.fromkeys(word for x, y, word, owner in items
+                                           if (owner is None or term in owner) and not (a <= x and y <= b)))
+                if not words:
+                    continue
+            decided.append((term, a, b, words))
+        shared: list[str] | None = None
         hits: list[tuple[int, int, int, tuple[str, ...]]] = []
+        ai_only = self.ai_only
         for term, a, b, words in decided:
-            if not words and not self.ai_only[term]:
-                words = list(shared)  # the post is about AI: another hit's evidence says so
-            if self.ai_only[term] and not words:
-                continue
+            if not words:
+                if ai_only[term]:
+                    continue
+                if shared is None:  # the post is about AI when another hit's evidence says so
+                    shared = list(dict.fromkeys(w for *_, ws in decided for w in ws))
+                words = shared
             hits.append((term, *canon.original_span(a, b), tuple(words)))
-        hits.sort(key=lambda h: (h[1], h[2], h[0]))
+        if len(hits) > 1:
+            hits.sort(key=_hit_order)
         return hits
 
     def match(self, text: str) -> list[tuple[int, int, int, tuple[str, ...]]]:
@@ -292,6 +332,14 @@ class Matcher:
                 row = base + i
                 lines.extend(f"{row}\t{t}\t{a}\t{b}\t{EVIDENCE_SEP.join(ev)}" for t, a, b, ev in hits)
         return "\n".join(lines)
+
+
+def _span(item: tuple[int, int, str, int | None]) -> tuple[int, int]:
+    return item[0], item[1]
+
+
+def _hit_order(hit: tuple[int, int, int, tuple[str, ...]]) -> tuple[int, int, int]:
+    return hit[1], hit[2], hit[0]
 
 
 def _as_written(text: str) -> str:
