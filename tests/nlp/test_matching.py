@@ -141,7 +141,7 @@ SENSE = [
     # per-term context words: the art world next to the term, no generic cue word
     ("reading-art", "ムダンガクシュウ反対！絵描きの権利を守って", [("無断学習", True, ["絵", "絵描き"])]),
     ("lora-art", "LoRA学習で特定の絵師の絵柄を再現するのは…",
-     [("LoRA", True, ["学習", "絵", "絵師", "絵柄", "再現"])]),
+     [("LoRA", True, ["LoRA", "学習", "絵", "絵師", "絵柄", "再現"])]),
     ("mimic-service", "ＭＩＭＩＣってサービス、他人の絵を勝手に…", [("mimic", True, ["他人の絵"])]),
     ("glaze-learning", "無断学習されたくない人はGlazeを",
      [("無断学習", True, ["学習され", "Glaze"]), ("Glaze", True, ["無断学習", "学習"])]),
@@ -209,3 +209,14 @@ def test_prefilter_keeps_posts_found_only_by_kana_cuts_and_look_alike_rules() ->
     frame = pl.DataFrame({"platform": "x", "post_id": ["1", "2", "3"], "created_at": None, "text": texts})
     kept = Matcher(TERMS).prefilter.candidates(frame.lazy()).get_column("text").to_list()
     assert kept == texts
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("LoRA配布禁止", True),  # written exactly as the technique: AI by itself
+    ("LORA", True),  # all capitals count as the cased spelling
+    ("Loraちゃんの新曲", False),  # another case, no evidence: the name
+    ("loraで絵柄を学習", True),  # another case, with evidence outside it
+    ("LoRa通信", False),  # the radio: an exclusion
+])
+def test_lora_case_decides(text: str, found: bool) -> None:
+    assert any(h["term"] == "LoRA" for h in tag_texts([text], TERMS)[0]) is found
