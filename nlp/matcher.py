@@ -114,7 +114,7 @@ class Matcher:
             pieces.update(hiragana_to_katakana(f) for f in term.forms() if _kana_class(f))
         self.pieces = frozenset(p for p in pieces if p)
         self._piece_max = max((len(p) for p in self.pieces), default=0)
-        # cue words (shared) and context words (per term): one scan for the cues, one per term present
+        # cue words (shared) and context words (per term), scanned together for the terms a post uses
         cues: dict[str, str] = {}
         for cue in terms.cues:
             form = canonical_form(cue)
@@ -122,11 +122,8 @@ class Matcher:
                 cues.setdefault(form, cue)
         #: canonical cue form -> (word as configured, must end on a token end)
         self.cues: dict[str, tuple[str, bool]] = {f: (c, _ends_alnum(f)) for f, c in cues.items()}
-        self._cue_scan = _alternation(self.cues)
-        self._cue_prefixes = _prefixes({f: f for f in self.cues})
-        #: term -> (scan, prefixes, canonical form -> (word, must end on a token end)) of its context words
-        self.context: dict[int, tuple[re.Pattern[str], dict[str, list[tuple[int, object]]],
-                                      dict[str, tuple[str, bool]]]] = {}
+        #: term -> canonical form -> (word as configured, must end on a token end) of its context words
+        self.context: dict[int, dict[str, tuple[str, bool]]] = {}
         for i, term in enumerate(terms.terms):
             words: dict[str, tuple[str, bool]] = {}
             for word in term.context:
@@ -134,7 +131,8 @@ class Matcher:
                 if form and form not in self.cues:
                     words.setdefault(form, (word, _ends_alnum(form)))
             if words:
-                self.context[i] = (_alternation(words), _prefixes({f: f for f in words}), words)
+                self.context[i] = words
+        #: frozenset of terms present -> (scan, prefixes, form -> (word, whole, terms or None)), built on demand
         self._scans: dict[frozenset[int], tuple[re.Pattern[str], dict[str, list[tuple[int, object]]],
                                                 dict[str, tuple[str, bool, frozenset[int] | None]]]] = {}
 
@@ -153,7 +151,7 @@ class Matcher:
             words: dict[str, tuple[str, bool, frozenset[int] | None]] = {
                 f: (w, whole, None) for f, (w, whole) in self.cues.items()}
             for t in sorted(present):
-                for form, (word, whole) in self.context[t][2].items():
+                for form, (word, whole) in self.context[t].items():
                     known = words.get(form)
                     if known is None:
                         words[form] = (word, whole, frozenset({t}))
