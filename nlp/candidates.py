@@ -65,14 +65,13 @@ SEP = "\x1f"
 TAG = "\x1e"
 
 #: Web debris and function words that MeCab tags as nouns.
-STOP_WORDS: frozenset[str] = frozenset(
-    """
-    rt qt http https www com co jp org net html amp gt lt nbsp t.co pic twitter.com
-    the a an and or of to in on at is it its be are was were for with this that these those from by as
-    you your i my me we our he she they them his her not no yes ok lol omg via cc dm fyi
-    w ww www ー ーー
-    """.split()
-)
+STOP_WORDS: frozenset[str] = frozenset({
+    "rt", "qt", "http", "https", "www", "com", "co", "jp", "org", "net", "html", "amp", "gt", "lt", "nbsp", "t.co",
+    "pic", "twitter.com", "the", "a", "an", "and", "or", "of", "to", "in", "on", "at", "is", "it", "its", "be",
+    "are", "was", "were", "for", "with", "this", "that", "these", "those", "from", "by", "as", "you", "your", "i",
+    "my", "me", "we", "our", "he", "she", "they", "them", "his", "her", "not", "no", "yes", "ok", "lol", "omg",
+    "via", "cc", "dm", "fyi", "w", "ww", "ー", "ーー",
+})
 
 _URL_REGEX = r"(?i)\b(?:https?://|www\.)\S+"
 _MENTION_REGEX = r"@[A-Za-z0-9_]+(?:@[A-Za-z0-9_.\-]+)?"

@@ -307,7 +307,8 @@ SPAM_POSTS = 150
 #: A hashtag never seen before, picked up by many accounts.
 NEW_HASHTAG = "お絵描きチャレンジ"
 HASHTAG_START = dt.date(2022, 6, 6)
-HASHTAG_TEXTS = ("今週のお題で描いた! #お絵描きチャレンジ", "参加します #お絵描きチャレンジ", "#お絵描きチャレンジ 初参加です")
+HASHTAG_TEXTS = ("今週のお題で描いた! #お絵描きチャレンジ", "参加します #お絵描きチャレンジ",
+                 "#お絵描きチャレンジ 初参加です")
 
 
 def hashtag_rate(day: dt.date) -> float:
