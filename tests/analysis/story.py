@@ -296,8 +296,8 @@ def generate_story(seed: int = 2022, *, background: float = 1.0) -> Story:
 
 # -- discovery: words nobody listed yet ----------------------------------------
 #: A word used at the same rate every day by many accounts: never "rising".
-STEADY_WORD = "推し活"
-STEADY_TEXTS = ("今日も推し活がんばる", "推し活のために節約中", "推し活って楽しいよね")
+STEADY_WORD = "在宅勤務"
+STEADY_TEXTS = ("今日も在宅勤務がんばる", "在宅勤務のために椅子を買った", "在宅勤務って楽しいよね")
 STEADY_RATE = 6.0
 #: One account repeating a word in one week: not a word taking off.
 SPAM_WORD = "激安セール"
