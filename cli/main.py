@@ -21,6 +21,8 @@ from dtrack.data.errors import StoreError
 #: name -> (module, attribute, the one-line help shown by ``dtrack --help``)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "dashboard": ("dtrack.cli.dashboard", "dashboard", "Start the web dashboard on the store (Ctrl-C stops it)."),
+    "discover": ("dtrack.cli.discover", "discover_cmd",
+                 "Rising words per day, week or month that the dictionary does not know yet."),
     "emergence": ("dtrack.cli.analysis", "emergence_cmd",
                   "When each term was born, slept, took off and peaked (all terms if none given)."),
     "events": ("dtrack.cli.analysis", "events_cmd",
