@@ -21,7 +21,14 @@ import polars as pl
 
 from dtrack.analysis.counting import counting_rule
 from dtrack.analysis.export import csv_bytes, describe_file, meta_bytes, sidecar
-from dtrack.dashboard.query import EmergenceQuery, EventStudyQuery, EvidenceQuery, TimelineQuery, XcorrQuery
+from dtrack.dashboard.query import (
+    DiscoveryQuery,
+    EmergenceQuery,
+    EventStudyQuery,
+    EvidenceQuery,
+    TimelineQuery,
+    XcorrQuery,
+)
 from dtrack.data.store import Store
 
 _SHELL_SAFE = re.compile(r"[^\s'\"\\$`!*?&;|<>(){}\[\]#~=%]+")
@@ -125,6 +132,22 @@ def emergence_download(frame: pl.DataFrame, store_path: str, tz: str, q: Emergen
               "platforms": list(q.platforms), "burst_model": q.burst_model, "min_days": q.min_days, "tz": tz,
               "format": "csv"}
     return Download(frame, "emergence.csv", store_path, "emergence", argv, params,
+                    counting_rule(include_reposts=q.include_reposts, platforms=q.platforms, tz=tz), tz)
+
+
+def discover_download(frame: pl.DataFrame, store_path: str, tz: str, q: DiscoveryQuery) -> Download:
+    """`dtrack discover --freq F [--from D] [--to D] --top N --min-authors N [--include-known]`."""
+    from dtrack.analysis.discovery import DEFAULT_MIN_RATIO, DEFAULT_MIN_SCORE
+
+    argv = ("discover", "--freq", q.freq, *(["--from", q.start.isoformat()] if q.start else []),
+            *(["--to", q.end.isoformat()] if q.end else []), "--top", str(q.top), "--min-authors",
+            str(q.min_authors), *(["--include-known"] if q.include_known else []),
+            *_counting_argv(q.include_reposts, q.platforms), "--tz", tz)
+    params = {"freq": q.freq, "from": q.start, "to": q.end, "top": q.top, "min_authors": q.min_authors,
+              "baseline": None, "min_score": DEFAULT_MIN_SCORE, "min_ratio": DEFAULT_MIN_RATIO, "terms": None,
+              "replace_terms": False, "include_known": q.include_known, "stoplist": None,
+              "include_reposts": q.include_reposts, "platforms": list(q.platforms), "tz": tz, "format": "csv"}
+    return Download(frame, f"rising-words-{q.freq}.csv", store_path, "discover", argv, params,
                     counting_rule(include_reposts=q.include_reposts, platforms=q.platforms, tz=tz), tz)
 
 

@@ -22,7 +22,8 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from dtrack.analysis.counting import FREQS, local_day, period_start
+from dtrack.analysis.counting import FREQS, counted_posts, local_day, period_start, posts_between
+from dtrack.analysis.discovery import discover
 from dtrack.analysis.emergence import emergence
 from dtrack.analysis.events import cross_correlation, event_study
 from dtrack.analysis.evidence import evidence
@@ -31,6 +32,8 @@ from dtrack.data.events import DEFAULT_EVENTS, load_events
 from dtrack.data.status import store_status
 from dtrack.data.store import Store
 from dtrack.nlp.tagger import META_KEY, store_terms
+from dtrack.nlp.tokenizer import canonical
+from dtrack.nlp.words import is_current
 
 #: How many entries each loader keeps (per process, shared by all sessions).
 MAX_ENTRIES = 64
@@ -357,3 +360,73 @@ def hover_posts(store_path: str, version: str, terms: tuple[str, ...], freq: str
     if not out:
         return pl.DataFrame(schema={"term": pl.String, "period": pl.Date, "first_posts": pl.List(pl.String)})
     return pl.concat(out)
+
+
+# -- discovery (Rising words) ------------------------------------------------------------
+@_cache
+def words_current(store_path: str, version: str) -> bool:
+    """Are the candidate words counted for every stored post (``nlp.words``)?"""
+    return is_current(Store(store_path))
+
+
+@_cache
+def discovery_frame(store_path: str, version: str, freq: str, start: dt.date | None, end: dt.date | None,
+                    top: int, min_authors: int, include_known: bool, include_reposts: bool,
+                    platforms: tuple[str, ...], tz: str) -> pl.DataFrame:
+    """``analysis.discovery.discover`` on the stored counts (the page counts new posts first, with a button)."""
+    return discover(Store(store_path), freq=freq, start=start, end=end, top=top, min_authors=min_authors,
+                    include_known=include_known, include_reposts=include_reposts,
+                    platforms=_platforms(platforms), tz=tz, count=False)
+
+
+@_cache
+def word_series(store_path: str, version: str, words: tuple[str, ...], freq: str, include_reposts: bool,
+                platforms: tuple[str, ...], tz: str) -> pl.DataFrame:
+    """Counted posts per period of each word (columns word, period, posts), periods without use absent."""
+    return (
+        counted_posts(Store(store_path).scan_words(), include_reposts=include_reposts,
+                      platforms=_platforms(platforms))
+        .filter(pl.col("word").is_in(list(words)))
+        .select("word", day=local_day(tz))
+        .group_by("word", period=period_start(freq, "day"))
+        .agg(posts=pl.len().cast(pl.Int64))
+        .sort("word", "period")
+        .collect()
+    )
+
+
+@_cache
+def word_posts(store_path: str, version: str, word: str, start: dt.date, end: dt.date, include_reposts: bool,
+               platforms: tuple[str, ...], tz: str, limit: int = 200) -> pl.DataFrame:
+    """The posts using a candidate word between two local days, oldest first, shaped for :func:`kwic_rows`.
+
+    The word is found again in each post's canonical text (NFKC, lower case, as
+    candidates are spelled) and mapped back to offsets of the stored text.
+    """
+    store = Store(store_path)
+    keys = (
+        counted_posts(store.scan_words(), include_reposts=include_reposts, platforms=_platforms(platforms))
+        .filter(pl.col("word") == word)
+        .pipe(posts_between, start, end, tz)
+        .filter(local_day(tz).is_between(start, end))
+        .select("platform", "post_id")
+    )
+    posts = (
+        posts_between(store.scan_posts(), start, end, tz)
+        .join(keys, on=["platform", "post_id"], how="semi")
+        .sort("created_at", "platform", "post_id")
+        .head(limit)
+        .select("platform", "post_id", "text", "url", time=pl.col("created_at").dt.convert_time_zone(tz),
+                author=pl.coalesce(pl.col("author_name"), pl.col("author_id")))
+        .collect()
+    )
+    spans = []
+    for text in posts.get_column("text").fill_null("").to_list():
+        canon = canonical(text)
+        at = canon.text.find(word)
+        spans.append(canon.original_span(at, at + len(word)) if at >= 0 and word else (0, 0))
+    return posts.with_columns(
+        start=pl.Series([a for a, _ in spans], dtype=pl.Int32),
+        end=pl.Series([b for _, b in spans], dtype=pl.Int32),
+        evidence=pl.lit([], dtype=pl.List(pl.String)),
+    )

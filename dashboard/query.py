@@ -101,3 +101,17 @@ class XcorrQuery:
     context: str = "any"
     include_reposts: bool = False
     platforms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DiscoveryQuery:
+    """The options of `dtrack discover` the Rising words page offers (the rest at the CLI's defaults)."""
+
+    freq: str = "week"
+    start: dt.date | None = None
+    end: dt.date | None = None
+    top: int = 20
+    min_authors: int = 3
+    include_known: bool = False
+    include_reposts: bool = False
+    platforms: tuple[str, ...] = ()
