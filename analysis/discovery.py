@@ -46,6 +46,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import polars as pl
 
@@ -211,16 +212,10 @@ def discover_frames(
     if hi is not None:  # to the end of the period holding ``end``: a period is counted whole or not at all
         hi = _shift(hi, freq, -1) - timedelta(days=1)
         window = window.filter(pl.col("created_at") < _utc(hi + timedelta(days=2)))
-    per = (
-        window.with_columns(day=local_day(tz))
-        .with_columns(period=_period_expr(freq))
-        .group_by("word", "period")
-        .agg(
-            posts=pl.len().cast(pl.Int64),
-            authors=pl.col("author").drop_nulls().n_unique().cast(pl.Int64),
-            tagged=pl.col("hashtag").any(),
-            bare=(~pl.col("hashtag")).any(),
-        )
+    # Phase 1, every row: posts per (word, period). The score needs nothing else.
+    day = _day_expr(tz, window)
+    per = window.select("word", day=day).with_columns(period=_period_expr(freq)).group_by("word", "period").agg(
+        posts=pl.len().cast(pl.Int64)
     )
     if lo is not None:
         per = per.filter(pl.col("period") >= lo)
@@ -247,8 +242,7 @@ def discover_frames(
         .cast(pl.Int64)
     )
     base = (
-        per.select("word", "period", "posts")
-        .sort("word", "period")
+        per.sort("word", "period")
         .rolling("period", period=every, closed="left", group_by="word")
         .agg(baseline_posts=pl.col("posts").sum())
     )
@@ -261,10 +255,15 @@ def discover_frames(
         scored = scored.filter(pl.col("period") >= _shift(start, freq, 0))
     a, b, n1, n2 = (pl.col(c) for c in ("posts", "baseline_posts", "period_posts", "baseline_total"))
     scored = (
-        scored.filter((pl.col("authors") >= min_authors) & (n2 > 0))
+        scored.filter((a >= min_authors) & (n2 > 0))  # fewer posts than min_authors cannot have enough authors
         .with_columns(score=g2_expr(a, b, n1, n2), rate_ratio=rate_ratio_expr(a, b, n1, n2))
         .filter((pl.col("score") >= min_score) & (pl.col("rate_ratio") >= min_ratio))
     )
+    if scored.height == 0:
+        return empty()
+    # Phase 2, only the rows of rising (word, period) pairs: authors, spellings, examples, platforms.
+    details = _details(window, day, scored.select("word", "period"), freq)
+    scored = scored.join(details, on=["word", "period"], how="inner").filter(pl.col("authors") >= min_authors)
     if scored.height == 0:
         return empty()
     ranked = scored.sort(["period", "score", "word"], descending=[False, True, False]).with_columns(
@@ -272,13 +271,14 @@ def discover_frames(
     )
     longer = _longer_forms(ranked)
     out = ranked.filter(pl.col("rank") < top)
-    firsts = first.filter(pl.col("word").is_in(out.get_column("word").unique().to_list())).with_columns(
-        first_seen=local_day(tz, "first_at")
-    ).select("word", "first_seen").collect()
-    examples = _examples(window, out, freq, tz)
+    firsts = (
+        first.filter(pl.col("word").is_in(out.get_column("word").unique().to_list()))
+        .with_columns(first_seen=local_day(tz, "first_at"))
+        .select("word", "first_seen")
+        .collect()
+    )
     out = (
         out.join(firsts, on="word", how="left")
-        .join(examples, on=["word", "period"], how="left")
         .join(longer, on=["word", "period"], how="left")
         .with_columns(
             new=pl.col("first_seen") >= pl.col("period"),
@@ -287,8 +287,6 @@ def discover_frames(
                 pl.when(pl.col("tagged")).then(pl.lit("#") + pl.col("word")),
             ).list.drop_nulls(),
             longer_forms=pl.col("longer_forms").fill_null(pl.lit([], dtype=pl.List(pl.String))),
-            example_post_ids=pl.col("example_post_ids").fill_null(pl.lit([], dtype=pl.List(pl.String))),
-            platforms=pl.col("platforms").fill_null(pl.lit([], dtype=pl.List(pl.String))),
         )
         .sort(["period", "score", "word"], descending=[False, True, False])
     )
@@ -315,22 +313,48 @@ def _longer_forms(ranked: pl.DataFrame) -> pl.DataFrame:
                         orient="row")
 
 
-def _examples(window: pl.LazyFrame, out: pl.DataFrame, freq: str, tz: str) -> pl.DataFrame:
-    """The first EXAMPLES posts of each reported (word, period), and the platforms the word was used on."""
-    wanted = out.select("word", "period")
+def _details(window: pl.LazyFrame, day: pl.Expr, pairs: pl.DataFrame, freq: str) -> pl.DataFrame:
+    """Authors, spellings, the first EXAMPLES posts and the platforms of each (word, period) in ``pairs``.
+
+    Read only for the words of ``pairs`` (the rising ones), so counting distinct
+    authors costs in proportion to them, not to the store.
+    """
     return (
-        window.filter(pl.col("word").is_in(wanted.get_column("word").unique().to_list()))
-        .with_columns(day=local_day(tz))
+        window.filter(pl.col("word").is_in(pairs.get_column("word").unique().to_list()))
+        .with_columns(day=day)
         .with_columns(period=_period_expr(freq))
-        .join(wanted.lazy(), on=["word", "period"], how="semi")
-        .sort("created_at", "platform", "post_id")
+        .join(pairs.lazy(), on=["word", "period"], how="semi")
         .group_by("word", "period")
         .agg(
-            example_post_ids=pl.col("post_id").head(EXAMPLES),
+            authors=pl.col("author").drop_nulls().n_unique().cast(pl.Int64),
+            tagged=pl.col("hashtag").any(),
+            bare=(~pl.col("hashtag")).any(),
+            example_post_ids=pl.col("post_id").sort_by("created_at", "platform", "post_id").head(EXAMPLES),
             platforms=pl.col("platform").unique().sort(),
         )
         .collect()
     )
+
+
+def _day_expr(tz: str, rows: pl.LazyFrame) -> pl.Expr:
+    """The local day of ``created_at``: a fixed shift when ``tz`` kept one UTC offset over the rows' span.
+
+    Converting every timestamp through the timezone database is the costliest
+    step on tens of millions of rows; Asia/Tokyo (no DST since 1951) or UTC
+    need only an addition. The offset is checked every 12 hours across the
+    span (no DST period is that short); otherwise the exact conversion is used.
+    """
+    first, last = rows.select(a=pl.col("created_at").min(), b=pl.col("created_at").max()).collect().row(0)
+    if first is None or last is None or (last - first) > timedelta(days=366 * 100):
+        return local_day(tz)
+    zone = ZoneInfo(tz)
+    step = timedelta(hours=12)
+    offsets = {(first + i * step).astimezone(zone).utcoffset() for i in range(int((last - first) / step) + 2)}
+    offsets.add(last.astimezone(zone).utcoffset())
+    if len(offsets) != 1:
+        return local_day(tz)
+    (offset,) = offsets
+    return (pl.col("created_at").dt.replace_time_zone(None) + pl.lit(offset)).dt.date()
 
 
 def discover(

@@ -232,3 +232,16 @@ def test_hand_counted_frames() -> None:
     assert row["example_post_ids"] == ["21", "22", "23"]
     assert row["first_seen"] == before and row["new"] is False
     assert table.height == 1  # the first week has no baseline: nothing to rise against
+
+
+@pytest.mark.parametrize("tz", ["Asia/Tokyo", "UTC", "America/New_York", "Europe/Berlin", "Australia/Lord_Howe"])
+def test_local_days_by_fixed_offset_equal_the_timezone_database(tz: str) -> None:
+    from dtrack.analysis.counting import local_day
+    from dtrack.analysis.discovery import _day_expr
+
+    times = [dt.datetime(2022, 1, 1, tzinfo=dt.UTC) + dt.timedelta(minutes=37 * i) for i in range(0, 30_000, 7)]
+    for span in (times, times[:50]):  # a span crossing DST changes, and a short one that does not
+        rows = pl.LazyFrame({"created_at": span}, schema={"created_at": pl.Datetime("us", "UTC")})
+        fast = rows.select(day=_day_expr(tz, rows)).collect()
+        exact = rows.select(day=local_day(tz)).collect()
+        assert fast.equals(exact), tz
