@@ -16,12 +16,12 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from dtrack.analysis.counting import counting_rule
+from dtrack.analysis.queries import Query
 from dtrack.dashboard import filters, loaders
 from dtrack.dashboard.common import Settings, data_table, download_buttons, md_escape, post_table, require_posts
 from dtrack.dashboard.common import settings as current_settings
-from dtrack.dashboard.downloads import discover_download
-from dtrack.dashboard.query import FREQS, DiscoveryQuery, period_end
+from dtrack.dashboard.downloads import result_download
+from dtrack.dashboard.query import FREQS, bind, period_end
 from dtrack.data.store import Store, StoreLocked
 from dtrack.nlp.tagger import META_KEY, tag_store
 from dtrack.nlp.terms import DEFAULT_TERMS, TermsFileError, add_term, load_terms
@@ -88,12 +88,11 @@ def render() -> None:
         return
     if st.session_state.get("_rw_message"):
         st.success(st.session_state.pop("_rw_message"))
-    counted = s.store.meta("discovery") or {}
-    if not loaders.words_current(s.store_path, version):
+    if not loaders.words_current(s.store_path, version):  # counting is a button, never a side effect of a view
+        counted = s.store.meta("discovery") or {}
         st.info(s.t("words_not_counted", posts=max(int(summary["posts"]) - int(counted.get("posts", 0)), 0)))
         _count_button(s)
-        if not counted:
-            return
+        return
     st.subheader(s.t("rising_title"))
     st.caption(s.t("rising_help"))
     row = st.container(horizontal=True, gap="small")
@@ -108,18 +107,18 @@ def render() -> None:
         reposts = st.toggle(s.t("include_reposts"), key="rw_reposts")
     with c3:
         start, end, _span = filters.date_range(s, version, key="rw_range")
-    q = DiscoveryQuery(freq=freq, start=start, end=end, top=int(top), min_authors=int(min_authors),
-                       include_known=bool(known), include_reposts=bool(reposts), platforms=tuple(sorted(platforms)))
-    frame = loaders.discovery_frame(s.store_path, version, q.freq, q.start, q.end, q.top, q.min_authors,
-                                    q.include_known, q.include_reposts, q.platforms, s.tz)
-    download_buttons(discover_download(frame, s.store_path, s.tz, q), "rw_rising", s)
+    q = bind("discover", s.tz, freq=freq, start=start, end=end, top=int(top), min_authors=int(min_authors),
+             include_known=bool(known), include_reposts=bool(reposts), platforms=tuple(sorted(platforms)))
+    result = loaders.analysis_result(s.store_path, version, q)
+    frame = result.frame
+    download_buttons(result_download(result, s.store_path, q), "rw_rising", s)
     if frame.height == 0:
         st.info(s.t("no_rising"))
         return
     _period_table(s, version, q, frame)
 
 
-def _period_table(s: Settings, version: str, q: DiscoveryQuery, frame: pl.DataFrame) -> None:
+def _period_table(s: Settings, version: str, q: Query, frame: pl.DataFrame) -> None:
     # periods newest first; the page opens on the period with the strongest rise
     periods = frame.get_column("period").unique().sort(descending=True).to_list()
     best = frame.sort("score", descending=True).get_column("period")[0]
@@ -129,7 +128,7 @@ def _period_table(s: Settings, version: str, q: DiscoveryQuery, frame: pl.DataFr
     period = dt.date.fromisoformat(chosen)
     rows = frame.filter(pl.col("period") == period)
     series = loaders.word_series(s.store_path, version, tuple(rows.get_column("word").to_list()), q.freq,
-                                 q.include_reposts, q.platforms, s.tz)
+                                 q.include_reposts, q.platforms, q.tz)
     shown = with_trend(rows, series, period, q.freq)
     config = {
         "trend": st.column_config.LineChartColumn(s.t("trend"), width="small", y_min=0),
@@ -138,8 +137,7 @@ def _period_table(s: Settings, version: str, q: DiscoveryQuery, frame: pl.DataFr
     }
     event = data_table(shown.select(TABLE_COLUMNS).to_pandas(), "rw_table", hide_index=True, on_select="rerun",
                        selection_mode="single-row", column_config=config)
-    st.caption(s.t("rule", rule=counting_rule(include_reposts=q.include_reposts, platforms=list(q.platforms) or None,
-                                              tz=s.tz)))
+    st.caption(s.t("rule", rule=q.analysis.rule(q)))
     picked = list(event.selection.rows) if event is not None else []
     if picked and picked != st.session_state.get("_rw_rows"):
         st.session_state["rw_word"] = shown.get_column("word")[picked[0]]
@@ -154,10 +152,10 @@ def _period_table(s: Settings, version: str, q: DiscoveryQuery, frame: pl.DataFr
     _add_form(s, word, info)
 
 
-def _word_posts(s: Settings, version: str, q: DiscoveryQuery, word: str, period: dt.date) -> None:
+def _word_posts(s: Settings, version: str, q: Query, word: str, period: dt.date) -> None:
     st.markdown(f"**{md_escape(s.t('word_posts_title', word=word))}**")
     posts = loaders.word_posts(s.store_path, version, word, period, period_end(period, q.freq), q.include_reposts,
-                               q.platforms, s.tz, POST_ROWS)
+                               q.platforms, q.tz, POST_ROWS)
     post_table(loaders.kwic_rows(posts), s, key="rw_posts")
 
 

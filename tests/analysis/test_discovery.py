@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -245,3 +246,32 @@ def test_local_days_by_fixed_offset_equal_the_timezone_database(tz: str) -> None
         fast = rows.select(day=_day_expr(tz, rows)).collect()
         exact = rows.select(day=local_day(tz)).collect()
         assert fast.equals(exact), tz
+
+
+def test_api_method_returns_the_cli_table(store: Store, weekly: pl.DataFrame, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    import dtrack
+    from dtrack.analysis.export import csv_bytes
+
+    terms = tmp_path / "august2022.toml"
+    terms.write_text(AUGUST_2022_TERMS, encoding="utf-8")
+    s = dtrack.open_store(store.path)
+    frame = s.discover(start="2022-08-22", end="2022-09-04", top=5, terms_file=str(terms), replace_terms=True)
+    assert frame.columns == weekly.columns and frame.height == 10
+    cli = CliRunner().invoke(dtrack.main, ["discover", "--from", "2022-08-22", "--to", "2022-09-04", "--top", "5",
+                                           "--terms", str(terms), "--replace-terms", "--store", str(store.path)],
+                             catch_exceptions=False)
+    assert cli.exit_code == 0, cli.stderr
+    assert cli.stdout_bytes == csv_bytes(frame)
+
+
+def test_declared_defaults_are_the_modules() -> None:
+    from dtrack.analysis import discovery
+    from dtrack.analysis.queries import ANALYSES
+
+    declared = ANALYSES["discover"]
+    assert declared.param("top").default == discovery.DEFAULT_TOP
+    assert declared.param("min_authors").default == discovery.DEFAULT_MIN_AUTHORS
+    assert declared.param("min_score").default == discovery.DEFAULT_MIN_SCORE
+    assert declared.param("min_ratio").default == discovery.DEFAULT_MIN_RATIO

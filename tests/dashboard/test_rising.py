@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from dtrack import main
 from dtrack.dashboard import loaders
-from dtrack.dashboard.downloads import discover_download
-from dtrack.dashboard.query import DiscoveryQuery
+from dtrack.dashboard.downloads import result_download
+from dtrack.dashboard.query import bind
 from dtrack.dashboard.views.rising import spark_periods
 from dtrack.data.schema import POST_SCHEMA
 from dtrack.data.store import Store
@@ -87,14 +87,15 @@ def test_counts_on_demand_then_shows_the_rising_words(store: Store, monkeypatch:
 
 def test_download_is_what_dtrack_discover_writes(store: Store) -> None:
     count_store(store, workers=1)
-    q = DiscoveryQuery(freq="week", top=5, min_authors=3, include_known=True)
-    frame = loaders.discovery_frame(str(store.path), store.version, q.freq, q.start, q.end, q.top, q.min_authors,
-                                    q.include_known, q.include_reposts, q.platforms, "Asia/Tokyo")
-    spec = discover_download(frame, str(store.path), "Asia/Tokyo", q)
+    q = bind("discover", "Asia/Tokyo", top=5, include_known=True)
+    result = loaders.analysis_result(str(store.path), store.version, q)
+    frame = result.frame
+    spec = result_download(result, str(store.path), q)
     result = CliRunner().invoke(main, [*spec.cli_args(), "--store", str(store.path)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert result.stdout_bytes == spec.csv() and frame.height > 0
-    assert spec.shell_command().startswith("dtrack discover --freq week --top 5 --min-authors 3 --include-known")
+    assert spec.shell_command().startswith("dtrack discover --freq week --top 5 --min-authors 3 --min-score 10.83")
+    assert "--include-known" in spec.shell_command()
 
 
 def test_add_to_dictionary_writes_my_file_and_retags(store: Store, monkeypatch: pytest.MonkeyPatch,
