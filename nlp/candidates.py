@@ -39,7 +39,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
-import shlex
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -47,6 +46,8 @@ from typing import Any
 import fugashi
 import polars as pl
 
+from dtrack.nlp import tokenizer
+from dtrack.nlp.tagger import default_workers
 from dtrack.nlp.tokenizer import WHITESPACE_REGEX, canonical_form, dictionary_dir
 
 #: Bump when the extraction rules change (stored counts are then recomputed).
@@ -89,22 +90,9 @@ _NODE_FORMAT = r"-O '' -F '%pS%m\t%phl\n' -U '%pS%m\t%phl\n' -B '' -E ''"
 _NOUN, _PREFIX, _SUFFIX = 1, 2, 3
 
 
-def tagger_args() -> str:
-    """MeCab arguments: unidic-lite pinned, one line per token (surface with leading space, POS 1, POS 2)."""
-    d = dictionary_dir()
-    return f"-d {shlex.quote(d)} -r {shlex.quote(os.path.join(d, 'dicrc'))} {_NODE_FORMAT}"
-
-
-_TAGGER: tuple[int, fugashi.Tagger] | None = None
-
-
 def get_tagger() -> fugashi.Tagger:
-    """This process's candidate Tagger (same dictionary as the matcher's, another output format)."""
-    global _TAGGER
-    pid = os.getpid()
-    if _TAGGER is None or _TAGGER[0] != pid:
-        _TAGGER = (pid, fugashi.Tagger(tagger_args()))
-    return _TAGGER[1]
+    """This process's candidate Tagger (same pinned dictionary as the matcher's, this output format)."""
+    return tokenizer.get_tagger(_NODE_FORMAT)
 
 
 def normalise_expr(column: str = "text") -> pl.Expr:
@@ -251,14 +239,6 @@ def _work(texts: list[str]) -> str:
 def _init_worker() -> None:
     get_tagger()
     _classes()
-
-
-def default_workers() -> int:
-    """Usable CPUs (tokenising scales with processes, not threads)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def _encoded_chunks(texts: list[str], workers: int | None) -> Iterator[str]:

@@ -288,6 +288,12 @@ def post_batches(store: Store, files: list[str]) -> Iterator[list[str]]:
         yield group
 
 
+def scan_post_files(store: Store, files: list[str]) -> pl.LazyFrame:
+    """Some of the store's posts files (manifest-relative paths), read with the post schema."""
+    return pl.scan_parquet([str(store.path / rel) for rel in files], schema=POST_SCHEMA, missing_columns="insert",
+                           extra_columns="ignore")
+
+
 def tag_store(store: Store, *, writer: StoreWriter | None = None, terms: TermDictionary | None = None,
               workers: int | None = None) -> TagReport:
     """Tag every post not yet tagged with the current dictionary; see the module docstring.
@@ -314,8 +320,7 @@ def tag_store(store: Store, *, writer: StoreWriter | None = None, terms: TermDic
             if full:
                 txn.replace_all("hits")
             for group in post_batches(store, todo):
-                lazy = pl.scan_parquet([str(store.path / rel) for rel in group], schema=POST_SCHEMA,
-                                       missing_columns="insert", extra_columns="ignore")
+                lazy = scan_post_files(store, group)
                 hits, seen, tokenised = tag_frame(lazy, terms, _runner=runner)
                 txn.add_hits(hits)
                 report.posts_tagged += seen

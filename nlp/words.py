@@ -26,10 +26,10 @@ from typing import Any
 
 import polars as pl
 
-from dtrack.data.schema import POST_SCHEMA, WORD_SCHEMA
+from dtrack.data.schema import WORD_SCHEMA
 from dtrack.data.store import Store, StoreWriter
 from dtrack.nlp.candidates import candidate_rows, versions
-from dtrack.nlp.tagger import post_batches
+from dtrack.nlp.tagger import post_batches, scan_post_files
 
 META_KEY = "discovery"
 
@@ -117,8 +117,7 @@ def count_store(store: Store, *, writer: StoreWriter | None = None, workers: int
         if full:
             txn.replace_all("words")
         for group in post_batches(store, todo):
-            lazy = pl.scan_parquet([str(store.path / rel) for rel in group], schema=POST_SCHEMA,
-                                   missing_columns="insert", extra_columns="ignore")
+            lazy = scan_post_files(store, group)
             rows = words_frame(lazy, workers=workers)
             txn.add_words(rows)
             report.posts += lazy.select(pl.len()).collect().item()

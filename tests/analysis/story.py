@@ -333,3 +333,24 @@ def generate_discovery_story(seed: int = 2022, *, background: float = 1.0) -> St
     story.posts.extend(b.story.posts)
     story.hits.extend(b.story.hits)
     return story
+
+
+def burst_posts(burst_text: str, *, week: dt.date = TAKEOFF, accounts: int = 12) -> pl.DataFrame:
+    """A small store's posts (POST_SCHEMA): eight quiet weeks of 30 everyday posts by 30 accounts, then a
+    week (starting ``week``) where ``accounts`` of them write ``burst_text``. For CLI and page tests of
+    discovery, where the whole story would be slow."""
+    rows = []
+    n = 0
+    for k in range(9):
+        monday = week - dt.timedelta(weeks=8 - k)
+        for i in range(30):
+            n += 1
+            text = "今日は在宅勤務でした" if i % 2 else "ラーメンを食べた"
+            if k == 8 and i < accounts:
+                text = burst_text
+            rows.append({"platform": "twitter", "post_id": str(n), "author_id": f"u{i}",
+                         "created_at": dt.datetime.combine(monday + dt.timedelta(days=i % 7), dt.time(3), dt.UTC),
+                         "text": text, "is_repost": False, "url": f"https://example.org/{n}"})
+    frame = pl.DataFrame(rows)
+    missing = [pl.lit(None, dtype=t).alias(c) for c, t in POST_SCHEMA.items() if c not in frame.columns]
+    return frame.with_columns(missing).select(list(POST_SCHEMA)).cast(POST_SCHEMA)  # type: ignore[arg-type]

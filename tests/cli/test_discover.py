@@ -6,42 +6,22 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import polars as pl
 import pytest
 from click.testing import CliRunner
 
 from dtrack.analysis.discovery import DISCOVERY_COLUMNS
 from dtrack.cli.main import main
-from dtrack.data.schema import POST_SCHEMA
 from dtrack.data.store import Store
+from tests.analysis.story import burst_posts
 
 WEEK = dt.date(2022, 8, 29)
-
-
-def _posts() -> pl.DataFrame:
-    """Eight quiet weeks of everyday posts, then a week where 12 accounts write about 無断学習 and #mimic."""
-    rows = []
-    n = 0
-    for week in range(9):
-        monday = WEEK - dt.timedelta(weeks=8 - week)
-        for i in range(30):
-            n += 1
-            text = "今日は在宅勤務でした" if i % 2 else "ラーメンを食べた"
-            if week == 8 and i < 12:
-                text = "画像生成AIの無断学習はやめて #mimic"
-            rows.append({"platform": "twitter", "post_id": str(n), "author_id": f"u{i}",
-                         "created_at": dt.datetime.combine(monday + dt.timedelta(days=i % 7), dt.time(3), dt.UTC),
-                         "text": text, "is_repost": False})
-    frame = pl.DataFrame(rows)
-    missing = [pl.lit(None, dtype=t).alias(c) for c, t in POST_SCHEMA.items() if c not in frame.columns]
-    return frame.with_columns(missing).select(list(POST_SCHEMA)).cast(POST_SCHEMA)  # type: ignore[arg-type]
 
 
 @pytest.fixture
 def store_path(tmp_path: Path) -> str:
     store = Store(tmp_path / "store")
     with store.writer() as writer, writer.transaction() as txn:
-        txn.add_posts(_posts())
+        txn.add_posts(burst_posts("画像生成AIの無断学習はやめて #mimic"))
     return str(store.path)
 
 

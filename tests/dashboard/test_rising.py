@@ -14,41 +14,22 @@ from dtrack.dashboard import loaders
 from dtrack.dashboard.downloads import result_download
 from dtrack.dashboard.query import bind
 from dtrack.dashboard.views.rising import spark_periods
-from dtrack.data.schema import POST_SCHEMA
 from dtrack.data.store import Store
 from dtrack.nlp.tagger import META_KEY, tag_store
 from dtrack.nlp.terms import DEFAULT_TERMS
 from dtrack.nlp.words import count_store
+from tests.analysis.story import burst_posts
 from tests.dashboard.conftest import open_app
 from tests.dashboard.helpers import all_markdown, table
 
 WEEK = dt.date(2022, 8, 29)
 
 
-def _posts() -> pl.DataFrame:
-    """Eight quiet weeks, then a week where 12 accounts write #お絵描きチャレンジ and 無断学習."""
-    rows = []
-    n = 0
-    for week in range(9):
-        monday = WEEK - dt.timedelta(weeks=8 - week)
-        for i in range(30):
-            n += 1
-            text = "今日は在宅勤務でした" if i % 2 else "ラーメンを食べた"
-            if week == 8 and i < 12:
-                text = "ＡＩの無断学習はやめて #お絵描きチャレンジ"
-            rows.append({"platform": "twitter", "post_id": str(n), "author_id": f"u{i}",
-                         "created_at": dt.datetime.combine(monday + dt.timedelta(days=i % 7), dt.time(3), dt.UTC),
-                         "text": text, "is_repost": False, "url": f"https://example.org/{n}"})
-    frame = pl.DataFrame(rows)
-    missing = [pl.lit(None, dtype=t).alias(c) for c, t in POST_SCHEMA.items() if c not in frame.columns]
-    return frame.with_columns(missing).select(list(POST_SCHEMA)).cast(POST_SCHEMA)  # type: ignore[arg-type]
-
-
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
     store = Store(tmp_path / "store")
     with store.writer() as writer, writer.transaction() as txn:
-        txn.add_posts(_posts())
+        txn.add_posts(burst_posts("ＡＩの無断学習はやめて #お絵描きチャレンジ"))
     return store
 
 
