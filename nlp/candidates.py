@@ -156,6 +156,16 @@ def _classes() -> dict[str, int]:
     return _CLASSES
 
 
+def _is_word(surface: str) -> bool:
+    """Is a single noun a candidate on its own (katakana or Latin, two characters or more)?"""
+    if len(surface) < 2:
+        return False
+    first = surface[0]
+    if "\u30a1" <= first <= "\u30fe":
+        return _KATAKANA_RE.fullmatch(surface) is not None
+    return first.isascii() and _is_latin(surface) and _HAS_LETTER_RE.search(surface) is not None
+
+
 def _emit_run(run: list[tuple[str, int, bool]], out: dict[str, bool]) -> None:
     """Add the candidates of one run of (surface, class, space before) tokens to ``out``."""
     while run and run[0][1] == _SUFFIX:
@@ -165,11 +175,8 @@ def _emit_run(run: list[tuple[str, int, bool]], out: dict[str, bool]) -> None:
     n = len(run)
     if n == 0:
         return
-    # single katakana / Latin nouns
-    for surface, cls, _ in run:
-        if cls == _NOUN and len(surface) > 1 and (
-            _KATAKANA_RE.fullmatch(surface) or (_is_latin(surface) and _HAS_LETTER_RE.search(surface))
-        ):
+    for surface, cls, _ in run:  # single katakana / Latin nouns
+        if cls == _NOUN and _is_word(surface):
             out.setdefault(surface, False)
     if n < 2:
         return
@@ -210,7 +217,11 @@ def extract(text: str) -> dict[str, bool]:
         if cls:
             runs.append((surface, cls, space))
         elif runs:
-            _emit_run(runs, out)
+            if len(runs) == 1:  # most runs are one noun: no sub-spans to make
+                if runs[0][1] == _NOUN and _is_word(runs[0][0]):
+                    out.setdefault(runs[0][0], False)
+            else:
+                _emit_run(runs, out)
             runs = []
     if runs:
         _emit_run(runs, out)
