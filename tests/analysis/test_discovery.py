@@ -28,7 +28,7 @@ from dtrack.analysis.discovery import (
     g2,
     known_forms,
 )
-from dtrack.collectors.ingest import ingest_source
+from dtrack.collectors.pipeline.ingest import ingest_source
 from dtrack.data.store import Store
 from dtrack.nlp.terms import TermDictionary, load_terms_text
 
