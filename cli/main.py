@@ -20,6 +20,7 @@ from dtrack.data.errors import StoreError
 
 #: name -> (module, attribute, the one-line help shown by ``dtrack --help``)
 COMMANDS: dict[str, tuple[str, str, str]] = {
+    "compact": ("dtrack.cli.compact", "compact", "Merge each month's small files (posts, hits, quarantine) into one."),
     "dashboard": ("dtrack.cli.dashboard", "dashboard", "Start the web dashboard on the store (Ctrl-C stops it)."),
     "emergence": ("dtrack.cli.analysis", "emergence_cmd",
                   "When each term was born, slept, took off and peaked (all terms if none given)."),

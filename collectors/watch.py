@@ -80,6 +80,8 @@ class WatchConfig:
     tz: str = DEFAULT_TZ
     mapping: dict[str, str] = field(default_factory=dict)
     platform: str | None = None
+    #: merge each month's small files after a run that stored something (`dtrack compact`)
+    compact: bool = False
     #: the schedule as the user wrote it ("every 1h", "cron 0 3 * * *"), for display
     trigger: str = ""
 
@@ -360,6 +362,8 @@ def _run(
                     run["status"] = "stopped"  # tagging is owed and done by the next run
                 else:
                     _call_hook(store, writer, config.hook, run, state, error)
+            if config.compact and run["new"] and not STOP.is_set():
+                _compact(store, writer, run, error)
     except StoreLocked as exc:
         error(f"{exc}; waited {config.lock_wait:g}s, will try again at the next run")
     return listed
@@ -379,6 +383,17 @@ def _count(run: dict[str, Any], report: IngestReport, error: Callable[[str], Non
                  report.seconds)
     else:
         log.info("watch %s: %s: skipped (%s)", run["job"], report.path, report.message)
+
+
+def _compact(store: Store, writer: Any, run: dict[str, Any], error: Callable[[str], None]) -> None:
+    from dtrack.data.compact import compact_store
+
+    try:
+        report = compact_store(store, writer=writer)
+    except Exception as exc:  # the run's posts are stored; compaction is tried again next time
+        error(f"compaction failed ({type(exc).__name__}: {exc}); the posts are stored")
+        return
+    log.info("watch %s: %s", run["job"], report.summary())
 
 
 def _call_hook(store: Store, writer: Any, spec: str, run: dict[str, Any], state: _State,

@@ -469,15 +469,19 @@ class Transaction:
         self._source_shas: dict[str, dict[str, Any]] = {}
         self.done = False
 
-    def _stage(self, kind: str, df: pl.DataFrame, partition: str | None) -> None:
+    def _staged_name(self, kind: str, partition: str | None) -> tuple[Path, str]:
         with self._seq_lock:
             self._seq += 1
             name = f"{self.id}-{self._seq:05d}.parquet"
         rel = Path(kind) / partition / name if partition else Path(kind) / name
         staged = self.staging / rel
         staged.parent.mkdir(parents=True, exist_ok=True)
+        return staged, rel.as_posix()
+
+    def _stage(self, kind: str, df: pl.DataFrame, partition: str | None) -> None:
+        staged, rel = self._staged_name(kind, partition)
         df.write_parquet(staged, statistics=True, compression="zstd", compression_level=1)
-        self._staged.append((staged, rel.as_posix()))
+        self._staged.append((staged, rel))
 
     def _stage_by_month(self, kind: str, df: pl.DataFrame) -> None:
         created = df.get_column("created_at")
@@ -576,10 +580,17 @@ class Transaction:
         """Take committed files out of the store when this transaction commits (compaction)."""
         self._remove.extend(rels)
 
-    def stage_frame(self, kind: str, df: pl.DataFrame, partition: str | None) -> str:
-        """Stage one file as it is (compaction writes a month's rows as one file); returns its path."""
-        self._stage(kind, df, partition)
-        return self._staged[-1][1]
+    def stage_lazy(self, kind: str, lazy: pl.LazyFrame, partition: str | None) -> str:
+        """Stream a LazyFrame into one staged file (compaction: a month as one file, in
+        bounded memory); returns the file's path in the store."""
+        staged, rel = self._staged_name(kind, partition)
+        lazy.sink_parquet(staged, statistics=True, compression="zstd", compression_level=1)
+        self._staged.append((staged, rel))
+        return rel
+
+    def staged_path(self, rel: str) -> Path:
+        """Where a file staged by this transaction lies until the commit."""
+        return self.staging / rel
 
     def _flush_posts(self) -> None:
         # Buffering lets one big source become one file per month, not one per
