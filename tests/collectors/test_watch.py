@@ -322,7 +322,7 @@ def test_a_compacting_job_leaves_one_file_per_month_and_nothing_to_tag_again(sto
 
     watch = tmp_path / "in"
     hook = "dtrack.nlp.tagger:tag_store"
-    for k, fixture in enumerate(["posts_a.ndjson", "posts_b.ndjson"]):
+    for fixture in ["posts_a.ndjson", "posts_b.ndjson"]:
         drop(watch, fixture)
         run = run_watch(store, config(watch, hook=hook, compact=True))
         assert run["status"] == "ok" and run["new"] > 0, run["messages"]
