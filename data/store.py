@@ -362,7 +362,6 @@ class StoreWriter:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._keys: pl.DataFrame | None = None
-        self._pending_keys: list[pl.DataFrame] = []
         self._hashes: np.ndarray | None = None
 
     def recover(self) -> None:
@@ -416,15 +415,11 @@ class StoreWriter:
         """(platform, post_id) of every committed post, loaded on first need."""
         if self._keys is None:
             self._keys = self.store.scan_posts().select(POST_KEY).collect()
-            self._pending_keys = []
-        elif self._pending_keys:
-            self._keys = pl.concat([self._keys, *self._pending_keys], rechunk=True)
-            self._pending_keys = []
         return self._keys
 
-    def _committed(self, keys: list[pl.DataFrame], hashes: np.ndarray) -> None:
-        if self._keys is not None:
-            self._pending_keys.extend(keys)
+    def _committed(self, hashes: np.ndarray) -> None:
+        if hashes.size:
+            self._keys = None  # reloaded from the store on the next hash hit
         if self._hashes is not None and hashes.size:
             self._hashes = sorted_insert(self._hashes, hashes)
 
@@ -449,7 +444,6 @@ class Transaction:
         self.id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
         self.staging = self.store.path / "staging" / self.id
         self._staged: list[tuple[Path, str]] = []  # (staged file, final relative path)
-        self._new_keys: list[pl.DataFrame] = []
         self._sources: list[dict[str, Any]] = []
         self._meta: dict[str, Any] = {}
         self._replace: set[str] = set()
@@ -457,12 +451,15 @@ class Transaction:
         self._seq_lock = threading.Lock()
         self._pending_posts: list[pl.DataFrame] = []
         self._pending_rows = 0
-        self._txn_hashes: list[np.ndarray] = []  # sorted, one array per batch
-        # the same hashes merged into a few sorted arrays of falling sizes (a binary
-        # counter), so a transaction of thousands of small sources probes a few
-        # arrays, not thousands, at an amortised O(log n) merge cost per hash
+        # Hashes of the keys this transaction adds, as a few sorted arrays of falling
+        # sizes (a binary counter): a transaction of thousands of small sources probes
+        # a few arrays, not thousands, at an amortised O(log n) merge cost per hash.
+        # The keys themselves are not kept (memory would grow with the file): a hash
+        # hit is checked against the pending frames and, rarely, the staged files.
         self._levels: list[np.ndarray] = []
-        self._new_key_rows = 0
+        self._since_mark: list[np.ndarray] = []
+        self._staged_keys: list[pl.DataFrame] = []
+        self._staged_keys_files: set[str] = set()
         self._quarantine: list[pl.DataFrame] = []
         self._quarantine_rows = 0
         self._remove: list[str] = []
@@ -522,9 +519,7 @@ class Transaction:
         maybe[order] = found
         if maybe.any():
             candidates = unique.filter(pl.Series(maybe))
-            if len(self._new_keys) > 1:
-                self._new_keys = [pl.concat(self._new_keys, rechunk=True)]
-            for keys in [self.writer.keys(), *self._new_keys]:
+            for keys in self._known_keys():
                 candidates = candidates.join(keys, on=list(POST_KEY), how="anti")
             fresh = pl.concat([unique.filter(pl.Series(~maybe)), candidates])
             hashes = key_hashes(fresh)
@@ -535,35 +530,44 @@ class Transaction:
             self._pending_rows += fresh.height
             if self._pending_rows >= STAGE_ROWS:
                 self._flush_posts()
-            self._new_keys.append(fresh.select(POST_KEY))
-            self._new_key_rows += fresh.height
-            self._txn_hashes.append(np.sort(hashes) if maybe.any() else ordered)
-            self._levels.append(self._txn_hashes[-1])
+            added = np.sort(hashes) if maybe.any() else ordered
+            self._since_mark.append(added)
+            self._levels.append(added)
             while len(self._levels) > 1 and self._levels[-2].size <= self._levels[-1].size:
                 top = self._levels.pop()
                 self._levels[-1] = np.sort(np.concatenate([self._levels[-1], top]))
         return fresh.height, received - fresh.height
 
+    def _known_keys(self) -> list[pl.DataFrame]:
+        """Keys stored or added by this transaction so far (only asked for on a hash hit)."""
+        for staged, rel in self._staged:
+            if rel.startswith("posts/") and rel not in self._staged_keys_files:
+                self._staged_keys.append(pl.read_parquet(staged, columns=list(POST_KEY)))
+                self._staged_keys_files.add(rel)
+        if len(self._staged_keys) > 1:
+            self._staged_keys = [pl.concat(self._staged_keys, rechunk=True)]
+        return [self.writer.keys(), *self._staged_keys, *(p.select(POST_KEY) for p in self._pending_posts)]
+
     # -- savepoints: many small sources share one transaction, each still all-or-nothing
     def mark(self) -> tuple[int, ...]:
         """A savepoint to :meth:`rollback` to (see ``collectors.ingest.ingest_paths``)."""
-        return (len(self._staged), len(self._pending_posts), self._pending_rows, len(self._txn_hashes),
-                self._new_key_rows, len(self._sources), len(self._quarantine),
-                self._quarantine_rows)
+        self._since_mark = []
+        return (len(self._staged), len(self._pending_posts), self._pending_rows, len(self._sources),
+                len(self._quarantine), self._quarantine_rows)
 
     def rollback(self, mark: tuple[int, ...]) -> bool:
         """Forget what was added since ``mark``. False when that is no longer possible
         (posts were already written to a staged file): then abort the whole transaction."""
-        staged, posts, rows, hashes, keys, sources, quarantine, qrows = mark
+        staged, posts, rows, sources, quarantine, qrows = mark
         if len(self._staged) != staged:
             return False
         del self._pending_posts[posts:]
         self._pending_rows = rows
-        del self._txn_hashes[hashes:]
-        self._levels = [np.sort(np.concatenate(self._txn_hashes))] if self._txn_hashes else []
-        if self._new_keys:
-            self._new_keys = [pl.concat(self._new_keys, rechunk=True).head(keys)]
-        self._new_key_rows = keys
+        if self._since_mark:  # take this source's hashes out of the index again
+            drop = np.sort(np.concatenate(self._since_mark))
+            every = np.sort(np.concatenate(self._levels))
+            self._levels = [every[~contains_sorted(drop, every)]]
+            self._since_mark = []
         del self._sources[sources:]
         self._source_shas = {}
         for record in self._sources:
@@ -661,8 +665,7 @@ class Transaction:
             added.append(rel)
         self._publish(raw, current, added, removed)
         shutil.rmtree(self.staging, ignore_errors=True)
-        self.writer._committed(
-            self._new_keys, np.concatenate(self._txn_hashes) if self._txn_hashes else np.empty(0, np.uint64))
+        self.writer._committed(np.concatenate(self._levels) if self._levels else np.empty(0, np.uint64))
 
     def _publish(self, raw: dict[str, Any], current: dict[str, list[str]], added: list[str],
                  removed: list[str]) -> None:

@@ -194,6 +194,18 @@ def test_duplicates_within_a_batch_and_across_batches_of_one_source(
     assert posts.filter(pl.col("post_id") == "d")["source_line"].item() == 5
 
 
+def test_duplicates_of_posts_already_written_to_staging(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dtrack.data.store as store_module
+
+    monkeypatch.setattr(store_module, "STAGE_ROWS", 3)  # every add_posts writes its rows out at once
+    with store.writer() as w, w.transaction() as txn:
+        assert txn.add_posts(_posts([str(i) for i in range(6)])) == (6, 0)
+        assert txn._staged and not txn._pending_posts  # on disk, not in memory
+        assert txn.add_posts(_posts(["4", "5", "6", "7"])) == (2, 2)
+        assert txn.add_posts(_posts(["7", "8"])) == (1, 1)
+    assert sorted(store.scan_posts().collect()["post_id"], key=int) == [str(i) for i in range(9)]
+
+
 def _as_format_1(store: Store) -> dict:
     """Rewrite a store the way dtrack wrote it before the logs: files and sources inside manifest.json."""
     import shutil
