@@ -54,7 +54,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -81,8 +81,10 @@ LOG_DIR = "log"
 #: reader that listed them just before still finds them.
 GARBAGE_GRACE_SECONDS = 300
 KINDS = ("posts", "hits", "quarantine")
-#: Posts a transaction holds in memory before writing them out (one file per month).
-STAGE_ROWS = 1_000_000
+#: Posts a transaction holds in memory before writing them out (one file per month). The
+#: write runs in a background thread while the next batch is read, so at most twice this
+#: many posts are in memory at once.
+STAGE_ROWS = 500_000
 _SCHEMAS = {"posts": POST_SCHEMA, "hits": HIT_SCHEMA, "quarantine": QUARANTINE_SCHEMA}
 _EMPTY = {"posts": empty_posts, "hits": empty_hits, "quarantine": empty_quarantine}
 
@@ -464,6 +466,9 @@ class Transaction:
         self._quarantine_rows = 0
         self._remove: list[str] = []
         self._source_shas: dict[str, dict[str, Any]] = {}
+        self._writes: list[Future[None]] = []  # post batches being written in the background
+        self._write_pool: ThreadPoolExecutor | None = None
+        self._flushes = 0  # batches handed to staging so far (a savepoint cannot undo those)
         self.done = False
 
     def _staged_name(self, kind: str, partition: str | None) -> tuple[Path, str]:
@@ -529,7 +534,7 @@ class Transaction:
             self._pending_posts.append(fresh)
             self._pending_rows += fresh.height
             if self._pending_rows >= STAGE_ROWS:
-                self._flush_posts()
+                self._flush_posts(wait=False)
             added = np.sort(hashes) if maybe.any() else ordered
             self._since_mark.append(added)
             self._levels.append(added)
@@ -540,6 +545,7 @@ class Transaction:
 
     def _known_keys(self) -> list[pl.DataFrame]:
         """Keys stored or added by this transaction so far (only asked for on a hash hit)."""
+        self._wait_writes()
         for staged, rel in self._staged:
             if rel.startswith("posts/") and rel not in self._staged_keys_files:
                 self._staged_keys.append(pl.read_parquet(staged, columns=list(POST_KEY)))
@@ -552,14 +558,14 @@ class Transaction:
     def mark(self) -> tuple[int, ...]:
         """A savepoint to :meth:`rollback` to (see ``collectors.ingest.ingest_paths``)."""
         self._since_mark = []
-        return (len(self._staged), len(self._pending_posts), self._pending_rows, len(self._sources),
+        return (self._flushes, len(self._pending_posts), self._pending_rows, len(self._sources),
                 len(self._quarantine), self._quarantine_rows)
 
     def rollback(self, mark: tuple[int, ...]) -> bool:
         """Forget what was added since ``mark``. False when that is no longer possible
         (posts were already written to a staged file): then abort the whole transaction."""
-        staged, posts, rows, sources, quarantine, qrows = mark
-        if len(self._staged) != staged:
+        flushes, posts, rows, sources, quarantine, qrows = mark
+        if self._flushes != flushes:
             return False
         del self._pending_posts[posts:]
         self._pending_rows = rows
@@ -596,12 +602,27 @@ class Transaction:
         """Where a file staged by this transaction lies until the commit."""
         return self.staging / rel
 
-    def _flush_posts(self) -> None:
+    def _flush_posts(self, wait: bool = True) -> None:
         # Buffering lets one big source become one file per month, not one per
-        # month per batch (small files make every later scan slower).
+        # month per batch (small files make every later scan slower). The batch is
+        # written in a background thread (polars writes without the GIL) while the
+        # caller reads the next one; the previous write is awaited first, so at most
+        # two batches are in memory.
         if self._pending_posts:
-            self._stage_by_month("posts", pl.concat(self._pending_posts))
+            frame = pl.concat(self._pending_posts)
             self._pending_posts, self._pending_rows = [], 0
+            self._flushes += 1
+            self._wait_writes()
+            if self._write_pool is None:
+                self._write_pool = ThreadPoolExecutor(1, thread_name_prefix="dtrack-stage")
+            self._writes.append(self._write_pool.submit(self._stage_by_month, "posts", frame))
+        if wait:
+            self._wait_writes()
+
+    def _wait_writes(self) -> None:
+        writes, self._writes = self._writes, []
+        for write in writes:
+            write.result()  # a failed write fails the transaction here
 
     def add_hits(self, hits: pl.DataFrame) -> None:
         """Stage hit rows (HIT_SCHEMA)."""
@@ -623,6 +644,7 @@ class Transaction:
 
     def _flush_quarantine(self) -> None:
         if self._quarantine:
+            self._flushes += 1
             self._stage("quarantine", pl.concat(self._quarantine), None)
             self._quarantine, self._quarantine_rows = [], 0
 
@@ -637,14 +659,28 @@ class Transaction:
 
     def abort(self) -> None:
         """Forget everything staged."""
+        for write in self._writes:
+            write.exception()  # wait: a write still running would recreate files in staging
+        self._writes = []
+        self._close_pool()
         shutil.rmtree(self.staging, ignore_errors=True)
         self.done = True
+
+    def _close_pool(self) -> None:
+        if self._write_pool is not None:
+            self._write_pool.shutdown(wait=True)
+            self._write_pool = None
 
     def commit(self) -> None:
         """Move staged files into place and publish them with one manifest replace."""
         if self.done:
             return
-        self._flush_posts()
+        try:
+            self._flush_posts()
+        except BaseException:
+            self.abort()
+            raise
+        self._close_pool()
         self._flush_quarantine()
         self.done = True
         if not (self._staged or self._sources or self._meta or self._replace or self._remove):

@@ -200,7 +200,7 @@ def test_duplicates_of_posts_already_written_to_staging(store: Store, monkeypatc
     monkeypatch.setattr(store_module, "STAGE_ROWS", 3)  # every add_posts writes its rows out at once
     with store.writer() as w, w.transaction() as txn:
         assert txn.add_posts(_posts([str(i) for i in range(6)])) == (6, 0)
-        assert txn._staged and not txn._pending_posts  # on disk, not in memory
+        assert txn._flushes == 1 and not txn._pending_posts  # handed to staging, not kept in memory
         assert txn.add_posts(_posts(["4", "5", "6", "7"])) == (2, 2)
         assert txn.add_posts(_posts(["7", "8"])) == (1, 1)
     assert sorted(store.scan_posts().collect()["post_id"], key=int) == [str(i) for i in range(9)]
