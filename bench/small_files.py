@@ -65,12 +65,15 @@ def main() -> None:
         second_s, _ = timed_ingest(store, [work / "b"])
         assert first_new == single_new == n, (first_new, single_new)
         manifest_kb = (store.path / "manifest.json").stat().st_size / 1024
+        logs_kb = sum(f.stat().st_size for f in (store.path / "log").glob("*")) / 1024 \
+            if (store.path / "log").exists() else 0.0
         print(f"{n:,} one-post files: {first_s:.2f} s ({n / first_s:,.0f} files/s); "
               f"one file with the same posts: {single_s:.2f} s")
         print(f"folder / single file: {first_s / single_s:.1f}x  (aim: a small constant, not growing with N)")
         print(f"second batch of {n:,} files into the filled store: {second_s:.2f} s "
               f"({second_s / first_s:.2f}x the first; aim <= ~1.2x)")
-        print(f"manifest.json after {2 * n:,} sources: {manifest_kb:,.0f} KB")
+        print(f"after {2 * n:,} sources: manifest.json {manifest_kb:,.1f} KB (rewritten by every commit), "
+              f"append-only logs {logs_kb:,.0f} KB")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
