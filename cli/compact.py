@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from dtrack.cli.common import echo_json, fail, open_store, store_option
+from dtrack.cli.common import echo_report, fail, open_store, store_option
 from dtrack.data.store import StoreLocked
 
 
@@ -45,7 +45,4 @@ def compact(month: str | None, as_json: bool, store_path: str | None) -> None:
     except StoreLocked as exc:
         fail(str(exc))
         return
-    if as_json:
-        echo_json(report.as_dict())
-    else:
-        click.echo(report.summary())
+    echo_report(report, as_json)
