@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from dtrack.cli.main import main
-from dtrack.collectors.ingest import ingest_paths
+from dtrack.collectors.pipeline.ingest import ingest_paths
 from dtrack.data.compact import compact_store
 from dtrack.data.status import store_status
 from dtrack.data.store import Store
