@@ -25,7 +25,7 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dtrack.collectors.ingest import ingest_paths
+from dtrack.collectors.pipeline.ingest import ingest_paths
 from dtrack.data.store import Store
 
 
