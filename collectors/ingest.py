@@ -27,7 +27,7 @@ import polars as pl
 from dtrack.collectors import REGISTRY, UnknownFormat, detect, get_collector
 from dtrack.collectors.base import Notice, ParseContext, Quarantine, SourceError, parse_time, parse_time_series
 from dtrack.data.schema import POST_REQUIRED, POST_SCHEMA, QUARANTINE_SCHEMA
-from dtrack.data.store import StoreError, StoreWriter
+from dtrack.data.store import StoreError, StoreFull, StoreWriter
 
 #: Posts buffered before they are written as one batch.
 BATCH_ROWS = 100_000
@@ -35,6 +35,8 @@ BATCH_ROWS = 100_000
 MAX_RAW_CHARS = 100_000
 #: Notices kept verbatim per source (all are counted).
 MAX_NOTICES = 1_000
+#: The start of the message for a file no collector recognises (skipped inside a folder).
+NOT_A_FORMAT = "not a format dtrack knows"
 _COLLECTED = {k: v for k, v in POST_SCHEMA.items() if k not in ("collected_at", "collector", "source_sha256")}
 
 
@@ -274,7 +276,7 @@ def ingest_source(
             raise SourceError("permission denied")
         fmt = fmt or detect(path)
         if fmt is None:
-            raise UnknownFormat(f"not a format dtrack knows (tried: {', '.join(REGISTRY)}); "
+            raise UnknownFormat(f"{NOT_A_FORMAT} (tried: {', '.join(REGISTRY)}); "
                                 "use --format to force one")
         collector = get_collector(fmt)
         report.format = fmt
@@ -319,6 +321,10 @@ def ingest_source(
                         "notice_messages": report.notice_messages[:100],
                     }
                 )
+    except StoreFull as exc:  # the store's disk, not the source: the transaction left nothing; go on
+        report.status = "error"
+        report.message = str(exc)
+        report.read = report.new = report.duplicate = report.quarantined = 0
     except StoreError:
         raise
     except (SourceError, UnknownFormat, OSError, ValueError, UnicodeError, EOFError) as exc:
@@ -359,8 +365,8 @@ def ingest_paths(
             continue
         for path, explicit in expand_inputs([raw]):
             report = ingest_source(writer, path, fmt=fmt, ctx=ctx, force=force, on_start=on_start)
-            if not explicit and report.status == "error" and report.format is None:
-                report.status = "skipped"  # a stray file in a folder is not an export
+            if not explicit and report.status == "error" and report.message.startswith(NOT_A_FORMAT):
+                report.status = "skipped"  # a stray file in a folder is not an export (unreadable ones fail)
             reports.append(report)
             if on_report:
                 on_report(report)

@@ -48,7 +48,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from dtrack.data.errors import DEFAULT_STORE, StoreError, StoreLocked, resolve_store_path  # noqa: F401
+from dtrack.data.errors import DEFAULT_STORE, StoreError, StoreFull, StoreLocked, resolve_store_path  # noqa: F401
 from dtrack.data.schema import (
     HIT_SCHEMA,
     POST_KEY,
@@ -108,6 +108,53 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _fsync_files(paths: list[Path]) -> None:
+    """Flush data files to disk before the manifest names them.
+
+    The commit order databases document (SQLite's journal, PostgreSQL's WAL):
+    data durable first, then the one record that makes it visible. Without it a
+    power cut can leave a manifest that lists a file whose blocks never reached
+    the disk."""
+    for path in paths:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` says the disk is full (an OSError, or polars' wrapped Rust io error)."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    text = str(exc)
+    return "No space left on device" in text or "os error 28" in text or "Disk quota exceeded" in text
+
+
+#: What identifies a quarantined record (see ``Transaction.add_quarantine``).
+QUARANTINE_KEY = ("source_sha256", "source_line", "raw")
+
+
+def _dedup_quarantine(records: pl.DataFrame, stored: list[pl.LazyFrame]) -> pl.DataFrame:
+    """``records`` without repeats among themselves or of a record in ``stored``."""
+    records = records.unique(subset=list(QUARANTINE_KEY), keep="first", maintain_order=True)
+    shas = records.get_column("source_sha256").unique().drop_nulls()
+    for frame in stored:
+        seen = frame.filter(pl.col("source_sha256").is_in(shas.implode())).select(QUARANTINE_KEY).collect()
+        if seen.height:
+            records = records.join(seen, on=list(QUARANTINE_KEY), how="anti", nulls_equal=True)
+    return records
+
+
+def _new_folders(folder: Path, root: Path) -> list[Path]:
+    """The parents whose entries change when ``folder`` (under ``root``) is created."""
+    out = []
+    while not folder.exists() and folder != root:
+        out.append(folder.parent)
+        folder = folder.parent
+    return out
 
 
 class Store:
@@ -223,8 +270,12 @@ class Store:
                     "purpose": purpose,
                 }
             ).encode()
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, info, 0)
+            try:
+                os.ftruncate(fd, 0)
+                os.pwrite(fd, info, 0)
+            except OSError as exc:  # only a note for `StoreLocked`; a full disk must not stop recovery
+                if not _disk_full(exc):
+                    raise
             writer = StoreWriter(self)
             writer.recover()
             yield writer
@@ -238,11 +289,14 @@ class Store:
     def _write_manifest(self, manifest: dict[str, Any]) -> None:
         tmp = self.path / f".{MANIFEST}.{uuid.uuid4().hex}.tmp"
         data = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.path / MANIFEST)
+        try:
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path / MANIFEST)
+        finally:
+            tmp.unlink(missing_ok=True)
         _fsync_dir(self.path)
 
 
@@ -338,10 +392,13 @@ class StoreWriter:
         txn = Transaction(self)
         try:
             yield txn
-        except BaseException:
+            txn.commit()
+        except BaseException as exc:
             txn.abort()
+            if _disk_full(exc):
+                raise StoreFull(f"no space left on device at {self.store.path}; nothing of this "
+                                "transaction was kept (free space and run it again)") from exc
             raise
-        txn.commit()
 
 
 class Transaction:
@@ -353,6 +410,8 @@ class Transaction:
         self.id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
         self.staging = self.store.path / "staging" / self.id
         self._staged: list[tuple[Path, str]] = []  # (staged file, final relative path)
+        self._moved: list[Path] = []  # staged files already moved into place, not yet published
+        self._quarantined: list[pl.DataFrame] = []  # QUARANTINE_KEY of records staged here
         self._new_keys: list[pl.DataFrame] = []
         self._sources: list[dict[str, Any]] = []
         self._meta: dict[str, Any] = {}
@@ -446,14 +505,20 @@ class Transaction:
         (e.g. re-tagging with a new dictionary replaces all hits at once)."""
         self._replace.add(kind)
 
-    def add_quarantine(self, records: pl.DataFrame) -> None:
-        """Stage quarantined records (QUARANTINE_SCHEMA)."""
+    def add_quarantine(self, records: pl.DataFrame) -> int:
+        """Stage quarantined records (QUARANTINE_SCHEMA); returns how many were new.
+
+        Deduplicated like posts: a record already quarantined (same source
+        sha256, line and raw text; an archive numbers lines per member) is not
+        stored again, so ``ingest --force`` lists each bad line once."""
+        if not records.height:
+            return 0
+        records = records.select(list(QUARANTINE_SCHEMA)).cast(QUARANTINE_SCHEMA)  # type: ignore[arg-type]
+        records = _dedup_quarantine(records, [self.store.scan_quarantine(), *(f.lazy() for f in self._quarantined)])
         if records.height:
-            self._stage(
-                "quarantine",
-                records.select(list(QUARANTINE_SCHEMA)).cast(QUARANTINE_SCHEMA),  # type: ignore[arg-type]
-                None,
-            )
+            self._quarantined.append(records.select(QUARANTINE_KEY))
+            self._stage("quarantine", records, None)
+        return records.height
 
     def add_source(self, record: dict[str, Any]) -> None:
         """Record an ingested source (see ``SOURCE_FIELDS``)."""
@@ -464,8 +529,15 @@ class Transaction:
         self._meta[key] = value
 
     def abort(self) -> None:
-        """Forget everything staged."""
+        """Forget everything staged, and any file a failed commit already moved into place
+        (a full disk must not be filled further by the files of a transaction that failed)."""
         shutil.rmtree(self.staging, ignore_errors=True)
+        if self._moved:
+            listed = {rel for kind in KINDS for rel in self.store.manifest()["files"].get(kind, [])}
+            for path in self._moved:
+                if path.relative_to(self.store.path).as_posix() not in listed:
+                    path.unlink(missing_ok=True)
+            self._moved = []
         self.done = True
 
     def commit(self) -> None:
@@ -487,16 +559,24 @@ class Transaction:
                 {"path": rel, "since": now} for rel in manifest["files"].get(kind, [])
             )
             manifest["files"][kind] = []
+        _fsync_files([staged for staged, _ in self._staged])
+        folders: set[Path] = set()
         for staged, rel in self._staged:
             final = root / rel
+            folders.update(_new_folders(final.parent, root))
             final.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staged, final)
+            self._moved.append(final)
+            folders.add(final.parent)
             manifest["files"].setdefault(rel.split("/", 1)[0], []).append(rel)
+        for folder in sorted(folders, key=lambda p: -len(p.parts)):  # the renames, and new folders' entries
+            _fsync_dir(folder)
         manifest["sources"].extend(self._sources)
         manifest.setdefault("meta", {}).update(self._meta)
         manifest["version"] += 1
         manifest["updated_at"] = _now().isoformat(timespec="microseconds")
         self.store._write_manifest(manifest)
+        self._moved = []
         shutil.rmtree(self.staging, ignore_errors=True)
         self.writer._committed(
             self._new_keys, np.concatenate(self._txn_hashes) if self._txn_hashes else np.empty(0, np.uint64))

@@ -29,3 +29,16 @@ def test_quarantined_lines_and_file_names_cannot_run_as_formulas(tmp_path: Path)
                                                      "'＝1+1"])
     assert {r["source_file"] for r in rows} == {"'=1+1.ndjson"}
     assert [r["path"] for r in csv.DictReader(io.StringIO(sources))] == ["'=1+1.ndjson"]
+
+
+def test_ingest_force_lists_each_quarantined_line_once(tmp_path: Path) -> None:
+    import json
+
+    src = tmp_path / "mixed.ndjson"
+    src.write_text("{broken\n" + GOOD % 1 + "also broken\n", encoding="utf-8")
+    store = str(tmp_path / "s")
+    runner = CliRunner()
+    for args in (["ingest", str(src)], ["ingest", str(src), "--force"], ["ingest", str(src), "--force"]):
+        assert runner.invoke(main, [*args, "--store", store, "--no-tag"]).exit_code == 3
+    records = json.loads(runner.invoke(main, ["quarantine", "--format", "json", "--store", store]).output)
+    assert sorted(r["source_line"] for r in records) == [1, 3]
