@@ -39,6 +39,6 @@ def test_ingest_force_lists_each_quarantined_line_once(tmp_path: Path) -> None:
     store = str(tmp_path / "s")
     runner = CliRunner()
     for args in (["ingest", str(src)], ["ingest", str(src), "--force"], ["ingest", str(src), "--force"]):
-        assert runner.invoke(main, [*args, "--store", store, "--no-tag"]).exit_code == 3
+        assert runner.invoke(main, [*args, "--format", "ndjson", "--store", store, "--no-tag"]).exit_code == 3
     records = json.loads(runner.invoke(main, ["quarantine", "--format", "json", "--store", store]).output)
     assert sorted(r["source_line"] for r in records) == [1, 3]
