@@ -8,12 +8,22 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from dtrack.cli.common import EXIT_FATAL, EXIT_OK, EXIT_QUARANTINED, fail, open_store, store_option, tz_option
+from dtrack.cli.common import (
+    EXIT_FATAL,
+    EXIT_OK,
+    EXIT_QUARANTINED,
+    fail,
+    open_store,
+    store_option,
+    time_range_option,
+    tz_option,
+)
 from dtrack.collectors import REGISTRY
 from dtrack.collectors.base import ParseContext
 from dtrack.collectors.csv_ndjson import parse_mapping
 from dtrack.collectors.ingest import IngestReport, ingest_paths
 from dtrack.data.store import StoreLocked
+from dtrack.data.times import TimeRange
 from dtrack.nlp.tagger import tag_store
 
 #: Files at least this big get a progress bar (on a terminal).
@@ -44,10 +54,12 @@ def _summary(report: IngestReport) -> str:
 @click.option("--force", is_flag=True, help="Re-read sources already ingested (duplicates are still dropped).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON report per source instead of text.")
 @click.option("--no-tag", is_flag=True, help="Do not tag the new posts now (run `dtrack tag` later).")
+@time_range_option
 @store_option
 @tz_option
 def ingest(paths: tuple[str, ...], fmt: str | None, mapping: tuple[str, ...], platform: str | None,
-           force: bool, as_json: bool, no_tag: bool, store_path: str | None, tz: str) -> None:
+           force: bool, as_json: bool, no_tag: bool, time_range: TimeRange, store_path: str | None,
+           tz: str) -> None:
     """Read export files or folders (or - for stdin) into the store.
 
     Each file is detected from its content, deduplicated on (platform, post_id)
@@ -65,7 +77,7 @@ def ingest(paths: tuple[str, ...], fmt: str | None, mapping: tuple[str, ...], pl
       cat posts.ndjson | dtrack ingest - --map text=body,created_at=date
     """
     try:
-        ctx = ParseContext(tz=ZoneInfo(tz), mapping=parse_mapping(mapping), platform=platform)
+        ctx = ParseContext(tz=ZoneInfo(tz), mapping=parse_mapping(mapping), platform=platform, time_range=time_range)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--map") from None
     store = open_store(store_path)

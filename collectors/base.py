@@ -35,6 +35,8 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from dtrack.data.times import TimeRange, time_range_from_env
+
 DEFAULT_TZ = "Asia/Tokyo"
 #: How many bytes of a file ``detect`` hands to each ``sniff``.
 SNIFF_BYTES = 64 * 1024
@@ -79,6 +81,8 @@ class ParseContext:
     display_name: str = ""
     #: platform name for rows of formats that do not say (generic CSV/NDJSON)
     platform: str | None = None
+    #: plausible post times: a record outside them is quarantined (``data.times``; $DTRACK_TIME_RANGE)
+    time_range: TimeRange = field(default_factory=time_range_from_env)
 
 
 class Collector(Protocol):
@@ -152,11 +156,11 @@ def parse_time(value: Any, tz: dt.tzinfo | None = None) -> dt.datetime | None:
                     )
         else:
             return None
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=tz)
+        return parsed.astimezone(dt.UTC)  # 0001-01-01 in Tokyo is year 0 in UTC: unreadable, not a crash
     except (ValueError, OverflowError, OSError):
         return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=tz)
-    return parsed.astimezone(dt.UTC)
 
 
 def read_head(path: Path, size: int = SNIFF_BYTES) -> bytes:

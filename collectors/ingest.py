@@ -28,6 +28,7 @@ from dtrack.collectors import REGISTRY, UnknownFormat, detect, get_collector
 from dtrack.collectors.base import Notice, ParseContext, Quarantine, SourceError, parse_time, parse_time_series
 from dtrack.data.schema import POST_REQUIRED, POST_SCHEMA, QUARANTINE_SCHEMA
 from dtrack.data.store import StoreError, StoreFull, StoreWriter
+from dtrack.data.times import ISO
 
 #: Posts buffered before they are written as one batch.
 BATCH_ROWS = 100_000
@@ -173,6 +174,8 @@ class _Batcher:
             problem = "no usable post_id" + (" (a float id loses digits)" if lossy else "")
         elif created is None:
             problem = f"created_at missing or unreadable: {rec.get('created_at')!r}"
+        elif not self.ctx.time_range.contains(created):
+            problem = self.ctx.time_range.message(created.isoformat())
         if problem:
             raw = rec.get("_raw")
             if raw is None:
@@ -235,15 +238,19 @@ def _normalise_frame(frame: pl.DataFrame, batcher: _Batcher) -> pl.DataFrame:
         pl.col(c).cast(pl.String).str.strip_chars().replace("", None)
         for c in ("platform", "post_id")
     )
-    bad = pl.any_horizontal(pl.col(c).is_null() for c in POST_REQUIRED)
+    missing = pl.any_horizontal(pl.col(c).is_null() for c in POST_REQUIRED)
+    time_range = batcher.ctx.time_range
+    implausible = ~missing & time_range.outside("created_at")
+    bad = missing | implausible
     rejected = frame.filter(bad)
     if rejected.height:
+        reasons = rejected.select(pl.when(implausible).then(time_range.reason())).to_series()
         raw = rejected.get_column("_raw") if "_raw" in rejected.columns else None
-        for i, row in enumerate(rejected.drop("_raw", strict=False).iter_rows(named=True)):
-            missing = [c for c in POST_REQUIRED if row[c] is None]
+        shown = rejected.drop("_raw", strict=False).with_columns(pl.col(pl.Datetime).dt.to_string(ISO))
+        for i, row in enumerate(shown.iter_rows(named=True)):
             text = raw[i] if raw is not None else orjson.dumps(row, default=str).decode()
-            batcher.add_quarantine(row.get("source_line"), text or "",
-                                   "missing or unreadable " + ", ".join(missing))
+            reason = reasons[i] or "missing or unreadable " + ", ".join(c for c in POST_REQUIRED if row[c] is None)
+            batcher.add_quarantine(row.get("source_line"), text or "", reason)
     return frame.filter(~bad).select(list(_COLLECTED)).cast(_COLLECTED)  # type: ignore[arg-type]
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import polars as pl
 
 from dtrack.data.store import Store
+from dtrack.data.times import time_range_from_env
 
 
 def store_status(store: Store) -> dict[str, Any]:
@@ -22,6 +23,9 @@ def store_status(store: Store) -> dict[str, Any]:
     platforms = posts.group_by("platform").len().sort("platform").collect()
     hits = store.scan_hits().select(pl.len()).collect().item()
     quarantined = store.scan_quarantine().select(pl.len()).collect().item()
+    time_range = time_range_from_env()
+    # every stored row, the ones scan_posts hides included (see data.times)
+    implausible = store._scan("posts").select(time_range.outside().fill_null(False).sum()).collect().item()
     sources = {s["sha256"] for s in manifest.get("sources", [])}
 
     def iso(value: Any) -> str | None:
@@ -41,4 +45,6 @@ def store_status(store: Store) -> dict[str, Any]:
         "files": {kind: len(files) for kind, files in manifest["files"].items()},
         "meta": manifest.get("meta", {}),
         "updated_at": manifest.get("updated_at"),
+        "posts_outside_time_range": int(implausible),
+        "time_range": str(time_range),
     }

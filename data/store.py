@@ -58,6 +58,7 @@ from dtrack.data.schema import (
     empty_posts,
     empty_quarantine,
 )
+from dtrack.data.times import readable
 
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
@@ -195,24 +196,30 @@ class Store:
         manifest = manifest or self.manifest()
         return [self.path / rel for rel in manifest["files"].get(kind, [])]
 
-    def _scan(self, kind: str) -> pl.LazyFrame:
+    def _scan(self, kind: str, *, readable_only: bool = False) -> pl.LazyFrame:
         files = self.files(kind)
         if not files:
             return _EMPTY[kind]().lazy()
-        return pl.scan_parquet(
+        frame = pl.scan_parquet(
             [str(f) for f in files],
             schema=_SCHEMAS[kind],
             missing_columns="insert",
             extra_columns="ignore",
         )
+        return frame.filter(readable("created_at")) if readable_only else frame
 
     def scan_posts(self) -> pl.LazyFrame:
-        """All stored posts (unique on platform + post_id), as a LazyFrame."""
-        return self._scan("posts")
+        """All stored posts (unique on platform + post_id), as a LazyFrame.
+
+        Rows whose time no timezone can show (year 0, 10000: stored before
+        times were checked at the door) are left out, so one of them cannot
+        break every reader; ``dtrack status`` counts them and ``dtrack repair``
+        moves them to quarantine (see ``data.times``)."""
+        return self._scan("posts", readable_only=True)
 
     def scan_hits(self) -> pl.LazyFrame:
-        """All term hits of the current tagging, as a LazyFrame."""
-        return self._scan("hits")
+        """All term hits of the current tagging, as a LazyFrame (the same rows left out as by :meth:`scan_posts`)."""
+        return self._scan("hits", readable_only=True)
 
     def scan_quarantine(self) -> pl.LazyFrame:
         """Every quarantined record with its source, line and reason."""
@@ -367,13 +374,13 @@ class StoreWriter:
     def hashes(self) -> np.ndarray:
         """Sorted hashes of every committed key (loaded once per writer)."""
         if self._hashes is None:
-            self._hashes = np.sort(key_hashes(self.store.scan_posts().select(POST_KEY).collect()))
+            self._hashes = np.sort(key_hashes(self.store._scan("posts").select(POST_KEY).collect()))
         return self._hashes
 
     def keys(self) -> pl.DataFrame:
         """(platform, post_id) of every committed post, loaded on first need."""
         if self._keys is None:
-            self._keys = self.store.scan_posts().select(POST_KEY).collect()
+            self._keys = self.store._scan("posts").select(POST_KEY).collect()
             self._pending_keys = []
         elif self._pending_keys:
             self._keys = pl.concat([self._keys, *self._pending_keys], rechunk=True)
@@ -416,6 +423,7 @@ class Transaction:
         self._sources: list[dict[str, Any]] = []
         self._meta: dict[str, Any] = {}
         self._replace: set[str] = set()
+        self._drop: set[str] = set()  # committed files that leave the manifest (see ``rewrite``)
         self._seq = 0
         self._seq_lock = threading.Lock()
         self._pending_posts: list[pl.DataFrame] = []
@@ -423,7 +431,7 @@ class Transaction:
         self._txn_hashes: list[np.ndarray] = []  # sorted, one array per batch
         self.done = False
 
-    def _stage(self, kind: str, df: pl.DataFrame, partition: str | None) -> None:
+    def _stage(self, kind: str, df: pl.DataFrame, partition: str | None) -> str:
         with self._seq_lock:
             self._seq += 1
             name = f"{self.id}-{self._seq:05d}.parquet"
@@ -432,6 +440,7 @@ class Transaction:
         staged.parent.mkdir(parents=True, exist_ok=True)
         df.write_parquet(staged, statistics=True, compression="zstd", compression_level=1)
         self._staged.append((staged, rel.as_posix()))
+        return rel.as_posix()
 
     def _stage_by_month(self, kind: str, df: pl.DataFrame) -> None:
         created = df.get_column("created_at")
@@ -520,6 +529,20 @@ class Transaction:
             self._stage("quarantine", records, None)
         return records.height
 
+    def rewrite(self, rel: str, frame: pl.DataFrame) -> str | None:
+        """Replace the committed file ``rel`` by ``frame`` (its rows less some) when this
+        transaction commits; returns the new file's path (None if nothing is left).
+
+        Stored rows are otherwise never rewritten; this is for repairs
+        (``dtrack repair``), published at once like every other change."""
+        kind, _, rest = rel.partition("/")
+        parent = Path(rest).parent.as_posix()
+        self._drop.add(rel)
+        if not frame.height:
+            return None
+        schema = _SCHEMAS[kind]
+        return self._stage(kind, frame.select(list(schema)).cast(schema), None if parent == "." else parent)  # type: ignore[arg-type]
+
     def add_source(self, record: dict[str, Any]) -> None:
         """Record an ingested source (see ``SOURCE_FIELDS``)."""
         self._sources.append(record)
@@ -546,7 +569,7 @@ class Transaction:
             return
         self._flush_posts()
         self.done = True
-        if not (self._staged or self._sources or self._meta or self._replace):
+        if not (self._staged or self._sources or self._meta or self._replace or self._drop):
             self.abort()
             return
         root = self.store.path
@@ -559,6 +582,10 @@ class Transaction:
                 {"path": rel, "since": now} for rel in manifest["files"].get(kind, [])
             )
             manifest["files"][kind] = []
+        for rel in sorted(self._drop):
+            kind = rel.split("/", 1)[0]
+            manifest["files"][kind] = [f for f in manifest["files"].get(kind, []) if f != rel]
+            manifest.setdefault("garbage", []).append({"path": rel, "since": now})
         _fsync_files([staged for staged, _ in self._staged])
         folders: set[Path] = set()
         for staged, rel in self._staged:
@@ -578,5 +605,8 @@ class Transaction:
         self.store._write_manifest(manifest)
         self._moved = []
         shutil.rmtree(self.staging, ignore_errors=True)
+        if self._drop:  # keys left the store: the dedup index reloads on next use
+            self.writer._keys, self.writer._hashes, self.writer._pending_keys = None, None, []
+            return
         self.writer._committed(
             self._new_keys, np.concatenate(self._txn_hashes) if self._txn_hashes else np.empty(0, np.uint64))
