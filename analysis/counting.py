@@ -193,6 +193,24 @@ def clip_days(frame: pl.LazyFrame, start: date | None, end: date | None, column:
     return frame
 
 
+def counted_between(
+    posts: pl.LazyFrame,
+    start: date | None,
+    end: date | None,
+    *,
+    include_reposts: bool = False,
+    platforms: Sequence[str] | None = None,
+    tz: str = DEFAULT_TZ,
+) -> pl.LazyFrame:
+    """The posts the counting rule counts, on local days ``start..end`` (inclusive), with their ``day``.
+
+    The one filter behind every list of posts (evidence, KWIC), so a list has
+    exactly the posts its count was made of.
+    """
+    counted = counted_posts(posts_between(posts, start, end, tz), include_reposts=include_reposts, platforms=platforms)
+    return clip_days(counted.with_columns(day=local_day(tz)), start, end)
+
+
 def counting_rule(
     *,
     include_reposts: bool = False,

@@ -18,10 +18,7 @@ from dtrack.analysis.counting import (
     DEFAULT_TZ,
     check_context,
     check_tz,
-    clip_days,
-    counted_posts,
-    local_day,
-    posts_between,
+    counted_between,
 )
 
 EVIDENCE_COLUMNS = (
@@ -107,12 +104,7 @@ def evidence(
             hits=pl.len().cast(pl.Int64),
         )
     )
-    counted = clip_days(
-        counted_posts(posts_between(posts, start, end, tz), include_reposts=include_reposts, platforms=platforms)
-        .with_columns(day=local_day(tz)),
-        start,
-        end,
-    )
+    counted = counted_between(posts, start, end, include_reposts=include_reposts, platforms=platforms, tz=tz)
     frame = (
         counted.join(per_post, on=["platform", "post_id"], how="inner")
         .sort("created_at", "platform", "post_id")

@@ -1,305 +1,137 @@
-"""`dtrack timeline|emergence|events|posts|xcorr`: thin commands over analysis/.
+"""The analysis commands (`dtrack timeline|emergence|events|posts|xcorr|kwic|...`), generated.
 
-Each command reads the store, calls one analysis function and writes its
-table as CSV (or JSON) to stdout, or to ``--out FILE`` with the provenance
-sidecar ``FILE.meta.json``. Option names, CSV columns and JSON keys are a
-contract for scripts (docs/analysis.md): add, never rename.
+Each command is made from its declaration in :mod:`analysis.queries`: the
+declaration's parameters become click arguments and options, the values are
+validated by :meth:`Analysis.bind` (a bad value is a usage error, exit 2,
+naming the option and the closest good values), the analysis runs through
+:func:`analysis.queries.execute`, and the table is written as CSV or JSON to
+stdout, or to ``--out FILE`` with the provenance sidecar ``FILE.meta.json``.
+Option names, CSV columns and JSON keys are a contract for scripts
+(docs/analysis.md): add, never rename.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+import importlib
+from typing import Any
 
 import click
-import polars as pl
 
-from dtrack.analysis.counting import counting_rule
-from dtrack.analysis.emergence import DEFAULT_MIN_DAYS, emergence
-from dtrack.analysis.events import cross_correlation, event_study
-from dtrack.analysis.evidence import evidence
-from dtrack.analysis.export import csv_bytes, json_bytes, sidecar, write_export
-from dtrack.analysis.timeline import share_note, timeline
-from dtrack.cli.common import EXIT_USAGE, fail, open_store, store_option, tz_option
-from dtrack.data.events import EventsFileError, load_events
-from dtrack.data.store import Store
+from dtrack.analysis.queries import ANALYSES, Analysis, InputFileError, Param, Query, QueryError, Result, execute
+from dtrack.cli.common import fail, store_option
 
-F = TypeVar("F", bound=Callable[..., Any])
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
-def _day(value: dt.datetime | None) -> dt.date | None:
-    return value.date() if value is not None else None
+def _click_param(p: Param) -> click.Parameter:
+    """A click argument or option for one declared parameter."""
+    if p.positional:
+        nargs = -1 if p.kind == "terms" else 1
+        return click.Argument([p.name], nargs=nargs, required=p.required, metavar=p.metavar)
+    kwargs: dict[str, Any] = {"help": p.help, "metavar": p.metavar}
+    if p.kind == "flag":
+        return click.Option([p.flag, p.name], is_flag=True, default=False, help=p.help)
+    if p.kind == "choice":
+        kwargs.update(type=click.Choice(list(p.choices)), default=p.default, show_default=True, metavar=None)
+    elif p.kind == "date":
+        kwargs.update(type=DATE, default=None)
+    elif p.kind in ("int", "float"):
+        kind = click.IntRange if p.kind == "int" else click.FloatRange
+        kwargs.update(type=kind(min=p.minimum) if p.minimum is not None else (int if p.kind == "int" else float),
+                      default=p.default, show_default=p.default is not None, metavar=None)
+    elif p.kind == "names":
+        kwargs.update(multiple=True)
+    elif p.kind == "file":
+        kwargs.update(type=click.Path(dir_okay=False), default=None)
+    elif p.kind == "tz":
+        kwargs.update(default="Asia/Tokyo", show_default=True, envvar="DTRACK_TZ", metavar=None)
+    return click.Option([p.flag, p.name], **kwargs)
 
 
-def counting_options(func: F) -> F:
-    """``--include-reposts`` and ``--platform``: the counting rule's filters."""
-    func = click.option("--platform", "platforms", multiple=True, metavar="NAME",
-                        help="Count only this platform (repeat for several) [default: all].")(func)
-    return click.option("--include-reposts", is_flag=True,
-                        help="Count reposts too [default: original posts only; quotes always count].")(func)
+def _output_params(analysis: Analysis) -> list[click.Parameter]:
+    params: list[click.Parameter] = []
+    if len(analysis.formats) > 1:
+        params.append(click.Option(["--format", "fmt"], type=click.Choice(list(analysis.formats)),
+                                   default=analysis.formats[0], show_default=True, help="Output format."))
+    params.append(click.Option(["--out"], type=click.Path(dir_okay=False, writable=True), default=None,
+                               metavar="FILE", help="Write to FILE (plus FILE.meta.json: command, parameters, "
+                               "counting rule, timezone, store version, dictionary hash, versions) instead of "
+                               "stdout."))
+    params.append(click.Option(["--excel"], is_flag=True,
+                               help="CSV with a UTF-8 byte order mark, so Excel shows Japanese."))
+    return params
 
 
-def output_options(formats: Sequence[str], default: str) -> Callable[[F], F]:
-    """``--format``, ``--out FILE`` and ``--excel``."""
+def make_command(analysis: Analysis) -> click.Command:
+    """The click command for ``analysis``."""
 
-    def decorate(func: F) -> F:
-        func = click.option("--excel", is_flag=True, help="CSV with a UTF-8 byte order mark, so Excel shows Japanese.")(
-            func
-        )
-        func = click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None, metavar="FILE",
-                            help="Write to FILE (plus FILE.meta.json: command, parameters, counting rule, "
-                                 "timezone, store version, dictionary hash, versions) instead of stdout.")(func)
-        if len(formats) > 1:
-            func = click.option("--format", "fmt", type=click.Choice(list(formats)), default=default,
-                                show_default=True, help="Output format.")(func)
-        return func
+    def callback(**kwargs: Any) -> None:
+        store_path = kwargs.pop("store_path")
+        fmt = kwargs.pop("fmt", analysis.formats[0])
+        out = kwargs.pop("out")
+        excel = kwargs.pop("excel")
+        values = {name: (value.date() if isinstance(value, dt.datetime) else value) for name, value in kwargs.items()}
+        from dtrack.cli.common import open_store
 
-    return decorate
+        try:
+            q = analysis.bind(**values)
+            store = open_store(store_path)
+            result = execute(store, q)
+        except QueryError as exc:
+            raise click.UsageError(str(exc)) from None
+        except InputFileError as exc:
+            fail(str(exc))
+        for warning in result.warnings:
+            click.echo(f"dtrack: note: {warning}", err=True)
+        for note in result.notes:
+            click.echo(f"dtrack: note: {note}", err=True)
+        emit(analysis, q, result, store, fmt=fmt, out=out, excel=excel)
+
+    params = [_click_param(p) for p in analysis.params]
+    params += _output_params(analysis)
+    command = click.Command(analysis.name, params=params, callback=callback,
+                            help=f"{analysis.help}\n\n{analysis.doc}", short_help=analysis.help)
+    return store_option(command)
 
 
-def _warn(message: str) -> None:
-    click.echo(f"dtrack: note: {message}", err=True)
+def render(analysis: Analysis, q: Query, result: Result, *, fmt: str, excel: bool = False) -> bytes:
+    """The bytes of ``result`` in ``fmt`` (the same bytes the dashboard's download gives)."""
+    from dtrack.analysis.export import csv_bytes, json_bytes
+
+    spec = analysis.renderers.get(fmt)
+    if spec is not None:
+        module, _, attribute = spec.partition(":")
+        return getattr(importlib.import_module(module), attribute)(result, q)
+    if fmt == "json":
+        return json_bytes(result.frame)
+    return csv_bytes(result.frame, excel=excel)
 
 
-def _check_terms(store: Store, terms: Sequence[str]) -> None:
-    if not terms:
-        return
-    known = set(store.scan_hits().select(pl.col("term").unique()).collect().to_series().to_list())
-    for term in terms:
-        if term not in known:
-            _warn(f"no hits of {term!r} in the store (terms are canonical forms; `dtrack status` shows what is tagged)")
-
-
-def _emit(
-    df: pl.DataFrame,
-    *,
-    fmt: str,
-    out: str | None,
-    excel: bool,
-    command: str,
-    params: dict[str, Any],
-    store: Store,
-    rule: str,
-    tz: str,
-    notes: Sequence[str] = (),
-) -> None:
-    data = json_bytes(df) if fmt == "json" else csv_bytes(df, excel=excel)
+def emit(analysis: Analysis, q: Query, result: Result, store: Any, *, fmt: str, out: str | None,
+         excel: bool) -> None:
+    """Write the table to stdout, or to ``out`` with its sidecar."""
+    data = render(analysis, q, result, fmt=fmt, excel=excel)
     if out is None or out == "-":
         stream = click.get_binary_stream("stdout")
         stream.write(data)
         stream.flush()
         return
-    meta = sidecar(command, params, store, rule=rule, tz=tz)
-    if notes:
-        meta["notes"] = list(notes)
-    side = write_export(data, out, meta=meta, fmt=fmt, rows=df.height)
-    click.echo(f"wrote {out} ({df.height:,} rows) and {side}", err=True)
+    from dtrack.analysis.export import sidecar, write_export
+
+    meta = sidecar(analysis.name, {**analysis.record(q, fmt=fmt), "excel": excel}, store, rule=analysis.rule(q),
+                   tz=q.tz)
+    if result.notes:
+        meta["notes"] = list(result.notes)
+    side = write_export(data, out, meta=meta, fmt=fmt, rows=result.frame.height)
+    click.echo(f"wrote {out} ({result.frame.height:,} rows) and {side}", err=True)
 
 
-@click.command("timeline")
-@click.argument("terms", nargs=-1, required=True)
-@click.option("--freq", type=click.Choice(["day", "week", "month"]), default="day", show_default=True,
-              help="Period length (weeks start on Monday).")
-@click.option("--context", type=click.Choice(["any", "ai"]), default="any", show_default=True,
-              help="ai: count only posts whose use of the term is AI-context.")
-@counting_options
-@click.option("--from", "start", type=DATE, default=None, metavar="YYYY-MM-DD",
-              help="First day counted (research timezone).")
-@click.option("--to", "end", type=DATE, default=None, metavar="YYYY-MM-DD", help="Last day counted (inclusive).")
-@tz_option
-@output_options(["csv"], "csv")
-@store_option
-def timeline_cmd(terms: tuple[str, ...], freq: str, context: str, include_reposts: bool, platforms: tuple[str, ...],
-                 start: dt.datetime | None, end: dt.datetime | None, tz: str, out: str | None, excel: bool,
-                 store_path: str | None) -> None:
-    """Uses of each TERM per day, week or month, as CSV.
-
-    Columns: period (ISO date of the period's start), term, posts, authors,
-    share_per_10k, cumulative_posts, cumulative_authors. Periods without a
-    use are rows with 0. A use is a post containing the term; reposts are
-    left out unless --include-reposts; days are calendar days in --tz.
-    share_per_10k divides by every counted post of the period: it means
-    nothing for keyword-search exports (a note on stderr says so).
-
-    \b
-    Example:
-      dtrack timeline 無断学習 無断転載 --freq week --from 2022-08-01 --out weekly.csv
-    """
-    store = open_store(store_path)
-    if start and end and start > end:
-        fail("--from is after --to", EXIT_USAGE)
-    posts, hits = store.scan_posts(), store.scan_hits()
-    _check_terms(store, terms)
-    df = timeline(posts, hits, list(terms), freq=freq, context=context, include_reposts=include_reposts,
-                  platforms=list(platforms) or None, start=_day(start), end=_day(end), tz=tz).collect()
-    note = share_note(posts, hits, include_reposts=include_reposts, platforms=list(platforms) or None)
-    if note:
-        _warn(note)
-    params = {"terms": list(terms), "freq": freq, "context": context, "include_reposts": include_reposts,
-              "platforms": list(platforms), "from": _day(start), "to": _day(end), "tz": tz, "excel": excel}
-    _emit(df, fmt="csv", out=out, excel=excel, command="timeline", params=params, store=store,
-          rule=counting_rule(include_reposts=include_reposts, platforms=platforms, context=context, tz=tz), tz=tz,
-          notes=[note] if note else [])
-
-
-@click.command("emergence")
-@click.argument("terms", nargs=-1)
-@click.option("--before", type=DATE, default=None, metavar="YYYY-MM-DD",
-              help="Also count each term's uses before this day (column uses_before).")
-@counting_options
-@click.option("--burst-model", type=click.Choice(["poisson", "binomial"]), default="poisson", show_default=True,
-              help="Kleinberg emission model: daily counts, or daily share of all posts (for sampled stores).")
-@click.option("--min-days", type=click.IntRange(min=1), default=DEFAULT_MIN_DAYS, show_default=True,
-              help="Shortest burst (days) that counts as a takeoff.")
-@tz_option
-@output_options(["csv", "json"], "csv")
-@store_option
-def emergence_cmd(terms: tuple[str, ...], before: dt.datetime | None, include_reposts: bool,
-                  platforms: tuple[str, ...], burst_model: str, min_days: int, tz: str, fmt: str, out: str | None,
-                  excel: bool, store_path: str | None) -> None:
-    """When each term was born, slept, took off and peaked (all terms if none given).
-
-    Keys (JSON) / columns (CSV): term, first_seen, first_post_id,
-    first_ai_seen, first_ai_post_id, posts, authors, dormancy_days, takeoff,
-    peak, peak_posts, then uses_before, ai_posts, first_platform,
-    first_ai_platform, dormant_after, dormant_until, takeoff_end, burst_model.
-    Dates are ISO dates in --tz, null (JSON) or empty (CSV) where none.
-    The takeoff is the first day of the first burst of at least --min-days
-    days found by Kleinberg's two-state burst automaton (s=2, gamma=1).
-
-    \b
-    Example:
-      dtrack emergence 無断学習 無断転載 --before 2021-04-01 --format json
-    """
-    store = open_store(store_path)
-    _check_terms(store, terms)
-    df = emergence(store.scan_posts(), store.scan_hits(), list(terms) or None, tz=tz, before=_day(before),
-                   include_reposts=include_reposts, platforms=list(platforms) or None, min_days=min_days,
-                   model=burst_model)
-    params = {"terms": list(terms), "before": _day(before), "include_reposts": include_reposts,
-              "platforms": list(platforms), "burst_model": burst_model, "min_days": min_days, "tz": tz,
-              "format": fmt, "excel": excel}
-    _emit(df, fmt=fmt, out=out, excel=excel, command="emergence", params=params, store=store,
-          rule=counting_rule(include_reposts=include_reposts, platforms=platforms, tz=tz), tz=tz)
-
-
-@click.command("events")
-@click.argument("terms", nargs=-1)
-@click.option("--events", "events_path", type=click.Path(dir_okay=False), default=None, metavar="FILE",
-              help="Events CSV (date,label[,kind,source,url,note]) [default: the shipped data/events.csv].")
-@click.option("--window", type=click.IntRange(min=1), default=7, show_default=True,
-              help="Days before the event, and days from the event day on, to compare.")
-@click.option("--context", type=click.Choice(["any", "ai"]), default="any", show_default=True,
-              help="ai: count only AI-context uses.")
-@counting_options
-@tz_option
-@output_options(["csv", "json"], "csv")
-@store_option
-def events_cmd(terms: tuple[str, ...], events_path: str | None, window: int, context: str, include_reposts: bool,
-               platforms: tuple[str, ...], tz: str, fmt: str, out: str | None, excel: bool,
-               store_path: str | None) -> None:
-    """Uses per day before and after each event, per term, ranked (all terms if none given).
-
-    Keys (JSON) / columns (CSV): term, event, date, before_per_day,
-    after_per_day, rate_ratio, p_value, lag_to_peak_days, then rank,
-    before_posts, after_posts, before_days, after_days, excess_per_day,
-    kind, precision. p_value is the exact Poisson (conditional binomial)
-    test; rank 1 is the event most clearly followed by a rise in uses.
-
-    \b
-    Example:
-      dtrack events 無断学習 --window 7 --format json | jq '.[0]'
-    """
-    store = open_store(store_path)
-    try:
-        events = load_events(events_path)
-    except EventsFileError as exc:
-        fail(str(exc))
-    _check_terms(store, terms)
-    df = event_study(store.scan_posts(), store.scan_hits(), events, list(terms) or None, window=window, tz=tz,
-                     include_reposts=include_reposts, platforms=list(platforms) or None, context=context)
-    params = {"terms": list(terms), "events": events_path or "data/events.csv (shipped)", "window": window,
-              "context": context, "include_reposts": include_reposts, "platforms": list(platforms), "tz": tz,
-              "format": fmt, "excel": excel}
-    _emit(df, fmt=fmt, out=out, excel=excel, command="events", params=params, store=store,
-          rule=counting_rule(include_reposts=include_reposts, platforms=platforms, context=context, tz=tz), tz=tz)
-
-
-@click.command("posts")
-@click.argument("term")
-@click.option("--date", "day", type=DATE, default=None, metavar="YYYY-MM-DD",
-              help="Only this day (research timezone).")
-@click.option("--from", "start", type=DATE, default=None, metavar="YYYY-MM-DD", help="First day (inclusive).")
-@click.option("--to", "end", type=DATE, default=None, metavar="YYYY-MM-DD", help="Last day (inclusive).")
-@click.option("--context", type=click.Choice(["any", "ai"]), default="any", show_default=True,
-              help="ai: only posts whose use of the term is AI-context.")
-@click.option("--limit", type=click.IntRange(min=0), default=None, help="At most N posts (the oldest).")
-@counting_options
-@tz_option
-@output_options(["csv", "json"], "csv")
-@store_option
-def posts_cmd(term: str, day: dt.datetime | None, start: dt.datetime | None, end: dt.datetime | None, context: str,
-              limit: int | None, include_reposts: bool, platforms: tuple[str, ...], tz: str, fmt: str,
-              out: str | None, excel: bool, store_path: str | None) -> None:
-    """The posts behind a count: every post using TERM, oldest first.
-
-    Columns: platform, post_id, time (ISO, in --tz), author, text, url,
-    variant, start, end (character offsets of the first use in text),
-    ai_context, evidence (AI cue words, joined by |), then hits, author_id,
-    is_repost. The same options as `dtrack timeline` give exactly the posts
-    it counted.
-
-    \b
-    Example:
-      dtrack posts 無断学習 --date 2022-08-29 --context ai --limit 20
-    """
-    if day is not None and (start is not None or end is not None):
-        fail("use --date, or --from/--to, not both", EXIT_USAGE)
-    if day is not None:
-        start = end = day
-    store = open_store(store_path)
-    _check_terms(store, [term])
-    df = evidence(store.scan_posts(), store.scan_hits(), term, start=_day(start), end=_day(end), context=context,
-                  include_reposts=include_reposts, platforms=list(platforms) or None, tz=tz, limit=limit)
-    params = {"term": term, "from": _day(start), "to": _day(end), "context": context, "limit": limit,
-              "include_reposts": include_reposts, "platforms": list(platforms), "tz": tz, "format": fmt,
-              "excel": excel}
-    _emit(df, fmt=fmt, out=out, excel=excel, command="posts", params=params, store=store,
-          rule=counting_rule(include_reposts=include_reposts, platforms=platforms, context=context, tz=tz), tz=tz)
-
-
-@click.command("xcorr")
-@click.argument("term_a")
-@click.argument("term_b")
-@click.option("--max-lag", type=click.IntRange(min=0), default=14, show_default=True, help="Largest lag in days.")
-@click.option("--context", type=click.Choice(["any", "ai"]), default="any", show_default=True,
-              help="ai: count only AI-context uses.")
-@counting_options
-@tz_option
-@output_options(["csv", "json"], "csv")
-@store_option
-def xcorr_cmd(term_a: str, term_b: str, max_lag: int, context: str, include_reposts: bool,
-              platforms: tuple[str, ...], tz: str, fmt: str, out: str | None, excel: bool,
-              store_path: str | None) -> None:
-    """Cross-correlation of two terms' daily uses at lags -N..N days.
-
-    Columns: lag, correlation. At a positive lag k, TERM_A's uses on a day
-    are paired with TERM_B's k days later: a peak there means TERM_B follows
-    TERM_A.
-
-    \b
-    Example:
-      dtrack xcorr mimic 無断学習 --max-lag 14
-    """
-    store = open_store(store_path)
-    _check_terms(store, [term_a, term_b])
-    df = cross_correlation(store.scan_posts(), store.scan_hits(), term_a, term_b, max_lag=max_lag, tz=tz,
-                           context=context, include_reposts=include_reposts, platforms=list(platforms) or None)
-    params = {"term_a": term_a, "term_b": term_b, "max_lag": max_lag, "context": context,
-              "include_reposts": include_reposts, "platforms": list(platforms), "tz": tz, "format": fmt,
-              "excel": excel}
-    _emit(df, fmt=fmt, out=out, excel=excel, command="xcorr", params=params, store=store,
-          rule=counting_rule(include_reposts=include_reposts, platforms=platforms, context=context, tz=tz), tz=tz)
-
+#: the commands, by name (cli/main.py lists them lazily from analysis.queries.ANALYSES)
+COMMANDS: dict[str, click.Command] = {name: make_command(a) for name, a in ANALYSES.items()}
+timeline_cmd = COMMANDS["timeline"]
+emergence_cmd = COMMANDS["emergence"]
+events_cmd = COMMANDS["events"]
+posts_cmd = COMMANDS["posts"]
+xcorr_cmd = COMMANDS["xcorr"]
+kwic = COMMANDS["kwic"]

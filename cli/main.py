@@ -16,18 +16,14 @@ from typing import Any
 import click
 
 from dtrack import __version__
+from dtrack.analysis.queries import ANALYSES
 from dtrack.data.errors import StoreError
 
-#: name -> (module, attribute, the one-line help shown by ``dtrack --help``)
+#: name -> (module, attribute, the one-line help shown by ``dtrack --help``); the analysis commands
+#: (timeline, emergence, ...) are generated from analysis/queries.py and listed from there
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "dashboard": ("dtrack.cli.dashboard", "dashboard", "Start the web dashboard on the store (Ctrl-C stops it)."),
-    "emergence": ("dtrack.cli.analysis", "emergence_cmd",
-                  "When each term was born, slept, took off and peaked (all terms if none given)."),
-    "events": ("dtrack.cli.analysis", "events_cmd",
-               "Uses per day before and after each event, per term, ranked (all terms if none given)."),
     "ingest": ("dtrack.cli.ingest", "ingest", "Read export files or folders (or - for stdin) into the store."),
-    "kwic": ("dtrack.cli.tag", "kwic", "Show each use of TERM in its context, with the date and the post's URL."),
-    "posts": ("dtrack.cli.analysis", "posts_cmd", "The posts behind a count: every post using TERM, oldest first."),
     "quarantine": ("dtrack.cli.records", "quarantine",
                    "List quarantined records: source file, line, reason and the raw text."),
     "repair": ("dtrack.cli.repair", "repair", "Move posts dated outside the plausible time range to quarantine."),
@@ -42,13 +38,23 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "tag": ("dtrack.cli.tag", "tag", "Find dictionary terms in stored posts that are not tagged yet."),
     "terms": ("dtrack.cli.tag", "terms_command",
               "List the term dictionary: spellings, readings, exclusions, AI cue words."),
-    "timeline": ("dtrack.cli.analysis", "timeline_cmd", "Uses of each TERM per day, week or month, as CSV."),
-    "xcorr": ("dtrack.cli.analysis", "xcorr_cmd", "Cross-correlation of two terms' daily uses at lags -N..N days."),
 }
+
+
+def command_table() -> dict[str, tuple[str, str, str]]:
+    """Every command: the rows above plus one per declared analysis (analysis/queries.py)."""
+    table = dict(COMMANDS)
+    for name, analysis in ANALYSES.items():
+        table[name] = ("dtrack.cli.analysis", name, analysis.help)
+    return table
 
 
 def load_command(name: str) -> click.Command:
     """Import and return command ``name`` (KeyError if there is none)."""
+    if name in ANALYSES:
+        from dtrack.cli.analysis import COMMANDS as ANALYSIS_COMMANDS
+
+        return ANALYSIS_COMMANDS[name]
     module, attribute, _ = COMMANDS[name]
     return getattr(importlib.import_module(module), attribute)
 
@@ -57,12 +63,12 @@ class LazyGroup(click.Group):
     """Commands imported on use; a StoreError becomes a clear message and exit status 1."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(set(COMMANDS) | set(self.commands))
+        return sorted(set(command_table()) | set(self.commands))
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.commands:
             return self.commands[cmd_name]
-        if cmd_name not in COMMANDS:
+        if cmd_name not in COMMANDS and cmd_name not in ANALYSES:
             return None
         return load_command(cmd_name)
 
@@ -78,7 +84,8 @@ class LazyGroup(click.Group):
         return super().resolve_command(ctx, args)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, COMMANDS[name][2] if name in COMMANDS else self.commands[name].get_short_help_str())
+        table = command_table()
+        rows = [(name, table[name][2] if name in table else self.commands[name].get_short_help_str())
                 for name in self.list_commands(ctx)]
         limit = formatter.width - 6 - max(len(name) for name, _ in rows)
         with formatter.section("Commands"):

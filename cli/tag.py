@@ -1,9 +1,8 @@
-"""`dtrack tag`, `dtrack terms`, `dtrack kwic`: thin commands over nlp.tagger and nlp.terms."""
+"""`dtrack tag`, `dtrack terms`: thin commands over nlp.tagger and nlp.terms (`dtrack kwic` is an analysis:
+analysis/queries.py)."""
 
 from __future__ import annotations
 
-import json
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -11,7 +10,8 @@ from typing import Any, TypeVar
 import click
 import polars as pl
 
-from dtrack.cli.common import EXIT_USAGE, echo_json, fail, open_store, store_option, tz_option
+from dtrack.analysis.kwic import pad as _pad
+from dtrack.cli.common import EXIT_USAGE, echo_json, fail, open_store, store_option
 from dtrack.data.store import Store, StoreLocked
 from dtrack.nlp.tagger import META_KEY, store_terms, tag_store
 from dtrack.nlp.terms import TermDictionary, TermsFileError, load_terms
@@ -140,96 +140,3 @@ def terms_command(fmt: str, terms_path: Path | None, replace_terms: bool, store_
     click.echo("AI cue words: " + ", ".join(dictionary.cues))
     if note:
         click.echo(f"note: {note}", err=True)
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _pad(text: str, width: int, *, left: bool = False) -> str:
-    fill = " " * max(0, width - _width(text))
-    return fill + text if left else text + fill
-
-
-def _flat(text: str) -> str:
-    return text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎").replace("\t", " ")
-
-
-@click.command()
-@click.argument("term")
-@click.option("--context", type=click.Choice(["any", "ai"]), default="any", show_default=True,
-              help="ai: only hits in posts with AI cue words.")
-@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True,
-              help="Hits to show, oldest first (0: all).")
-@click.option("--width", type=click.IntRange(min=1), default=20, show_default=True,
-              help="Characters of context on each side.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="json: one object per line (time, platform, post_id, term, variant, left, right, ...).")
-@terms_options
-@store_option
-@tz_option
-def kwic(term: str, context: str, limit: int, width: int, fmt: str, terms_path: Path | None,
-         replace_terms: bool, store_path: str | None, tz: str) -> None:
-    """Show each use of TERM in its context, with the date and the post's URL.
-
-    TERM is a canonical term or any of its spellings (ミミック finds mimic).
-    Lines read: local time, AI if the post has AI cue words, the words
-    around the hit with the hit in [brackets], the URL. Line breaks show as ⏎.
-
-    \b
-    Example:
-      dtrack kwic 無断学習 --context ai --limit 10
-    """
-    store = open_store(store_path)
-    dictionary = resolve_terms(store, terms_path, replace_terms)
-    found = dictionary.get(term)
-    hits = store.scan_hits()
-    if found is not None:
-        name = found.canonical
-    elif hits.filter(pl.col("term") == term).select(pl.len()).collect().item():
-        name = term
-    else:
-        known = ", ".join(t.canonical for t in dictionary.terms)
-        fail(f"{term!r} is not a term of the dictionary (terms: {known})", EXIT_USAGE)
-        return
-    state = store.meta(META_KEY) or {}
-    if not state:
-        click.echo("note: the store is not tagged yet; run `dtrack tag`", err=True)
-    elif state.get("dictionary_hash") != dictionary.hash:
-        click.echo(f"note: hits come from dictionary {state.get('dictionary_hash')}, not {dictionary.hash}; "
-                   "run `dtrack tag` to update them", err=True)
-    selected = hits.filter(pl.col("term") == name)
-    if context == "ai":
-        selected = selected.filter(pl.col("ai_context"))
-    rows = (
-        selected.join(store.scan_posts().select("platform", "post_id", "text", "url"),
-                      on=["platform", "post_id"], how="inner")
-        .sort(["created_at", "platform", "post_id", "start"])
-        .with_columns(
-            time=pl.col("created_at").dt.convert_time_zone(tz).dt.strftime("%Y-%m-%d %H:%M"),
-            left=pl.col("text").str.slice(pl.max_horizontal(pl.col("start") - width, 0),
-                                          pl.col("start") - pl.max_horizontal(pl.col("start") - width, 0)),
-            right=pl.col("text").str.slice(pl.col("end"), width),
-            more_left=pl.col("start") > width,
-            more_right=pl.col("text").str.len_chars() > pl.col("end") + width,
-        )
-    )
-    total = rows.select(pl.len()).collect().item()
-    if limit:
-        rows = rows.head(limit)
-    frame = rows.collect()
-    click.echo(f"{total:,} hit(s) of {name} ({context} context); showing {frame.height:,}", err=True)
-    for row in frame.iter_rows(named=True):
-        url = row["url"] or f"{row['platform']}:{row['post_id']}"
-        if fmt == "json":
-            click.echo(json.dumps({
-                "time": row["time"], "platform": row["platform"], "post_id": row["post_id"], "term": row["term"],
-                "variant": row["variant"], "start": row["start"], "end": row["end"], "left": row["left"],
-                "right": row["right"], "ai_context": row["ai_context"], "evidence": row["evidence"], "url": url,
-            }, ensure_ascii=False))
-            continue
-        left = ("…" if row["more_left"] else "") + _flat(row["left"])
-        right = _flat(row["right"]) + ("…" if row["more_right"] else "")
-        flag = "AI" if row["ai_context"] else "--"
-        click.echo(f"{row['time']}  {flag}  {_pad(left, 2 * width + 1, left=True)}[{_flat(row['variant'])}]"
-                   f"{_pad(right, 2 * width + 1)}  {url}")

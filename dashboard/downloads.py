@@ -11,20 +11,14 @@ CLI with ``argv`` and compares the bytes.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
 
-from dtrack.analysis.counting import counting_rule
 from dtrack.analysis.export import csv_bytes, describe_file, meta_bytes, sidecar
-from dtrack.dashboard.query import EmergenceQuery, EventStudyQuery, EvidenceQuery, TimelineQuery, XcorrQuery
+from dtrack.analysis.queries import Query, Result, shell_quote
 from dtrack.data.store import Store
-
-_SHELL_SAFE = re.compile(r"[^\s'\"\\$`!*?&;|<>(){}\[\]#~=%]+")
 
 
 @dataclass(frozen=True)
@@ -69,84 +63,33 @@ class Download:
         args = self.cli_args(excel=excel)
         if args is None:
             return "(no CLI command; written with the CLI's CSV writer)"
-        return "dtrack " + " ".join(_shell_quote(a) for a in args)
+        return "dtrack " + " ".join(shell_quote(a) for a in args)
 
 
-def _shell_quote(arg: str) -> str:
-    """Quote for a POSIX shell only when needed (shlex.quote also quotes every Japanese word)."""
-    return arg if _SHELL_SAFE.fullmatch(arg) else shlex.quote(arg)
+def query_download(frame: pl.DataFrame, store_path: str, q: Query, notes: tuple[str, ...] | list[str] = (),
+                   *, file_name: str | None = None) -> Download:
+    """The download of an analysis table: the command, parameters and counting rule from its declaration
+    (``analysis.queries``), so the "same bytes as" line is the CLI command that writes it."""
+    analysis = q.analysis
+    fmt = "csv" if len(analysis.formats) > 1 else None
+    return Download(frame, file_name or _file_name(q), store_path, analysis.name, tuple(analysis.argv(q)),
+                    analysis.record(q, fmt=fmt), analysis.rule(q), q.tz, tuple(notes))
 
 
-# -- builders: one per CLI command (cli/analysis.py), same options and parameters ---------
-def _counting_argv(include_reposts: bool, platforms: tuple[str, ...]) -> list[str]:
-    argv = ["--include-reposts"] if include_reposts else []
-    for name in platforms:
-        argv += ["--platform", name]
-    return argv
+def result_download(result: Result, store_path: str, q: Query) -> Download:
+    """:func:`query_download` of a whole :class:`analysis.queries.Result` (its notes go to the sidecar)."""
+    return query_download(result.frame, store_path, q, result.notes)
 
 
-def _range_argv(start: dt.date | None, end: dt.date | None) -> list[str]:
-    return [*(["--from", start.isoformat()] if start else []), *(["--to", end.isoformat()] if end else [])]
-
-
-def _rule(include_reposts: bool, platforms: tuple[str, ...], context: str, tz: str) -> str:
-    return counting_rule(include_reposts=include_reposts, platforms=platforms, context=context, tz=tz)
-
-
-def timeline_download(frame: pl.DataFrame, store_path: str, tz: str, q: TimelineQuery,
-                      note: str | None = None) -> Download:
-    """`dtrack timeline TERM... --freq F --context C ...` for the timeline a page shows."""
-    argv = ("timeline", *q.terms, "--freq", q.freq, "--context", q.context,
-            *_counting_argv(q.include_reposts, q.platforms), *_range_argv(q.start, q.end), "--tz", tz)
-    params = {"terms": list(q.terms), "freq": q.freq, "context": q.context, "include_reposts": q.include_reposts,
-              "platforms": list(q.platforms), "from": q.start, "to": q.end, "tz": tz}
-    return Download(frame, f"timeline-{q.freq}.csv", store_path, "timeline", argv, params,
-                    _rule(q.include_reposts, q.platforms, q.context, tz), tz, (note,) if note else ())
-
-
-def evidence_download(frame: pl.DataFrame, store_path: str, tz: str, q: EvidenceQuery) -> Download:
-    """`dtrack posts TERM --from D --to D ...` for a list of evidence posts."""
-    argv = ("posts", q.term, *_range_argv(q.start, q.end), "--context", q.context,
-            *(["--limit", str(q.limit)] if q.limit is not None else []),
-            *_counting_argv(q.include_reposts, q.platforms), "--tz", tz)
-    params = {"term": q.term, "from": q.start, "to": q.end, "context": q.context, "limit": q.limit,
-              "include_reposts": q.include_reposts, "platforms": list(q.platforms), "tz": tz, "format": "csv"}
-    day = q.start.isoformat() if q.start and q.start == q.end else "range" if q.start or q.end else "all"
-    return Download(frame, f"posts-{day}.csv", store_path, "posts", argv, params,
-                    _rule(q.include_reposts, q.platforms, q.context, tz), tz)
-
-
-def emergence_download(frame: pl.DataFrame, store_path: str, tz: str, q: EmergenceQuery) -> Download:
-    """`dtrack emergence [TERM...] --burst-model M --min-days N`."""
-    argv = ("emergence", *q.terms, *(["--before", q.before.isoformat()] if q.before else []),
-            *_counting_argv(q.include_reposts, q.platforms), "--burst-model", q.burst_model,
-            "--min-days", str(q.min_days), "--tz", tz)
-    params = {"terms": list(q.terms), "before": q.before, "include_reposts": q.include_reposts,
-              "platforms": list(q.platforms), "burst_model": q.burst_model, "min_days": q.min_days, "tz": tz,
-              "format": "csv"}
-    return Download(frame, "emergence.csv", store_path, "emergence", argv, params,
-                    counting_rule(include_reposts=q.include_reposts, platforms=q.platforms, tz=tz), tz)
-
-
-def events_download(frame: pl.DataFrame, store_path: str, tz: str, q: EventStudyQuery) -> Download:
-    """`dtrack events [TERM...] --window N --context C`."""
-    argv = ("events", *q.terms, "--window", str(q.window), "--context", q.context,
-            *_counting_argv(q.include_reposts, q.platforms), "--tz", tz)
-    params = {"terms": list(q.terms), "events": "data/events.csv (shipped)", "window": q.window,
-              "context": q.context, "include_reposts": q.include_reposts, "platforms": list(q.platforms), "tz": tz,
-              "format": "csv"}
-    return Download(frame, f"events-{q.window}d.csv", store_path, "events", argv, params,
-                    _rule(q.include_reposts, q.platforms, q.context, tz), tz)
-
-
-def xcorr_download(frame: pl.DataFrame, store_path: str, tz: str, q: XcorrQuery) -> Download:
-    """`dtrack xcorr TERM_A TERM_B --max-lag N --context C`."""
-    argv = ("xcorr", q.term_a, q.term_b, "--max-lag", str(q.max_lag), "--context", q.context,
-            *_counting_argv(q.include_reposts, q.platforms), "--tz", tz)
-    params = {"term_a": q.term_a, "term_b": q.term_b, "max_lag": q.max_lag, "context": q.context,
-              "include_reposts": q.include_reposts, "platforms": list(q.platforms), "tz": tz, "format": "csv"}
-    return Download(frame, "xcorr.csv", store_path, "xcorr", argv, params,
-                    _rule(q.include_reposts, q.platforms, q.context, tz), tz)
+def _file_name(q: Query) -> str:
+    if q.name == "timeline":
+        return f"timeline-{q.freq}.csv"
+    if q.name == "posts":
+        day = q.start.isoformat() if q.start and q.start == q.end else "range" if q.start or q.end else "all"
+        return f"posts-{day}.csv"
+    if q.name == "events":
+        return f"events-{q.window}d.csv"
+    return f"{q.name}.csv"
 
 
 def table_download(frame: pl.DataFrame, store_path: str, tz: str, name: str, params: dict[str, Any]) -> Download:

@@ -1,4 +1,4 @@
-"""Filter widgets shared by pages; each returns a plain query (see :mod:`dashboard.query`).
+"""Filter widgets shared by pages; each returns a declared query (see :mod:`dashboard.query`).
 
 Every widget has a key (``<page prefix>_<name>``) so tests find it and so its
 value survives reruns; option values are language-neutral codes.
@@ -11,9 +11,10 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
+from dtrack.analysis.queries import Query
 from dtrack.dashboard import loaders
 from dtrack.dashboard.common import Settings
-from dtrack.dashboard.query import CONTEXTS, FREQS, TimelineQuery, default_freq
+from dtrack.dashboard.query import CONTEXTS, FREQS, TimelineView, bind, default_freq
 
 MEASURES = ("posts", "share_per_10k", "authors")
 SCALES = ("linear", "log")
@@ -34,7 +35,7 @@ def date_range(s: Settings, version: str, key: str) -> tuple[dt.date | None, dt.
 
 
 def timeline_filters(s: Settings, version: str, terms: list[str], prefix: str,
-                     default_terms: int = 2) -> TimelineQuery:
+                     default_terms: int = 2) -> tuple[Query, TimelineView]:
     """Terms, period, measure, context, scale, platforms, reposts and dates."""
     chosen = st.multiselect(s.t("terms"), terms, default=terms[:default_terms], key=f"{prefix}_terms")
     row = st.container(horizontal=True, gap="small")  # flows by each control's own width
@@ -56,9 +57,9 @@ def timeline_filters(s: Settings, version: str, terms: list[str], prefix: str,
         include_reposts = st.toggle(s.t("include_reposts"), key=f"{prefix}_reposts")
     with c7:
         start, end, span = date_range(s, version, key=f"{prefix}_range")
-    return TimelineQuery(terms=tuple(chosen), freq=freq, context=context, include_reposts=bool(include_reposts),
-                         platforms=tuple(sorted(platforms)), start=start, end=end, measure=measure, scale=scale,
-                         span=span)
+    query = bind("timeline", s.tz, terms=tuple(chosen), freq=freq, context=context,
+                 include_reposts=bool(include_reposts), platforms=tuple(sorted(platforms)), start=start, end=end)
+    return query, TimelineView(measure=measure, scale=scale, span=span)
 
 
 def event_markers(s: Settings, prefix: str, start: dt.date | None, end: dt.date | None) -> pl.DataFrame | None:

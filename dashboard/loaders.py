@@ -23,10 +23,9 @@ import polars as pl
 import streamlit as st
 
 from dtrack.analysis.counting import FREQS, local_day, period_start
-from dtrack.analysis.emergence import emergence
-from dtrack.analysis.events import cross_correlation, event_study
 from dtrack.analysis.evidence import evidence
-from dtrack.analysis.timeline import share_note, timeline
+from dtrack.analysis.kwic import context_columns
+from dtrack.analysis.queries import POSTS, Query, Result, execute, resolve_term
 from dtrack.data.events import DEFAULT_EVENTS, load_events
 from dtrack.data.status import store_status
 from dtrack.data.store import Store
@@ -203,54 +202,16 @@ def _events(path: str, stamp: int) -> pl.DataFrame:
     return load_events(Path(path))
 
 
+# -- analysis ------------------------------------------------------------------
 @_cache
-def share_warning(store_path: str, version: str, include_reposts: bool, platforms: tuple[str, ...]) -> str | None:
-    """``analysis.timeline.share_note``: why share_per_10k may mean nothing in this store."""
-    store = Store(store_path)
-    return share_note(store.scan_posts(), store.scan_hits(), include_reposts=include_reposts,
-                      platforms=_platforms(platforms))
+def analysis_result(store_path: str, version: str, q: Query) -> Result:
+    """Any declared analysis (``analysis.queries``) run on the store, as the CLI and the API run it."""
+    return execute(Store(store_path), q)
 
 
-# -- analysis --------------------------------------------------------------------
-@_cache
-def timeline_frame(store_path: str, version: str, terms: tuple[str, ...], freq: str, context: str,
-                   include_reposts: bool, platforms: tuple[str, ...], start: dt.date | None,
-                   end: dt.date | None, tz: str) -> pl.DataFrame:
-    """``analysis.timeline`` collected, for the given filters."""
-    store = Store(store_path)
-    return timeline(
-        store.scan_posts(), store.scan_hits(), list(terms) or None, freq=freq, context=context,
-        include_reposts=include_reposts, platforms=_platforms(platforms), start=start, end=end, tz=tz,
-    ).collect()
-
-
-@_cache
-def emergence_frame(store_path: str, version: str, terms: tuple[str, ...], before: dt.date | None,
-                    include_reposts: bool, platforms: tuple[str, ...], burst_model: str, min_days: int,
-                    tz: str) -> pl.DataFrame:
-    """``analysis.emergence`` as `dtrack emergence` calls it (all terms with hits when ``terms`` is empty)."""
-    store = Store(store_path)
-    return emergence(store.scan_posts(), store.scan_hits(), list(terms) or None, tz=tz, before=before,
-                     include_reposts=include_reposts, platforms=_platforms(platforms), min_days=min_days,
-                     model=burst_model)
-
-
-@_cache
-def event_study_frame(store_path: str, version: str, terms: tuple[str, ...], window: int, context: str,
-                      include_reposts: bool, platforms: tuple[str, ...], tz: str) -> pl.DataFrame:
-    """``analysis.event_study`` of the terms (all with hits when empty) against the shipped events file."""
-    store = Store(store_path)
-    return event_study(store.scan_posts(), store.scan_hits(), events(None), list(terms) or None, window=window,
-                       tz=tz, include_reposts=include_reposts, platforms=_platforms(platforms), context=context)
-
-
-@_cache
-def xcorr_frame(store_path: str, version: str, term_a: str, term_b: str, max_lag: int, context: str,
-                include_reposts: bool, platforms: tuple[str, ...], tz: str) -> pl.DataFrame:
-    """``analysis.cross_correlation`` of two terms' daily series."""
-    store = Store(store_path)
-    return cross_correlation(store.scan_posts(), store.scan_hits(), term_a, term_b, max_lag=max_lag, tz=tz,
-                             context=context, include_reposts=include_reposts, platforms=_platforms(platforms))
+def analysis_frame(store_path: str, version: str, q: Query) -> pl.DataFrame:
+    """The table of :func:`analysis_result`."""
+    return analysis_result(store_path, version, q).frame
 
 
 @st.cache_resource(max_entries=2, ttl=3600, show_spinner=False)
@@ -269,7 +230,7 @@ def hit_posts(store_path: str, version: str) -> pl.DataFrame:
 
 
 @st.cache_resource(max_entries=EVIDENCE_ENTRIES, ttl=3600, show_spinner=False)
-def term_evidence(store_path: str, version: str, term: str, context: str, include_reposts: bool,
+def _term_evidence(store_path: str, version: str, term: str, context: str, include_reposts: bool,
                   platforms: tuple[str, ...], tz: str) -> pl.DataFrame:
     """``analysis.evidence`` for a term over the whole store, oldest first.
 
@@ -283,65 +244,63 @@ def term_evidence(store_path: str, version: str, term: str, context: str, includ
                     include_reposts=include_reposts, platforms=_platforms(platforms), tz=tz)
 
 
-def evidence_frame(store_path: str, version: str, term: str, start: dt.date | None, end: dt.date | None,
-                   context: str, include_reposts: bool, platforms: tuple[str, ...], tz: str,
-                   limit: int | None) -> pl.DataFrame:
-    """The posts behind a count: ``analysis.evidence(term, start=, end=, limit=, ...)``.
+def evidence_frame(store_path: str, version: str, q: Query) -> pl.DataFrame:
+    """The posts behind a count: the ``posts`` query ``q`` (``dtrack posts``), i.e. ``analysis.evidence``.
 
     Cut from the term's whole evidence (:func:`term_evidence`) by local day,
     which gives exactly the rows ``evidence`` gives for the range (it clips on
     the same local day and sorts the same way; tests/dashboard/test_loaders.py
     checks it), in milliseconds instead of a join over every post.
     """
-    frame = term_evidence(store_path, version, term, context, include_reposts, platforms, tz)
+    term = resolved_term(store_path, version, q.term)
+    frame = _term_evidence(store_path, version, term, q.context, q.include_reposts, q.platforms, q.tz)
     day = pl.col("time").dt.date()
-    if start is not None:
-        frame = frame.filter(day >= start)
-    if end is not None:
-        frame = frame.filter(day <= end)
-    return frame.head(limit) if limit is not None else frame
+    if q.start is not None:
+        frame = frame.filter(day >= q.start)
+    if q.end is not None:
+        frame = frame.filter(day <= q.end)
+    return frame.head(q.limit) if q.limit is not None else frame
+
+
+@_cache
+def resolved_term(store_path: str, version: str, text: str) -> str:
+    """The canonical term for any spelling (``analysis.queries.resolve_term``; QueryError if unknown)."""
+    store = Store(store_path)
+    tagged = set(store.scan_hits().select(pl.col("term").unique()).collect().to_series().to_list())
+    return resolve_term(text, store_terms(store), tagged)
 
 
 def kwic_rows(frame: pl.DataFrame, width: int = KWIC_CHARS) -> pl.DataFrame:
     """Evidence rows shaped for a KWIC table: left context, the matched text, right context.
 
-    Offsets are characters in the stored text (polars slices by character),
-    line breaks are shown as ⏎ so a row stays one line.
+    The context is cut by ``analysis.kwic.context_columns``, the cut ``dtrack kwic``
+    makes (characters of the stored text; … where it goes on; line breaks as ⏎).
     """
-    text = pl.col("text").fill_null("")
-    start = pl.col("start").cast(pl.Int64)
-    end = pl.col("end").cast(pl.Int64)
-    left_from = pl.max_horizontal(start - width, pl.lit(0))
-    one_line = {"\r\n": "⏎", "\n": "⏎", "\r": "⏎"}
     return frame.with_columns(
-        left=pl.when(left_from > 0).then(pl.lit("…")).otherwise(pl.lit(""))
-        + text.str.slice(left_from, start - left_from),
-        match=text.str.slice(start, end - start),
-        right=text.str.slice(end, width) + pl.when(text.str.len_chars() > end + width)
-        .then(pl.lit("…")).otherwise(pl.lit("")),
+        context_columns(width, marks=True),
         evidence=pl.col("evidence").list.join(", "),
         time=pl.col("time").dt.strftime("%Y-%m-%d %H:%M"),
-    ).with_columns(pl.col("left", "match", "right").str.replace_many(one_line))
+    )
 
 
 @_cache
-def hover_posts(store_path: str, version: str, terms: tuple[str, ...], freq: str, context: str,
-                include_reposts: bool, platforms: tuple[str, ...], start: dt.date | None, end: dt.date | None,
-                tz: str, per_period: int = HOVER_POSTS) -> pl.DataFrame:
+def hover_posts(store_path: str, version: str, q: Query, per_period: int = HOVER_POSTS) -> pl.DataFrame:
     """The first posts of each (term, period) of a timeline, one short plain-text line each
     (columns term, period, first_posts: list of str).
 
     Periods are cut with ``analysis.counting.period_start``, the timeline's own rule.
     """
     out = []
-    for term in terms:
-        ev = evidence_frame(store_path, version, term, start, end, context, include_reposts, platforms, tz, None)
+    for term in q.terms:
+        ev = evidence_frame(store_path, version, POSTS.bind(term, start=q.start, end=q.end, context=q.context,
+                                                            include_reposts=q.include_reposts,
+                                                            platforms=q.platforms, tz=q.tz))
         if ev.height == 0:
             continue
         out.append(
             ev.lazy()  # already oldest first
             .select("time", "text", day=pl.col("time").dt.date())
-            .with_columns(period=period_start(freq, "day"))
+            .with_columns(period=period_start(q.freq, "day"))
             .group_by("period", maintain_order=True)
             .head(per_period)
             .select(

@@ -1,18 +1,21 @@
-"""What the user asked for, as plain values: one query object per kind of table.
+"""What the user asked for: the analysis queries of ``analysis.queries``, and how a chart is drawn.
 
-A query is what the filter widgets produce, what the cached loaders are
-called with, and what :mod:`dashboard.downloads` turns into the matching
-`dtrack` command line. Plain frozen dataclasses of hashable values, no
-Streamlit, so all three agree by construction and tests can build them.
+A page binds the same declared query the CLI and the API run (:func:`bind`);
+the cached loaders take it, and :mod:`dashboard.downloads` turns it into the
+matching `dtrack` command line, so all three agree by construction. What is
+only about drawing (measure, scale, span) is a :class:`TimelineView`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-FREQS = ("day", "week", "month")
-CONTEXTS = ("any", "ai")
+from dtrack.analysis.queries import ANALYSES, Query
+from dtrack.data.defaults import CONTEXTS, FREQS
+
+__all__ = ["CONTEXTS", "DAY_VIEW_DAYS", "FREQS", "TimelineView", "bind", "default_freq", "period_end"]
 #: Spans up to this many days open by day; longer ones by week (a chart is not that many pixels wide:
 #: four years by day draw 1,461 points per term where a week shows the same shape in 209, and faster).
 DAY_VIEW_DAYS = 400
@@ -38,66 +41,15 @@ def period_end(start: dt.date, freq: str) -> dt.date:
 
 
 @dataclass(frozen=True)
-class TimelineQuery:
-    """The filters of a timeline (`dtrack timeline` options)."""
+class TimelineView:
+    """How a timeline is drawn (not what is counted: that is the ``timeline`` query)."""
 
-    terms: tuple[str, ...]
-    freq: str = "day"
-    context: str = "any"
-    include_reposts: bool = False
-    platforms: tuple[str, ...] = ()
-    #: None = from the first post / to the last (the CLI's default, so no --from/--to)
-    start: dt.date | None = None
-    end: dt.date | None = None
     measure: str = "posts"
     scale: str = "linear"
     #: first and last day in the store (for drawing), not a filter
     span: tuple[dt.date | None, dt.date | None] = (None, None)
 
 
-@dataclass(frozen=True)
-class EvidenceQuery:
-    """The posts behind a count (`dtrack posts` options)."""
-
-    term: str
-    start: dt.date | None = None
-    end: dt.date | None = None
-    context: str = "any"
-    include_reposts: bool = False
-    platforms: tuple[str, ...] = ()
-    limit: int | None = None
-
-
-@dataclass(frozen=True)
-class EmergenceQuery:
-    """The options of `dtrack emergence` (its defaults: Poisson burst model, 7-day bursts)."""
-
-    terms: tuple[str, ...] = ()
-    before: dt.date | None = None
-    include_reposts: bool = False
-    platforms: tuple[str, ...] = ()
-    burst_model: str = "poisson"
-    min_days: int = 7
-
-
-@dataclass(frozen=True)
-class EventStudyQuery:
-    """The options of `dtrack events` (with the shipped events file)."""
-
-    terms: tuple[str, ...] = ()
-    window: int = 7
-    context: str = "any"
-    include_reposts: bool = False
-    platforms: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class XcorrQuery:
-    """The options of `dtrack xcorr`."""
-
-    term_a: str
-    term_b: str
-    max_lag: int = 14
-    context: str = "any"
-    include_reposts: bool = False
-    platforms: tuple[str, ...] = ()
+def bind(name: str, tz: str, *args: Any, **values: Any) -> Query:
+    """The page's query of analysis ``name`` in the research timezone the sidebar chose."""
+    return ANALYSES[name].bind(*args, tz=tz, **values)

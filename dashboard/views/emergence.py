@@ -15,8 +15,8 @@ import streamlit as st
 
 from dtrack.dashboard import charts, loaders
 from dtrack.dashboard.common import data_table, download_buttons, md_escape, post_table, term_page
-from dtrack.dashboard.downloads import emergence_download, evidence_download, timeline_download
-from dtrack.dashboard.query import EmergenceQuery, EvidenceQuery, TimelineQuery
+from dtrack.dashboard.downloads import query_download, result_download
+from dtrack.dashboard.query import bind
 
 DATE_COLUMNS = ("first_seen", "first_ai_seen", "takeoff", "peak")
 BURST_MODELS = ("poisson", "binomial")
@@ -55,10 +55,9 @@ def render() -> None:
                                  key="em_model", help=s.t("burst_model_help"))
     min_days = c2.number_input(s.t("min_days"), min_value=1, max_value=90, value=7, key="em_min_days")
     before = c3.date_input(s.t("uses_before"), value=None, key="em_before")
-    q = EmergenceQuery(before=before, burst_model=model, min_days=int(min_days))
+    q = bind("emergence", s.tz, before=before, burst_model=model, min_days=int(min_days))
     try:
-        frame = loaders.emergence_frame(s.store_path, version, q.terms, q.before, q.include_reposts, q.platforms,
-                                        q.burst_model, q.min_days, s.tz)
+        frame = loaders.analysis_frame(s.store_path, version, q)
     except ValueError as exc:  # e.g. the binomial model on a keyword-search store: say why, keep the page
         st.error(str(exc))
         return
@@ -71,7 +70,7 @@ def render() -> None:
         linked(frame), "em_table", hide_index=True, on_select="rerun", selection_mode="single-row",
         column_config={**date_link, "first_post_id": None, "first_ai_post_id": None},
     )
-    download_buttons(emergence_download(frame, s.store_path, s.tz, q), "em_emergence", s)
+    download_buttons(query_download(frame, s.store_path, q), "em_emergence", s)
 
     rows = list(event.selection.rows) if event is not None else []
     if rows and rows != st.session_state.get("_em_rows"):  # a newly selected row picks the term below
@@ -84,22 +83,20 @@ def render() -> None:
     day = frame.filter(pl.col("term") == term).row(0, named=True)[which]
     st.markdown(f"**{md_escape(s.t('evidence_for', term=term))}** · {s.t(which)}: `{day}`")
     if day is not None:
-        ev = EvidenceQuery(term=term, start=day, end=day, context="ai" if which == "first_ai_seen" else "any")
-        posts = loaders.evidence_frame(s.store_path, version, ev.term, ev.start, ev.end, ev.context,
-                                       ev.include_reposts, ev.platforms, s.tz, ev.limit)
+        ev = bind("posts", s.tz, term, start=day, end=day, context="ai" if which == "first_ai_seen" else "any")
+        posts = loaders.evidence_frame(s.store_path, version, ev)
         post_table(loaders.kwic_rows(posts.head(EVIDENCE_ROWS)), s, key="em_posts")
-        download_buttons(evidence_download(posts, s.store_path, s.tz, ev), "em_posts", s)
+        download_buttons(query_download(posts, s.store_path, ev), "em_posts", s)
 
     st.subheader(s.t("adoption_title"))
     shown = st.multiselect(s.t("terms"), terms, default=terms[:9], key="em_terms")
     if shown:
-        tq = TimelineQuery(terms=tuple(shown), freq="day")
-        daily = loaders.timeline_frame(s.store_path, version, tq.terms, tq.freq, tq.context, tq.include_reposts,
-                                       tq.platforms, tq.start, tq.end, s.tz)
+        tq = bind("timeline", s.tz, terms=tuple(shown), freq="day")
+        result = loaders.analysis_result(s.store_path, version, tq)
+        daily = result.frame
         st.plotly_chart(charts.adoption_chart(daily, frame.select("term", "takeoff"), lang=s.lang),
                         key="em_chart", theme=None)
-        note = loaders.share_warning(s.store_path, version, tq.include_reposts, tq.platforms)
-        download_buttons(timeline_download(daily, s.store_path, s.tz, tq, note), "em_adoption", s)
+        download_buttons(result_download(result, s.store_path, tq), "em_adoption", s)
 
 
 if __name__ == "__main__":

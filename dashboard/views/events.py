@@ -15,8 +15,8 @@ import streamlit as st
 
 from dtrack.dashboard import charts, loaders
 from dtrack.dashboard.common import data_table, download_buttons, term_page
-from dtrack.dashboard.downloads import events_download, timeline_download, xcorr_download
-from dtrack.dashboard.query import CONTEXTS, EventStudyQuery, TimelineQuery, XcorrQuery
+from dtrack.dashboard.downloads import query_download, result_download
+from dtrack.dashboard.query import CONTEXTS, bind
 
 
 def render() -> None:
@@ -36,14 +36,13 @@ def render() -> None:
     window = mid.slider(s.t("window"), 1, 60, 7, key="ev_window")
     context = right.segmented_control(s.t("context"), CONTEXTS, default="any", required=True,
                                       format_func=lambda v: s.t(f"context_{v}"), key="ev_context")
-    q = EventStudyQuery(terms=chosen, window=window, context=context)
-    study = loaders.event_study_frame(s.store_path, version, q.terms, q.window, q.context, q.include_reposts,
-                                      q.platforms, s.tz)
+    q = bind("events", s.tz, terms=chosen, window=window, context=context)
+    study = loaders.analysis_frame(s.store_path, version, q)
     numbers = {"p_value": "%.2g", "rate_ratio": "%.2f", "before_per_day": "%.2f", "after_per_day": "%.2f"}
     data_table(study, "ev_table", hide_index=True,
                column_config={"date": st.column_config.DateColumn(format="YYYY-MM-DD"),
                               **{col: st.column_config.NumberColumn(format=fmt) for col, fmt in numbers.items()}})
-    download_buttons(events_download(study, s.store_path, s.tz, q), "ev_study", s)
+    download_buttons(query_download(study, s.store_path, q), "ev_study", s)
 
     st.subheader(s.t("around_event"))
     rows = events.sort("date").select("date", "label").iter_rows()
@@ -53,14 +52,13 @@ def render() -> None:
     around = right.slider(s.t("window"), 7, 180, 30, step=1, key="ev_around")
     event_day = dt.date.fromisoformat(picked.split(" · ", 1)[0])
     if chosen:
-        tq = TimelineQuery(terms=chosen, freq="day", context=context, start=event_day - dt.timedelta(days=around),
-                           end=event_day + dt.timedelta(days=around))
-        daily = loaders.timeline_frame(s.store_path, version, tq.terms, tq.freq, tq.context, tq.include_reposts,
-                                       tq.platforms, tq.start, tq.end, s.tz)
+        tq = bind("timeline", s.tz, terms=chosen, freq="day", context=context,
+                  start=event_day - dt.timedelta(days=around), end=event_day + dt.timedelta(days=around))
+        result = loaders.analysis_result(s.store_path, version, tq)
+        daily = result.frame
         st.plotly_chart(charts.around_event_chart(daily, event_day, picked.split(" · ", 1)[1], lang=s.lang),
                         key="ev_chart", theme=None)
-        note = loaders.share_warning(s.store_path, version, tq.include_reposts, tq.platforms)
-        download_buttons(timeline_download(daily, s.store_path, s.tz, tq, note), "ev_around", s)
+        download_buttons(result_download(result, s.store_path, tq), "ev_around", s)
     else:
         st.info(s.t("pick_terms"))
 
@@ -71,12 +69,11 @@ def render() -> None:
     max_lag = c3.slider(s.t("max_lag"), 1, 60, 14, key="ev_max_lag")
     xcontext = c4.segmented_control(s.t("context"), CONTEXTS, default="any", required=True,
                                     format_func=lambda v: s.t(f"context_{v}"), key="ev_xcorr_context")
-    xq = XcorrQuery(term_a=term_a, term_b=term_b, max_lag=max_lag, context=xcontext)
-    xcorr = loaders.xcorr_frame(s.store_path, version, xq.term_a, xq.term_b, xq.max_lag, xq.context,
-                                xq.include_reposts, xq.platforms, s.tz)
+    xq = bind("xcorr", s.tz, term_a, term_b, max_lag=max_lag, context=xcontext)
+    xcorr = loaders.analysis_frame(s.store_path, version, xq)
     st.plotly_chart(charts.xcorr_chart(xcorr, term_a, term_b, lang=s.lang), key="ev_xcorr", theme=None)
     st.caption(s.t("xcorr_note"))
-    download_buttons(xcorr_download(xcorr, s.store_path, s.tz, xq), "ev_xcorr", s)
+    download_buttons(query_download(xcorr, s.store_path, xq), "ev_xcorr", s)
 
 
 def _default_event(events: pl.DataFrame) -> int:

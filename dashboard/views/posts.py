@@ -13,8 +13,8 @@ import streamlit as st
 
 from dtrack.dashboard import loaders
 from dtrack.dashboard.common import download_buttons, post_table, term_page
-from dtrack.dashboard.downloads import evidence_download
-from dtrack.dashboard.query import CONTEXTS, EvidenceQuery
+from dtrack.dashboard.downloads import query_download
+from dtrack.dashboard.query import CONTEXTS, bind
 
 DEFAULT_LIMIT = 200
 
@@ -43,10 +43,9 @@ def render() -> None:
         include_reposts = st.toggle(s.t("include_reposts"), key="kw_reposts")
     limit = c7.number_input(s.t("limit"), min_value=1, max_value=100_000, value=DEFAULT_LIMIT, step=100,
                             key="kw_limit")
-    q = EvidenceQuery(term=term, start=_edge(start, first), end=_edge(end, last), context=context,
-                      include_reposts=bool(include_reposts), platforms=tuple(sorted(platforms)), limit=int(limit))
-    posts = loaders.evidence_frame(s.store_path, version, q.term, q.start, q.end, q.context, q.include_reposts,
-                                   q.platforms, s.tz, q.limit)
+    q = bind("posts", s.tz, term, start=_edge(start, first), end=_edge(end, last), context=context,
+             include_reposts=bool(include_reposts), platforms=tuple(sorted(platforms)), limit=int(limit))
+    posts = loaders.evidence_frame(s.store_path, version, q)
     st.subheader(s.t("posts_title"))
     if posts.height == 0:
         st.info(s.t("no_data"))
@@ -55,7 +54,7 @@ def render() -> None:
     if posts.height == q.limit:
         st.warning(s.t("limit_reached"))
     post_table(loaders.kwic_rows(posts), s, key="kw_table")
-    download_buttons(evidence_download(posts, s.store_path, s.tz, q), "kw_posts", s)
+    download_buttons(query_download(posts, s.store_path, q), "kw_posts", s)
 
 
 def _edge(day: dt.date | None, span_edge: dt.date | None) -> dt.date | None:

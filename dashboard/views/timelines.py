@@ -12,11 +12,11 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from dtrack.analysis.counting import counting_rule
+from dtrack.analysis.queries import Query
 from dtrack.dashboard import charts, filters, loaders
 from dtrack.dashboard.common import Settings, download_buttons, md_escape, post_table, term_page
-from dtrack.dashboard.downloads import evidence_download, timeline_download
-from dtrack.dashboard.query import EvidenceQuery, TimelineQuery, period_end
+from dtrack.dashboard.downloads import query_download, result_download
+from dtrack.dashboard.query import bind, period_end
 
 #: Posts listed under the chart (all of them are in the CSV download and on the Posts page).
 POST_ROWS = 200
@@ -40,28 +40,26 @@ def render() -> None:
         return
     s, terms_available = opened
     version = s.version
-    f = filters.timeline_filters(s, version, terms_available, prefix="tl")
+    f, view = filters.timeline_filters(s, version, terms_available, prefix="tl")
     if not f.terms:
         st.info(s.t("pick_terms"))
         return
-    frame = loaders.timeline_frame(s.store_path, version, f.terms, f.freq, f.context, f.include_reposts,
-                                   f.platforms, f.start, f.end, s.tz)
-    hover = loaders.hover_posts(s.store_path, version, f.terms, f.freq, f.context, f.include_reposts,
-                                f.platforms, f.start, f.end, s.tz)
-    events = filters.event_markers(s, prefix="tl", start=f.start or f.span[0], end=f.end or f.span[1])
-    fig = charts.timeline_chart(frame, measure=f.measure, scale=f.scale, events=events, hover=hover, lang=s.lang)
+    result = loaders.analysis_result(s.store_path, version, f)
+    frame = result.frame
+    hover = loaders.hover_posts(s.store_path, version, f)
+    events = filters.event_markers(s, prefix="tl", start=f.start or view.span[0], end=f.end or view.span[1])
+    fig = charts.timeline_chart(frame, measure=view.measure, scale=view.scale, events=events, hover=hover,
+                                lang=s.lang)
     st.subheader(s.t("timeline_title"))
     st.plotly_chart(fig, key="tl_chart", on_select=_on_point_click, selection_mode="points", theme=None)
-    st.caption(s.t("rule", rule=counting_rule(include_reposts=f.include_reposts, platforms=list(f.platforms) or None,
-                                              context=f.context, tz=s.tz)))
-    note = loaders.share_warning(s.store_path, version, f.include_reposts, f.platforms)
-    if f.measure == "share_per_10k":
-        st.caption(s.t("share_note") + (f" {md_escape(note)}" if note else ""))
-    download_buttons(timeline_download(frame, s.store_path, s.tz, f, note), "tl_timeline", s)
+    st.caption(s.t("rule", rule=f.analysis.rule(f)))
+    if view.measure == "share_per_10k":
+        st.caption(s.t("share_note") + "".join(f" {md_escape(note)}" for note in result.notes))
+    download_buttons(result_download(result, s.store_path, f), "tl_timeline", s)
     _period_posts(s, version, f, frame)
 
 
-def _period_posts(s: Settings, version: str, f: TimelineQuery, frame: pl.DataFrame) -> None:
+def _period_posts(s: Settings, version: str, f: Query, frame: pl.DataFrame) -> None:
     st.subheader(s.t("period_posts_title"))
     st.caption(s.t("period_posts_help"))
     used = frame.filter(pl.col("posts") > 0)
@@ -76,14 +74,13 @@ def _period_posts(s: Settings, version: str, f: TimelineQuery, frame: pl.DataFra
     period = right.selectbox(s.t("period"), periods, key="tl_period")
     start = dt.date.fromisoformat(period)
     end = period_end(start, f.freq)
-    q = EvidenceQuery(term=term, start=start, end=end, context=f.context, include_reposts=f.include_reposts,
-                      platforms=f.platforms)
-    posts = loaders.evidence_frame(s.store_path, version, q.term, q.start, q.end, q.context, q.include_reposts,
-                                   q.platforms, s.tz, q.limit)
+    q = bind("posts", s.tz, term, start=start, end=end, context=f.context, include_reposts=f.include_reposts,
+             platforms=f.platforms)
+    posts = loaders.evidence_frame(s.store_path, version, q)
     count = used.filter((pl.col("term") == term) & (pl.col("period") == start)).get_column("posts")
     st.caption(s.t("showing", shown=min(posts.height, POST_ROWS), total=int(count[0]) if count.len() else 0))
     post_table(loaders.kwic_rows(posts.head(POST_ROWS)), s, key="tl_posts")
-    download_buttons(evidence_download(posts, s.store_path, s.tz, q), "tl_posts", s)
+    download_buttons(query_download(posts, s.store_path, q), "tl_posts", s)
 
 
 if __name__ == "__main__":

@@ -151,9 +151,20 @@ def test_posts_escapes_formula_text_in_csv(tmp_path: Path) -> None:
 
 
 def test_unknown_term_and_bad_options(story_store: Store) -> None:
-    code, out, err = run("timeline", "無断学習X", "--freq", "month", "--store", str(story_store.path))
-    assert code == 0 and "no hits of '無断学習X'" in err
-    assert all(r["posts"] == "0" for r in _csv(out))
+    # a typo is a usage error naming the closest terms, in every command (never a table of zeros)
+    for argv in (["timeline", "無断学集"], ["posts", "無断学集"], ["emergence", "無断学集"], ["events", "無断学集"],
+                 ["xcorr", "mimic", "無断学集"], ["kwic", "無断学集"]):
+        code, out, err = run(*argv, "--store", str(story_store.path))
+        assert code == 2 and not out, argv
+        assert "'無断学集' is not a term of the dictionary" in err and "無断学習" in err and "dtrack terms" in err
+    # any spelling of a term resolves to it: a reading, upper case, a hashtag
+    code, out, err = run("timeline", "無断学習", "--freq", "month", "--store", str(story_store.path))
+    for spelling in ("ミミック", "MIMIC", "#無断学習"):
+        code, other, err = run("timeline", spelling, "--freq", "month", "--store", str(story_store.path))
+        assert code == 0, (spelling, err)
+        canonical = "mimic" if spelling != "#無断学習" else "無断学習"
+        assert {r["term"] for r in _csv(other)} == {canonical}
+    assert out == run("timeline", "#無断学習", "--freq", "month", "--store", str(story_store.path))[1]
     code, _, err = run("timeline", "無断学習", "--tz", "Mars/Base", "--store", str(story_store.path))
     assert code == 2 and "unknown timezone" in err
     code, _, err = run("timeline", "無断学習", "--from", "2022-09-01", "--to", "2022-08-01", "--store",

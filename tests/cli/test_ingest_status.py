@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from dtrack import main
-from dtrack.cli.main import COMMANDS, load_command
+from dtrack.cli.main import command_table, load_command
 
 FIX = Path(__file__).parent.parent / "collectors" / "fixtures" / "generic"
 
@@ -76,7 +76,7 @@ def test_store_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 
 
 def test_every_command_has_an_example() -> None:
-    for name in COMMANDS:
+    for name in command_table():
         command = load_command(name)
         groups = getattr(command, "commands", None)
         for sub in [command, *(groups or {}).values()]:

@@ -8,11 +8,11 @@ import sys
 import click
 from click.testing import CliRunner
 
-from dtrack.cli.main import COMMANDS, load_command, main
+from dtrack.cli.main import command_table, load_command, main
 
 
 def test_every_listed_command_loads_and_its_help_matches_the_table() -> None:
-    for name, (_module, _attribute, short_help) in COMMANDS.items():
+    for name, (_module, _attribute, short_help) in command_table().items():
         command = load_command(name)
         assert isinstance(command, click.Command)
         assert command.name == name
@@ -23,7 +23,7 @@ def test_help_lists_every_command() -> None:
     result = CliRunner().invoke(main, ["--help"])
     assert result.exit_code == 0
     listed = [line.split()[0] for line in result.output.split("Commands:")[1].splitlines() if line.strip()]
-    assert listed == sorted(COMMANDS)
+    assert listed == sorted(command_table())
 
 
 def test_a_typo_is_a_usage_error_with_a_suggestion() -> None:

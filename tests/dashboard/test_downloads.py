@@ -15,16 +15,10 @@ import pytest
 from click.testing import CliRunner
 
 from dtrack import main
+from dtrack.analysis.queries import Query
 from dtrack.dashboard import loaders
-from dtrack.dashboard.downloads import (
-    Download,
-    emergence_download,
-    events_download,
-    evidence_download,
-    timeline_download,
-    xcorr_download,
-)
-from dtrack.dashboard.query import EmergenceQuery, EventStudyQuery, EvidenceQuery, TimelineQuery, XcorrQuery
+from dtrack.dashboard.downloads import Download, query_download, result_download
+from dtrack.dashboard.query import bind
 from dtrack.data.store import Store
 
 TZ = "Asia/Tokyo"
@@ -46,36 +40,31 @@ def cli_meta(download: Download, store: Store, tmp_path: Path, *, excel: bool = 
     return json.loads((tmp_path / (download.file_name + ".meta.json")).read_text())
 
 
-def _timeline(store: Store, q: TimelineQuery) -> Download:
-    frame = loaders.timeline_frame(str(store.path), store.version, q.terms, q.freq, q.context, q.include_reposts,
-                                   q.platforms, q.start, q.end, TZ)
-    note = loaders.share_warning(str(store.path), store.version, q.include_reposts, q.platforms)
-    return timeline_download(frame, str(store.path), TZ, q, note)
+def _timeline(store: Store, q: Query) -> Download:
+    return result_download(loaders.analysis_result(str(store.path), store.version, q), str(store.path), q)
 
 
-def _posts(store: Store, q: EvidenceQuery) -> Download:
-    frame = loaders.evidence_frame(str(store.path), store.version, q.term, q.start, q.end, q.context,
-                                   q.include_reposts, q.platforms, TZ, q.limit)
-    return evidence_download(frame, str(store.path), TZ, q)
+def _posts(store: Store, q: Query) -> Download:
+    return query_download(loaders.evidence_frame(str(store.path), store.version, q), str(store.path), q)
 
 
 TIMELINES = [
-    TimelineQuery(terms=("無断学習", "無断転載")),
-    TimelineQuery(terms=("無断学習",), freq="week", context="ai", start=D(2022, 8, 1)),
-    TimelineQuery(terms=("mimic", "無断学習"), freq="month", include_reposts=True, platforms=("bluesky", "twitter"),
-                  end=D(2022, 9, 5)),
+    bind("timeline", TZ, terms=("無断学習", "無断転載")),
+    bind("timeline", TZ, terms=("無断学習",), freq="week", context="ai", start=D(2022, 8, 1)),
+    bind("timeline", TZ, terms=("mimic", "無断学習"), freq="month", include_reposts=True,
+         platforms=("bluesky", "twitter"), end=D(2022, 9, 5)),
 ]
 POSTS = [
-    EvidenceQuery(term="無断学習"),
-    EvidenceQuery(term="無断学習", start=D(2022, 8, 29), end=D(2022, 8, 29)),
-    EvidenceQuery(term="無断学習", start=D(2022, 8, 22), end=D(2022, 9, 4), context="ai", include_reposts=True,
-                  platforms=("twitter",), limit=7),
-    EvidenceQuery(term="mimic", end=D(2022, 8, 30), limit=200),
+    bind("posts", TZ, "無断学習"),
+    bind("posts", TZ, "無断学習", start=D(2022, 8, 29), end=D(2022, 8, 29)),
+    bind("posts", TZ, "無断学習", start=D(2022, 8, 22), end=D(2022, 9, 4), context="ai", include_reposts=True,
+         platforms=("twitter",), limit=7),
+    bind("posts", TZ, "mimic", end=D(2022, 8, 30), limit=200),
 ]
 
 
 @pytest.mark.parametrize("q", TIMELINES, ids=lambda q: f"{q.freq}-{q.context}")
-def test_timeline_download_is_the_cli_csv(story_store: Store, q: TimelineQuery):
+def test_timeline_download_is_the_cli_csv(story_store: Store, q: Query):
     download = _timeline(story_store, q)
     assert download.csv() == cli_bytes(download, story_store)
     assert download.csv(excel=True) == cli_bytes(download, story_store, excel=True)
@@ -83,7 +72,7 @@ def test_timeline_download_is_the_cli_csv(story_store: Store, q: TimelineQuery):
 
 
 @pytest.mark.parametrize("q", POSTS, ids=lambda q: f"{q.start}-{q.context}-{q.limit}")
-def test_posts_download_is_the_cli_csv(story_store: Store, q: EvidenceQuery):
+def test_posts_download_is_the_cli_csv(story_store: Store, q: Query):
     download = _posts(story_store, q)
     assert download.frame.height > 0
     assert download.csv() == cli_bytes(download, story_store)
@@ -91,21 +80,12 @@ def test_posts_download_is_the_cli_csv(story_store: Store, q: EvidenceQuery):
 
 def test_emergence_events_xcorr_downloads_are_the_cli_csv(story_store: Store):
     path, version = str(story_store.path), story_store.version
-    eq = EmergenceQuery(before=D(2021, 4, 1), min_days=3)
-    frame = loaders.emergence_frame(path, version, eq.terms, eq.before, eq.include_reposts, eq.platforms,
-                                    eq.burst_model, eq.min_days, TZ)
-    download = emergence_download(frame, path, TZ, eq)
-    assert download.csv() == cli_bytes(download, story_store)
-    sq = EventStudyQuery(terms=("無断学習", "mimic"), window=5, context="ai")
-    frame = loaders.event_study_frame(path, version, sq.terms, sq.window, sq.context, sq.include_reposts,
-                                      sq.platforms, TZ)
-    download = events_download(frame, path, TZ, sq)
-    assert download.csv() == cli_bytes(download, story_store)
-    xq = XcorrQuery(term_a="mimic", term_b="無断学習", max_lag=5)
-    frame = loaders.xcorr_frame(path, version, xq.term_a, xq.term_b, xq.max_lag, xq.context, xq.include_reposts,
-                                xq.platforms, TZ)
-    download = xcorr_download(frame, path, TZ, xq)
-    assert download.csv() == cli_bytes(download, story_store)
+    for q in (bind("emergence", TZ, before=D(2021, 4, 1), min_days=3),
+              bind("events", TZ, terms=("無断学習", "mimic"), window=5, context="ai"),
+              bind("xcorr", TZ, "mimic", "無断学習", max_lag=5)):
+        download = query_download(loaders.analysis_frame(path, version, q), path, q)
+        assert download.frame.height > 0
+        assert download.csv() == cli_bytes(download, story_store)
 
 
 def test_sidecar_has_the_cli_content(story_store: Store, tmp_path: Path):
@@ -121,7 +101,7 @@ def test_sidecar_has_the_cli_content(story_store: Store, tmp_path: Path):
 
 
 def test_shell_command_is_what_the_page_shows():
-    download = timeline_download(None, "/s", TZ, TimelineQuery(terms=("無断学習",), platforms=("x y",)))  # type: ignore[arg-type]
+    download = query_download(None, "/s", bind("timeline", TZ, terms=("無断学習",), platforms=("x y",)))  # type: ignore[arg-type]
     assert download.shell_command() == (
         "dtrack timeline 無断学習 --freq day --context any --platform 'x y' --tz Asia/Tokyo")
     assert download.shell_command(excel=True).endswith(" --excel")

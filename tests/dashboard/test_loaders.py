@@ -7,10 +7,12 @@ import datetime as dt
 import polars as pl
 import pytest
 
+from dtrack.analysis import timeline as timeline_module
 from dtrack.analysis.evidence import evidence
 from dtrack.analysis.timeline import timeline
 from dtrack.collectors.ingest import ingest_paths
 from dtrack.dashboard import loaders
+from dtrack.dashboard.query import bind
 from dtrack.data.store import Store
 from tests.dashboard.story import FIXTURES, STORY
 
@@ -28,8 +30,9 @@ D = dt.date
 ])
 def test_evidence_slices_are_exactly_analysis_evidence(story_store: Store, start, end, context, reposts, platforms,
                                                        limit):
-    ours = loaders.evidence_frame(str(story_store.path), story_store.version, "無断学習", start, end, context, reposts,
-                                  platforms, TZ, limit)
+    q = bind("posts", TZ, "無断学習", start=start, end=end, context=context, include_reposts=reposts,
+             platforms=platforms, limit=limit)
+    ours = loaders.evidence_frame(str(story_store.path), story_store.version, q)
     theirs = evidence(story_store.scan_posts(), story_store.scan_hits(), "無断学習", start=start, end=end,
                       context=context, include_reposts=reposts, platforms=list(platforms) or None, tz=TZ, limit=limit)
     assert ours.equals(theirs)
@@ -42,17 +45,17 @@ def test_loaders_recompute_only_when_the_store_changes(tmp_path, monkeypatch):
         calls.append(kwargs.get("freq"))
         return timeline(*args, **kwargs)
 
-    monkeypatch.setattr(loaders, "timeline", counted)
+    monkeypatch.setattr(timeline_module, "timeline", counted)
     store = Store(tmp_path / "store")
     with store.writer() as writer:
         ingest_paths(writer, [STORY], fmt="ndjson")
-    args = (("無断学習",), "week", "any", False, (), None, None, TZ)
-    first = loaders.timeline_frame(str(store.path), store.version, *args)
-    again = loaders.timeline_frame(str(store.path), store.version, *args)
+    q = bind("timeline", TZ, terms=("無断学習",), freq="week")
+    first = loaders.analysis_frame(str(store.path), store.version, q)
+    again = loaders.analysis_frame(str(store.path), store.version, q)
     assert calls == ["week"] and first.equals(again)
     with store.writer() as writer:  # a new source: a new version, so the next call recomputes
         ingest_paths(writer, [FIXTURES / "extra" / "later.ndjson"], fmt="ndjson")
-    loaders.timeline_frame(str(store.path), store.version, *args)
+    loaders.analysis_frame(str(store.path), store.version, q)
     assert calls == ["week", "week"]
 
 
@@ -89,7 +92,7 @@ def test_coverage_keeps_empty_days_and_gaps_are_runs_of_them(story_store: Store)
 
 def test_hover_posts_are_the_first_posts_of_each_period(story_store: Store):
     path, version = str(story_store.path), story_store.version
-    hover = loaders.hover_posts(path, version, ("無断学習",), "week", "any", False, (), None, None, TZ)
+    hover = loaders.hover_posts(path, version, bind("timeline", TZ, terms=("無断学習",), freq="week"))
     week = hover.filter(pl.col("period") == D(2022, 8, 29)).row(0, named=True)  # a Monday
     ev = evidence(story_store.scan_posts(), story_store.scan_hits(), "無断学習", start=D(2022, 8, 29),
                   end=D(2022, 9, 4), tz=TZ, limit=3)

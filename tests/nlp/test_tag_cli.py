@@ -88,13 +88,13 @@ def test_kwic(tmp_path: Path) -> None:
     res = run("kwic", "無断学習", "--store", store)
     assert res.exit_code == 0
     lines = res.stdout.splitlines()
-    assert len(lines) == 6 and "6 hit(s) of 無断学習 (any context)" in res.stderr
+    assert len(lines) == 6 and "6 use(s) of 無断学習 (any context)" in res.stderr
     assert lines[0].startswith("2020-01-20 21:40  --") and "[無断⏎学習]" in lines[0]
     assert lines[0].endswith("https://twitter.com/teacher_k/status/1002")
     assert lines[1].startswith("2021-04-12 22:10  AI") and "[無断学習]させていた件" in lines[1]
     ai = run("kwic", "無断学習", "--context", "ai", "--limit", "2", "--store", store)
     assert len(ai.stdout.splitlines()) == 2 and all("  AI  " in li for li in ai.stdout.splitlines())
-    assert "4 hit(s)" in ai.stderr
+    assert "4 use(s)" in ai.stderr
     utc = run("kwic", "mimic", "--tz", "UTC", "--format", "json", "--store", store)
     rows = [json.loads(li) for li in utc.stdout.splitlines()]
     assert [r["variant"] for r in rows] == ["mimic", "ミミック"]
