@@ -71,6 +71,19 @@ def twarc_page(tweets: list[dict[str, Any]]) -> bytes:
     return json.dumps({"data": tweets, "includes": {"users": []}, "__twarc": {"url": "x"}}).encode() + b"\n"
 
 
+def hostile_input(rng: random.Random) -> tuple[str, bytes]:
+    """Times and ids that are not a post's, as NDJSON (fast or slow path) or a twarc2 page."""
+    shape = rng.randrange(3)
+    if shape < 2:
+        maker = times_ndjson if shape == 0 else ids_ndjson
+        data, _ = maker(rng, rng.randrange(1, 60), broken_line=rng.random() < 0.5)
+        return "input.jsonl", data
+    tweets = [{"id": rng.choice([*BAD_IDS, "1564100000000000001"]), "text": "無断学習",
+               "created_at": rng.choice([*BAD_TIMES, "2022-08-29T03:00:00.000Z"]), "author_id": "1"}
+              for _ in range(rng.randrange(1, 6))]
+    return "twarc.jsonl", twarc_page(tweets)
+
+
 def long_line(size: int, *, newline: bool = True, good_after: int = 2) -> bytes:
     """A JSON line of ``size`` bytes (one huge text), then ``good_after`` ordinary lines."""
     head = b'{"id": "1", "created_at": "' + GOOD_TIME.encode() + b'", "text": "'
