@@ -29,6 +29,22 @@ def subprocess_env() -> dict[str, str]:
     return env
 
 
+def drop_caps_prefix() -> list[str] | None:
+    """argv prefix that makes a root child process obey file permissions (root ignores chmod 000), or None
+    when that cannot be done here (``setpriv`` missing or not allowed)."""
+    import shutil
+    import subprocess
+
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if not setpriv:
+        return None
+    prefix = [setpriv, "--inh-caps=-dac_override,-dac_read_search", "--bounding-set=-dac_override,-dac_read_search"]
+    probe = subprocess.run([*prefix, sys.executable, "-c", "pass"], capture_output=True)
+    return prefix if probe.returncode == 0 else None
+
+
 def run_dtrack_args() -> list[str]:
     """argv prefix that runs this checkout's CLI in a child process."""
     return [sys.executable, "-m", "dtrack"]

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import drop_caps_prefix
+
 _CHECK = """
 import json, sys
 from pathlib import Path
@@ -76,21 +78,9 @@ def test_full_disk_names_the_store_cleans_up_and_the_next_source_is_read(
     assert state == {"listed": 1, "unlisted": [], "staging": []}
 
 
-def _drop_caps_prefix() -> list[str] | None:
-    """argv prefix that makes a root child process obey file permissions, or None."""
-    if os.geteuid() != 0:
-        return []
-    setpriv = shutil.which("setpriv")
-    if not setpriv:
-        return None
-    prefix = [setpriv, "--inh-caps=-dac_override,-dac_read_search", "--bounding-set=-dac_override,-dac_read_search"]
-    probe = subprocess.run([*prefix, sys.executable, "-c", "pass"], capture_output=True)
-    return prefix if probe.returncode == 0 else None
-
-
 def test_unreadable_file_in_a_folder_fails_the_run_and_is_named(
         tmp_path: Path, subprocess_env: dict[str, str]) -> None:
-    prefix = _drop_caps_prefix()
+    prefix = drop_caps_prefix()
     if prefix is None:
         pytest.skip("root without a usable setpriv reads chmod-000 files: the case cannot occur")
     folder = tmp_path / "in"
