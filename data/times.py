@@ -23,8 +23,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import polars as pl
+if TYPE_CHECKING:  # polars only where expressions are built: collectors.records stays import-light
+    import polars as pl
 
 #: The environment variable that overrides the plausible range ("EARLIEST..LATEST", either side may be empty).
 TIME_RANGE_ENV = "DTRACK_TIME_RANGE"
@@ -55,6 +57,8 @@ class TimeRange:
 
     def outside(self, column: str = "created_at") -> pl.Expr:
         """True for a time outside the range (null stays null: a missing time is another problem)."""
+        import polars as pl
+
         lo, hi = self.bounds()
         return ~pl.col(column).is_between(pl.lit(lo), pl.lit(hi))
 
@@ -69,6 +73,8 @@ class TimeRange:
 
     def reason(self, column: str = "created_at") -> pl.Expr:
         """:meth:`message` for each row of a frame (for rows :meth:`outside` flags)."""
+        import polars as pl
+
         before, after = self.message("\0", column).split("\0")
         return pl.concat_str(pl.lit(before), pl.col(column).dt.to_string(ISO), pl.lit(after))
 
@@ -110,4 +116,6 @@ def time_range_from_env() -> TimeRange:
 
 def readable(column: str = "created_at") -> pl.Expr:
     """True for a time every reader can show (see :data:`READABLE_MIN`); null counts as readable."""
+    import polars as pl
+
     return pl.col(column).is_between(pl.lit(READABLE_MIN), pl.lit(READABLE_MAX)) | pl.col(column).is_null()
