@@ -9,11 +9,13 @@ line number. The column mapping is ``formats.tabular``'s.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
+import orjson
 import polars as pl
 
 from dtrack.collectors.formats.tabular import (
@@ -87,7 +89,7 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record]:
                 chosen = choose_columns(flat_names(frame.schema), ctx.mapping)
                 require_columns(chosen, path)
                 known["chosen"] = chosen
-            if _float_ids(frame, chosen):
+            if _float_ids(frame, chosen) or _mixed_ids(frame, block, chosen):
                 # polars widened big integer ids to floats: re-read exactly, line by line
                 chosen = yield from _slow(list(lines), list(numbers), chosen, ctx)
                 ctx.progress(done)
@@ -195,6 +197,21 @@ def _blocks(path: Path) -> Iterator[bytes]:
 
 
 _ID_FIELDS = ("post_id", "author_id", "reply_to", "repost_of", "quote_of")
+
+
+def _mixed_ids(frame: pl.DataFrame, block: bytes, chosen: Mapping[str, str]) -> bool:
+    """Whether the post id column is strings that polars made from values of other JSON types.
+
+    polars widens a column holding strings and numbers, booleans, lists or
+    objects to strings, and writes the float ``1.5641e+18`` as
+    ``1564100000000000000``, which then reads as an exact id. When the block
+    has such a value for the key, it is read line by line, where the one rule
+    for ids (``tabular.NOT_AN_ID``) sees each value's real type."""
+    name = chosen.get("post_id", "")
+    if "." in name or frame.schema.get(name) != pl.String:
+        return False
+    key = re.escape(orjson.dumps(name))
+    return re.search(rb"%s\s*:\s*[-0-9tf\[{]" % key, block) is not None
 
 
 def _float_ids(frame: pl.DataFrame, chosen: Mapping[str, str]) -> bool:

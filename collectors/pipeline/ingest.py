@@ -125,8 +125,8 @@ def spool_stdin(stream: BinaryIO | None = None) -> Path:
 def _clean_id(value: Any) -> str | None:
     if value is None or isinstance(value, bool):
         return None
-    if isinstance(value, float):
-        return None  # a float id has lost digits (the 2^53 problem): never trust it
+    if isinstance(value, float | dict | list | tuple):
+        return None  # a float id has lost digits (the 2^53 problem); an object or a list is no id
     text = str(value).strip()
     return text or None
 
