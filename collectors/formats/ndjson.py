@@ -29,6 +29,7 @@ from dtrack.collectors.formats.tabular import (
 from dtrack.collectors.readers.files import BOM, strip_bom
 from dtrack.collectors.readers.json_lines import json_objects
 from dtrack.collectors.readers.json_values import sniff_json
+from dtrack.collectors.readers.lines import LongLine
 from dtrack.collectors.records import ParseContext, Quarantine, Record
 
 T = TypeVar("T")
@@ -51,7 +52,9 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record]:
     chosen: dict[str, str] | None = None
     known: dict[str, dict[str, str]] = {}  # the mapping, once chosen, for the read-ahead thread
 
-    def prepare(block: bytes) -> tuple[pl.DataFrame | Exception, pl.DataFrame | None]:
+    def prepare(block: bytes | LongLine) -> tuple[pl.DataFrame | Exception, pl.DataFrame | None]:
+        if isinstance(block, LongLine):
+            return ValueError("a line too long to read"), None
         frame = _read_block(block)
         if isinstance(frame, Exception) or "chosen" not in known:
             return frame, None
@@ -63,6 +66,11 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record]:
     line_no = 1
     done = 0
     for block, (first_try, premapped) in _read_ahead(_blocks(path), prepare):
+        if isinstance(block, LongLine):
+            yield block.quarantine(CHUNK_BYTES)
+            line_no += 1
+            done += block.length + 1
+            continue
         count = block.count(b"\n") + 1
         first_line = line_no
         line_no += count
@@ -174,23 +182,34 @@ def _read_ahead(blocks: Iterator[bytes], prepare: Callable[[bytes], T]) -> Itera
             yield pending[0], pending[1].result()
 
 
-def _blocks(path: Path) -> Iterator[bytes]:
-    """The file in blocks of whole lines (the last may lack its newline).
+def _blocks(path: Path) -> Iterator[bytes | LongLine]:
+    """The file in blocks of whole lines (the last may lack its newline), and a ``LongLine`` in
+    place of a line longer than a block (it is quarantined; memory stays one block).
     Each read ends at its last newline and the next read starts right after it,
     so a block is copied once, not glued together from pieces."""
     with open(path, "rb") as fh:
         pos = 0
+        line_no = 1
         while chunk := fh.read(CHUNK_BYTES):
             if pos == 0 and chunk.startswith(BOM):
                 chunk, pos = chunk[len(BOM):], len(BOM)
             cut = chunk.rfind(b"\n")
+            if cut < 0 and len(chunk) == CHUNK_BYTES:  # one line longer than a block: skipped, not kept
+                long = LongLine(line_no, pos, len(chunk), chunk[:200])
+                while (more := fh.read(CHUNK_BYTES)) and (nl := more.find(b"\n")) < 0:
+                    long.length += len(more)
+                if more:
+                    long.length += nl
+                pos += long.length + 1
+                fh.seek(pos)
+                line_no += 1
+                yield long
+                continue
             if len(chunk) < CHUNK_BYTES or cut < 0:
-                if cut < 0 and len(chunk) == CHUNK_BYTES:  # one line longer than a block
-                    rest = fh.read()
-                    chunk += rest
                 yield chunk.removesuffix(b"\n")
                 pos += len(chunk)
                 continue
+            line_no += chunk.count(b"\n", 0, cut) + 1
             pos += cut + 1
             fh.seek(pos)
             yield chunk[:cut]
