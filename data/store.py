@@ -17,6 +17,7 @@ Layout::
       .lock                         held (flock) by the one writer
       posts/month=YYYY-MM/*.parquet posts, partitioned by the UTC month of created_at
       hits/month=YYYY-MM/*.parquet  term hits (written by the tagger)
+      words/month=YYYY-MM/*.parquet candidate words per post, for discovery (nlp/words.py)
       quarantine/*.parquet          records that could not be read, with the reason
       staging/                      a transaction's files before commit
 
@@ -53,9 +54,11 @@ from dtrack.data.schema import (
     POST_KEY,
     POST_SCHEMA,
     QUARANTINE_SCHEMA,
+    WORD_SCHEMA,
     empty_hits,
     empty_posts,
     empty_quarantine,
+    empty_words,
 )
 from dtrack.data.times import readable
 
@@ -64,11 +67,11 @@ FORMAT_VERSION = 1
 #: Replaced files are deleted this long after they left the manifest, so a
 #: reader that listed them just before still finds them.
 GARBAGE_GRACE_SECONDS = 300
-KINDS = ("posts", "hits", "quarantine")
+KINDS = ("posts", "hits", "quarantine", "words")
 #: Posts a transaction holds in memory before writing them out (one file per month).
 STAGE_ROWS = 1_000_000
-_SCHEMAS = {"posts": POST_SCHEMA, "hits": HIT_SCHEMA, "quarantine": QUARANTINE_SCHEMA}
-_EMPTY = {"posts": empty_posts, "hits": empty_hits, "quarantine": empty_quarantine}
+_SCHEMAS = {"posts": POST_SCHEMA, "hits": HIT_SCHEMA, "quarantine": QUARANTINE_SCHEMA, "words": WORD_SCHEMA}
+_EMPTY = {"posts": empty_posts, "hits": empty_hits, "quarantine": empty_quarantine, "words": empty_words}
 
 
 def key_hashes(keys: pl.DataFrame) -> np.ndarray:
@@ -219,6 +222,10 @@ class Store:
     def scan_hits(self) -> pl.LazyFrame:
         """All term hits of the current tagging, as a LazyFrame (the same rows left out as by :meth:`scan_posts`)."""
         return self._scan("hits", readable_only=True)
+
+    def scan_words(self) -> pl.LazyFrame:
+        """Candidate words per post (one row per post and word), for discovery."""
+        return self._scan("words")
 
     def scan_quarantine(self) -> pl.LazyFrame:
         """Every quarantined record with its source, line and reason."""
@@ -464,6 +471,11 @@ class Transaction:
         """Stage hit rows (HIT_SCHEMA)."""
         if hits.height:
             self._stage_by_month("hits", hits.select(list(HIT_SCHEMA)).cast(HIT_SCHEMA))  # type: ignore[arg-type]
+
+    def add_words(self, words: pl.DataFrame) -> None:
+        """Stage candidate-word rows (WORD_SCHEMA)."""
+        if words.height:
+            self._stage_by_month("words", words.select(list(WORD_SCHEMA)).cast(WORD_SCHEMA))  # type: ignore[arg-type]
 
     def replace_all(self, kind: str) -> None:
         """Drop every committed file of ``kind`` when this transaction commits
