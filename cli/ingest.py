@@ -8,11 +8,21 @@ from typing import TYPE_CHECKING
 
 import click
 
-from dtrack.cli.common import EXIT_FATAL, EXIT_OK, EXIT_QUARANTINED, fail, open_store, store_option, tz_option
+from dtrack.cli.common import (
+    EXIT_FATAL,
+    EXIT_OK,
+    EXIT_QUARANTINED,
+    fail,
+    open_store,
+    store_option,
+    time_range_option,
+    tz_option,
+)
 from dtrack.collectors import names as format_names
 
 if TYPE_CHECKING:
     from dtrack.collectors.pipeline.ingest import IngestReport
+    from dtrack.data.times import TimeRange
 
 #: Files at least this big get a progress bar (on a terminal).
 PROGRESS_BYTES = 8 * 1024 * 1024
@@ -44,8 +54,10 @@ def _summary(report: IngestReport) -> str:
 @click.option("--no-tag", is_flag=True, help="Do not tag the new posts now (run `dtrack tag` later).")
 @store_option
 @tz_option
+@time_range_option
 def ingest(paths: tuple[str, ...], fmt: str | None, mapping: tuple[str, ...], platform: str | None,
-           force: bool, as_json: bool, no_tag: bool, store_path: str | None, tz: str) -> None:
+           force: bool, as_json: bool, no_tag: bool, store_path: str | None, tz: str,
+           time_range: TimeRange) -> None:
     """Read export files or folders (or - for stdin) into the store.
 
     Each file is detected from its content, deduplicated on (platform, post_id)
@@ -70,7 +82,8 @@ def ingest(paths: tuple[str, ...], fmt: str | None, mapping: tuple[str, ...], pl
     from dtrack.data.store import StoreLocked
 
     try:
-        ctx = ParseContext(tz=ZoneInfo(tz), mapping=parse_mapping(mapping), platform=platform)
+        ctx = ParseContext(tz=ZoneInfo(tz), mapping=parse_mapping(mapping), platform=platform,
+                           time_range=time_range)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--map") from None
     store = open_store(store_path)

@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "ingest": ("dtrack.cli.ingest", "ingest", "Read export files or folders (or - for stdin) into the store."),
     "quarantine": ("dtrack.cli.records", "quarantine",
                    "List quarantined records: source file, line, reason and the raw text."),
+    "repair": ("dtrack.cli.repair", "repair", "Move posts dated outside the plausible time range to quarantine."),
     "schedule": ("dtrack.cli.schedule", "schedule",
                  "Watch folders on a schedule: new exports are ingested and tagged on their own."),
     "scheduler": ("dtrack.cli.schedule", "scheduler",

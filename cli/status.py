@@ -17,7 +17,7 @@ def status(fmt: str, store_path: str | None) -> None:
     JSON keys: posts, platforms, hits, quarantined, sources, first_post,
     last_post (UTC ISO 8601), plus reposts, version, store, files (Parquet
     files per kind), compactable_files (files `dtrack compact` would merge
-    away), meta.
+    away), meta, posts_outside_time_range and time_range (see `dtrack repair`).
 
     \b
     Example:
@@ -38,3 +38,7 @@ def status(fmt: str, store_path: str | None) -> None:
     files = ", ".join(f"{kind} {n:,}" for kind, n in info["files"].items())
     merge = sum(info["compactable_files"].values())
     click.echo(f"files       {files}" + (f" ({merge:,} would be merged by `dtrack compact`)" if merge else ""))
+    if info["posts_outside_time_range"]:
+        click.echo(f"warning: {info['posts_outside_time_range']:,} stored posts are dated outside the plausible "
+                   f"range {info['time_range']} (those no calendar can show are left out of every count); "
+                   "`dtrack repair` moves them to quarantine", err=True)

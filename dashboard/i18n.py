@@ -56,6 +56,12 @@ LABELS: dict[str, dict[str, str]] = {
     "hits": {"en": "Term hits", "ja": "語のヒット"},
     "quarantined": {"en": "Quarantined", "ja": "隔離"},
     "sources": {"en": "Sources", "ja": "ソース"},
+    "bad_times": {
+        "en": "{n} stored posts are dated outside the plausible range {range}; those no calendar can show are left "
+              "out of every page. `dtrack repair` moves them to quarantine.",
+        "ja": "{n} 件の投稿の日時が妥当な範囲 {range} の外にあります。"
+              "表せない日時の投稿はどのページにも含めていません。`dtrack repair` で隔離に移せます。",
+    },
     "span": {
         "en": "First post {first} · last post {last} (days in {tz})",
         "ja": "最初の投稿 {first} · 最後の投稿 {last} ({tz} の日付)",

@@ -45,6 +45,7 @@ of a post therefore names the first file it was read from.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import shutil
@@ -61,7 +62,7 @@ import numpy as np
 import orjson
 import polars as pl
 
-from dtrack.data.errors import DEFAULT_STORE, StoreError, StoreLocked, resolve_store_path  # noqa: F401
+from dtrack.data.errors import DEFAULT_STORE, StoreError, StoreFull, StoreLocked, resolve_store_path  # noqa: F401
 from dtrack.data.lock import LockBusy, file_lock, holder_text
 from dtrack.data.schema import (
     HIT_SCHEMA,
@@ -74,6 +75,7 @@ from dtrack.data.schema import (
     empty_quarantine,
     empty_words,
 )
+from dtrack.data.times import readable
 
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 2
@@ -127,6 +129,53 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _fsync_files(paths: list[Path]) -> None:
+    """Flush data files to disk before the manifest names them.
+
+    The commit order databases document (SQLite's journal, PostgreSQL's WAL):
+    data durable first, then the one record that makes it visible. Without it a
+    power cut can leave a manifest that lists a file whose blocks never reached
+    the disk."""
+    for path in paths:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` says the disk is full (an OSError, or polars' wrapped Rust io error)."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    text = str(exc)
+    return "No space left on device" in text or "os error 28" in text or "Disk quota exceeded" in text
+
+
+#: What identifies a quarantined record (see ``Transaction.add_quarantine``).
+QUARANTINE_KEY = ("source_sha256", "source_line", "raw")
+
+
+def _dedup_quarantine(records: pl.DataFrame, stored: list[pl.LazyFrame]) -> pl.DataFrame:
+    """``records`` without repeats among themselves or of a record in ``stored``."""
+    records = records.unique(subset=list(QUARANTINE_KEY), keep="first", maintain_order=True)
+    shas = records.get_column("source_sha256").unique().drop_nulls()
+    for frame in stored:
+        seen = frame.filter(pl.col("source_sha256").is_in(shas.implode())).select(QUARANTINE_KEY).collect()
+        if seen.height:
+            records = records.join(seen, on=list(QUARANTINE_KEY), how="anti", nulls_equal=True)
+    return records
+
+
+def _new_folders(folder: Path, root: Path) -> list[Path]:
+    """The parents whose entries change when ``folder`` (under ``root``) is created."""
+    out = []
+    while not folder.exists() and folder != root:
+        out.append(folder.parent)
+        folder = folder.parent
+    return out
 
 
 class _LogState:
@@ -231,24 +280,30 @@ class Store:
         manifest = manifest or self.manifest()
         return [self.path / rel for rel in manifest["files"].get(kind, [])]
 
-    def _scan(self, kind: str) -> pl.LazyFrame:
+    def _scan(self, kind: str, *, readable_only: bool = False) -> pl.LazyFrame:
         files = self.files(kind)
         if not files:
             return _EMPTY[kind]().lazy()
-        return pl.scan_parquet(
+        frame = pl.scan_parquet(
             [str(f) for f in files],
             schema=_SCHEMAS[kind],
             missing_columns="insert",
             extra_columns="ignore",
         )
+        return frame.filter(readable("created_at")) if readable_only else frame
 
     def scan_posts(self) -> pl.LazyFrame:
-        """All stored posts (unique on platform + post_id), as a LazyFrame."""
-        return self._scan("posts")
+        """All stored posts (unique on platform + post_id), as a LazyFrame.
+
+        Rows whose time no timezone can show (year 0, 10000: stored before
+        times were checked at the door) are left out, so one of them cannot
+        break every reader; ``dtrack status`` counts them and ``dtrack repair``
+        moves them to quarantine (see ``data.times``)."""
+        return self._scan("posts", readable_only=True)
 
     def scan_hits(self) -> pl.LazyFrame:
-        """All term hits of the current tagging, as a LazyFrame."""
-        return self._scan("hits")
+        """All term hits of the current tagging, as a LazyFrame (the same rows left out as by :meth:`scan_posts`)."""
+        return self._scan("hits", readable_only=True)
 
     def scan_words(self) -> pl.LazyFrame:
         """Candidate words per post (one row per post and word), for discovery."""
@@ -303,11 +358,14 @@ class Store:
         if "logs" in manifest:  # the file list and the sources live in the logs
             manifest = {k: v for k, v in manifest.items() if k not in ("files", "sources")}
         data = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.path / MANIFEST)
+        try:
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path / MANIFEST)
+        finally:
+            tmp.unlink(missing_ok=True)
         _fsync_dir(self.path)
 
 
@@ -376,13 +434,13 @@ class StoreWriter:
     def hashes(self) -> np.ndarray:
         """Sorted hashes of every committed key (loaded once per writer)."""
         if self._hashes is None:
-            self._hashes = np.sort(key_hashes(self.store.scan_posts().select(POST_KEY).collect()))
+            self._hashes = np.sort(key_hashes(self.store._scan("posts").select(POST_KEY).collect()))
         return self._hashes
 
     def keys(self) -> pl.DataFrame:
         """(platform, post_id) of every committed post, loaded on first need."""
         if self._keys is None:
-            self._keys = self.store.scan_posts().select(POST_KEY).collect()
+            self._keys = self.store._scan("posts").select(POST_KEY).collect()
         return self._keys
 
     def _committed(self, hashes: np.ndarray) -> None:
@@ -397,10 +455,13 @@ class StoreWriter:
         txn = Transaction(self)
         try:
             yield txn
-        except BaseException:
+            txn.commit()
+        except BaseException as exc:
             txn.abort()
+            if _disk_full(exc):
+                raise StoreFull(f"no space left on device at {self.store.path}; nothing of this "
+                                "transaction was kept (free space and run it again)") from exc
             raise
-        txn.commit()
 
 
 class Transaction:
@@ -430,7 +491,10 @@ class Transaction:
         self._staged_keys_files: set[str] = set()
         self._quarantine: list[pl.DataFrame] = []
         self._quarantine_rows = 0
+        self._quarantined: list[pl.DataFrame] = []  # QUARANTINE_KEY of records already flushed to staging
+        self._moved: list[Path] = []  # staged files already moved into place, not yet published
         self._remove: list[str] = []
+        self._repairs = False  # rows leave the store (``rewrite``), not just files (compaction)
         self._source_shas: dict[str, dict[str, Any]] = {}
         self._writes: list[Future[None]] = []  # post batches being written in the background
         self._write_pool: ThreadPoolExecutor | None = None
@@ -446,10 +510,11 @@ class Transaction:
         staged.parent.mkdir(parents=True, exist_ok=True)
         return staged, rel.as_posix()
 
-    def _stage(self, kind: str, df: pl.DataFrame, partition: str | None) -> None:
+    def _stage(self, kind: str, df: pl.DataFrame, partition: str | None) -> str:
         staged, rel = self._staged_name(kind, partition)
         df.write_parquet(staged, statistics=True, compression="zstd", compression_level=1)
         self._staged.append((staged, rel))
+        return rel
 
     def _stage_by_month(self, kind: str, df: pl.DataFrame) -> None:
         created = df.get_column("created_at")
@@ -605,19 +670,48 @@ class Transaction:
         (e.g. re-tagging with a new dictionary replaces all hits at once)."""
         self._replace.add(kind)
 
-    def add_quarantine(self, records: pl.DataFrame) -> None:
-        """Stage quarantined records (QUARANTINE_SCHEMA); buffered so many sources make one file."""
+    def add_quarantine(self, records: pl.DataFrame) -> int:
+        """Stage quarantined records (QUARANTINE_SCHEMA); returns how many were new.
+
+        Deduplicated like posts: a record already quarantined (same source
+        sha256, line and raw text; an archive numbers lines per member) is not
+        stored again, so ``ingest --force`` lists each bad line once. Buffered so
+        many sources make one file."""
+        if not records.height:
+            return 0
+        records = records.select(list(QUARANTINE_SCHEMA)).cast(QUARANTINE_SCHEMA)  # type: ignore[arg-type]
+        earlier = [self.store.scan_quarantine(), *(f.lazy() for f in self._quarantined),
+                   *(f.lazy() for f in self._quarantine)]
+        records = _dedup_quarantine(records, earlier)
         if records.height:
-            self._quarantine.append(records.select(list(QUARANTINE_SCHEMA)).cast(QUARANTINE_SCHEMA))  # type: ignore[arg-type]
+            self._quarantine.append(records)
             self._quarantine_rows += records.height
             if self._quarantine_rows >= STAGE_ROWS // 10:
                 self._flush_quarantine()
+        return records.height
 
     def _flush_quarantine(self) -> None:
         if self._quarantine:
             self._flushes += 1
-            self._stage("quarantine", pl.concat(self._quarantine), None)
+            frame = pl.concat(self._quarantine)
+            self._quarantined.append(frame.select(QUARANTINE_KEY))
+            self._stage("quarantine", frame, None)
             self._quarantine, self._quarantine_rows = [], 0
+
+    def rewrite(self, rel: str, frame: pl.DataFrame) -> str | None:
+        """Replace the committed file ``rel`` by ``frame`` (its rows less some) when this
+        transaction commits; returns the new file's path (None if nothing is left).
+
+        Stored rows are otherwise never rewritten; this is for repairs
+        (``dtrack repair``), published at once like every other change."""
+        kind, _, rest = rel.partition("/")
+        parent = Path(rest).parent.as_posix()
+        self.remove_files([rel])
+        self._repairs = True
+        if not frame.height:
+            return None
+        schema = _SCHEMAS[kind]
+        return self._stage(kind, frame.select(list(schema)).cast(schema), None if parent == "." else parent)  # type: ignore[arg-type]
 
     def add_source(self, record: dict[str, Any]) -> None:
         """Record an ingested source (see ``SOURCE_FIELDS``)."""
@@ -629,12 +723,19 @@ class Transaction:
         self._meta[key] = value
 
     def abort(self) -> None:
-        """Forget everything staged."""
+        """Forget everything staged, and any file a failed commit already moved into place
+        (a full disk must not be filled further by the files of a transaction that failed)."""
         for write in self._writes:
             write.exception()  # wait: a write still running would recreate files in staging
         self._writes = []
         self._close_pool()
         shutil.rmtree(self.staging, ignore_errors=True)
+        if self._moved:
+            listed = {rel for kind in KINDS for rel in self.store.manifest()["files"].get(kind, [])}
+            for path in self._moved:
+                if path.relative_to(self.store.path).as_posix() not in listed:
+                    path.unlink(missing_ok=True)
+            self._moved = []
         self.done = True
 
     def _close_pool(self) -> None:
@@ -665,13 +766,24 @@ class Transaction:
         removed = [rel for kind in self._replace for rel in current.get(kind, [])]
         removed += [rel for rel in self._remove if rel not in removed]
         added = []
+        _fsync_files([staged for staged, _ in self._staged])  # data durable before anything names it
+        folders: set[Path] = set()
         for staged, rel in self._staged:
             final = root / rel
+            folders.update(_new_folders(final.parent, root))
             final.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staged, final)
+            self._moved.append(final)
+            folders.add(final.parent)
             added.append(rel)
+        for folder in sorted(folders, key=lambda p: -len(p.parts)):  # the renames, and new folders' entries
+            _fsync_dir(folder)
         self._publish(raw, current, added, removed)
+        self._moved = []
         shutil.rmtree(self.staging, ignore_errors=True)
+        if self._repairs:  # keys left the store (dtrack repair): the dedup index reloads on next use
+            self.writer._keys, self.writer._hashes = None, None
+            return
         self.writer._committed(np.concatenate(self._levels) if self._levels else np.empty(0, np.uint64))
 
     def _publish(self, raw: dict[str, Any], current: dict[str, list[str]], added: list[str],

@@ -34,7 +34,8 @@ from dtrack.collectors.readers.json_values import dumps_raw
 from dtrack.collectors.readers.times import parse_time, parse_time_series
 from dtrack.collectors.records import BATCH_ROWS, Notice, ParseContext, Quarantine, SourceError
 from dtrack.data.schema import POST_REQUIRED, POST_SCHEMA, QUARANTINE_SCHEMA
-from dtrack.data.store import StoreError, StoreWriter, Transaction
+from dtrack.data.store import StoreError, StoreFull, StoreWriter, Transaction
+from dtrack.data.times import ISO
 
 #: Sources are grouped into one transaction until they add up to this many bytes...
 GROUP_BYTES = 64 * 1024 * 1024
@@ -44,6 +45,8 @@ GROUP_SOURCES = 5_000
 MAX_RAW_CHARS = 100_000
 #: Notices kept verbatim per source (all are counted).
 MAX_NOTICES = 1_000
+#: The start of the message for a file no collector recognises (skipped inside a folder).
+NOT_A_FORMAT = "not a format dtrack knows"
 _COLLECTED = {k: v for k, v in POST_SCHEMA.items() if k not in ("collected_at", "collector", "source_sha256")}
 
 
@@ -132,8 +135,8 @@ def spool_stdin(stream: BinaryIO | None = None) -> Path:
 def _clean_id(value: Any) -> str | None:
     if value is None or isinstance(value, bool):
         return None
-    if isinstance(value, float):
-        return None  # a float id has lost digits (the 2^53 problem): never trust it
+    if isinstance(value, float | dict | list | tuple):
+        return None  # a float id has lost digits (the 2^53 problem); an object or a list is no id
     text = str(value).strip()
     return text or None
 
@@ -180,6 +183,8 @@ class _Batcher:
             problem = "no usable post_id" + (" (a float id loses digits)" if lossy else "")
         elif created is None:
             problem = f"created_at missing or unreadable: {rec.get('created_at')!r}"
+        elif not self.ctx.time_range.contains(created):
+            problem = self.ctx.time_range.message(created.isoformat())
         if problem:
             raw = rec.get("_raw")
             if raw is None:
@@ -242,15 +247,19 @@ def _normalise_frame(frame: pl.DataFrame, batcher: _Batcher) -> pl.DataFrame:
         pl.col(c).cast(pl.String).str.strip_chars().replace("", None)
         for c in ("platform", "post_id")
     )
-    bad = pl.any_horizontal(pl.col(c).is_null() for c in POST_REQUIRED)
+    missing = pl.any_horizontal(pl.col(c).is_null() for c in POST_REQUIRED)
+    time_range = batcher.ctx.time_range
+    implausible = ~missing & time_range.outside("created_at")
+    bad = missing | implausible
     rejected = frame.filter(bad)
     if rejected.height:
+        reasons = rejected.select(pl.when(implausible).then(time_range.reason())).to_series()
         raw = rejected.get_column("_raw") if "_raw" in rejected.columns else None
-        for i, row in enumerate(rejected.drop("_raw", strict=False).iter_rows(named=True)):
-            missing = [c for c in POST_REQUIRED if row[c] is None]
+        shown = rejected.drop("_raw", strict=False).with_columns(pl.col(pl.Datetime).dt.to_string(ISO))
+        for i, row in enumerate(shown.iter_rows(named=True)):
             text = raw[i] if raw is not None else dumps_raw(row)
-            batcher.add_quarantine(row.get("source_line"), text or "",
-                                   "missing or unreadable " + ", ".join(missing))
+            reason = reasons[i] or "missing or unreadable " + ", ".join(c for c in POST_REQUIRED if row[c] is None)
+            batcher.add_quarantine(row.get("source_line"), text or "", reason)
     return frame.filter(~bad).select(list(_COLLECTED)).cast(_COLLECTED)  # type: ignore[arg-type]
 
 
@@ -285,7 +294,7 @@ def ingest_source(
             raise SourceError("permission denied")
         fmt = fmt or detect(path)
         if fmt is None:
-            raise UnknownFormat(f"not a format dtrack knows (tried: {', '.join(names())}); "
+            raise UnknownFormat(f"{NOT_A_FORMAT} (tried: {', '.join(names())}); "
                                 "use --format to force one")
         collector = get_collector(fmt)
         report.format = fmt
@@ -308,6 +317,10 @@ def ingest_source(
                 if not txn.rollback(mark):
                     raise _RegroupWithout(_redo_report(report, exc)) from None
                 raise
+    except StoreFull as exc:  # the store's disk, not the source: the transaction left nothing; go on
+        report.status = "error"
+        report.message = str(exc)
+        report.read = report.new = report.duplicate = report.quarantined = 0
     except (StoreError, _RegroupWithout):
         raise
     except (SourceError, UnknownFormat, OSError, ValueError, UnicodeError, EOFError) as exc:
@@ -455,8 +468,8 @@ def _ingest_group(writer: StoreWriter, group: list[tuple[Path, bool]], fmt: str 
                     except _RegroupWithout as redo:
                         failed[i] = redo.report
                         raise
-                    if not explicit and report.status == "error" and report.format is None:
-                        report.status = "skipped"  # a stray file in a folder is not an export
+                    if not explicit and report.status == "error" and report.message.startswith(NOT_A_FORMAT):
+                        report.status = "skipped"  # a stray file in a folder is not an export (unreadable ones fail)
                     reports.append(report)
         except _RegroupWithout:
             continue
