@@ -473,6 +473,17 @@ def _ingest_group(writer: StoreWriter, group: list[tuple[Path, bool]], fmt: str 
                     reports.append(report)
         except _RegroupWithout:
             continue
+        except StoreFull:
+            if len(group) == 1 and not failed:
+                raise
+            # the disk filled up at the group's commit and nothing of it was kept: read the sources
+            # one by one, each in its own transaction, so the one that does not fit fails alone
+            reports = []
+            for path, explicit in group:
+                report = ingest_source(writer, path, fmt=fmt, ctx=ctx, force=force, on_start=on_start)
+                if not explicit and report.status == "error" and report.message.startswith(NOT_A_FORMAT):
+                    report.status = "skipped"
+                reports.append(report)
         break
     if on_report:
         for report in reports:

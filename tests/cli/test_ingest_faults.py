@@ -25,8 +25,9 @@ _CHECK = """
 import json, sys
 from pathlib import Path
 import polars as pl
+from dtrack.data.store import Store
 root = Path(sys.argv[1])
-manifest = json.loads((root / "manifest.json").read_text())
+manifest = Store(root).manifest()  # the file list lives in a log that manifest.json names
 listed = {rel for files in manifest["files"].values() for rel in files}
 for rel in listed:
     pl.read_parquet(root / rel)
