@@ -64,7 +64,7 @@ def timeline_filters(s: Settings, version: str, terms: list[str], prefix: str,
 
 def event_markers(s: Settings, prefix: str, start: dt.date | None, end: dt.date | None) -> pl.DataFrame | None:
     """Events of the chosen kinds inside [start, end], from the events file."""
-    events = loaders.events(None)
+    events = loaders.events(s.events)
     if events.height == 0:
         return None
     kinds = sorted({k or "" for k in events.get_column("kind").to_list()})

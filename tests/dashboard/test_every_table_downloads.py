@@ -12,6 +12,8 @@ DOWNLOADS = {
     "em_table": "em_emergence", "em_posts": "em_posts", "em_chart": "em_adoption",
     "ev_table": "ev_study", "ev_chart": "ev_around", "ev_xcorr": "ev_xcorr",
     "kw_table": "kw_posts",
+    "st_chart": "st_timeline", "st_events": "st_events",
+    **{f"st_posts_{m}": f"st_posts_{m}" for m in ("first_seen", "first_ai_seen", "story_woke", "takeoff", "peak")},
     "col_quarantine": "col_quarantine", "col_ledger": "col_ledger", "col_schedules": "col_schedules",
     "col_reports": "col_reports",
 }
@@ -27,7 +29,7 @@ def _shown(at) -> set[str]:
     return {k for k in charts | tables if k}
 
 
-PREFIX = {"overview": "ov_", "timelines": "tl_", "emergence": "em_", "events": "ev_", "posts": "kw_",
+PREFIX = {"overview": "ov_", "timelines": "tl_", "emergence": "em_", "events": "ev_", "posts": "kw_", "story": "st_",
           "collectors": "col_"}
 
 

@@ -40,18 +40,19 @@ def child_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
-    for name in ("DTRACK_STORE", "DTRACK_LANG", "DTRACK_TZ"):
+    for name in ("DTRACK_STORE", "DTRACK_LANG", "DTRACK_TZ", "DTRACK_EVENTS"):
         env.pop(name, None)
     return env
 
 
 @contextlib.contextmanager
-def dashboard_server(store: Path, log: Path, *, port: int | None = None, timeout: float = 60) -> Iterator[str]:
-    """`python -m dtrack dashboard --store STORE --port N` in its own process group; yields its URL."""
+def dashboard_server(store: Path, log: Path, *, port: int | None = None, timeout: float = 60,
+                     extra: tuple[str, ...] = ()) -> Iterator[str]:
+    """`python -m dtrack dashboard --store STORE --port N [extra...]` in its own process group; yields its URL."""
     port = port or free_port()
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "dtrack", "dashboard", "--store", str(store), "--port", str(port)],
+            [sys.executable, "-m", "dtrack", "dashboard", "--store", str(store), "--port", str(port), *extra],
             env=child_env(), cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )
         url = f"http://127.0.0.1:{port}/"
