@@ -163,7 +163,8 @@ def settings() -> Settings:
 
 
 def download_buttons(spec: downloads.Download, key: str, s: Settings) -> None:
-    """A CSV download (and its metadata sidecar) with the CLI command that writes the same bytes.
+    """A CSV download, an Excel workbook and the metadata sidecar, with the CLI command that writes the
+    same bytes (``--out FILE.xlsx`` for the workbook).
 
     ``on_click="ignore"``: downloading does not rerun the page. The bytes are
     made only when clicked (a callable), so a big table costs nothing until then.
@@ -177,6 +178,15 @@ def download_buttons(spec: downloads.Download, key: str, s: Settings) -> None:
         key=f"{key}_csv",
         on_click="ignore",
         icon=":material/download:",
+    )
+    row.download_button(
+        s.t("download_xlsx"),
+        data=spec.xlsx,
+        file_name=spec.file_name.rsplit(".", 1)[0] + ".xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+        on_click="ignore",
+        icon=":material/table_view:",
     )
     row.download_button(
         s.t("download_meta"),
