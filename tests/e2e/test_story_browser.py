@@ -26,8 +26,6 @@ from tests.e2e.harness import (
 )
 
 pytestmark = pytest.mark.e2e
-#: The first page of a fresh server imports polars, plotly and the tagger: slow on a busy machine.
-FIRST_LOAD_MS = 90_000
 
 #: A label only the researcher's events file has (short enough to be shown uncut).
 OWN_EVENT = "研究会での発表 (own file)"
@@ -69,7 +67,7 @@ def page(browser: Any, tmp_path: Path) -> Iterator[Any]:
 
 def test_story_page_shows_the_first_ai_use_and_takeoff(page: Any, server: str, story: Path):
     row = dtrack.open_store(story).emergence(["無断学習"]).row(0, named=True)
-    open_page(page, server + "story?term=無断学習", key("st_chart") + " .js-plotly-plot", timeout=FIRST_LOAD_MS)
+    open_page(page, server + "story?term=無断学習", key("st_chart") + " .js-plotly-plot")
     sentence = page.locator(key("story_text")).inner_text()
     assert f"first used about AI on {row['first_ai_seen']}" in sentence
     assert f"took off on {row['takeoff']}" in sentence
@@ -80,7 +78,7 @@ def test_story_page_shows_the_first_ai_use_and_takeoff(page: Any, server: str, s
 @pytest.mark.parametrize(("path", "chart"), [("story?term=無断学習", "st_chart"), ("timelines", "tl_chart"),
                                              ("story?term=mimic&lang=ja", "st_chart")])
 def test_no_two_chart_labels_overlap(page: Any, server: str, path: str, chart: str):
-    open_page(page, server + path, key(chart) + " .js-plotly-plot", timeout=FIRST_LOAD_MS)
+    open_page(page, server + path, key(chart) + " .js-plotly-plot")
     page.locator(key(chart)).scroll_into_view_if_needed()
     boxes = label_boxes(page, chart)
     assert len(boxes) >= 4, boxes  # milestones and events are labelled
@@ -88,7 +86,7 @@ def test_no_two_chart_labels_overlap(page: Any, server: str, path: str, chart: s
 
 
 def test_japanese_is_kept_across_reload_and_pages(page: Any, server: str):
-    open_page(page, server + "?lang=ja", key("ov_chart") + " .js-plotly-plot", timeout=FIRST_LOAD_MS)
+    open_page(page, server + "?lang=ja", key("ov_chart") + " .js-plotly-plot")
     nav = page.locator('[data-testid="stSidebarNav"]')
     assert "語の推移" in nav.inner_text()
     page.reload()
@@ -109,7 +107,7 @@ def test_dashboard_events_option_puts_the_researchers_events_on_the_timeline(
         page = context.new_page()
         page.set_default_timeout(TIMEOUT_MS)
         try:
-            open_page(page, url + "timelines", key("tl_chart") + " .js-plotly-plot", timeout=FIRST_LOAD_MS)
+            open_page(page, url + "timelines", key("tl_chart") + " .js-plotly-plot")
             texts = [b["text"] for b in label_boxes(page, "tl_chart")]
             assert OWN_EVENT in texts
             assert not any(t.startswith("mimic") for t in texts)  # the shipped events are not used
