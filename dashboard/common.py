@@ -218,6 +218,21 @@ def headers(s: Settings, columns: list[str], config: dict[str, Any] | None = Non
     return out
 
 
+def rule_caption(s: Settings, q: Any) -> str:
+    """The counting rule of query ``q`` in the chosen language (English: the sidecar's words exactly)."""
+    if s.lang == "en":
+        return s.t("rule", rule=q.analysis.rule(q))
+    values = q.values
+    platforms = values.get("platforms") or ()
+    parts = [s.t("rule_use"),
+             s.t("rule_reposts_in" if values.get("include_reposts") else "rule_reposts_out"),
+             s.t("rule_platforms", names=", ".join(platforms)) if platforms else s.t("rule_all_platforms")]
+    if q.analysis.rule_context:
+        parts.append(s.t("rule_ai" if values.get("context") == "ai" else "rule_any"))
+    parts.append(s.t("rule_days", tz=values.get("tz") or s.tz))
+    return s.t("rule", rule="、".join(parts))
+
+
 def story_link(term: str, lang: str) -> str:
     """A link to the story page of ``term`` that keeps the language."""
     from urllib.parse import urlencode
@@ -271,9 +286,9 @@ def post_table(df: pl.DataFrame, s: Settings, key: str, *, height: int | None = 
     config = {
         "time": st.column_config.TextColumn(s.t("col_time"), width=130),
         "platform": st.column_config.TextColumn(s.t("col_platform"), width="small"),
-        "left": st.column_config.TextColumn(s.t("col_left"), alignment="right"),
+        "left": st.column_config.TextColumn(s.t("col_left"), alignment="right", width="large"),
         "match": st.column_config.TextColumn(s.t("col_match"), width="small"),
-        "right": st.column_config.TextColumn(s.t("col_right")),
+        "right": st.column_config.TextColumn(s.t("col_right"), width="large"),
         "evidence": st.column_config.TextColumn(s.t("col_evidence"), width="small"),
         "author": st.column_config.TextColumn(s.t("col_author"), width="small"),
         "url": st.column_config.LinkColumn(s.t("col_url"), display_text="↗", width="small"),

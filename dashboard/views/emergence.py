@@ -113,7 +113,7 @@ def render() -> None:
         download_buttons(query_download(posts, s.store_path, ev), "em_posts", s)
 
     st.subheader(s.t("adoption_title"))
-    shown = st.multiselect(s.t("terms"), terms, default=terms[:9], key="em_terms")
+    shown = st.multiselect(s.t("terms"), terms, default=terms[:9], key="em_terms", placeholder=s.t("choose"))
     if shown:
         tq = bind("timeline", s.tz, terms=tuple(shown), freq="day")
         result = loaders.analysis_result(s.store_path, version, tq)

@@ -32,7 +32,7 @@ def render() -> None:
 
     st.subheader(s.t("event_study_title"))
     left, mid, right = st.columns([2, 1, 1])
-    chosen = tuple(left.multiselect(s.t("terms"), terms, default=terms[:3], key="ev_terms"))
+    chosen = tuple(left.multiselect(s.t("terms"), terms, default=terms[:3], key="ev_terms", placeholder=s.t("choose")))
     window = mid.slider(s.t("window"), 1, 60, 7, key="ev_window")
     context = right.segmented_control(s.t("context"), CONTEXTS, default="any", required=True,
                                       format_func=lambda v: s.t(f"context_{v}"), key="ev_context")

@@ -24,6 +24,7 @@ from dtrack.dashboard.common import (
     download_buttons,
     md_escape,
     post_table,
+    rule_caption,
     term_page,
 )
 from dtrack.dashboard.downloads import query_download, result_download
@@ -80,7 +81,7 @@ def render() -> None:
     highlight = {(d, label) for d, label in ranked.select("date", "event").iter_rows()}
     fig = charts.story_chart(frame, row, events=events, highlight=highlight, lang=s.lang, scale=scale)
     st.plotly_chart(fig, key="st_chart", theme=None)
-    st.caption(s.t("rule", rule=tq.analysis.rule(tq)))
+    st.caption(rule_caption(s, tq))
     download_buttons(result_download(uses, s.store_path, tq), "st_timeline", s)
     _image_buttons(s, fig, term)
 

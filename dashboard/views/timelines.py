@@ -14,7 +14,15 @@ import streamlit as st
 
 from dtrack.analysis.queries import Query
 from dtrack.dashboard import charts, filters, loaders
-from dtrack.dashboard.common import Settings, download_buttons, md_escape, post_table, story_link, term_page
+from dtrack.dashboard.common import (
+    Settings,
+    download_buttons,
+    md_escape,
+    post_table,
+    rule_caption,
+    story_link,
+    term_page,
+)
 from dtrack.dashboard.downloads import query_download, result_download
 from dtrack.dashboard.query import bind, period_end
 
@@ -63,7 +71,7 @@ def render() -> None:
                                 lang=s.lang, highlight=highlight, window=window)
     st.subheader(s.t("timeline_title"))
     st.plotly_chart(fig, key="tl_chart", on_select=_on_point_click, selection_mode="points", theme=None)
-    st.caption(s.t("rule", rule=f.analysis.rule(f)))
+    st.caption(rule_caption(s, f))
     if view.measure == "share_per_10k":
         st.caption(s.t("share_note") + " " + s.t("share_hidden", n=MIN_DENOMINATOR)
                    + "".join(f" {md_escape(note)}" for note in result.notes))

@@ -131,3 +131,12 @@ def test_post_text_is_never_rendered_as_markup(app):
     assert "<script" not in page_text and "alert(" not in page_text and "<img" not in page_text
     hover = [c[3] for t in figure(at, "tl_chart")["data"] for c in t.get("customdata") or []]
     assert any("&lt;script&gt;" in h for h in hover) and not any("<script" in h for h in hover)
+
+
+def test_timeline_state_opens_from_the_url(app):
+    """The filters are bound to the URL (the browser writes them there; a shared link reads them back)."""
+    shared = app(page="timelines", query={"tl_terms": "mimic", "tl_freq": "month", "tl_reposts": "true"})
+    assert shared.segmented_control(key="tl_freq").value == "month"
+    assert shared.multiselect(key="tl_terms").value == ["mimic"]
+    assert shared.toggle(key="tl_reposts").value is True
+    assert "dtrack timeline mimic --freq month --context any --include-reposts" in all_markdown(shared)
