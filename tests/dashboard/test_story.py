@@ -67,3 +67,22 @@ def test_emergence_table_links_each_term_to_its_story_sorted_by_takeoff(app, sto
     assert frame["story"].tolist()[0] == "story?term=%E7%84%A1%E6%96%AD%E5%AD%A6%E7%BF%92&lang=en"
     assert "None" not in frame.astype(str).to_numpy().ravel().tolist()
     assert (frame[frame["term"] == "mimic"]["dormancy_days"] == "—").all()
+
+
+def test_story_chart_exports_png_and_svg_offline_with_japanese_text(story_store: Store):
+    import struct
+
+    from dtrack.dashboard import charts, images
+
+    assert images.unavailable() is None, images.unavailable()
+    api = dtrack.open_store(story_store.path)
+    row = api.emergence(["無断学習"]).row(0, named=True)
+    uses = api.timeline(["無断学習"], freq="week").select("period", "posts")
+    ai = api.timeline(["無断学習"], freq="week", context="ai").select("period", ai_posts="posts")
+    fig = charts.story_chart(uses.join(ai, on="period"), row, lang="ja")
+    svg = images.figure_bytes(fig, "svg").decode()
+    assert f"離陸 {row['takeoff']}" in svg and "Noto Sans CJK JP" in svg
+    png = images.figure_bytes(fig, "png")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", png[16:24])
+    assert (width, height) == (images.WIDTH * images.PNG_SCALE, int(fig.layout.height) * images.PNG_SCALE)

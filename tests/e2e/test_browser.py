@@ -14,7 +14,6 @@ import re
 import shlex
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +22,11 @@ import pytest
 from click.testing import CliRunner
 
 from dtrack import main
-from tests.dashboard.story import FIXTURES, STORY_POSTS, XSS_AUTHOR, XSS_TEXT, build_story_store
+from tests.dashboard.story import FIXTURES, STORY_POSTS, XSS_AUTHOR, XSS_TEXT
 from tests.e2e.harness import (
     TIMEOUT_MS,
     child_env,
     choose,
-    chromium,
-    dashboard_server,
     key,
     open_page,
     plot_data,
@@ -43,39 +40,6 @@ from tests.e2e.harness import (
 )
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def story(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_story_store(tmp_path_factory.mktemp("e2e") / "store").path
-
-
-@pytest.fixture(scope="module")
-def server(story: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with dashboard_server(story, tmp_path_factory.mktemp("log") / "dashboard.log") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture
-def page(browser: Any, tmp_path: Path) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    p = context.new_page()
-    p.set_default_timeout(TIMEOUT_MS)
-    dialogs: list[str] = []
-    p.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    errors: list[str] = []
-    p.on("pageerror", lambda e: errors.append(str(e)))
-    yield p
-    p.screenshot(path=str(tmp_path / "last.png"))
-    context.close()
-    assert not dialogs, f"a post's text ran as script: {dialogs}"
-    assert not [e for e in errors if "alert" in e], errors
 
 
 def cli(story: Path, *args: str, subprocess_: bool = False) -> bytes:

@@ -6,17 +6,14 @@ Served by `dtrack dashboard` on the story corpus, driven in Debian's Chromium (t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import dtrack
-from tests.dashboard.story import build_story_store
 from tests.e2e.harness import (
     TIMEOUT_MS,
-    chromium,
     dashboard_server,
     key,
     label_boxes,
@@ -32,37 +29,10 @@ OWN_EVENT = "研究会での発表 (own file)"
 
 
 @pytest.fixture(scope="module")
-def story(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_story_store(tmp_path_factory.mktemp("e2e-story") / "store").path
-
-
-@pytest.fixture(scope="module")
 def events_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("events") / "my-events.csv"
     path.write_text(f"date,label,kind\n2022-08-25,{OWN_EVENT},statement\n", encoding="utf-8")
     return path
-
-
-@pytest.fixture(scope="module")
-def server(story: Path, events_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with dashboard_server(story, tmp_path_factory.mktemp("log") / "dashboard.log") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture
-def page(browser: Any, tmp_path: Path) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    p = context.new_page()
-    p.set_default_timeout(TIMEOUT_MS)
-    yield p
-    p.screenshot(path=str(tmp_path / "last.png"), full_page=True)
-    context.close()
 
 
 def test_story_page_shows_the_first_ai_use_and_takeoff(page: Any, server: str, story: Path):
