@@ -216,7 +216,8 @@ LABELS: dict[str, dict[str, str]] = {
     "kind_technique": {"en": "technique", "ja": "技術"},
     "kind_tool": {"en": "tool", "ja": "ツール"},
     "kind_statement": {"en": "statement", "ja": "声明"},
-    "xcorr_axis": {"en": "lag (days): {b} after {a}", "ja": "ラグ (日): {a} に対する {b} の遅れ"},
+    "xcorr_axis": {"en": "lag (days): {a} → {b} (positive: {b} follows)",
+                   "ja": "ラグ (日): {a} → {b} (正: {b} が後に続く)"},
     "share_hidden": {
         "en": "Share per 10k is hidden for periods with fewer than {n} posts in all (too few to mean anything).",
         "ja": "全投稿が {n} 件未満の期間の 1 万件あたりの値は表示しません (分母が小さすぎるため)。",

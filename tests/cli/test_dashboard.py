@@ -50,3 +50,13 @@ def test_cli_never_imports_the_dashboard(subprocess_env):
             "bad = [m for m in sys.modules if m == 'dashboard' or m.startswith('dashboard.')]; "
             "assert not bad, bad; assert 'streamlit' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], env=subprocess_env, check=True, timeout=60)
+
+
+def test_a_bad_events_file_is_reported_before_starting(tmp_path):
+    bad = tmp_path / "events.csv"
+    bad.write_text("date,label\n2022-13-01,not a month\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["dashboard", "--store", str(tmp_path / "s"), "--events", str(bad),
+                                       "--port", "1"])
+    assert result.exit_code == 1 and str(bad) in result.output and "line 2" in result.output, result.output
+    missing = CliRunner().invoke(main, ["dashboard", "--events", str(tmp_path / "nope.csv")])
+    assert missing.exit_code == 1 and "no such events file" in missing.output

@@ -207,3 +207,11 @@ def test_story_chart_without_dormancy_or_takeoff():
     texts = [a.text for a in fig.layout.annotations]
     assert "<b>first use 2020-07-12</b>" in texts and not any("takeoff" in t for t in texts)
     assert not [s for s in fig.layout.shapes if s.type == "rect"]
+
+
+def test_xcorr_axis_title_is_translated_in_picker_order():
+    frame = pl.DataFrame({"lag": [-1, 0, 1], "correlation": [0.1, 0.9, -0.2]})
+    assert charts.xcorr_chart(frame, "mimic", "無断学習", lang="ja").layout.xaxis.title.text.startswith(
+        "ラグ (日): mimic → 無断学習")
+    english = charts.xcorr_chart(frame, "mimic", "無断学習").layout.xaxis.title.text
+    assert english.startswith("lag (days): mimic → 無断学習")
