@@ -286,9 +286,9 @@ def post_table(df: pl.DataFrame, s: Settings, key: str, *, height: int | None = 
     config = {
         "time": st.column_config.TextColumn(s.t("col_time"), width=130),
         "platform": st.column_config.TextColumn(s.t("col_platform"), width="small"),
-        "left": st.column_config.TextColumn(s.t("col_left"), alignment="right", width="large"),
+        "left": st.column_config.TextColumn(s.t("col_left"), alignment="right"),
         "match": st.column_config.TextColumn(s.t("col_match"), width="small"),
-        "right": st.column_config.TextColumn(s.t("col_right"), width="large"),
+        "right": st.column_config.TextColumn(s.t("col_right")),
         "evidence": st.column_config.TextColumn(s.t("col_evidence"), width="small"),
         "author": st.column_config.TextColumn(s.t("col_author"), width="small"),
         "url": st.column_config.LinkColumn(s.t("col_url"), display_text="↗", width="small"),
