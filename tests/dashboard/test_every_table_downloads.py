@@ -20,7 +20,9 @@ DOWNLOADS = {
 
 
 #: shown only in some states (a collapsed gap list, no schedules, no ingest run yet)
-OPTIONAL = {"col_ledger", "col_schedules", "col_reports"}
+OPTIONAL = {"col_ledger", "col_schedules", "col_reports",
+            # a milestone's posts: none when its day has no post (a takeoff burst can begin on a quiet day)
+            *(k for k in DOWNLOADS if k.startswith("st_posts_"))}
 
 
 def _shown(at) -> set[str]:
