@@ -715,8 +715,73 @@ Example:
     renderers={"text": "dtrack.analysis.kwic:render_text", "json": "dtrack.analysis.kwic:render_json_lines"},
 )
 
+def _run_discover(store: Store, q: Query) -> Result:
+    from dtrack.analysis.discovery import discover
+    from dtrack.nlp.candidates import StoplistError, load_stoplist
+
+    terms = _kwic_dictionary(store, q)  # --terms FILE [--replace-terms]; else the store's dictionary
+    stoplist: frozenset[str] = frozenset()
+    if q.stoplist is not None:
+        try:
+            stoplist = load_stoplist(q.stoplist)
+        except StoplistError as exc:
+            raise QueryError(str(exc)) from None
+    counting: list[str] = []
+    frame = discover(store, freq=q.freq, start=q.start, end=q.end, top=q.top, min_authors=q.min_authors,
+                     terms=terms, include_known=q.include_known, stoplist=stoplist, baseline=q.baseline,
+                     min_score=q.min_score, min_ratio=q.min_ratio, notes=counting, **_counting(q))
+    return Result(frame, warnings=counting)
+
+
+DISCOVER = Analysis(
+    name="discover",
+    help="Rising words per day, week or month that the dictionary does not know yet.",
+    doc="""Keys (JSON) / columns (CSV): period (ISO date of the period's start),
+word, score (signed log-likelihood G² against the --baseline periods
+before; higher = more emergent), posts, authors, baseline_posts,
+first_seen, example_post_ids, then new, rate_ratio, period_posts,
+baseline_total, variants, longer_forms, platforms (lists joined by | in
+CSV). Candidates are noun compounds, katakana and Latin words and
+hashtags (docs/discovery.md). Words of the dictionary in use (--terms,
+else the store's) are left out unless --include-known. New posts' words
+are counted first (said on stderr).
+
+\b
+Example:
+  dtrack discover --from 2022-08-01 --to 2022-09-30 --top 10
+  dtrack discover --freq day --min-authors 5 --format json --out rising.json""",
+    params=(
+        Param("freq", "choice", "week", "Period length (weeks start on Monday).", flag="--freq", choices=FREQS),
+        Param("start", "date", None, "First period scored: the one holding this day (its baseline may lie before).",
+              flag="--from", key="from", metavar="YYYY-MM-DD"),
+        Param("end", "date", None, "Last period scored: the one holding this day (counted whole).", flag="--to",
+              key="to", metavar="YYYY-MM-DD"),
+        Param("top", "int", 20, "Words per period, highest score first.", flag="--top", minimum=1),
+        Param("min_authors", "int", 3,
+              "Distinct authors a word needs in the period (one account repeating itself is not a rise).",
+              flag="--min-authors", minimum=1),
+        Param("baseline", "int", None, "Preceding periods compared with [default: 28 days, 8 weeks, 6 months].",
+              flag="--baseline", minimum=1, metavar="N"),
+        Param("min_score", "float", 10.83, "Smallest G² reported (10.83: p < 0.001).", flag="--min-score"),
+        Param("min_ratio", "float", 2.0, "Smallest rate ratio to the baseline reported.", flag="--min-ratio",
+              minimum=0),
+        Param("terms_file", "file", None,
+              "A TOML term dictionary merged into the default one, whose words are left out "
+              "[default: the dictionary the store was last tagged with].", flag="--terms", metavar="FILE"),
+        Param("replace_terms", "flag", False, "Use --terms FILE instead of the default dictionary.",
+              flag="--replace-terms"),
+        Param("include_known", "flag", False, "Keep words of the dictionary (and their spellings) too.",
+              flag="--include-known"),
+        Param("stoplist", "file", None, "Words never reported: one a line, '# ' starts a comment line.",
+              flag="--stoplist", metavar="FILE"),
+        INCLUDE_REPOSTS, PLATFORMS, TZ,
+    ),
+    run=_run_discover,
+    rule_context=False,
+)
+
 #: Every analysis by name, in the order `dtrack --help` lists them with the other commands (alphabetical there).
-ANALYSES: dict[str, Analysis] = {a.name: a for a in (TIMELINE, EMERGENCE, EVENTS, POSTS, XCORR, KWIC)}
+ANALYSES: dict[str, Analysis] = {a.name: a for a in (TIMELINE, EMERGENCE, EVENTS, POSTS, XCORR, KWIC, DISCOVER)}
 
 
 def dictionary_for(store: Store, q: Query) -> TermDictionary | None:

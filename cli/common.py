@@ -64,3 +64,11 @@ def fail(message: str, code: int = EXIT_FATAL) -> None:
 
 def echo_json(value: Any) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def echo_report(report: Any, as_json: bool) -> None:
+    """A run's report (``as_dict()`` and ``summary()``) as JSON or as its one line."""
+    if as_json:
+        echo_json(report.as_dict())
+    else:
+        click.echo(report.summary())

@@ -90,6 +90,9 @@ def ingest(paths: tuple[str, ...], fmt: str | None, mapping: tuple[str, ...], pl
     ctx.progress = progress
 
     def on_start(report: IngestReport) -> None:
+        previous = bar_state.pop("bar", None)  # sources of a group are reported after its commit
+        if previous is not None:
+            previous.__exit__(None, None, None)  # type: ignore[attr-defined]
         if report.size >= PROGRESS_BYTES:
             bar = click.progressbar(length=report.size, label=report.path, file=sys.stderr)
             bar.__enter__()

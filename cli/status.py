@@ -18,7 +18,9 @@ def status(fmt: str, store_path: str | None) -> None:
     Where there is no store yet, says so and exits with 1.
 
     JSON keys: posts, platforms, hits, quarantined, sources, first_post,
-    last_post (UTC ISO 8601), plus reposts, version, store, files, meta.
+    last_post (UTC ISO 8601), plus reposts, version, store, files (Parquet
+    files per kind), compactable_files (files `dtrack compact` would merge
+    away), meta.
 
     \b
     Example:
@@ -40,3 +42,6 @@ def status(fmt: str, store_path: str | None) -> None:
     click.echo(f"hits        {info['hits']:,}")
     click.echo(f"quarantined {info['quarantined']:,}")
     click.echo(f"sources     {info['sources']:,}")
+    files = ", ".join(f"{kind} {n:,}" for kind, n in info["files"].items())
+    merge = sum(info["compactable_files"].values())
+    click.echo(f"files       {files}" + (f" ({merge:,} would be merged by `dtrack compact`)" if merge else ""))

@@ -22,6 +22,7 @@ PAGES = [
     ("views/timelines.py", "page_timelines", "timelines", ":material/show_chart:"),
     ("views/emergence.py", "page_emergence", "emergence", ":material/trending_up:"),
     ("views/story.py", "page_story", "story", ":material/auto_stories:"),
+    ("views/rising.py", "page_rising", "rising", ":material/auto_awesome:"),
     ("views/events.py", "page_events", "events", ":material/event:"),
     ("views/posts.py", "page_posts", "posts", ":material/format_quote:"),
     ("views/collectors.py", "page_collectors", "collectors", ":material/input:"),

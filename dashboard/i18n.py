@@ -21,6 +21,7 @@ LABELS: dict[str, dict[str, str]] = {
     "page_emergence": {"en": "Emergence", "ja": "出現と普及"},
     "page_events": {"en": "Events", "ja": "出来事"},
     "page_posts": {"en": "Posts (KWIC)", "ja": "投稿 (KWIC)"},
+    "page_rising": {"en": "Rising words", "ja": "急上昇語"},
     "page_collectors": {"en": "Collectors", "ja": "収集"},
     "language": {"en": "Language", "ja": "言語"},
     "timezone": {"en": "Research timezone", "ja": "調査タイムゾーン"},
@@ -320,6 +321,49 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "quarantine_records_title": {"en": "Quarantined records", "ja": "隔離されたレコード"},
     "no_quarantine": {"en": "Nothing quarantined.", "ja": "隔離されたレコードはありません。"},
+    # Rising words (discovery)
+    "rising_title": {"en": "Words rising in each period", "ja": "期間ごとの急上昇語"},
+    "rising_help": {
+        "en": "Candidate words (noun compounds, katakana and Latin words, hashtags) used much more than in the "
+              "periods just before: score = signed log-likelihood G² against the baseline (docs/discovery.md). "
+              "Words of the dictionary are left out unless you include them.",
+        "ja": "直前の期間より大きく増えた候補語 (複合名詞・カタカナ語・英字語・ハッシュタグ)。"
+              "スコアはベースラインに対する符号付き対数尤度比 G² (docs/discovery.md)。"
+              "辞書にある語は含めない限り除きます。",
+    },
+    "words_not_counted": {
+        "en": "Candidate words are not counted for {posts:,} stored post(s) yet. Counting tokenises each post once "
+              "(like `dtrack discover` does before ranking).",
+        "ja": "保存済みの投稿のうち {posts:,} 件の候補語がまだ数えられていません。各投稿を一度だけ形態素解析します "
+              "(`dtrack discover` と同じ)。",
+    },
+    "count_words": {"en": "Count candidate words", "ja": "候補語を数える"},
+    "counted": {"en": "Counted: {summary}", "ja": "集計しました: {summary}"},
+    "no_rising": {"en": "No rising words with these settings.", "ja": "この設定では急上昇語はありません。"},
+    "top_n": {"en": "Words per period", "ja": "期間ごとの語数"},
+    "min_authors": {"en": "Minimum authors", "ja": "最少投稿者数"},
+    "include_known": {"en": "Include dictionary words", "ja": "辞書の語も含める"},
+    "trend": {"en": "Posts, last 12 periods", "ja": "直近12期間の投稿数"},
+    "word": {"en": "Word", "ja": "語"},
+    "word_posts_title": {"en": "Posts using {word} in this period", "ja": "この期間に「{word}」を使った投稿"},
+    "open_timeline": {"en": "Open in term timelines", "ja": "語の推移で開く"},
+    "not_in_dictionary": {
+        "en": "Not in the dictionary yet: add it below to follow it in the term timelines.",
+        "ja": "まだ辞書にありません。下で追加すると語の推移で追えます。",
+    },
+    "add_title": {"en": "Add to my dictionary", "ja": "自分の辞書に追加"},
+    "add_variants": {"en": "Spellings to include", "ja": "含める表記"},
+    "category": {"en": "Category", "ja": "分類"},
+    "terms_file": {"en": "My terms file", "ja": "自分の用語ファイル"},
+    "terms_file_help": {
+        "en": "Your own TOML file, merged into the shipped dictionary (never the shipped data/terms.toml itself). "
+              "The store is then tagged with it (`dtrack tag --terms FILE`).",
+        "ja": "同梱辞書に統合される自分の TOML ファイル (同梱の data/terms.toml は変更しません)。"
+              "その後ストアをこの辞書でタグ付けします (`dtrack tag --terms FILE`)。",
+    },
+    "add_button": {"en": "Add and re-tag", "ja": "追加して再タグ付け"},
+    "added": {"en": "Added {word} to {path}. {summary}", "ja": "{word} を {path} に追加しました。{summary}"},
+    "add_failed": {"en": "Not added: {message}", "ja": "追加できませんでした: {message}"},
 }
 
 def tr(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:

@@ -6,12 +6,14 @@ from typing import Any
 
 import polars as pl
 
+from dtrack.data.compact import plan
 from dtrack.data.store import Store
 
 
 def store_status(store: Store) -> dict[str, Any]:
     """The figures `dtrack status --format json` prints (a contract: add keys, never rename)."""
     manifest = store.manifest()
+    groups = plan(manifest)
     posts = store.scan_posts()
     summary = posts.select(
         n=pl.len(),
@@ -39,6 +41,9 @@ def store_status(store: Store) -> dict[str, Any]:
         "first_post": iso(summary["first"]),
         "last_post": iso(summary["last"]),
         "files": {kind: len(files) for kind, files in manifest["files"].items()},
+        # files `dtrack compact` would merge away (0 everywhere: nothing to compact)
+        "compactable_files": {kind: sum(len(files) - 1 for k, _, files in groups if k == kind)
+                              for kind in manifest["files"]},
         "meta": manifest.get("meta", {}),
         "updated_at": manifest.get("updated_at"),
     }

@@ -273,8 +273,8 @@ def _plan(store: Store, terms: TermDictionary, version: str) -> tuple[list[str],
     return todo, False, "new posts" if todo else "up to date"
 
 
-def _batches(store: Store, files: list[str]) -> Iterator[list[str]]:
-    """Groups of post files of at most about BATCH_POSTS rows."""
+def post_batches(store: Store, files: list[str]) -> Iterator[list[str]]:
+    """Groups of post files of at most about BATCH_POSTS rows (tagging and word counting read in these steps)."""
     group: list[str] = []
     rows = 0
     for rel in files:
@@ -286,6 +286,12 @@ def _batches(store: Store, files: list[str]) -> Iterator[list[str]]:
         rows += n
     if group:
         yield group
+
+
+def scan_post_files(store: Store, files: list[str]) -> pl.LazyFrame:
+    """Some of the store's posts files (manifest-relative paths), read with the post schema."""
+    return pl.scan_parquet([str(store.path / rel) for rel in files], schema=POST_SCHEMA, missing_columns="insert",
+                           extra_columns="ignore")
 
 
 def tag_store(store: Store, *, writer: StoreWriter | None = None, terms: TermDictionary | None = None,
@@ -313,9 +319,8 @@ def tag_store(store: Store, *, writer: StoreWriter | None = None, terms: TermDic
         with writer.transaction() as txn:
             if full:
                 txn.replace_all("hits")
-            for group in _batches(store, todo):
-                lazy = pl.scan_parquet([str(store.path / rel) for rel in group], schema=POST_SCHEMA,
-                                       missing_columns="insert", extra_columns="ignore")
+            for group in post_batches(store, todo):
+                lazy = scan_post_files(store, group)
                 hits, seen, tokenised = tag_frame(lazy, terms, _runner=runner)
                 txn.add_hits(hits)
                 report.posts_tagged += seen

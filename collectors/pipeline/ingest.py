@@ -2,9 +2,15 @@
 
 It turns what a collector yields into stored posts: checks each record,
 stamps provenance, batches, deduplicates through the store, quarantines what
-cannot be read (with file, line and reason), and records the source. One
-source is one store transaction, so a file that fails half-way, or a process
-killed mid-file, leaves the store exactly as it was before that file.
+cannot be read (with file, line and reason), and records the source. Each
+source is all-or-nothing: a file that fails half-way leaves nothing of itself
+in the store, and a process killed mid-way leaves the store as it was before.
+
+Many small sources share one transaction (:func:`ingest_paths` groups them up
+to ``GROUP_BYTES``): a commit costs a few fsyncs, so one transaction per
+one-post file made a folder of 10,000 threads take half an hour. A source
+that fails inside a group is rolled back to a savepoint taken before it (or,
+when its rows were already written out, the group is read again without it).
 """
 
 from __future__ import annotations
@@ -29,8 +35,12 @@ from dtrack.collectors.readers.json_values import dumps_raw
 from dtrack.collectors.readers.times import parse_time, parse_time_series
 from dtrack.collectors.records import BATCH_ROWS, Notice, ParseContext, Quarantine, SourceError
 from dtrack.data.schema import POST_REQUIRED, POST_SCHEMA, QUARANTINE_SCHEMA
-from dtrack.data.store import StoreError, StoreWriter
+from dtrack.data.store import StoreError, StoreWriter, Transaction
 
+#: Sources are grouped into one transaction until they add up to this many bytes...
+GROUP_BYTES = 64 * 1024 * 1024
+#: ...or this many sources.
+GROUP_SOURCES = 5_000
 #: Longest raw text kept for one quarantined record.
 MAX_RAW_CHARS = 100_000
 #: Notices kept verbatim per source (all are counted).
@@ -255,8 +265,10 @@ def ingest_source(
     force: bool = False,
     display_name: str | None = None,
     on_start: Callable[[IngestReport], None] | None = None,
+    txn: Transaction | None = None,
 ) -> IngestReport:
-    """Ingest one file or export folder as one transaction and return its report.
+    """Ingest one file or export folder and return its report: in its own
+    transaction, or inside ``txn`` (then committed by the caller).
 
     Never raises for a bad source: an unreadable or unknown file becomes a
     report with ``status="error"`` and nothing from it is stored. A source whose
@@ -284,47 +296,25 @@ def ingest_source(
         collector = get_collector(fmt)
         report.format = fmt
         report.sha256, report.size = file_sha256(path)
-        previous = writer.store.find_source(report.sha256)
+        previous = (txn or writer.store).find_source(report.sha256)
         if previous and not force:
             report.status = "skipped"
             report.message = f"already ingested {previous.get('ingested_at', '')} as {previous.get('path')}"
             return report
         if on_start:
             on_start(report)
-        with writer.transaction() as txn:
-            batcher = _Batcher(txn, report, collector, ctx, report.sha256, name)
-            for rec in collector.parse(path, ctx):
-                if isinstance(rec, dict):
-                    batcher.add_dict(rec)
-                elif isinstance(rec, pl.DataFrame):
-                    batcher.add_frame(rec)
-                elif isinstance(rec, Quarantine):
-                    batcher.add_quarantine(rec.line, rec.raw, rec.reason)
-                elif isinstance(rec, Notice):
-                    report.notices += 1
-                    if len(report.notice_messages) < MAX_NOTICES:
-                        where = f"line {rec.line}: " if rec.line is not None else ""
-                        report.notice_messages.append(where + rec.message)
-                else:  # a bug in a collector: say so rather than store garbage
-                    raise SourceError(f"collector {fmt} yielded {type(rec).__name__}")
-            batcher.flush()
-            if previous is None:
-                txn.add_source(
-                    {
-                        "path": name,
-                        "sha256": report.sha256,
-                        "size": report.size,
-                        "format": fmt,
-                        "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                        "read": report.read,
-                        "new": report.new,
-                        "duplicate": report.duplicate,
-                        "quarantined": report.quarantined,
-                        "notices": report.notices,
-                        "notice_messages": report.notice_messages[:100],
-                    }
-                )
-    except StoreError:
+        if txn is None:
+            with writer.transaction() as own:
+                _read_source(own, report, collector, ctx, path, name, fmt, previous is None)
+        else:
+            mark = txn.mark()
+            try:
+                _read_source(txn, report, collector, ctx, path, name, fmt, previous is None)
+            except Exception as exc:
+                if not txn.rollback(mark):
+                    raise _RegroupWithout(_redo_report(report, exc)) from None
+                raise
+    except (StoreError, _RegroupWithout):
         raise
     except (SourceError, UnknownFormat, OSError, ValueError, UnicodeError, EOFError) as exc:
         report.status = "error"
@@ -339,6 +329,61 @@ def ingest_source(
     return report
 
 
+class _RegroupWithout(Exception):
+    """A source failed after its rows were written out with others': read the group again without it."""
+
+    def __init__(self, report: IngestReport) -> None:
+        super().__init__(report.path)
+        self.report = report
+
+
+def _redo_report(report: IngestReport, exc: Exception) -> IngestReport:
+    if isinstance(exc, (SourceError, UnknownFormat, OSError, ValueError, UnicodeError, EOFError)):
+        report.message = str(exc) or type(exc).__name__
+    else:
+        report.message = f"collector failed ({type(exc).__name__}: {exc}); please report this"
+    report.status = "error"
+    report.read = report.new = report.duplicate = report.quarantined = 0
+    return report
+
+
+def _read_source(txn: Transaction, report: IngestReport, collector: Any, ctx: ParseContext, path: Path,
+                 name: str, fmt: str, record: bool) -> None:
+    """Everything one source yields, into ``txn``; its ledger record last."""
+    batcher = _Batcher(txn, report, collector, ctx, report.sha256 or "", name)
+    for rec in collector.parse(path, ctx):
+        if isinstance(rec, dict):
+            batcher.add_dict(rec)
+        elif isinstance(rec, pl.DataFrame):
+            batcher.add_frame(rec)
+        elif isinstance(rec, Quarantine):
+            batcher.add_quarantine(rec.line, rec.raw, rec.reason)
+        elif isinstance(rec, Notice):
+            report.notices += 1
+            if len(report.notice_messages) < MAX_NOTICES:
+                where = f"line {rec.line}: " if rec.line is not None else ""
+                report.notice_messages.append(where + rec.message)
+        else:  # a bug in a collector: say so rather than store garbage
+            raise SourceError(f"collector {fmt} yielded {type(rec).__name__}")
+    batcher.flush()
+    if record:
+        txn.add_source(
+            {
+                "path": name,
+                "sha256": report.sha256,
+                "size": report.size,
+                "format": fmt,
+                "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "read": report.read,
+                "new": report.new,
+                "duplicate": report.duplicate,
+                "quarantined": report.quarantined,
+                "notices": report.notices,
+                "notice_messages": report.notice_messages[:100],
+            }
+        )
+
+
 def ingest_paths(
     writer: StoreWriter,
     paths: Iterable[str | Path],
@@ -348,11 +393,29 @@ def ingest_paths(
     force: bool = False,
     on_report: Callable[[IngestReport], None] | None = None,
     on_start: Callable[[IngestReport], None] | None = None,
+    group_sources: bool = True,
 ) -> list[IngestReport]:
-    """Ingest files and folders (``-`` is standard input); one report per source."""
+    """Ingest files and folders (``-`` is standard input); one report per source.
+
+    ``group_sources``: many small sources share a transaction and are reported
+    once it is committed. False commits and reports source by source (a
+    watch job, which may be asked to stop between any two sources and records
+    each committed file in its ledger).
+    """
+    limit = GROUP_SOURCES if group_sources else 1
     reports: list[IngestReport] = []
+    group: list[tuple[Path, bool]] = []
+    size = 0
+
+    def run_group() -> None:
+        nonlocal group, size
+        if group:
+            reports.extend(_ingest_group(writer, group, fmt, ctx, force, on_report, on_start))
+        group, size = [], 0
+
     for raw in paths:
         if str(raw) == "-":
+            run_group()  # keep the order of the reports
             spooled = spool_stdin()
             try:
                 reports.append(ingest_source(writer, spooled, fmt=fmt, ctx=ctx, force=force,
@@ -363,10 +426,48 @@ def ingest_paths(
                 on_report(reports[-1])
             continue
         for path, explicit in expand_inputs([raw]):
-            report = ingest_source(writer, path, fmt=fmt, ctx=ctx, force=force, on_start=on_start)
-            if not explicit and report.status == "error" and report.format is None:
-                report.status = "skipped"  # a stray file in a folder is not an export
-            reports.append(report)
-            if on_report:
-                on_report(report)
+            group.append((path, explicit))
+            size += _size(path)
+            if size >= GROUP_BYTES or len(group) >= limit:
+                run_group()
+    run_group()
+    return reports
+
+
+def _size(path: Path) -> int:
+    """Bytes a source adds to a group (a folder counts as a whole group: it is one big export)."""
+    try:
+        return path.stat().st_size if path.is_file() else GROUP_BYTES
+    except OSError:
+        return 0
+
+
+def _ingest_group(writer: StoreWriter, group: list[tuple[Path, bool]], fmt: str | None,
+                  ctx: ParseContext | None, force: bool, on_report: Callable[[IngestReport], None] | None,
+                  on_start: Callable[[IngestReport], None] | None) -> list[IngestReport]:
+    """Sources in one transaction, each all-or-nothing; reports go out once the group is committed."""
+    failed: dict[int, IngestReport] = {}
+    while True:
+        reports: list[IngestReport] = []
+        try:
+            with writer.transaction() as txn:
+                for i, (path, explicit) in enumerate(group):
+                    if i in failed:
+                        reports.append(failed[i])
+                        continue
+                    try:
+                        report = ingest_source(writer, path, fmt=fmt, ctx=ctx, force=force, on_start=on_start,
+                                               txn=txn)
+                    except _RegroupWithout as redo:
+                        failed[i] = redo.report
+                        raise
+                    if not explicit and report.status == "error" and report.format is None:
+                        report.status = "skipped"  # a stray file in a folder is not an export
+                    reports.append(report)
+        except _RegroupWithout:
+            continue
+        break
+    if on_report:
+        for report in reports:
+            on_report(report)
     return reports

@@ -314,3 +314,23 @@ def test_concurrent_runs_of_two_jobs_store_every_post_once(store: Store, tmp_pat
     assert sorted(r["status"] for r in results) == ["ok", "ok"]
     assert len(post_ids(store)) == 5 == len(set(post_ids(store)))
     assert len(store.sources()) == 2  # 6 files, 2 distinct contents
+
+
+def test_a_compacting_job_leaves_one_file_per_month_and_nothing_to_tag_again(store: Store, tmp_path: Path) -> None:
+    from dtrack.data.status import store_status
+    from dtrack.nlp.tagger import tag_store
+
+    watch = tmp_path / "in"
+    hook = "dtrack.nlp.tagger:tag_store"
+    for fixture in ["posts_a.ndjson", "posts_b.ndjson"]:
+        drop(watch, fixture)
+        run = run_watch(store, config(watch, hook=hook, compact=True))
+        assert run["status"] == "ok" and run["new"] > 0, run["messages"]
+        assert sum(store_status(store)["compactable_files"].values()) == 0
+    posts_files = store.manifest()["files"]["posts"]
+    months = {f.split("/")[1] for f in posts_files}
+    assert len(posts_files) == len(months)  # one file per month (both runs merged)
+    assert len(post_ids(store)) == 5
+    version = store.version
+    assert tag_store(store, workers=1).reason == "up to date" and store.version == version
+    assert add_schedule(store, "merging", watch, every="1h", compact=True)["compact"] is True
