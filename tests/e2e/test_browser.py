@@ -130,6 +130,8 @@ def test_timeline_filter_hover_click_and_download(page: Any, server: str, story:
     x, y = point_position(page, "tl_chart", 0, after)
     period = dt.date.fromisoformat(weekly["x"][after])
     listed = table_rows(page, "tl_posts")
+    page.mouse.move(x, y)  # hover it first, so the click goes to this point and no other
+    hover.get_by_text(f"{weekly['x'][after]}").first.wait_for()
     page.mouse.click(x, y)
     wait_table_change(page, "tl_posts", listed)
     count = weekly["y"][after]
