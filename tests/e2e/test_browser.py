@@ -32,7 +32,6 @@ from tests.e2e.harness import (
     plot_data,
     plot_signature,
     point_position,
-    table_rows,
     wait_idle,
     wait_plot_change,
     wait_table,
@@ -129,7 +128,7 @@ def test_timeline_filter_hover_click_and_download(page: Any, server: str, story:
     assert weekly["y"][after] > 0
     x, y = point_position(page, "tl_chart", 0, after)
     period = dt.date.fromisoformat(weekly["x"][after])
-    listed = table_rows(page, "tl_posts")
+    listed = wait_table(page, "tl_posts")
     page.mouse.move(x, y)  # hover it first, so the click goes to this point and no other
     hover.get_by_text(f"{weekly['x'][after]}").first.wait_for()
     page.mouse.click(x, y)
@@ -137,6 +136,11 @@ def test_timeline_filter_hover_click_and_download(page: Any, server: str, story:
     count = weekly["y"][after]
     page.get_by_text(f"{min(count, 200)} of {count} posts").wait_for()
     wait_idle(page)
+    days = {(period + dt.timedelta(days=d)).isoformat() for d in range(7)}
+    page.wait_for_function(  # the grid's mirror follows the caption a moment later
+        """([sel, days]) => { const r = document.querySelectorAll(sel + ' tr td');
+                              return r.length > 0 && days.includes(r[0].textContent.slice(0, 10)); }""",
+        arg=[key("box_tl_posts"), sorted(days)])
     rows = wait_table(page, "tl_posts")[1:]  # the grid mirrors only the rows in view
     assert rows and all(r[3] == "無断学習" for r in rows)
     days = {(period + dt.timedelta(days=d)).isoformat() for d in range(7)}
