@@ -30,6 +30,7 @@ from typing import Any, BinaryIO
 import polars as pl
 
 from dtrack.collectors.formats.registry import UnknownFormat, detect, get_collector, names
+from dtrack.collectors.readers.damage import NUL_BYTES, what_is_wrong
 from dtrack.collectors.readers.files import read_head
 from dtrack.collectors.readers.json_values import dumps_raw
 from dtrack.collectors.readers.times import parse_time, parse_time_series
@@ -300,6 +301,9 @@ def ingest_source(
             head = read_head(path) if path.is_file() else b"x"
             if not head.strip() and len(head) == path.stat().st_size:  # the head is the whole file
                 raise SourceError("empty file (only blank lines or spaces): nothing to ingest")
+            damage = what_is_wrong(path, head) if path.is_file() else None
+            if damage is not None:  # the file itself is damaged: say so rather than "not a format"
+                raise SourceError(f"{damage}; use --format to force one" if damage.startswith(NUL_BYTES) else damage)
             raise UnknownFormat(f"{NOT_A_FORMAT} (tried: {', '.join(names())}); "
                                 "use --format to force one")
         collector = get_collector(fmt)
@@ -455,6 +459,12 @@ def _size(path: Path) -> int:
         return 0
 
 
+def _stray(report: IngestReport) -> bool:
+    """Whether a failed file found in a folder is a stray, skipped rather than an error: not an
+    export, or a binary file (an unreadable one fails, and so does a damaged compressed stream)."""
+    return report.status == "error" and report.message.startswith((NOT_A_FORMAT, NUL_BYTES))
+
+
 def _ingest_group(writer: StoreWriter, group: list[tuple[Path, bool]], fmt: str | None,
                   ctx: ParseContext | None, force: bool, on_report: Callable[[IngestReport], None] | None,
                   on_start: Callable[[IngestReport], None] | None) -> list[IngestReport]:
@@ -474,8 +484,8 @@ def _ingest_group(writer: StoreWriter, group: list[tuple[Path, bool]], fmt: str 
                     except _RegroupWithout as redo:
                         failed[i] = redo.report
                         raise
-                    if not explicit and report.status == "error" and report.message.startswith(NOT_A_FORMAT):
-                        report.status = "skipped"  # a stray file in a folder is not an export (unreadable ones fail)
+                    if not explicit and _stray(report):
+                        report.status = "skipped"
                     reports.append(report)
         except _RegroupWithout:
             continue
@@ -487,7 +497,7 @@ def _ingest_group(writer: StoreWriter, group: list[tuple[Path, bool]], fmt: str 
             reports = []
             for path, explicit in group:
                 report = ingest_source(writer, path, fmt=fmt, ctx=ctx, force=force, on_start=on_start)
-                if not explicit and report.status == "error" and report.message.startswith(NOT_A_FORMAT):
+                if not explicit and _stray(report):
                     report.status = "skipped"
                 reports.append(report)
         break
