@@ -4,6 +4,7 @@ and detection looks past a first line longer than the sniffing window (generated
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,13 @@ from dtrack.collectors.records import ParseContext, Quarantine
 from tests.conftest import SHARED_SAMPLES, require_shared_samples
 
 SAMPLES = SHARED_SAMPLES
+
+
+def _needs_samples(test: Callable[..., None]) -> Callable[..., None]:
+    """The marks of ``require_shared_samples`` on one test (the others here need no samples)."""
+    for mark in require_shared_samples():
+        test = mark(test)
+    return test
 
 
 def _read(path: Path, cap: int) -> tuple[list[tuple[int, object]], list[Quarantine]]:
@@ -77,7 +85,7 @@ def test_ndjson_with_a_first_line_longer_than_the_window_is_recognised(tmp_path:
     assert detect(path) == "ndjson"
 
 
-@require_shared_samples()
+@_needs_samples
 def test_twarc_flattened_tweet_with_a_long_first_line_is_recognised(tmp_path: Path) -> None:
     tweet = _first_line(SAMPLES / "twarc2" / "flat.jsonl")
     tweet = {"pad_entities": ["#タグ" * 20] * 1000, **tweet}  # keys before the ones the sniffer needs
@@ -85,7 +93,7 @@ def test_twarc_flattened_tweet_with_a_long_first_line_is_recognised(tmp_path: Pa
     assert detect(path) == "twarc"
 
 
-@require_shared_samples()
+@_needs_samples
 def test_twitter_v1_status_with_a_long_first_line_is_recognised(tmp_path: Path) -> None:
     status = _first_line(SAMPLES / "twitter-v1.1" / "streaming-lines.json")
     status["user"]["description"] = "長い" * 40_000  # the user object comes before the status's id_str
