@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
 
+from dtrack.cli.cluster import check_cluster, cluster_option, open_cluster
 from dtrack.cli.common import EXIT_FATAL, EXIT_OK, EXIT_QUARANTINED, fail, open_store, store_option, tz_option
 from dtrack.collectors import REGISTRY
 from dtrack.collectors.base import ParseContext
@@ -33,6 +35,15 @@ def _summary(report: IngestReport) -> str:
     )
 
 
+def _progress(label: str, client: object) -> Any:
+    """A progress line for work on a cluster (None without one)."""
+    if client is None:
+        return None
+    from dtrack.data.cluster import Progress
+
+    return Progress(label)
+
+
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(list(REGISTRY)), default=None,
@@ -44,10 +55,11 @@ def _summary(report: IngestReport) -> str:
 @click.option("--force", is_flag=True, help="Re-read sources already ingested (duplicates are still dropped).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON report per source instead of text.")
 @click.option("--no-tag", is_flag=True, help="Do not tag the new posts now (run `dtrack tag` later).")
+@cluster_option
 @store_option
 @tz_option
 def ingest(paths: tuple[str, ...], fmt: str | None, mapping: tuple[str, ...], platform: str | None,
-           force: bool, as_json: bool, no_tag: bool, store_path: str | None, tz: str) -> None:
+           force: bool, as_json: bool, no_tag: bool, cluster: str | None, store_path: str | None, tz: str) -> None:
     """Read export files or folders (or - for stdin) into the store.
 
     Each file is detected from its content, deduplicated on (platform, post_id)
@@ -56,6 +68,9 @@ def ingest(paths: tuple[str, ...], fmt: str | None, mapping: tuple[str, ...], pl
     are then tagged with the store's term dictionary (see `dtrack tag`)
     unless --no-tag.
 
+    With --cluster the files are read and tagged by the workers of a Dask
+    cluster and this process commits them: the store ends up the same.
+
     Exit status: 0 all read, 3 finished with quarantined records, 1 a file or
     the store failed, 2 usage error.
 
@@ -63,6 +78,7 @@ def ingest(paths: tuple[str, ...], fmt: str | None, mapping: tuple[str, ...], pl
     Example:
       dtrack ingest data/samples/
       cat posts.ndjson | dtrack ingest - --map text=body,created_at=date
+      dtrack ingest --cluster tcp://head-node:8786 /shared/exports/
     """
     try:
         ctx = ParseContext(tz=ZoneInfo(tz), mapping=parse_mapping(mapping), platform=platform)
@@ -95,13 +111,21 @@ def ingest(paths: tuple[str, ...], fmt: str | None, mapping: tuple[str, ...], pl
             click.echo(_summary(report))
 
     tag_line, tag_failed = None, False
+    address = check_cluster(cluster)
     try:
-        with store.writer(purpose="dtrack ingest") as writer:
-            reports = ingest_paths(writer, paths, fmt=fmt, ctx=ctx, force=force,
-                                   on_report=on_report, on_start=on_start)
+        with open_cluster(address) as client, store.writer(purpose="dtrack ingest") as writer:
+            if client is None:
+                reports = ingest_paths(writer, paths, fmt=fmt, ctx=ctx, force=force,
+                                       on_report=on_report, on_start=on_start)
+            else:
+                from dtrack.collectors.cluster import ingest_on_cluster
+
+                reports = ingest_on_cluster(client, writer, paths, fmt=fmt, ctx=ctx, force=force,
+                                            on_report=on_report, progress=_progress("ingest", client))
             if not no_tag:
                 try:
-                    tag_line = tag_store(store, writer=writer).summary()
+                    tag_line = tag_store(store, writer=writer, cluster=client,
+                                         progress=_progress("tag", client)).summary()
                 except Exception as exc:  # the posts are stored; say so rather than lose the ingest report
                     tag_line, tag_failed = f"tagging failed ({exc}); the posts are stored, run `dtrack tag`", True
     except StoreLocked as exc:

@@ -246,6 +246,55 @@ def _normalise_frame(frame: pl.DataFrame, batcher: _Batcher) -> pl.DataFrame:
 
 
 # -- the loop ------------------------------------------------------------------
+def read_records(batcher: _Batcher, records: Iterable[Any], fmt: str, line_offset: int = 0) -> None:
+    """Feed what a collector yields to ``batcher`` and flush it. ``line_offset``: lines of the
+    source before ``records`` began (a byte range of a big file read on a cluster worker)."""
+    report = batcher.report
+    for rec in records:
+        if isinstance(rec, dict):
+            batcher.add_dict(rec)
+        elif isinstance(rec, pl.DataFrame):
+            batcher.add_frame(rec)
+        elif isinstance(rec, Quarantine):
+            batcher.add_quarantine(rec.line, rec.raw, rec.reason)
+        elif isinstance(rec, Notice):
+            report.notices += 1
+            if len(report.notice_messages) < MAX_NOTICES:
+                where = f"line {rec.line + line_offset}: " if rec.line is not None else ""
+                report.notice_messages.append(where + rec.message)
+        else:  # a bug in a collector: say so rather than store garbage
+            raise SourceError(f"collector {fmt} yielded {type(rec).__name__}")
+    batcher.flush()
+
+
+def source_record(report: IngestReport) -> dict[str, Any]:
+    """The manifest's record of an ingested source (``data.schema.SOURCE_FIELDS``)."""
+    return {
+        "path": report.path,
+        "sha256": report.sha256,
+        "size": report.size,
+        "format": report.format,
+        "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "read": report.read,
+        "new": report.new,
+        "duplicate": report.duplicate,
+        "quarantined": report.quarantined,
+        "notices": report.notices,
+        "notice_messages": report.notice_messages[:100],
+    }
+
+
+def failed(report: IngestReport, exc: BaseException) -> None:
+    """Turn ``report`` into an error report: nothing of the source is stored. A StoreError is
+    not a bad source: the caller re-raises it."""
+    report.status = "error"
+    if isinstance(exc, SourceError | UnknownFormat | OSError | ValueError | UnicodeError | EOFError):
+        report.message = str(exc) or type(exc).__name__
+    else:  # a collector bug must not take the other sources down
+        report.message = f"collector failed ({type(exc).__name__}: {exc}); please report this"
+    report.read = report.new = report.duplicate = report.quarantined = 0
+
+
 def ingest_source(
     writer: StoreWriter,
     path: Path,
@@ -288,47 +337,13 @@ def ingest_source(
             on_start(report)
         with writer.transaction() as txn:
             batcher = _Batcher(txn, report, collector, ctx, report.sha256, name)
-            for rec in collector.parse(path, ctx):
-                if isinstance(rec, dict):
-                    batcher.add_dict(rec)
-                elif isinstance(rec, pl.DataFrame):
-                    batcher.add_frame(rec)
-                elif isinstance(rec, Quarantine):
-                    batcher.add_quarantine(rec.line, rec.raw, rec.reason)
-                elif isinstance(rec, Notice):
-                    report.notices += 1
-                    if len(report.notice_messages) < MAX_NOTICES:
-                        where = f"line {rec.line}: " if rec.line is not None else ""
-                        report.notice_messages.append(where + rec.message)
-                else:  # a bug in a collector: say so rather than store garbage
-                    raise SourceError(f"collector {fmt} yielded {type(rec).__name__}")
-            batcher.flush()
+            read_records(batcher, collector.parse(path, ctx), fmt)
             if previous is None:
-                txn.add_source(
-                    {
-                        "path": name,
-                        "sha256": report.sha256,
-                        "size": report.size,
-                        "format": fmt,
-                        "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                        "read": report.read,
-                        "new": report.new,
-                        "duplicate": report.duplicate,
-                        "quarantined": report.quarantined,
-                        "notices": report.notices,
-                        "notice_messages": report.notice_messages[:100],
-                    }
-                )
+                txn.add_source(source_record(report))
     except StoreError:
         raise
-    except (SourceError, UnknownFormat, OSError, ValueError, UnicodeError, EOFError) as exc:
-        report.status = "error"
-        report.message = str(exc) or type(exc).__name__
-        report.read = report.new = report.duplicate = report.quarantined = 0
-    except Exception as exc:  # a collector bug must not take the other sources down
-        report.status = "error"
-        report.message = f"collector failed ({type(exc).__name__}: {exc}); please report this"
-        report.read = report.new = report.duplicate = report.quarantined = 0
+    except Exception as exc:
+        failed(report, exc)
     finally:
         report.seconds = time.perf_counter() - started
     return report
