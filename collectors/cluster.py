@@ -238,14 +238,22 @@ def ingest_on_cluster(
             if head >= len(sources):
                 break
             future = next(pending)
-            progress.step(future.result()["read"] if future.key.startswith("parse-") and
-                          future.status == "finished" else 0)
+            progress.step(_posts(future))
             if future.key.startswith("survey-"):
                 _submit_parts(client, future, sources, staging, split_bytes, force, writer, pending, progress)
+        for future in pending:  # done already: their sources are committed
+            progress.step(_posts(future))
     finally:
         progress.close()
         shutil.rmtree(staging, ignore_errors=True)
     return reports
+
+
+def _posts(future: Any) -> int:
+    """Posts a finished parse task read (for the progress line)."""
+    if future.key.startswith("parse-") and future.status == "finished":
+        return int(future.result()["read"])
+    return 0
 
 
 def _prepare(source: _Source, fmt: str | None, ctx: ParseContext) -> None:

@@ -32,3 +32,17 @@ def subprocess_env() -> dict[str, str]:
 def run_dtrack_args() -> list[str]:
     """argv prefix that runs this checkout's CLI in a child process."""
     return [sys.executable, "-m", "dtrack"]
+
+
+@pytest.fixture(scope="session")
+def dask_client():
+    """A real Dask LocalCluster of two worker processes (one thread each), shared by the cluster tests."""
+    distributed = pytest.importorskip("distributed", reason="the cluster extra: pip install 'dtrack[cluster]'")
+    import logging
+
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=":0", silence_logs=logging.ERROR)
+    client = distributed.Client(cluster)
+    yield client
+    client.close()
+    cluster.close()
