@@ -157,8 +157,8 @@ def connect(address: str, *, quiet: bool = False) -> Iterator[Any]:
     cluster: Any = None
     try:
         if spec.kind == "tcp":
-            try:
-                client = Client(spec.target, timeout=CONNECT_TIMEOUT)
+            try:  # waits distributed.comm.timeouts.connect (30s; DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT)
+                client = Client(spec.target)
             except OSError as exc:
                 raise ClusterError(f"no Dask scheduler answers at {spec.target} ({exc})") from None
         elif spec.kind == "local":
