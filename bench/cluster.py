@@ -70,11 +70,11 @@ def write_inputs(folder: Path, n: int, files: int, term_share: float, seed: int 
             while done < end:
                 page = []
                 for i in range(done, min(end, done + PER_PAGE)):
+                    tid = str(1_560_000_000_000_000_000 + i)
+                    when = f"2022-08-{1 + i * 30 // n:02d}T{rng.randrange(24):02d}:{rng.randrange(60):02d}:00.000Z"
                     page.append({
-                        "id": str(1_560_000_000_000_000_000 + i), "text": texts[i], "author_id": str(rng.randrange(50_000)),
-                        "created_at": f"2022-08-{1 + i * 30 // n:02d}T{rng.randrange(24):02d}:{rng.randrange(60):02d}:00.000Z",
-                        "lang": "ja", "conversation_id": str(1_560_000_000_000_000_000 + i),
-                        "edit_history_tweet_ids": [str(1_560_000_000_000_000_000 + i)],
+                        "id": tid, "text": texts[i], "author_id": str(rng.randrange(50_000)), "created_at": when,
+                        "lang": "ja", "conversation_id": tid, "edit_history_tweet_ids": [tid],
                         "public_metrics": {"retweet_count": 0, "reply_count": 0, "like_count": 1, "quote_count": 0},
                     })
                 done += len(page)
@@ -159,8 +159,11 @@ def main() -> None:
 
             timed("ingest on cluster", args.n, ingest_cluster, results)
             timed("tag on cluster", args.n, lambda: tag_store(remote, cluster=client), results)
-        same = (remote.scan_posts().select(pl.len()).collect().item() == local.scan_posts().select(pl.len()).collect().item()
-                and remote.scan_hits().select(pl.len()).collect().item() == local.scan_hits().select(pl.len()).collect().item())
+        def rows(frame: pl.LazyFrame) -> int:
+            return frame.select(pl.len()).collect().item()
+
+        same = (rows(remote.scan_posts()) == rows(local.scan_posts()) == args.n
+                and rows(remote.scan_hits()) == rows(local.scan_hits()))
         print(f"cluster store equals the local one (posts, hits): {same}  [target: True]")
         for stage in ("ingest", "tag"):
             one = results[f"{stage} (parse + commit)" if stage == "ingest" else "tag (workers=1)"]

@@ -37,6 +37,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,8 @@ class WatchConfig:
     platform: str | None = None
     #: the schedule as the user wrote it ("every 1h", "cron 0 3 * * *"), for display
     trigger: str = ""
+    #: a Dask cluster address (data.cluster): runs read and tag there, None in the scheduler's process
+    cluster: str | None = None
 
     @classmethod
     def from_kwargs(cls, name: str, config: dict[str, Any]) -> WatchConfig:
@@ -329,6 +332,23 @@ def _run(
 
     ctx = ParseContext(tz=ZoneInfo(config.tz), mapping=dict(config.mapping), platform=config.platform)
     purpose = f"dtrack scheduler: watch job {config.name}"
+    with ExitStack() as stack:
+        client = None
+        if config.cluster:
+            from dtrack.data.cluster import ClusterError, connect
+
+            try:
+                client = stack.enter_context(connect(config.cluster, quiet=True))
+            except ClusterError as exc:
+                error(f"cluster {config.cluster}: {exc}; will try again at the next run")
+                return listed
+        _ingest_todo(store, config, run, state, ledger, error, on_report, todo, ctx, purpose, client)
+    return listed
+
+
+def _ingest_todo(store: Store, config: WatchConfig, run: dict[str, Any], state: _State, ledger: Ledger,
+                 error: Callable[[str], None], on_report: Callable[[IngestReport], None] | None,
+                 todo: list[tuple[Path, list[int]]], ctx: ParseContext, purpose: str, client: Any) -> None:
     try:
         with store.writer(wait=config.lock_wait, purpose=purpose) as writer:
             for path, sig in todo:
@@ -343,7 +363,12 @@ def _run(
                 if now_sig != sig:
                     run["files_waiting"] += 1
                     continue  # changed (or vanished) since it was listed: next run
-                report = ingest_source(writer, path, fmt=config.fmt, ctx=ctx)
+                if client is None:
+                    report = ingest_source(writer, path, fmt=config.fmt, ctx=ctx)
+                else:
+                    from dtrack.collectors.cluster import ingest_on_cluster
+
+                    (report,) = ingest_on_cluster(client, writer, [path], fmt=config.fmt, ctx=ctx)
                 _count(run, report, error)
                 if report.sha256 and report.status in ("ok", "skipped"):
                     state.files[str(path)] = {"sig": sig, "sha256": report.sha256}
@@ -359,10 +384,9 @@ def _run(
                 if STOP.is_set():
                     run["status"] = "stopped"  # tagging is owed and done by the next run
                 else:
-                    _call_hook(store, writer, config.hook, run, state, error)
+                    _call_hook(store, writer, config.hook, run, state, error, client)
     except StoreLocked as exc:
         error(f"{exc}; waited {config.lock_wait:g}s, will try again at the next run")
-    return listed
 
 
 def _count(run: dict[str, Any], report: IngestReport, error: Callable[[str], None]) -> None:
@@ -382,10 +406,10 @@ def _count(run: dict[str, Any], report: IngestReport, error: Callable[[str], Non
 
 
 def _call_hook(store: Store, writer: Any, spec: str, run: dict[str, Any], state: _State,
-               error: Callable[[str], None]) -> None:
+               error: Callable[[str], None], client: Any = None) -> None:
     try:
         hook = resolve_hook(spec)
-        result = hook(store, writer=writer)
+        result = hook(store, writer=writer) if client is None else hook(store, writer=writer, cluster=client)
     except Exception as exc:
         error(f"tagging hook {spec} failed ({type(exc).__name__}: {exc}); posts are stored, "
               "tagging is tried again at the next run")

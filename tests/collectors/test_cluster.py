@@ -77,7 +77,7 @@ def local_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, lis
 def test_survey_cuts_on_line_boundaries_and_counts_lines(tmp_path: Path) -> None:
     path = tmp_path / "a.jsonl"
     path.write_bytes(b"".join(b'{"n": %d, "pad": "%s"}\n' % (i, b"x" * (i % 7)) for i in range(1, 501)))
-    sha, size, ranges = survey(str(path), 1000)
+    _, size, ranges = survey(str(path), 1000)
     assert size == path.stat().st_size and len(ranges) > 5
     data = path.read_bytes()
     assert ranges[0][0] == 0 and ranges[-1][1] == size
@@ -150,3 +150,28 @@ def test_a_worker_killed_mid_run_changes_nothing(local_run, tmp_path: Path) -> N
     assert killed
     assert [_report(r) for r in reports] == expected_reports
     assert_same(snapshot(store), expected)
+
+
+def test_a_watch_job_with_a_cluster_setting_stores_what_a_local_job_stores(tmp_path: Path) -> None:
+    from dtrack.collectors.watch import WatchConfig, run_watch
+
+    watch = tmp_path / "watch"
+    watch.mkdir()
+    for name in ("twitter-search-2022.jsonl", "misskey-notes.json", "survey-posts.csv"):
+        shutil.copy(SAMPLES / name, watch / name)
+    local, remote = Store(tmp_path / "local"), Store(tmp_path / "remote")
+    run_local = run_watch(local, WatchConfig(name="j", watch=str(watch), settle=0))
+    run_remote = run_watch(remote, WatchConfig(name="j", watch=str(watch), settle=0, cluster="local:2"))
+    assert run_remote["status"] == "ok", run_remote["messages"]
+    for key in ("files_ingested", "new", "duplicate", "quarantined", "tagged"):
+        assert run_remote[key] == run_local[key], key
+    assert_same(snapshot(remote), snapshot(local))
+    hits = [s.scan_hits().collect().sort("platform", "post_id", "start", "term") for s in (local, remote)]
+    assert hits[0].height > 0 and hits[0].equals(hits[1])
+
+
+def test_a_watch_job_names_a_bad_cluster_address(store: Store, tmp_path: Path) -> None:
+    from dtrack.collectors.schedule import add_schedule
+
+    with pytest.raises(ValueError, match="not a cluster address"):
+        add_schedule(store, "j", tmp_path, every="1h", cluster="slurm")

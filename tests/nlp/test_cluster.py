@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sys
 from pathlib import Path
 
@@ -50,7 +51,7 @@ def test_tasks_cover_every_row_once(tmp_path: Path) -> None:
     for path, n in rows.items():
         pieces = covered[path]
         assert pieces[0][0] == 0 and sum(length for _, length in pieces) == n
-        assert all(a + la == b for (a, la), (b, _) in zip(pieces, pieces[1:], strict=False))
+        assert all(a + la == b for (a, la), (b, _) in itertools.pairwise(pieces))
 
 
 def test_cluster_tagging_stores_the_local_hits(dask_client, tmp_path: Path) -> None:
