@@ -38,19 +38,18 @@ import polars as pl
 from dtrack.collectors.base import ParseContext, SourceError, read_head
 from dtrack.collectors.ingest import (
     IngestReport,
-    UnknownFormat,
     _Batcher,
-    detect,
     expand_inputs,
     failed,
     file_sha256,
     get_collector,
     read_records,
+    source_format,
     source_record,
     spool_stdin,
 )
 from dtrack.data.cluster import RETRIES, ClusterError, Progress, check_shared
-from dtrack.data.store import StoreWriter
+from dtrack.data.store import StoreError, StoreWriter
 
 #: Formats whose plain (uncompressed) JSON-lines files may be read in byte ranges:
 #: each line stands alone, so a range parses as the lines it holds.
@@ -260,18 +259,7 @@ def _prepare(source: _Source, fmt: str | None, ctx: ParseContext) -> None:
     """The checks ``ingest_source`` makes before reading, on the client."""
     source.started = time.perf_counter()
     try:
-        if not source.path.exists():
-            raise SourceError("no such file or folder")
-        if not os.access(source.path, os.R_OK):
-            raise SourceError("permission denied")
-        source.fmt = fmt or detect(source.path)
-        if source.fmt is None:
-            from dtrack.collectors import REGISTRY
-
-            raise UnknownFormat(f"not a format dtrack knows (tried: {', '.join(REGISTRY)}); "
-                                "use --format to force one")
-        get_collector(source.fmt)
-        source.report.format = source.fmt
+        source.fmt = source.report.format = source_format(source.path, fmt)
         source.ctx = replace(ctx, display_name=source.report.path, progress=_no_progress)
     except Exception as exc:
         failed(source.report, exc)
@@ -298,11 +286,14 @@ def _submit_parts(client: Any, future: Any, sources: list[_Source], staging: Pat
 
 
 def _task_error(future: Any) -> BaseException:
-    exc = future.exception()
+    """What a failed task raised; a cluster failure (not the source's) stops the run."""
     from distributed import KilledWorker
 
+    if future.status == "cancelled":
+        raise ClusterError("the cluster lost a task (scheduler gone?); sources not yet committed were not stored")
+    exc = future.exception()
     if isinstance(exc, KilledWorker):
-        raise ClusterError(f"a task kept killing its workers ({exc}); nothing more was committed")
+        raise ClusterError(f"a task kept killing its workers ({exc}); sources not yet committed were not stored")
     return exc
 
 
@@ -345,13 +336,9 @@ def _commit(writer: StoreWriter, source: _Source, force: bool) -> IngestReport:
             report.notice_messages = report.notice_messages[:1000]
             if previous is None:
                 txn.add_source(source_record(report))
-    except ClusterError:
+    except (ClusterError, StoreError):
         raise
     except Exception as exc:
-        from dtrack.data.store import StoreError
-
-        if isinstance(exc, StoreError):
-            raise
         failed(report, exc)
     finally:
         report.seconds = time.perf_counter() - source.started

@@ -246,6 +246,19 @@ def _normalise_frame(frame: pl.DataFrame, batcher: _Batcher) -> pl.DataFrame:
 
 
 # -- the loop ------------------------------------------------------------------
+def source_format(path: Path, fmt: str | None) -> str:
+    """The format to read ``path`` as (``fmt``, else detected); SourceError/UnknownFormat say why not."""
+    if not path.exists():
+        raise SourceError("no such file or folder")
+    if not os.access(path, os.R_OK):
+        raise SourceError("permission denied")
+    fmt = fmt or detect(path)
+    if fmt is None:
+        raise UnknownFormat(f"not a format dtrack knows (tried: {', '.join(REGISTRY)}); use --format to force one")
+    get_collector(fmt)
+    return fmt
+
+
 def read_records(batcher: _Batcher, records: Iterable[Any], fmt: str, line_offset: int = 0) -> None:
     """Feed what a collector yields to ``batcher`` and flush it. ``line_offset``: lines of the
     source before ``records`` began (a byte range of a big file read on a cluster worker)."""
@@ -317,14 +330,7 @@ def ingest_source(
     ctx.display_name = name
     report = IngestReport(path=name)
     try:
-        if not path.exists():
-            raise SourceError("no such file or folder")
-        if not os.access(path, os.R_OK):
-            raise SourceError("permission denied")
-        fmt = fmt or detect(path)
-        if fmt is None:
-            raise UnknownFormat(f"not a format dtrack knows (tried: {', '.join(REGISTRY)}); "
-                                "use --format to force one")
+        fmt = source_format(path, fmt)
         collector = get_collector(fmt)
         report.format = fmt
         report.sha256, report.size = file_sha256(path)
