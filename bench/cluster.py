@@ -48,7 +48,13 @@ import orjson  # noqa: E402
 import polars as pl  # noqa: E402
 
 from dtrack.collectors.base import ParseContext  # noqa: E402
-from dtrack.collectors.cluster import SPLIT_BYTES, ingest_on_cluster, parse_part, survey  # noqa: E402
+from dtrack.collectors.cluster import (  # noqa: E402
+    COMMIT_ROWS,
+    SPLIT_BYTES,
+    ingest_on_cluster,
+    parse_part,
+    survey,
+)
 from dtrack.collectors.ingest import ingest_paths  # noqa: E402
 from dtrack.data.store import Store  # noqa: E402
 from dtrack.nlp.synthetic import generate_texts  # noqa: E402
@@ -131,11 +137,17 @@ def main() -> None:
 
         def commit_all() -> None:
             with commit_store.writer() as writer:
-                for result in parsed:
+                for result in parsed:  # as the cluster's client commits: parts in batches of COMMIT_ROWS
                     with writer.transaction() as txn:
-                        for kind, name in result["files"]:
-                            if kind == "posts":
-                                txn.add_posts(pl.read_parquet(name))
+                        frames = [pl.read_parquet(name) for kind, name in result["files"] if kind == "posts"]
+                        batch: list[pl.DataFrame] = []
+                        for frame in frames:
+                            batch.append(frame)
+                            if sum(f.height for f in batch) >= COMMIT_ROWS:
+                                txn.add_posts(pl.concat(batch))
+                                batch = []
+                        if batch:
+                            txn.add_posts(pl.concat(batch))
 
         timed("commit (dedup + write)", args.n, commit_all, results)
         shutil.rmtree(parts_dir)

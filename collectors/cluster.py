@@ -56,6 +56,8 @@ from dtrack.data.store import StoreError, StoreWriter
 SPLIT_FORMATS = ("twarc",)
 #: A JSON-lines file bigger than this is read as several tasks of about this size.
 SPLIT_BYTES = 256 * 1024 * 1024
+#: Posts the client hands to the transaction at once.
+COMMIT_ROWS = 500_000
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -320,19 +322,33 @@ def _commit(writer: StoreWriter, source: _Source, force: bool) -> IngestReport:
             report.status, report.message = "error", bad["message"]
             return report
         with writer.transaction() as txn:
+            posts: list[pl.DataFrame] = []
+
+            def add_posts() -> None:
+                # a few big batches, not one per part: the transaction checks each batch against the
+                # batches before it, so fewer batches make the commit faster (the rows and their order
+                # are the same, and so is which copy of a post wins)
+                if posts:
+                    frame = pl.concat(posts)
+                    posts.clear()
+                    new, duplicate = txn.add_posts(frame)
+                    report.read += frame.height
+                    report.new += new
+                    report.duplicate += duplicate
+
             for result in results:
                 for kind, name in result["files"]:
                     frame = pl.read_parquet(name)
                     if kind == "posts":
-                        new, duplicate = txn.add_posts(frame)
-                        report.read += frame.height
-                        report.new += new
-                        report.duplicate += duplicate
+                        posts.append(frame)
+                        if sum(f.height for f in posts) >= COMMIT_ROWS:
+                            add_posts()
                     else:
                         txn.add_quarantine(frame)
                 report.quarantined += result["quarantined"]
                 report.notices += result["notices"]
                 report.notice_messages.extend(result["notice_messages"])
+            add_posts()
             report.notice_messages = report.notice_messages[:1000]
             if previous is None:
                 txn.add_source(source_record(report))
