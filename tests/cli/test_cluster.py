@@ -68,6 +68,7 @@ def scheduler(tmp_path_factory: pytest.TempPathFactory):
                 proc.kill()
 
 
+@pytest.mark.slow
 def test_ingest_and_tag_on_a_dask_scheduler_match_the_local_commands(scheduler: str, tmp_path: Path,
                                                                      subprocess_env: dict) -> None:
     assert re.fullmatch(r"tcp://127\.0\.0\.1:\d+", scheduler)
@@ -107,6 +108,7 @@ def _in_process(*args: str) -> bytes:
     return result.stdout_bytes
 
 
+@pytest.mark.slow
 def test_ingest_then_tag_in_one_command_on_the_cluster(scheduler: str, tmp_path: Path, subprocess_env: dict) -> None:
     samples = str(ROOT / "data" / "samples")
     _dtrack(subprocess_env, "ingest", "--store", str(tmp_path / "local"), samples)

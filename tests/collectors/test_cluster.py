@@ -91,6 +91,7 @@ def test_survey_cuts_on_line_boundaries_and_counts_lines(tmp_path: Path) -> None
     assert survey(str(path), None)[2] == [(0, size, 0)]
 
 
+@pytest.mark.slow
 def test_cluster_ingest_stores_what_a_local_ingest_stores(local_run, dask_client, tmp_path: Path) -> None:
     inputs, expected, expected_reports = local_run
     assert len(survey(str(inputs / "twarc-big.jsonl"), SPLIT)[2]) > 4  # read as several byte ranges
@@ -124,6 +125,7 @@ def test_a_second_run_changes_nothing(local_run, dask_client, tmp_path: Path) ->
     assert_same(snapshot(store), before)
 
 
+@pytest.mark.slow
 def test_a_worker_killed_mid_run_changes_nothing(local_run, tmp_path: Path) -> None:
     """SIGKILL one worker process as soon as the first task is done: Dask reruns its tasks on the
     other worker (and the restarted one), and the store is complete and exact, each source committed once."""
@@ -152,6 +154,7 @@ def test_a_worker_killed_mid_run_changes_nothing(local_run, tmp_path: Path) -> N
     assert_same(snapshot(store), expected)
 
 
+@pytest.mark.slow
 def test_a_watch_job_with_a_cluster_setting_stores_what_a_local_job_stores(tmp_path: Path) -> None:
     from dtrack.collectors.watch import WatchConfig, run_watch
 

@@ -54,6 +54,7 @@ def test_tasks_cover_every_row_once(tmp_path: Path) -> None:
         assert all(a + la == b for (a, la), (b, _) in itertools.pairwise(pieces))
 
 
+@pytest.mark.slow
 def test_cluster_tagging_stores_the_local_hits(dask_client, tmp_path: Path) -> None:
     local = _ingested(tmp_path / "local")
     local_report = tag_store(local, workers=1)
