@@ -1,18 +1,21 @@
-"""Tagging on a Dask cluster: workers tokenise slices of post files, the client commits.
+"""Per-post work over stored posts on a Dask cluster: workers compute, the client commits.
 
-Each task reads a slice of one committed post file (the store must be on a
-file system the workers share), tags it with this worker process's Matcher
-(built once per process and dictionary, with its own MeCab Tagger), and
-writes the hits as a Parquet part under the store's ``staging/``. The client
-reads the parts back in plan order and hands them to the one tagging
-transaction of ``tag_store``, which records the tagged files and the run as
-it does locally: the hits are the same rows a local run stores.
+Tagging (and any stage shaped like it: a function from a slice of posts to
+rows) is spread in tasks of about :data:`TASK_POSTS` posts. Each task reads
+its slices of committed post files (the store must be on a file system the
+workers share), runs the work with this worker process's state (the Matcher
+and its MeCab Tagger are built once per process and dictionary), and writes
+the rows as a Parquet part under the store's ``staging/``. The client reads
+the parts back in plan order and hands them to the stage's one transaction
+(``tag_store``), which records the files done and the run as it does
+locally: the rows are the ones a local run stores.
 """
 
 from __future__ import annotations
 
+import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,26 +29,34 @@ from dtrack.nlp.terms import TermDictionary
 
 #: Posts per task: big enough to amortise a task's overhead, small enough to spread a big file.
 TASK_POSTS = 100_000
+#: What a task runs: (posts, *args) -> (rows, counts such as {"seen": posts read}).
+Work = Callable[..., tuple[pl.DataFrame, dict[str, int]]]
 _MATCHERS: dict[str, Any] = {}
 
 
-def tag_part(pieces: list[tuple[str, int, int]], terms: TermDictionary, out_dir: str) -> dict[str, Any]:
-    """On a worker: hits of some post file slices (path, first row, rows), written as one part."""
+def tag_work(posts: pl.LazyFrame, terms: TermDictionary) -> tuple[pl.DataFrame, dict[str, int]]:
+    """Hits of ``posts`` with this process's Matcher for ``terms`` (built on first use)."""
     from dtrack.nlp.matcher import Matcher
 
     matcher = _MATCHERS.get(terms.hash)
     if matcher is None:
         matcher = _MATCHERS[terms.hash] = Matcher(terms)
+    hits, seen, tokenised = tag_frame(posts, terms, _runner=_Runner(matcher, 1))
+    return hits, {"seen": seen, "tokenised": tokenised}
+
+
+def run_part(pieces: list[tuple[str, int, int]], work: Work, args: tuple[Any, ...], out_dir: str) -> dict[str, Any]:
+    """On a worker: ``work`` over some post file slices (path, first row, rows), its rows written as one part."""
     lazy = pl.concat([
         pl.scan_parquet(path, schema=POST_SCHEMA, missing_columns="insert", extra_columns="ignore")
         .slice(offset, length)
         for path, offset, length in pieces
     ])
-    hits, seen, tokenised = tag_frame(lazy, terms, _runner=_Runner(matcher, 1))
+    rows, counts = work(lazy, *args)
     out = Path(out_dir) / f"{uuid.uuid4().hex}.parquet"
     out.parent.mkdir(parents=True, exist_ok=True)
-    hits.write_parquet(out, compression="lz4", statistics=False)
-    return {"file": str(out), "seen": seen, "tokenised": tokenised}
+    rows.write_parquet(out, compression="lz4", statistics=False)
+    return {"file": str(out), "counts": counts}
 
 
 def tasks(store: Store, files: list[str], size: int = TASK_POSTS) -> Iterator[list[tuple[str, int, int]]]:
@@ -67,39 +78,47 @@ def tasks(store: Store, files: list[str], size: int = TASK_POSTS) -> Iterator[li
         yield task
 
 
-def tag_on_cluster(client: Any, store: Store, files: list[str], terms: TermDictionary,
-                   progress: Progress | None = None) -> Iterator[tuple[pl.DataFrame, int, int]]:
-    """(hits, posts seen, posts tokenised) of ``files``, in order, computed by the workers."""
+def map_on_cluster(client: Any, store: Store, files: list[str], work: Work, args: tuple[Any, ...],
+                   progress: Progress | None = None) -> Iterator[tuple[pl.DataFrame, dict[str, int]]]:
+    """(rows, summed counts) of ``work`` over the posts of ``files``, in order, in batches of about
+    BATCH_POSTS posts (as few files as a local run writes), computed by the cluster's workers."""
     from distributed import as_completed
 
-    staging = store.path / "staging" / f"cluster-tag-{uuid.uuid4().hex[:12]}"
+    staging = store.path / "staging" / f"cluster-map-{uuid.uuid4().hex[:12]}"
     check_shared(client, staging)
-    progress = progress or Progress("tag", write=lambda line: None)
+    progress = progress or Progress("work", write=lambda line: None)
     try:
-        futures = [client.submit(tag_part, pieces, terms, str(staging), pure=False, retries=RETRIES)
+        futures = [client.submit(run_part, pieces, work, args, str(staging), pure=False, retries=RETRIES)
                    for pieces in tasks(store, files)]
         progress.add(len(futures))
         index = {f.key: i for i, f in enumerate(futures)}
         done: dict[int, dict[str, Any]] = {}
         head = 0
         batch: list[pl.DataFrame] = []
-        seen = tokenised = 0
+        counts: dict[str, int] = {}
         for future in as_completed(futures):
             result = future.result()  # a task that kept failing raises here: nothing is committed
-            progress.step(result["seen"])
+            progress.step(result["counts"].get("seen", 0))
             done[index[future.key]] = result
             while head in done:
                 result = done.pop(head)
                 batch.append(pl.read_parquet(result["file"]))
                 Path(result["file"]).unlink(missing_ok=True)
-                seen, tokenised, head = seen + result["seen"], tokenised + result["tokenised"], head + 1
-                if seen >= BATCH_POSTS:  # hits of about as many posts as a local batch: as few files
-                    yield pl.concat(batch), seen, tokenised
-                    batch, seen, tokenised = [], 0, 0
+                for key, value in result["counts"].items():
+                    counts[key] = counts.get(key, 0) + value
+                head += 1
+                if counts.get("seen", 0) >= BATCH_POSTS:
+                    yield pl.concat(batch), counts
+                    batch, counts = [], {}
         if batch:
-            yield pl.concat(batch), seen, tokenised
+            yield pl.concat(batch), counts
     finally:
         progress.close()
-        import shutil
-
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def tag_on_cluster(client: Any, store: Store, files: list[str], terms: TermDictionary,
+                   progress: Progress | None = None) -> Iterator[tuple[pl.DataFrame, int, int]]:
+    """(hits, posts seen, posts tokenised) of ``files``, in order, computed by the workers."""
+    for hits, counts in map_on_cluster(client, store, files, tag_work, (terms,), progress):
+        yield hits, counts["seen"], counts["tokenised"]
