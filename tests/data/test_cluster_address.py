@@ -138,3 +138,14 @@ def test_progress_counts_tasks_and_posts() -> None:
     assert re.fullmatch(r"ingest: 1/3 tasks, 1,000 posts, [\d,]+ posts/s", lines[0])
     assert re.fullmatch(r"ingest: 4/4 tasks, 1,500 posts, [\d,]+ posts/s", lines[-1])
     assert len(lines) == len(set(lines))  # close() does not repeat the last line
+
+
+def test_the_dashboard_address_answers(dask_client) -> None:
+    import urllib.request
+
+    from dtrack.data.cluster import dashboard
+
+    link = dashboard(dask_client)
+    assert link and link.endswith("/status")
+    with urllib.request.urlopen(link, timeout=60) as page:
+        assert page.status == 200 and b"Dask" in page.read()
