@@ -20,9 +20,9 @@ import zstandard
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dtrack.collectors import reddit
-from dtrack.collectors.base import ParseContext
-from dtrack.collectors.ingest import ingest_source
+from dtrack.collectors.formats import reddit
+from dtrack.collectors.pipeline.ingest import ingest_source
+from dtrack.collectors.records import ParseContext
 from dtrack.data.store import Store
 
 WORDS = ["無断学習", "AI", "イラスト", "絵師", "mimic", "学習", "禁止", "the", "of", "and", "art",

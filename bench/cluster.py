@@ -47,15 +47,15 @@ sys.path.insert(0, str(ROOT))
 import orjson  # noqa: E402
 import polars as pl  # noqa: E402
 
-from dtrack.collectors.base import ParseContext  # noqa: E402
-from dtrack.collectors.cluster import (  # noqa: E402
+from dtrack.collectors.pipeline.cluster import (  # noqa: E402
     COMMIT_ROWS,
     SPLIT_BYTES,
     ingest_on_cluster,
     parse_part,
     survey,
 )
-from dtrack.collectors.ingest import ingest_paths  # noqa: E402
+from dtrack.collectors.pipeline.ingest import ingest_paths  # noqa: E402
+from dtrack.collectors.records import ParseContext  # noqa: E402
 from dtrack.data.store import Store  # noqa: E402
 from dtrack.nlp.synthetic import generate_texts  # noqa: E402
 from dtrack.nlp.tagger import tag_store  # noqa: E402

@@ -32,7 +32,7 @@ import polars as pl
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dtrack.collectors.ingest import ingest_paths  # noqa: E402
+from dtrack.collectors.pipeline.ingest import ingest_paths  # noqa: E402
 from dtrack.data.store import Store  # noqa: E402
 from dtrack.nlp.tagger import tag_store  # noqa: E402
 from tests.e2e.harness import (  # noqa: E402

@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dtrack.collectors import bluesky, fivech, niconico, reddit  # noqa: E402
-from dtrack.collectors.base import Notice, ParseContext, Quarantine, SourceError  # noqa: E402
-from dtrack.collectors.ingest import ingest_source  # noqa: E402
+from dtrack.collectors.formats import bluesky, fivech, niconico, reddit  # noqa: E402
+from dtrack.collectors.pipeline.ingest import ingest_source  # noqa: E402
+from dtrack.collectors.records import Notice, ParseContext, Quarantine, SourceError  # noqa: E402
 from dtrack.data.store import Store  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "collectors" / "fixtures"

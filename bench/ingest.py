@@ -23,7 +23,7 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dtrack.collectors.ingest import ingest_source
+from dtrack.collectors.pipeline.ingest import ingest_source
 from dtrack.data.store import Store
 
 WORDS = ["無断学習", "無断転載", "イラスト", "AI", "画像生成", "今日は", "ラーメン", "猫", "仕事", "天気", "mimic",

@@ -33,9 +33,9 @@ import polars as pl
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dtrack.collectors.base import ParseContext  # noqa: E402
-from dtrack.collectors.ingest import ingest_source  # noqa: E402
-from dtrack.collectors.x_archive import X_ARCHIVE  # noqa: E402
+from dtrack.collectors.formats import x_archive  # noqa: E402
+from dtrack.collectors.pipeline.ingest import ingest_source  # noqa: E402
+from dtrack.collectors.records import ParseContext  # noqa: E402
 from dtrack.data.store import Store  # noqa: E402
 
 TEXTS = [
@@ -124,7 +124,7 @@ def bench_x_archive(n: int, repeat: int, tmp: Path) -> list[tuple[str, float, in
 
     def collector(_: int) -> int:
         count = 0
-        for rec in X_ARCHIVE.parse(folder, ParseContext()):
+        for rec in x_archive.parse(folder, ParseContext()):
             if isinstance(rec, pl.DataFrame):
                 count += rec.height
         return count

@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT))
 
 import orjson  # noqa: E402
 
-from dtrack.collectors import twarc  # noqa: E402
-from dtrack.collectors.base import ParseContext  # noqa: E402
-from dtrack.collectors.ingest import ingest_source  # noqa: E402
+from dtrack.collectors.formats import twarc  # noqa: E402
+from dtrack.collectors.pipeline.ingest import ingest_source  # noqa: E402
+from dtrack.collectors.records import ParseContext  # noqa: E402
 from dtrack.data.store import Store  # noqa: E402
 
 WORDS = ["無断学習", "画像生成AI", "学習禁止", "イラスト", "mimic", "Stable Diffusion", "絵師", "データセット",

@@ -21,8 +21,8 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dtrack.collectors.ledger import schedule_dir
-from dtrack.collectors.watch import WatchConfig, run_watch
+from dtrack.collectors.pipeline.ledger import schedule_dir
+from dtrack.collectors.pipeline.watch import WatchConfig, run_watch
 from dtrack.data.store import Store
 
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
+from dtrack.data.defaults import DEFAULT_TZ
 from dtrack.data.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -35,7 +36,7 @@ def tz_option(func: F) -> F:
     """``--tz`` for commands that read or show local times."""
     return click.option(
         "--tz",
-        default="Asia/Tokyo",
+        default=DEFAULT_TZ,
         show_default=True,
         envvar="DTRACK_TZ",
         callback=_check_tz,

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from dtrack.cli.cluster import check_cluster, cluster_option, open_cluster
 from dtrack.cli.common import EXIT_FATAL, EXIT_OK, EXIT_QUARANTINED, fail, open_store, store_option, tz_option
-from dtrack.collectors import REGISTRY
-from dtrack.collectors.base import ParseContext
-from dtrack.collectors.csv_ndjson import parse_mapping
-from dtrack.collectors.ingest import IngestReport, ingest_paths
-from dtrack.data.store import StoreLocked
-from dtrack.nlp.tagger import tag_store
+from dtrack.collectors import names as format_names
+
+if TYPE_CHECKING:
+    from dtrack.collectors.pipeline.ingest import IngestReport
 
 #: Files at least this big get a progress bar (on a terminal).
 PROGRESS_BYTES = 8 * 1024 * 1024
@@ -35,10 +32,8 @@ def _summary(report: IngestReport) -> str:
     )
 
 
-def _progress(label: str, client: object) -> Any:
-    """A progress line for work on a cluster (None without one)."""
-    if client is None:
-        return None
+def _progress(label: str) -> Any:
+    """The progress line of a stage run on a cluster (tasks done / total, posts/s) on stderr."""
     from dtrack.data.cluster import Progress
 
     return Progress(label)
@@ -46,7 +41,7 @@ def _progress(label: str, client: object) -> Any:
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(list(REGISTRY)), default=None,
+@click.option("--format", "fmt", type=click.Choice(format_names()), default=None,
               help="Force a format instead of detecting it from the content.")
 @click.option("--map", "mapping", multiple=True, metavar="FIELD=COLUMN,...",
               help="Column mapping for CSV/NDJSON, e.g. text=content,created_at=date.")
@@ -80,6 +75,13 @@ def ingest(paths: tuple[str, ...], fmt: str | None, mapping: tuple[str, ...], pl
       cat posts.ndjson | dtrack ingest - --map text=body,created_at=date
       dtrack ingest --cluster tcp://head-node:8786 /shared/exports/
     """
+    from zoneinfo import ZoneInfo
+
+    from dtrack.collectors.formats.tabular import parse_mapping
+    from dtrack.collectors.pipeline.collect import DEFAULT_HOOK, collect
+    from dtrack.collectors.records import ParseContext
+    from dtrack.data.store import StoreLocked
+
     try:
         ctx = ParseContext(tz=ZoneInfo(tz), mapping=parse_mapping(mapping), platform=platform)
     except ValueError as exc:
@@ -110,30 +112,19 @@ def ingest(paths: tuple[str, ...], fmt: str | None, mapping: tuple[str, ...], pl
         else:
             click.echo(_summary(report))
 
-    tag_line, tag_failed = None, False
     address = check_cluster(cluster)
     try:
         with open_cluster(address) as client, store.writer(purpose="dtrack ingest") as writer:
-            if client is None:
-                reports = ingest_paths(writer, paths, fmt=fmt, ctx=ctx, force=force,
-                                       on_report=on_report, on_start=on_start)
-            else:
-                from dtrack.collectors.cluster import ingest_on_cluster
-
-                reports = ingest_on_cluster(client, writer, paths, fmt=fmt, ctx=ctx, force=force,
-                                            on_report=on_report, progress=_progress("ingest", client))
-            if not no_tag:
-                try:
-                    tag_line = tag_store(store, writer=writer, cluster=client,
-                                         progress=_progress("tag", client)).summary()
-                except Exception as exc:  # the posts are stored; say so rather than lose the ingest report
-                    tag_line, tag_failed = f"tagging failed ({exc}); the posts are stored, run `dtrack tag`", True
+            done = collect(writer, paths, fmt=fmt, ctx=ctx, force=force, tag=None if no_tag else DEFAULT_HOOK,
+                           on_report=on_report, on_start=on_start, cluster=client,
+                           progress=_progress if client is not None else None)
     except StoreLocked as exc:
         fail(str(exc))
         return
+    reports = done.reports
     if not reports:
         fail("no files found in " + ", ".join(paths))
-    errors = [r for r in reports if r.status == "error"]
+    errors = done.errors
     quarantined = sum(r.quarantined for r in reports)
     if not as_json:
         total_new = sum(r.new for r in reports)
@@ -143,6 +134,9 @@ def ingest(paths: tuple[str, ...], fmt: str | None, mapping: tuple[str, ...], pl
             f"{len(errors)} failed; store version {store.version}",
             err=True,
         )
-    if tag_line:
-        click.echo(tag_line, err=True)
+    if done.tag_error is not None:
+        click.echo(f"tagging failed ({done.tag_error}); the posts are stored, run `dtrack tag`", err=True)
+    elif done.tagged is not None:
+        click.echo(done.tagged.summary(), err=True)
+    tag_failed = done.tag_error is not None
     sys.exit(EXIT_FATAL if errors or tag_failed else EXIT_QUARANTINED if quarantined else EXIT_OK)

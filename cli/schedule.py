@@ -25,9 +25,9 @@ from dtrack.cli.common import (
     tz_option,
 )
 from dtrack.collectors import REGISTRY
-from dtrack.collectors.csv_ndjson import parse_mapping
-from dtrack.collectors.ingest import IngestReport
-from dtrack.collectors.schedule import (
+from dtrack.collectors.formats.tabular import parse_mapping
+from dtrack.collectors.pipeline.ingest import IngestReport
+from dtrack.collectors.pipeline.schedule import (
     DEFAULT_HOOK,
     DEFAULT_POLL,
     SchedulerRunning,
@@ -40,7 +40,7 @@ from dtrack.collectors.schedule import (
     scheduler_status,
     serve,
 )
-from dtrack.collectors.watch import DEFAULT_LOCK_WAIT, DEFAULT_SETTLE
+from dtrack.collectors.pipeline.watch import DEFAULT_LOCK_WAIT, DEFAULT_SETTLE
 
 
 def _when(value: dt.datetime | None) -> str:

@@ -95,6 +95,31 @@ SOURCE_FIELDS: tuple[str, ...] = (
 )
 
 
+#: One watch run as ``collectors.pipeline.ledger.read_ledger`` returns it: the contract
+#: columns first (docs/scheduler.md), then extras.
+LEDGER_SCHEMA: dict[str, pl.DataType] = {
+    "run_id": pl.String(),
+    "job": pl.String(),
+    "started_at": UTC_DATETIME,
+    "ended_at": UTC_DATETIME,
+    "status": pl.String(),
+    "files_seen": pl.Int64(),
+    "files_ingested": pl.Int64(),
+    "new": pl.Int64(),
+    "duplicate": pl.Int64(),
+    "quarantined": pl.Int64(),
+    "errors": pl.Int64(),
+    # extras
+    "files_waiting": pl.Int64(),
+    "tagged": pl.Int64(),
+    "messages": pl.List(pl.String()),
+    "trigger": pl.String(),
+    "pid": pl.Int64(),
+    "host": pl.String(),
+    "updated_at": UTC_DATETIME,
+}
+
+
 def empty_posts() -> pl.DataFrame:
     """An empty frame with the post schema (for scans of an empty store)."""
     return pl.DataFrame(schema=POST_SCHEMA)

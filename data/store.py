@@ -30,18 +30,15 @@ of a post therefore names the first file it was read from.
 from __future__ import annotations
 
 import datetime as dt
-import errno
-import fcntl
 import json
 import os
 import shutil
-import socket
 import threading
 import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +46,7 @@ import numpy as np
 import polars as pl
 
 from dtrack.data.errors import DEFAULT_STORE, StoreError, StoreLocked, resolve_store_path  # noqa: F401
+from dtrack.data.lock import LockBusy, file_lock, holder_text
 from dtrack.data.schema import (
     HIT_SCHEMA,
     POST_KEY,
@@ -195,45 +193,17 @@ class Store:
         ``wait`` seconds pass and the lock is free by then.
         """
         self.path.mkdir(parents=True, exist_ok=True)
-        lock_path = self.path / ".lock"
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        deadline = time.monotonic() + wait
-        held = False
-        try:
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    held = True
-                    break
-                except OSError as exc:
-                    if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
-                        raise
-                    if time.monotonic() >= deadline:
-                        holder = _read_holder(lock_path)
-                        raise StoreLocked(
-                            f"store {self.path} is being written by another process"
-                            f"{holder}; try again when it has finished"
-                        ) from None
-                    time.sleep(0.1)
-            info = json.dumps(
-                {
-                    "pid": os.getpid(),
-                    "host": socket.gethostname(),
-                    "since": _now().isoformat(timespec="seconds"),
-                    "purpose": purpose,
-                }
-            ).encode()
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, info, 0)
+        with ExitStack() as stack:
+            try:
+                stack.enter_context(file_lock(self.path / ".lock", wait=wait, note={"purpose": purpose}))
+            except LockBusy as exc:
+                raise StoreLocked(
+                    f"store {self.path} is being written by another process"
+                    f"{holder_text(exc.holder)}; try again when it has finished"
+                ) from None
             writer = StoreWriter(self)
             writer.recover()
             yield writer
-        finally:
-            try:
-                if held:  # only the holder may clear the holder's note
-                    os.ftruncate(fd, 0)
-            finally:
-                os.close(fd)  # closing releases the flock
 
     def _write_manifest(self, manifest: dict[str, Any]) -> None:
         tmp = self.path / f".{MANIFEST}.{uuid.uuid4().hex}.tmp"
@@ -257,17 +227,6 @@ def _empty_manifest() -> dict[str, Any]:
         "meta": {},
         "garbage": [],
     }
-
-
-def _read_holder(lock_path: Path) -> str:
-    try:
-        info = json.loads(lock_path.read_bytes() or b"{}")
-    except (OSError, ValueError):
-        return ""
-    if not info:
-        return ""
-    purpose = f", {info['purpose']}" if info.get("purpose") else ""
-    return f" (pid {info.get('pid')} on {info.get('host')} since {info.get('since')}{purpose})"
 
 
 class StoreWriter:

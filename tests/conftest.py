@@ -1,17 +1,56 @@
-"""Fixtures shared by every test package: a fresh store in tmp_path, paths to fixtures."""
+"""Fixtures shared by every test package: a fresh store in tmp_path, the one ingest helper,
+the real export samples, and the fixed hypothesis profile."""
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from dtrack.data.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_SAMPLES = ROOT.parent / "shared" / "samples"
+
+# One hypothesis profile, always loaded: examples derived from each test (no random seed), a
+# fixed number of them and no deadline (the machine may be busy), so no run fails by chance.
+# Tests that want fewer or more examples still say so with @settings(max_examples=...).
+settings.register_profile("dtrack", derandomize=True, max_examples=100, deadline=None, print_blob=True)
+settings.load_profile("dtrack")
+
+
+def _shared_samples() -> Path:
+    """../shared/samples next to the checkout (CI), or next to a worktree's parent
+    (wt/NAME); ``DTRACK_SAMPLES`` names another folder."""
+    if os.environ.get("DTRACK_SAMPLES"):
+        return Path(os.environ["DTRACK_SAMPLES"])
+    candidates = [ROOT.parent / "shared" / "samples", ROOT.parent.parent / "shared" / "samples"]
+    return next((c for c in candidates if c.is_dir()), candidates[0])
+
+
+#: The real export samples the conformance tests read.
+SHARED_SAMPLES = _shared_samples()
+
+
+def require_shared_samples() -> pytest.MarkDecorator:
+    """Mark for tests that need ../shared/samples: skipped on a developer's machine without
+    them, but a loud failure under CI (``CI`` set), where their absence is a broken setup."""
+    if SHARED_SAMPLES.is_dir():
+        return pytest.mark.usefixtures()
+    if os.environ.get("CI"):
+        return pytest.mark.usefixtures("shared_samples_missing")
+    return pytest.mark.skip(reason=f"{SHARED_SAMPLES} is not present (set DTRACK_SAMPLES)")
+
+
+@pytest.fixture
+def shared_samples_missing() -> None:
+    """Fails the test: under CI the conformance tests must run, never skip."""
+    pytest.fail(f"CI is set but the real export samples are missing: {SHARED_SAMPLES} (the conformance tests "
+                "must run in CI; set DTRACK_SAMPLES if they live elsewhere)")
 
 
 @pytest.fixture
@@ -32,6 +71,24 @@ def subprocess_env() -> dict[str, str]:
 def run_dtrack_args() -> list[str]:
     """argv prefix that runs this checkout's CLI in a child process."""
     return [sys.executable, "-m", "dtrack"]
+
+
+@pytest.fixture
+def ingest() -> Callable[..., Any]:
+    """The one way tests ingest a file: ``ingest(store, path, fmt=None, force=False, ctx=None, **ctx_fields)``
+    runs the real ingest loop in one write transaction and returns the source's IngestReport
+    (``ctx_fields`` build a ParseContext, e.g. ``tz=ZoneInfo("UTC")``)."""
+    from dtrack.collectors.pipeline.ingest import ingest_source
+    from dtrack.collectors.records import ParseContext
+
+    def run(store: Store, path: Path, *, fmt: str | None = None, force: bool = False,
+            ctx: ParseContext | None = None, **ctx_fields: Any) -> Any:
+        if ctx_fields:
+            ctx = ParseContext(**ctx_fields)
+        with store.writer(purpose="test") as writer:
+            return ingest_source(writer, Path(path), fmt=fmt, ctx=ctx, force=force)
+
+    return run
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,8 @@
 """Collectors: ingest from the server's disk, the schedules and their runs, quarantined records.
 
-Ingesting here is the same as `dtrack ingest PATH` followed by tagging: the
-shared ingest loop (one transaction per source), then ``nlp.tagger.tag_store``
-under the same write lock. The other pages pick the new posts up on their
+Ingesting here is the same as `dtrack ingest PATH`: ``collectors.pipeline.collect``
+(the shared ingest loop, one transaction per source, then tagging under the
+same write lock, with its failure policy). The other pages pick the new posts up on their
 next run because the store version changed.
 """
 
@@ -15,14 +15,14 @@ import polars as pl
 import streamlit as st
 
 from dtrack.collectors import REGISTRY
-from dtrack.collectors.base import ParseContext
-from dtrack.collectors.ingest import IngestReport, ingest_paths
-from dtrack.collectors.schedule import list_schedules, read_ledger, scheduler_status
+from dtrack.collectors.pipeline.collect import collect
+from dtrack.collectors.pipeline.ingest import IngestReport
+from dtrack.collectors.pipeline.schedule import list_schedules, read_ledger, scheduler_status
+from dtrack.collectors.records import ParseContext
 from dtrack.dashboard import loaders
 from dtrack.dashboard.common import Settings, data_table, download_buttons, settings
 from dtrack.dashboard.downloads import table_download
 from dtrack.data.store import StoreLocked
-from dtrack.nlp.tagger import tag_store
 
 AUTO = "auto"
 
@@ -81,23 +81,25 @@ def run_ingest(s: Settings, target: Path, fmt: str | None) -> list[IngestReport]
             bar.progress(min(done / size, 1.0), text=str(current["name"]))
 
     ctx = ParseContext(tz=ZoneInfo(s.tz), progress=progress)
-    reports: list[IngestReport] = []
     try:
         with s.store.writer(purpose="dashboard ingest") as writer:
-            reports = ingest_paths(writer, [target], fmt=fmt, ctx=ctx, on_start=on_start,
-                                   on_report=lambda r: bar.progress(1.0, text=f"{r.path}: {r.status}"))
-            tagged = tag_store(s.store, writer=writer)
+            done = collect(writer, [target], fmt=fmt, ctx=ctx, on_start=on_start,
+                           on_report=lambda r: bar.progress(1.0, text=f"{r.path}: {r.status}"))
     except StoreLocked as exc:
         bar.empty()
         st.error(s.t("ingest_locked", message=str(exc)))
         return None
     bar.empty()
-    failed = sum(r.status == "error" for r in reports)
+    reports = done.reports
+    failed = len(done.errors)
     summary = s.t("ingest_done", sources=len(reports), new=sum(r.new for r in reports),
                   duplicate=sum(r.duplicate for r in reports), quarantined=sum(r.quarantined for r in reports),
                   failed=failed)
     (st.warning if failed else st.success)(summary)
-    st.caption(s.t("tagged", posts=tagged.posts_tagged, hits=tagged.hits))
+    if done.tag_error is not None:
+        st.error(f"tagging failed ({done.tag_error}); the posts are stored, run `dtrack tag`")
+    elif done.tagged is not None:
+        st.caption(s.t("tagged", posts=done.tagged.posts_tagged, hits=done.tagged.hits))
     return reports
 
 

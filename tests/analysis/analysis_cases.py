@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 import polars as pl
 
-from dtrack.collectors.ingest import ingest_source
+from dtrack.collectors.pipeline.ingest import ingest_source
 from dtrack.data.schema import HIT_SCHEMA
 from dtrack.data.store import Store
 

@@ -19,7 +19,7 @@ if str(HERE) not in sys.path:  # story.py and analysis_cases.py, whatever pytest
 
 from story import Story, generate_story  # noqa: E402
 
-from dtrack.collectors.ingest import ingest_source  # noqa: E402
+from dtrack.collectors.pipeline.ingest import ingest_source  # noqa: E402
 from dtrack.data.store import Store  # noqa: E402
 
 

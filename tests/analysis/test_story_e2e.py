@@ -13,7 +13,7 @@ from story import FIRST_AI_USE, FIRST_USE, TAKEOFF, Story
 from dtrack.analysis.emergence import emergence
 from dtrack.analysis.events import event_study
 from dtrack.analysis.export import sidecar
-from dtrack.collectors.ingest import ingest_source
+from dtrack.collectors.pipeline.ingest import ingest_source
 from dtrack.data.events import load_events
 from dtrack.data.store import Store
 from dtrack.nlp import tagger

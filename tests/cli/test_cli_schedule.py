@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from dtrack import main
-from dtrack.collectors.ledger import read_ledger
-from dtrack.collectors.watch import STOP
+from dtrack.collectors.pipeline.ledger import read_ledger
+from dtrack.collectors.pipeline.watch import STOP
 from dtrack.data.store import Store
 
 FIXTURES = Path(__file__).resolve().parents[1] / "collectors" / "fixtures" / "schedule"
@@ -117,7 +117,7 @@ def test_run_now_of_an_unknown_job(store: Store) -> None:
 def test_docs_cover_every_option_and_ledger_column() -> None:
     """docs/scheduler.md cannot drift from the commands (datasette's test_docs idea)."""
     from dtrack.cli.schedule import schedule, scheduler
-    from dtrack.collectors.ledger import LEDGER_SCHEMA
+    from dtrack.collectors.pipeline.ledger import LEDGER_SCHEMA
 
     docs = (Path(__file__).resolve().parents[2] / "docs" / "scheduler.md").read_text()
     commands = [*schedule.commands.values(), scheduler]

@@ -33,8 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from dtrack.collectors import REGISTRY
-from dtrack.collectors.base import read_head
-from dtrack.collectors.ingest import IngestReport, ingest_source
+from dtrack.collectors.pipeline.ingest import IngestReport, ingest_source
+from dtrack.collectors.readers.files import read_head
 from dtrack.data.store import Store
 
 HERE = Path(__file__).resolve().parent

@@ -24,19 +24,14 @@ The expected numbers were derived once, independently of the collectors:
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
-from dtrack.collectors.ingest import ingest_paths
+from dtrack.collectors.pipeline.ingest import ingest_paths
 from dtrack.data.store import Store
+from tests.conftest import SHARED_SAMPLES, require_shared_samples
 
-#: ../shared/samples next to the checkout (as in CI); DTRACK_SAMPLES overrides it,
-#: e.g. for a git worktree that lives elsewhere.
-SAMPLES = Path(os.environ.get("DTRACK_SAMPLES") or Path(__file__).resolve().parents[3] / "shared" / "samples")
-
-pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(), reason="../shared/samples is not present")
+SAMPLES = SHARED_SAMPLES
+pytestmark = require_shared_samples()
 
 EXPECTED = {
     # folder: (format, posts that are not reposts, reposts)

@@ -9,19 +9,14 @@ is wrong, and the comment says how to check which.
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 
 from dtrack.collectors import detect
-from dtrack.collectors.ingest import ingest_source
 from dtrack.data.store import Store
+from tests.conftest import SHARED_SAMPLES, require_shared_samples
 
-#: ../shared/samples next to the checkout (as in CI); DTRACK_SAMPLES points elsewhere (a git worktree).
-SHARED_SAMPLES = Path(os.environ.get("DTRACK_SAMPLES")
-                      or Path(__file__).resolve().parents[2].parent / "shared" / "samples")
-pytestmark = pytest.mark.skipif(not SHARED_SAMPLES.is_dir(), reason="../shared/samples is not present")
+pytestmark = require_shared_samples()
 
 TWARC2 = SHARED_SAMPLES / "twarc2"
 V1 = SHARED_SAMPLES / "twitter-v1.1"
@@ -52,11 +47,6 @@ V1_EXPECTED = {
 }
 
 
-def ingest(store: Store, path: Path):
-    with store.writer(purpose="conformance") as w:
-        return ingest_source(w, path)
-
-
 def counts(store: Store) -> tuple[int, int]:
     posts = store.scan_posts().collect()
     return posts.height, int(posts["is_repost"].sum())
@@ -69,7 +59,7 @@ def test_every_sample_file_is_covered(folder, expected):
 
 
 @pytest.mark.parametrize(("name", "expected"), sorted(TWARC2_EXPECTED.items()))
-def test_twarc2_sample(tmp_path, name, expected):
+def test_twarc2_sample(ingest, tmp_path, name, expected):
     posts, reposts, quarantined, notices = expected
     path = TWARC2 / name
     assert detect(path) == "twarc"
@@ -81,7 +71,7 @@ def test_twarc2_sample(tmp_path, name, expected):
 
 
 @pytest.mark.parametrize(("name", "expected"), sorted(V1_EXPECTED.items()))
-def test_v1_sample(tmp_path, name, expected):
+def test_v1_sample(ingest, tmp_path, name, expected):
     posts, reposts, quarantined, notices = expected
     path = V1 / name
     assert detect(path) == "twitter_v1"
@@ -92,7 +82,7 @@ def test_v1_sample(tmp_path, name, expected):
     assert (report.quarantined, report.notices) == (quarantined, notices)
 
 
-def test_twarc2_folder_into_one_store(tmp_path):
+def test_twarc2_folder_into_one_store(ingest, tmp_path):
     # flat.jsonl and noflat.jsonl hold the same 100 tweets; the other files add 1 + 1 distinct ones
     store = Store(tmp_path / "store")
     for path in sorted(TWARC2.iterdir()):
@@ -100,7 +90,7 @@ def test_twarc2_folder_into_one_store(tmp_path):
     assert counts(store) == (102, 48)
 
 
-def test_v1_folder_into_one_store(tmp_path):
+def test_v1_folder_into_one_store(ingest, tmp_path):
     # the two extended_tweet files are one tweet; none of the 71 streaming ids is that one
     store = Store(tmp_path / "store")
     for path in sorted(V1.iterdir()):
@@ -108,7 +98,7 @@ def test_v1_folder_into_one_store(tmp_path):
     assert counts(store) == (72, 0)
 
 
-def test_samples_keep_their_full_texts(tmp_path):
+def test_samples_keep_their_full_texts(ingest, tmp_path):
     """The real files' own edge cases: cut retweet texts and v1.1 extended text."""
     store = Store(tmp_path / "store")
     ingest(store, TWARC2 / "noflat.jsonl")

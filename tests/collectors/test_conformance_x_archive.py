@@ -16,7 +16,6 @@ communityTweet 3, noteTweet 0) holds no posts itself.
 
 from __future__ import annotations
 
-import os
 import zipfile
 from pathlib import Path
 
@@ -24,17 +23,14 @@ import polars as pl
 import pytest
 
 from dtrack.collectors import detect
-from dtrack.collectors.base import ParseContext
-from dtrack.collectors.ingest import ingest_source
+from dtrack.collectors.pipeline.ingest import ingest_source
+from dtrack.collectors.records import ParseContext
 from dtrack.data.store import Store
+from tests.conftest import SHARED_SAMPLES, require_shared_samples
 
-ROOT = Path(__file__).resolve().parents[2]
-#: ../shared/samples next to the checkout (CI, main), or two levels up for a worktree in wt/NAME.
-_CANDIDATES = [Path(os.environ["DTRACK_SHARED_SAMPLES"])] if os.environ.get("DTRACK_SHARED_SAMPLES") else []
-_CANDIDATES += [ROOT.parent / "shared" / "samples", ROOT.parent.parent / "shared" / "samples"]
-SAMPLES = next((p for p in _CANDIDATES if p.is_dir()), _CANDIDATES[-1])
+SAMPLES = SHARED_SAMPLES
 SAMPLE = SAMPLES / "x-archive"
-pytestmark = pytest.mark.skipif(not SAMPLE.is_dir(), reason="../shared/samples is not present")
+pytestmark = require_shared_samples()
 
 EXPECTED = {
     # file: (posts stored, of which reposts)

@@ -17,11 +17,12 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dtrack.collectors.base import Notice, ParseContext, Quarantine, SourceError
-from dtrack.collectors.ingest import ingest_source
-from dtrack.collectors.mastodon import MASTODON, html_to_text
-from dtrack.collectors.misskey import MISSKEY
-from dtrack.collectors.x_archive import X_ARCHIVE
+from dtrack.collectors.formats import mastodon as MASTODON
+from dtrack.collectors.formats import misskey as MISSKEY
+from dtrack.collectors.formats import x_archive as X_ARCHIVE
+from dtrack.collectors.formats.mastodon import html_to_text
+from dtrack.collectors.pipeline.ingest import ingest_source
+from dtrack.collectors.records import Notice, ParseContext, Quarantine, SourceError
 from dtrack.data.store import Store
 
 EXAMPLES = int(os.environ.get("DTRACK_FUZZ_EXAMPLES", "40"))

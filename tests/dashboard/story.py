@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dtrack.collectors.ingest import ingest_paths
+from dtrack.collectors.pipeline.ingest import ingest_paths
 from dtrack.data.store import Store
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -10,7 +10,7 @@ import pytest
 from dtrack.analysis import timeline as timeline_module
 from dtrack.analysis.evidence import evidence
 from dtrack.analysis.timeline import timeline
-from dtrack.collectors.ingest import ingest_paths
+from dtrack.collectors.pipeline.ingest import ingest_paths
 from dtrack.dashboard import loaders
 from dtrack.dashboard.query import bind
 from dtrack.data.store import Store

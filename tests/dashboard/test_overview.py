@@ -91,7 +91,7 @@ def test_empty_store_says_what_to_do(tmp_path, monkeypatch):
 
 def test_new_ingest_shows_without_restart(tmp_path, monkeypatch):
     """The loaders are keyed on the store version: a write shows on the next run."""
-    from dtrack.collectors.ingest import ingest_paths
+    from dtrack.collectors.pipeline.ingest import ingest_paths
     from tests.dashboard.story import STORY
 
     store = Store(tmp_path / "store")

@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dtrack.collectors.schedule import add_schedule, run_now
+from dtrack.collectors.pipeline.schedule import add_schedule, run_now
 from dtrack.data.store import Store
 from tests.dashboard.conftest import open_app
 from tests.dashboard.helpers import all_markdown, table

@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dtrack.collectors.ingest import ingest_source
+from dtrack.collectors.pipeline.ingest import ingest_source
 from dtrack.data.schema import POST_SCHEMA
 from dtrack.data.store import Store, StoreLocked
 
@@ -132,9 +132,9 @@ def test_killed_mid_ingest_leaves_store_unchanged(store: Store, tmp_path: Path, 
     big = _write_ndjson(tmp_path / "big.ndjson", 1000, 400_000)
     # small batches so the child writes staged files early, then gets SIGKILL
     script = (
-        "import collectors.ingest as ing, data.store as st, sys\n"
+        "import dtrack.collectors.pipeline.ingest as ing, dtrack.data.store as st, sys\n"
         "ing.BATCH_ROWS = 2000; st.STAGE_ROWS = 2000\n"
-        "import collectors.csv_ndjson as c; c.CHUNK_BYTES = 100_000\n"
+        "import dtrack.collectors.formats.ndjson as c; c.CHUNK_BYTES = 100_000\n"
         "from pathlib import Path\n"
         f"with st.Store({str(store.path)!r}).writer() as w:\n"
         f"    ing.ingest_source(w, Path({str(big)!r}))\n"
@@ -175,7 +175,7 @@ def test_newer_store_format_is_refused(store: Store) -> None:
 
 def test_duplicates_within_a_batch_and_across_batches_of_one_source(
         store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import dtrack.collectors.ingest as ingest_module
+    import dtrack.collectors.pipeline.ingest as ingest_module
 
     monkeypatch.setattr(ingest_module, "BATCH_ROWS", 4)
     src = tmp_path / "repeats.ndjson"

@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dtrack.collectors.ingest import ingest_paths
+from dtrack.collectors.pipeline.ingest import ingest_paths
 from dtrack.data.schema import HIT_SCHEMA
 from dtrack.data.store import Store
 from dtrack.nlp import tagger

@@ -1,0 +1,208 @@
+"""Generic JSON lines (NDJSON): one post object a line, columns guessed or mapped with ``--map``.
+
+NDJSON is read in chunks by polars (fast, columnar). A chunk that polars
+cannot read (a broken or non-object line) is re-read line by line with
+orjson, so every good line is kept and every bad one is quarantined with its
+line number. The column mapping is ``formats.tabular``'s.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+import polars as pl
+
+from dtrack.collectors.formats.tabular import (
+    choose_columns,
+    flat_names,
+    map_frame,
+    map_record,
+    require_columns,
+    split_rejects,
+)
+from dtrack.collectors.readers.files import BOM, strip_bom
+from dtrack.collectors.readers.json_lines import json_objects
+from dtrack.collectors.readers.json_values import sniff_json
+from dtrack.collectors.records import ParseContext, Quarantine, Record
+
+T = TypeVar("T")
+NAME = "ndjson"
+VERSION = "1"
+DESCRIPTION = "generic JSON lines, one post object a line (columns guessed or --map)"
+CHUNK_BYTES = 32 * 1024 * 1024
+
+
+def sniff(path: Path, head: bytes) -> bool:
+    """A first line that is a JSON object (whatever its keys: the mapping decides)."""
+    return strip_bom(head).lstrip().startswith(b"{") and sniff_json(head, _is_object, lambda text: False)
+
+
+def _is_object(value: object) -> bool:
+    return isinstance(value, dict)
+
+
+def parse(path: Path, ctx: ParseContext) -> Iterator[Record]:
+    chosen: dict[str, str] | None = None
+    known: dict[str, dict[str, str]] = {}  # the mapping, once chosen, for the read-ahead thread
+
+    def prepare(block: bytes) -> tuple[pl.DataFrame | Exception, pl.DataFrame | None]:
+        frame = _read_block(block)
+        if isinstance(frame, Exception) or "chosen" not in known:
+            return frame, None
+        try:
+            return frame, map_frame(frame, known["chosen"], ctx)
+        except Exception:  # mapped again (and reported) on the caller's side
+            return frame, None
+
+    line_no = 1
+    done = 0
+    for block, (first_try, premapped) in _read_ahead(_blocks(path), prepare):
+        count = block.count(b"\n") + 1
+        first_line = line_no
+        line_no += count
+        done += len(block) + 1
+        numbers: Sequence[int] = range(first_line, first_line + count)
+        lines: Sequence[bytes] = _LazyLines(block)
+        try:
+            if isinstance(first_try, Exception):
+                raise first_try
+            frame = first_try
+            if frame.height != count:
+                # blank lines (polars skips them): number the others and read again
+                numbered = [(n, ln) for n, ln in enumerate(block.split(b"\n"), first_line) if ln.strip()]
+                if not numbered:
+                    continue
+                numbers, lines = [n for n, _ in numbered], [ln for _, ln in numbered]
+                frame = pl.read_ndjson(io.BytesIO(b"\n".join(lines)), infer_schema_length=1000)
+                if frame.height != len(numbers):
+                    raise ValueError("row count differs from line count")
+        except Exception:
+            chosen = yield from _slow(list(lines), list(numbers), chosen, ctx)
+        else:
+            if chosen is None:
+                chosen = choose_columns(flat_names(frame.schema), ctx.mapping)
+                require_columns(chosen, path)
+                known["chosen"] = chosen
+            if _float_ids(frame, chosen):
+                # polars widened big integer ids to floats: re-read exactly, line by line
+                chosen = yield from _slow(list(lines), list(numbers), chosen, ctx)
+                ctx.progress(done)
+                continue
+            line_col = (pl.int_range(first_line, first_line + count, dtype=pl.Int64, eager=True)
+                        if isinstance(numbers, range) else pl.Series(numbers, dtype=pl.Int64))
+            if premapped is None or frame is not first_try:
+                premapped = map_frame(frame, chosen, ctx)
+            mapped = premapped.with_columns(source_line=line_col)
+            yield from split_rejects(mapped, lines)
+        ctx.progress(done)
+
+
+def _slow(lines: Sequence[bytes], numbers: Sequence[int], chosen: dict[str, str] | None,
+          ctx: ParseContext) -> Iterator[Record]:
+    good: list[tuple[int, bytes, dict[str, Any]]] = []
+    for item in json_objects(numbers, lines):
+        if isinstance(item, Quarantine):
+            yield item
+        else:
+            good.append(item)
+    if not good:
+        return chosen
+    if chosen is None:
+        names: dict[str, None] = {}
+        for _, _, obj in good:
+            for k, v in obj.items():
+                names[k] = None
+                if isinstance(v, dict):
+                    names.update({f"{k}.{sub}": None for sub in v})
+        chosen = choose_columns(list(names), ctx.mapping)
+        require_columns(chosen, Path(ctx.display_name))
+    for n, ln, obj in good:
+        row = map_record(obj, chosen)
+        row["platform"] = row.get("platform") or ctx.platform or "generic"
+        row["source_line"] = n
+        row["_raw"] = ln.decode("utf-8", "replace")
+        yield row
+    return chosen
+
+
+class _LazyLines:
+    """The lines of a block, split only if someone asks (rejects and the slow path)."""
+
+    def __init__(self, block: bytes) -> None:
+        self.block = block
+        self._lines: list[bytes] | None = None
+
+    def _split(self) -> list[bytes]:
+        if self._lines is None:
+            self._lines = self.block.split(b"\n")
+        return self._lines
+
+    def __getitem__(self, idx: int) -> bytes:
+        return self._split()[idx]
+
+    def __len__(self) -> int:
+        return len(self._split())
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self._split())
+
+
+def _read_block(block: bytes) -> pl.DataFrame | Exception:
+    try:
+        return pl.read_ndjson(io.BytesIO(block), infer_schema_length=1000)
+    except Exception as exc:  # handed to the caller, which falls back to line by line
+        return exc
+
+
+def _read_ahead(blocks: Iterator[bytes], prepare: Callable[[bytes], T]) -> Iterator[tuple[bytes, T]]:
+    """``prepare`` the next block in a thread while the caller stores this one.
+    polars releases the GIL while parsing, so reading overlaps deduplication and writing."""
+    with ThreadPoolExecutor(1) as pool:
+        pending: tuple[bytes, Future[T]] | None = None
+        for block in blocks:
+            ahead = (block, pool.submit(prepare, block))
+            if pending is not None:
+                yield pending[0], pending[1].result()
+            pending = ahead
+        if pending is not None:
+            yield pending[0], pending[1].result()
+
+
+def _blocks(path: Path) -> Iterator[bytes]:
+    """The file in blocks of whole lines (the last may lack its newline).
+    Each read ends at its last newline and the next read starts right after it,
+    so a block is copied once, not glued together from pieces."""
+    with open(path, "rb") as fh:
+        pos = 0
+        while chunk := fh.read(CHUNK_BYTES):
+            if pos == 0 and chunk.startswith(BOM):
+                chunk, pos = chunk[len(BOM):], len(BOM)
+            cut = chunk.rfind(b"\n")
+            if len(chunk) < CHUNK_BYTES or cut < 0:
+                if cut < 0 and len(chunk) == CHUNK_BYTES:  # one line longer than a block
+                    rest = fh.read()
+                    chunk += rest
+                yield chunk.removesuffix(b"\n")
+                pos += len(chunk)
+                continue
+            pos += cut + 1
+            fh.seek(pos)
+            yield chunk[:cut]
+
+
+_ID_FIELDS = ("post_id", "author_id", "reply_to", "repost_of", "quote_of")
+
+
+def _float_ids(frame: pl.DataFrame, chosen: Mapping[str, str]) -> bool:
+    for field in _ID_FIELDS:
+        head, _, tail = chosen.get(field, "").partition(".")
+        dtype = frame.schema.get(head)
+        if tail and isinstance(dtype, pl.Struct):
+            dtype = {f.name: f.dtype for f in dtype.fields}.get(tail)
+        if dtype is not None and dtype.is_float():
+            return True
+    return False

@@ -1,0 +1,387 @@
+"""The one ingest loop, shared by the CLI, the scheduler and the dashboard (through ``pipeline.collect``).
+
+It turns what a collector yields into stored posts: checks each record,
+stamps provenance, batches, deduplicates through the store, quarantines what
+cannot be read (with file, line and reason), and records the source. One
+source is one store transaction, so a file that fails half-way, or a process
+killed mid-file, leaves the store exactly as it was before that file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import polars as pl
+
+from dtrack.collectors.formats.registry import UnknownFormat, detect, get_collector, names
+from dtrack.collectors.readers.json_values import dumps_raw
+from dtrack.collectors.readers.times import parse_time, parse_time_series
+from dtrack.collectors.records import BATCH_ROWS, Notice, ParseContext, Quarantine, SourceError
+from dtrack.data.schema import POST_REQUIRED, POST_SCHEMA, QUARANTINE_SCHEMA
+from dtrack.data.store import StoreError, StoreWriter
+
+#: Longest raw text kept for one quarantined record.
+MAX_RAW_CHARS = 100_000
+#: Notices kept verbatim per source (all are counted).
+MAX_NOTICES = 1_000
+_COLLECTED = {k: v for k, v in POST_SCHEMA.items() if k not in ("collected_at", "collector", "source_sha256")}
+
+
+@dataclass
+class IngestReport:
+    """What happened to one source. ``status`` is ok, skipped or error."""
+
+    path: str
+    format: str | None = None
+    sha256: str | None = None
+    size: int = 0
+    read: int = 0
+    new: int = 0
+    duplicate: int = 0
+    quarantined: int = 0
+    notices: int = 0
+    status: str = "ok"
+    message: str = ""
+    seconds: float = 0.0
+    notice_messages: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out.pop("notice_messages")
+        return out
+
+
+# -- inputs --------------------------------------------------------------------
+def file_sha256(path: Path) -> tuple[str, int]:
+    """Content hash and size of a file, or of a folder (over its files' paths and hashes)."""
+    if path.is_dir():
+        digest = hashlib.sha256()
+        size = 0
+        for f in sorted(p for p in path.rglob("*") if p.is_file()):
+            sub, n = file_sha256(f)
+            digest.update(f.relative_to(path).as_posix().encode() + b"\0" + sub.encode())
+            size += n
+        return digest.hexdigest(), size
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def expand_inputs(paths: Iterable[str | Path]) -> Iterator[tuple[Path, bool]]:
+    """Sources to ingest, each with whether the user named it explicitly.
+
+    A folder that is itself an export (an unpacked X or Mastodon archive) is
+    one source, wherever it sits; any other folder is walked, skipping hidden
+    files and folders.
+    """
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir() and detect(path) is None:
+            yield from _walk(path)
+        else:
+            yield path, True
+
+
+def _walk(folder: Path) -> Iterator[tuple[Path, bool]]:
+    for entry in sorted(folder.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            if detect(entry) is not None:
+                yield entry, False
+            else:
+                yield from _walk(entry)
+        elif entry.is_file():
+            yield entry, False
+
+
+def spool_stdin(stream: BinaryIO | None = None) -> Path:
+    """Copy standard input to a temporary file so it can be sniffed, hashed and re-read."""
+    stream = stream or sys.stdin.buffer
+    fd, name = tempfile.mkstemp(prefix="dtrack-stdin-")
+    with os.fdopen(fd, "wb") as out:
+        shutil.copyfileobj(stream, out, 1 << 20)
+    return Path(name)
+
+
+# -- records -> frames ---------------------------------------------------------
+def _clean_id(value: Any) -> str | None:
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        return None  # a float id has lost digits (the 2^53 problem): never trust it
+    text = str(value).strip()
+    return text or None
+
+
+class _Batcher:
+    """Collects records of one source and writes them through one transaction."""
+
+    def __init__(self, txn: Any, report: IngestReport, collector: Any, ctx: ParseContext,
+                 sha256: str, source_file: str) -> None:
+        self.txn = txn
+        self.report = report
+        self.ctx = ctx
+        self.sha256 = sha256
+        self.source_file = source_file
+        self.collector_id = f"{collector.NAME}/{collector.VERSION}"
+        self.rows: list[dict[str, Any]] = []
+        self.quarantine: list[dict[str, Any]] = []
+        self.now = dt.datetime.now(dt.UTC)
+
+    def add_quarantine(self, line: int | None, raw: str, reason: str) -> None:
+        self.report.quarantined += 1
+        self.quarantine.append(
+            {
+                "source_file": self.source_file,
+                "source_sha256": self.sha256,
+                "source_line": line,
+                "collector": self.collector_id,
+                "reason": reason,
+                "raw": raw[:MAX_RAW_CHARS],
+                "quarantined_at": self.now,
+            }
+        )
+
+    def add_dict(self, rec: dict[str, Any]) -> None:
+        line = rec.get("source_line")
+        problem = None
+        platform = _clean_id(rec.get("platform"))
+        post_id = _clean_id(rec.get("post_id"))
+        created = parse_time(rec.get("created_at"), self.ctx.tz)
+        if not platform:
+            problem = "no platform"
+        elif not post_id:
+            lossy = isinstance(rec.get("post_id"), float)
+            problem = "no usable post_id" + (" (a float id loses digits)" if lossy else "")
+        elif created is None:
+            problem = f"created_at missing or unreadable: {rec.get('created_at')!r}"
+        if problem:
+            raw = rec.get("_raw")
+            if raw is None:
+                raw = dumps_raw(rec)
+            self.add_quarantine(line, raw, problem)
+            return
+        row = {k: rec.get(k) for k in _COLLECTED}
+        row["platform"], row["post_id"], row["created_at"] = platform, post_id, created
+        for key in ("author_id", "repost_of", "reply_to", "quote_of"):
+            if row[key] is not None and not isinstance(row[key], str):
+                row[key] = _clean_id(row[key])
+        if isinstance(row["extra"], dict):
+            row["extra"] = dumps_raw(row["extra"]) if row["extra"] else None
+        row["is_repost"] = bool(row["is_repost"])
+        self.rows.append(row)
+        if len(self.rows) >= BATCH_ROWS:
+            self.flush()
+
+    def add_frame(self, frame: pl.DataFrame) -> None:
+        self.flush()
+        self._store(_normalise_frame(frame, self))
+
+    def flush(self) -> None:
+        if self.rows:
+            frame = pl.from_dicts(self.rows, schema=_COLLECTED, strict=False)
+            self.rows = []
+            self._store(frame)
+        if self.quarantine:
+            self.txn.add_quarantine(pl.DataFrame(self.quarantine, schema=QUARANTINE_SCHEMA))
+            self.quarantine = []
+
+    def _store(self, frame: pl.DataFrame) -> None:
+        if frame.height == 0:
+            return
+        frame = frame.with_columns(
+            source_file=pl.col("source_file").fill_null(self.source_file),
+            source_sha256=pl.lit(self.sha256),
+            collected_at=pl.lit(self.now, dtype=POST_SCHEMA["collected_at"]),
+            collector=pl.lit(self.collector_id),
+            is_repost=pl.col("is_repost").fill_null(False),
+        )
+        new, dup = self.txn.add_posts(frame)
+        self.report.read += frame.height
+        self.report.new += new
+        self.report.duplicate += dup
+
+
+def _normalise_frame(frame: pl.DataFrame, batcher: _Batcher) -> pl.DataFrame:
+    """Fit a collector's frame to the post schema; rows missing a key are quarantined."""
+    tz = batcher.ctx.tz
+    cols = {}
+    for name, dtype in _COLLECTED.items():
+        if name not in frame.columns:
+            cols[name] = pl.lit(None, dtype=dtype)
+    frame = frame.with_columns(**cols)
+    created = frame.get_column("created_at")
+    if created.dtype != POST_SCHEMA["created_at"]:
+        frame = frame.with_columns(created_at=parse_time_series(created, tz))
+    frame = frame.with_columns(
+        pl.col(c).cast(pl.String).str.strip_chars().replace("", None)
+        for c in ("platform", "post_id")
+    )
+    bad = pl.any_horizontal(pl.col(c).is_null() for c in POST_REQUIRED)
+    rejected = frame.filter(bad)
+    if rejected.height:
+        raw = rejected.get_column("_raw") if "_raw" in rejected.columns else None
+        for i, row in enumerate(rejected.drop("_raw", strict=False).iter_rows(named=True)):
+            missing = [c for c in POST_REQUIRED if row[c] is None]
+            text = raw[i] if raw is not None else dumps_raw(row)
+            batcher.add_quarantine(row.get("source_line"), text or "",
+                                   "missing or unreadable " + ", ".join(missing))
+    return frame.filter(~bad).select(list(_COLLECTED)).cast(_COLLECTED)  # type: ignore[arg-type]
+
+
+# -- the loop ------------------------------------------------------------------
+def source_format(path: Path, fmt: str | None) -> str:
+    """The format to read ``path`` as (``fmt``, else detected); SourceError/UnknownFormat say why not."""
+    if not path.exists():
+        raise SourceError("no such file or folder")
+    if not os.access(path, os.R_OK):
+        raise SourceError("permission denied")
+    fmt = fmt or detect(path)
+    if fmt is None:
+        raise UnknownFormat(f"not a format dtrack knows (tried: {', '.join(names())}); use --format to force one")
+    get_collector(fmt)
+    return fmt
+
+
+def read_records(batcher: _Batcher, records: Iterable[Any], fmt: str, line_offset: int = 0) -> None:
+    """Feed what a collector yields to ``batcher`` and flush it. ``line_offset``: lines of the
+    source before ``records`` began (a byte range of a big file read on a cluster worker)."""
+    report = batcher.report
+    for rec in records:
+        if isinstance(rec, dict):
+            batcher.add_dict(rec)
+        elif isinstance(rec, pl.DataFrame):
+            batcher.add_frame(rec)
+        elif isinstance(rec, Quarantine):
+            batcher.add_quarantine(rec.line, rec.raw, rec.reason)
+        elif isinstance(rec, Notice):
+            report.notices += 1
+            if len(report.notice_messages) < MAX_NOTICES:
+                where = f"line {rec.line + line_offset}: " if rec.line is not None else ""
+                report.notice_messages.append(where + rec.message)
+        else:  # a bug in a collector: say so rather than store garbage
+            raise SourceError(f"collector {fmt} yielded {type(rec).__name__}")
+    batcher.flush()
+
+
+def source_record(report: IngestReport) -> dict[str, Any]:
+    """The manifest's record of an ingested source (``data.schema.SOURCE_FIELDS``)."""
+    return {
+        "path": report.path,
+        "sha256": report.sha256,
+        "size": report.size,
+        "format": report.format,
+        "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "read": report.read,
+        "new": report.new,
+        "duplicate": report.duplicate,
+        "quarantined": report.quarantined,
+        "notices": report.notices,
+        "notice_messages": report.notice_messages[:100],
+    }
+
+
+def failed(report: IngestReport, exc: BaseException) -> None:
+    """Turn ``report`` into an error report: nothing of the source is stored. A StoreError is
+    not a bad source: the caller re-raises it."""
+    report.status = "error"
+    if isinstance(exc, SourceError | UnknownFormat | OSError | ValueError | UnicodeError | EOFError):
+        report.message = str(exc) or type(exc).__name__
+    else:  # a collector bug must not take the other sources down
+        report.message = f"collector failed ({type(exc).__name__}: {exc}); please report this"
+    report.read = report.new = report.duplicate = report.quarantined = 0
+
+
+def ingest_source(
+    writer: StoreWriter,
+    path: Path,
+    *,
+    fmt: str | None = None,
+    ctx: ParseContext | None = None,
+    force: bool = False,
+    display_name: str | None = None,
+    on_start: Callable[[IngestReport], None] | None = None,
+) -> IngestReport:
+    """Ingest one file or export folder as one transaction and return its report.
+
+    Never raises for a bad source: an unreadable or unknown file becomes a
+    report with ``status="error"`` and nothing from it is stored. A source whose
+    content hash was ingested before is skipped unless ``force``.
+    """
+    started = time.perf_counter()
+    ctx = ctx or ParseContext()
+    name = display_name or str(path)
+    ctx.display_name = name
+    report = IngestReport(path=name)
+    try:
+        fmt = source_format(path, fmt)
+        collector = get_collector(fmt)
+        report.format = fmt
+        report.sha256, report.size = file_sha256(path)
+        previous = writer.store.find_source(report.sha256)
+        if previous and not force:
+            report.status = "skipped"
+            report.message = f"already ingested {previous.get('ingested_at', '')} as {previous.get('path')}"
+            return report
+        if on_start:
+            on_start(report)
+        with writer.transaction() as txn:
+            batcher = _Batcher(txn, report, collector, ctx, report.sha256, name)
+            read_records(batcher, collector.parse(path, ctx), fmt)
+            if previous is None:
+                txn.add_source(source_record(report))
+    except StoreError:
+        raise
+    except Exception as exc:
+        failed(report, exc)
+    finally:
+        report.seconds = time.perf_counter() - started
+    return report
+
+
+def ingest_paths(
+    writer: StoreWriter,
+    paths: Iterable[str | Path],
+    *,
+    fmt: str | None = None,
+    ctx: ParseContext | None = None,
+    force: bool = False,
+    on_report: Callable[[IngestReport], None] | None = None,
+    on_start: Callable[[IngestReport], None] | None = None,
+) -> list[IngestReport]:
+    """Ingest files and folders (``-`` is standard input); one report per source."""
+    reports: list[IngestReport] = []
+    for raw in paths:
+        if str(raw) == "-":
+            spooled = spool_stdin()
+            try:
+                reports.append(ingest_source(writer, spooled, fmt=fmt, ctx=ctx, force=force,
+                                             display_name="<stdin>", on_start=on_start))
+            finally:
+                spooled.unlink(missing_ok=True)
+            if on_report:
+                on_report(reports[-1])
+            continue
+        for path, explicit in expand_inputs([raw]):
+            report = ingest_source(writer, path, fmt=fmt, ctx=ctx, force=force, on_start=on_start)
+            if not explicit and report.status == "error" and report.format is None:
+                report.status = "skipped"  # a stray file in a folder is not an export
+            reports.append(report)
+            if on_report:
+                on_report(report)
+    return reports

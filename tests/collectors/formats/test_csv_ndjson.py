@@ -1,0 +1,116 @@
+"""The generic NDJSON/CSV collector: guessing, mapping, time zones, quarantine."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from dtrack.collectors import detect
+from dtrack.collectors.formats.tabular import parse_mapping
+from dtrack.collectors.pipeline.ingest import ingest_source
+from dtrack.collectors.records import ParseContext
+from dtrack.data.store import Store
+
+FIX = Path(__file__).parents[1] / "fixtures" / "generic"
+
+
+def test_naive_timestamps_are_read_as_asia_tokyo(ingest, store: Store) -> None:
+    report = ingest(store, FIX / "naive_jst.ndjson")
+    posts = store.scan_posts().sort("post_id").collect()
+    assert report.status == "ok" and report.read == 4 and report.quarantined == 0
+    times = dict(zip(posts["post_id"], posts["created_at"], strict=True))
+    utc = dt.UTC
+    assert times["100"] == dt.datetime(2022, 8, 29, 0, 0, tzinfo=utc)  # 09:00 JST
+    assert times["101"] == dt.datetime(2022, 8, 28, 16, 0, tzinfo=utc)
+    assert times["102"] == dt.datetime(2022, 8, 29, 0, 0, tzinfo=utc)  # epoch seconds
+    assert times["103"] == dt.datetime(2022, 8, 29, 3, 0, tzinfo=utc)
+    authors = dict(zip(posts["post_id"], posts["author_name"], strict=True))
+    assert authors["102"] == "carol"  # nested user object
+    assert posts.filter(pl.col("post_id") == "103")["text"][0].endswith("😀")
+    # the blank line is skipped, and line numbers still point at the right lines
+    assert dict(zip(posts["post_id"], posts["source_line"], strict=True)) == {"100": 1, "101": 2, "102": 3, "103": 5}
+
+
+def test_naive_timestamps_follow_the_configured_zone(ingest, store: Store) -> None:
+    from zoneinfo import ZoneInfo
+
+    _ = ingest(store, FIX / "naive_jst.ndjson", ctx=ParseContext(tz=ZoneInfo("UTC")))
+
+    posts = store.scan_posts().sort("post_id").collect()
+    assert posts.filter(pl.col("post_id") == "100")["created_at"][0] == dt.datetime(2022, 8, 29, 9, tzinfo=dt.UTC)
+
+
+def test_bad_lines_are_quarantined_with_line_and_reason(ingest, store: Store) -> None:
+    report = ingest(store, FIX / "broken.ndjson")
+    posts = store.scan_posts().sort("post_id").collect()
+    assert sorted(posts["post_id"]) == ["1", "6"]
+    assert report.quarantined == 5
+    q = store.scan_quarantine().sort("source_line").collect()
+    lines = q["source_line"].to_list()
+    assert lines == [2, 3, 4, 5, 7]
+    reasons = dict(zip(lines, q["reason"], strict=True))
+    assert "not valid JSON" in reasons[2]
+    assert "created_at" in reasons[3]
+    assert "not an object" in reasons[4]
+    assert "post_id" in reasons[5]
+    assert "not valid JSON" in reasons[7]  # the half-written last line
+    assert q.filter(pl.col("source_line") == 3)["raw"][0].startswith('{"id": "3"')
+    assert set(q["source_file"]) == {str(FIX / "broken.ndjson")}
+
+
+def test_csv_with_explicit_mapping_and_ragged_row(ingest, store: Store) -> None:
+    ctx = ParseContext(mapping=parse_mapping("text=content,created_at=date,author_name=username"))
+    report = ingest(store, FIX / "mapped.csv", ctx=ctx, fmt="csv")
+    posts = store.scan_posts().sort("post_id").collect()
+    assert report.read == 2 and report.quarantined == 1
+    assert posts["text"].to_list() == ["無断転載禁止です", "改行を\n含む本文"]
+    assert posts["author_name"].to_list() == ["taro", "hanako"]
+    assert posts["created_at"][0] == dt.datetime(2022, 8, 29, 3, 34, 56, tzinfo=dt.UTC)
+    q = store.scan_quarantine().collect()
+    assert q["source_line"].to_list() == [5]  # the record after the two-line one
+    assert "5 fields where the header has 4" in q["reason"][0]
+
+
+def test_cp932_csv_is_detected_and_decoded(ingest, store: Store) -> None:
+    assert detect(FIX / "cp932.csv") == "csv"
+    report = ingest(store, FIX / "cp932.csv")
+    posts = store.scan_posts().sort("post_id").collect()
+    assert report.status == "ok", report.message
+    assert posts["text"].to_list() == ["無断学習禁止", "ﾊﾝｶｸ と ①"]
+    assert posts["author_name"].to_list() == ["たろう", "はなこ"]
+
+
+def test_detect_by_content_not_name(tmp_path: Path) -> None:
+    disguised = tmp_path / "export.txt"
+    disguised.write_bytes((FIX / "naive_jst.ndjson").read_bytes())
+    assert detect(disguised) == "ndjson"
+    prose = tmp_path / "notes.ndjson"
+    prose.write_text("これはただのメモです\n", encoding="utf-8")
+    assert detect(prose) is None
+
+
+def test_unknown_mapping_column_is_a_clear_error(ingest, store: Store) -> None:
+    ctx = ParseContext(mapping={"text": "nope"})
+    report = ingest(store, FIX / "naive_jst.ndjson", ctx=ctx)
+    assert report.status == "error"
+    assert "--map text=nope" in report.message
+
+
+@pytest.mark.parametrize("spec", ["text", "=x", "colour=red"])
+def test_parse_mapping_rejects_bad_specs(spec: str) -> None:
+    with pytest.raises(ValueError):
+        parse_mapping(spec)
+
+
+def test_float_ids_are_never_trusted(store: Store, tmp_path: Path) -> None:
+    src = tmp_path / "floats.ndjson"
+    src.write_text('{"id": 1.5e18, "created_at": "2022-01-01T00:00:00Z", "text": "x"}\n'
+                   '{"id": 1500000000000000001, "created_at": "2022-01-01T00:00:00Z", "text": "y"}\n')
+    with store.writer() as w:
+        report = ingest_source(w, src)
+    posts = store.scan_posts().collect()
+    assert posts["post_id"].to_list() == ["1500000000000000001"]
+    assert report.quarantined == 1
