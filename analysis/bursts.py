@@ -26,6 +26,16 @@ Two emission models of the same automaton are implemented:
 
 Costs are negative log-likelihoods; terms that do not depend on the state
 (``ln C(d, r)``, ``ln r!``) are dropped, which leaves the optimal path unchanged.
+
+Days outside the collection (``covered`` false: the store holds no post at all
+that day) carry no evidence: both states explain them at cost 0 and, in the
+Poisson model, they do not enter the base rate. A gap in coverage is then
+neither a silence nor a burst.
+
+When the binomial model cannot be used (``s * p0 >= 1``: the term is in so many
+posts that the burst state would emit a use with probability 1 or more),
+:func:`resolve_model` falls back to the Poisson model and says why;
+:func:`emission_costs` itself refuses such a series.
 """
 
 from __future__ import annotations
@@ -64,13 +74,21 @@ def emission_costs(
     *,
     s: float = DEFAULT_S,
     model: str | None = None,
+    covered: npt.ArrayLike | None = None,
 ) -> np.ndarray:
     """Cost of explaining each day in the base (column 0) and burst (column 1) state.
 
     ``model`` defaults to ``"binomial"`` when ``totals`` are given, else ``"poisson"``.
+    ``covered`` (booleans, default all true) marks the days the data cover; the
+    others cost 0 in both states and stay out of the Poisson base rate.
     Returns an array of shape (n, 2).
     """
     r = np.asarray(counts, dtype=np.float64)
+    mask = np.ones(r.shape, dtype=bool) if covered is None else np.asarray(covered, dtype=bool)
+    if mask.shape != r.shape:
+        raise ValueError(f"counts and covered differ in length ({r.size} and {mask.size})")
+    if np.any(r[~mask] > 0):
+        raise ValueError("a day outside coverage has uses (covered must be true wherever counts > 0)")
     model = model or ("binomial" if totals is not None else "poisson")
     if model not in MODELS:
         raise ValueError(f"model must be one of {', '.join(MODELS)}, not {model!r}")
@@ -79,16 +97,17 @@ def emission_costs(
     if np.any(r < 0):
         raise ValueError("counts must not be negative")
     if model == "poisson":
-        lam0 = r.mean() if r.size else 0.0
+        lam0 = r[mask].mean() if mask.any() else 0.0
         if lam0 == 0:
             return np.zeros((r.size, 2))
         lam = np.array([lam0, s * lam0])
-        return lam[None, :] - r[:, None] * np.log(lam)[None, :]
+        return np.where(mask[:, None], lam[None, :] - r[:, None] * np.log(lam)[None, :], 0.0)
     if totals is None:
         raise ValueError("the binomial model needs totals (all posts per day)")
     d = np.asarray(totals, dtype=np.float64)
     if d.shape != r.shape:
         raise ValueError(f"counts and totals differ in length ({r.size} and {d.size})")
+    d = np.where(mask, d, 0.0)
     if np.any(r > d):
         raise ValueError("a day has more uses than posts (counts > totals)")
     if d.sum() == 0 or r.sum() == 0:
@@ -103,6 +122,35 @@ def emission_costs(
     return -(r[:, None] * np.log(p)[None, :] + (d - r)[:, None] * np.log1p(-p)[None, :])
 
 
+def resolve_model(
+    counts: npt.ArrayLike, totals: npt.ArrayLike | None, *, s: float = DEFAULT_S, model: str = "poisson"
+) -> tuple[str, str | None]:
+    """The model that can actually be used, and a note when it is not the one asked for.
+
+    The binomial model needs ``s * p0 < 1``; a term in more than ``1/s`` of
+    all posts (keyword-search exports) gets the Poisson model instead, with a
+    note saying so (the docstring of :func:`analysis.emergence.emergence`
+    promised this fallback; before, it raised).
+
+    Examples
+    --------
+    >>> resolve_model([6, 6], [10, 10], model="binomial")
+    ('poisson', 'binomial needs s*p0 < 1 (s=2, p0=0.600): poisson used')
+    >>> resolve_model([1, 1], [10, 10], model="binomial")
+    ('binomial', None)
+    """
+    if model not in MODELS:
+        raise ValueError(f"model must be one of {', '.join(MODELS)}, not {model!r}")
+    if model != "binomial" or totals is None:
+        return "poisson", None
+    r, d = np.asarray(counts, dtype=np.float64), np.asarray(totals, dtype=np.float64)
+    if d.sum() > 0 and r.sum() > 0:
+        p0 = r.sum() / d.sum()
+        if s * p0 >= 1:
+            return "poisson", f"binomial needs s*p0 < 1 (s={s:g}, p0={p0:.3f}): poisson used"
+    return "binomial", None
+
+
 def burst_states(
     counts: npt.ArrayLike,
     totals: npt.ArrayLike | None = None,
@@ -110,6 +158,7 @@ def burst_states(
     s: float = DEFAULT_S,
     gamma: float = DEFAULT_GAMMA,
     model: str | None = None,
+    covered: npt.ArrayLike | None = None,
 ) -> np.ndarray:
     """The optimal (minimum-cost) state of each day: ``True`` in a burst.
 
@@ -127,13 +176,15 @@ def burst_states(
         Difficulty of entering a burst; the entry cost is ``gamma * ln(n)``.
     model
         ``"binomial"`` or ``"poisson"``; default binomial when ``totals`` are given.
+    covered
+        Days the data cover (default: all); days outside carry no evidence.
 
     Examples
     --------
     >>> burst_states([0, 1, 0, 0, 9, 12, 10, 0, 1, 0]).astype(int).tolist()
     [0, 0, 0, 0, 1, 1, 1, 0, 0, 0]
     """
-    cost = emission_costs(counts, totals, s=s, model=model)
+    cost = emission_costs(counts, totals, s=s, model=model, covered=covered)
     n = cost.shape[0]
     if n == 0:
         return np.zeros(0, dtype=bool)
@@ -169,6 +220,7 @@ def bursts(
     s: float = DEFAULT_S,
     gamma: float = DEFAULT_GAMMA,
     model: str | None = None,
+    covered: npt.ArrayLike | None = None,
 ) -> list[Burst]:
     """Every burst in a daily series, in time order, with Kleinberg's weight.
 
@@ -177,10 +229,10 @@ def bursts(
     >>> bursts([0, 1, 0, 0, 9, 12, 10, 0, 1, 0])  # doctest: +ELLIPSIS
     [Burst(start=4, end=6, weight=...)]
     """
-    states = burst_states(counts, totals, s=s, gamma=gamma, model=model)
+    states = burst_states(counts, totals, s=s, gamma=gamma, model=model, covered=covered)
     if not states.any():
         return []
-    cost = emission_costs(counts, totals, s=s, model=model)
+    cost = emission_costs(counts, totals, s=s, model=model, covered=covered)
     gain = cost[:, 0] - cost[:, 1]
     edges = np.diff(np.concatenate(([0], states.astype(np.int8), [0])))
     starts = np.flatnonzero(edges == 1)
@@ -188,14 +240,25 @@ def bursts(
     return [Burst(int(a), int(b), float(gain[a : b + 1].sum())) for a, b in zip(starts, ends, strict=True)]
 
 
-def takeoff_index(found: list[Burst], *, min_days: int = 1) -> int | None:
-    """Index of the first day of the first burst lasting at least ``min_days``.
+def takeoff_index(found: list[Burst], *, min_days: int = 1, censored: bool = True) -> int | None:
+    """Index of the first day of the first burst lasting at least ``min_days``
+    that does not start at index 0 of a left-censored series.
 
-    A burst that starts on the first day of the data is not a takeoff: the
-    term was already in full use when the data begins (left-censored), which
-    is what a steadily used word such as 無断転載 looks like.
+    ``censored``: index 0 is the first day of the data (the term may be older).
+    A burst starting there is not a takeoff: the term was already in full use
+    when the data begin. It is skipped and the next sustained burst, if any,
+    is the takeoff (before, such a first burst hid every later one). When the
+    series starts at the term's own first use inside the data (``censored``
+    false), a burst from that day on is a takeoff.
+
+    Examples
+    --------
+    >>> takeoff_index([Burst(0, 30, 9.0), Burst(40, 80, 50.0)], min_days=7)
+    40
+    >>> takeoff_index([Burst(0, 30, 9.0), Burst(40, 80, 50.0)], min_days=7, censored=False)
+    0
     """
     for burst in found:
-        if burst.days >= min_days:
-            return None if burst.start == 0 else burst.start
+        if burst.days >= min_days and not (censored and burst.start == 0):
+            return burst.start
     return None

@@ -478,8 +478,17 @@ def _run_emergence(store: Store, q: Query) -> Result:
     from dtrack.analysis.emergence import emergence
 
     frame = emergence(store.scan_posts(), store.scan_hits(), list(q.terms) or None, before=q.before,
-                      min_days=q.min_days, model=q.burst_model, **_counting(q))
-    return Result(frame)
+                      min_days=q.min_days, model=q.burst_model, burst_s=q.burst_s, burst_gamma=q.burst_gamma,
+                      **_counting(q))
+    # a model fallback is a note for the reader (stderr and the sidecar), besides the burst_note column
+    notes = [f"{term}: {note}" for term, note in frame.select("term", "burst_note").drop_nulls().rows()]
+    return Result(frame, notes=notes)
+
+
+def _check_emergence(values: dict[str, Any]) -> dict[str, Any]:
+    if not values["burst_s"] > 1:
+        raise QueryError(f"--burst-s: must be greater than 1, not {values['burst_s']:g}")
+    return values
 
 
 def _run_events(store: Store, q: Query) -> Result:
@@ -569,10 +578,12 @@ EMERGENCE = Analysis(
     doc="""Keys (JSON) / columns (CSV): term, first_seen, first_post_id,
 first_ai_seen, first_ai_post_id, posts, authors, dormancy_days, takeoff,
 peak, peak_posts, then uses_before, ai_posts, first_platform,
-first_ai_platform, dormant_after, dormant_until, takeoff_end, burst_model.
+first_ai_platform, dormant_after, dormant_until, takeoff_end, burst_model,
+first_seen_censored, last_seen, burst_note.
 Dates are ISO dates in --tz, null (JSON) or empty (CSV) where none.
 The takeoff is the first day of the first burst of at least --min-days
-days found by Kleinberg's two-state burst automaton (s=2, gamma=1).
+days found by Kleinberg's two-state burst automaton (--burst-s,
+--burst-gamma) on the term's own span, first_seen to last_seen.
 
 \b
 Example:
@@ -587,9 +598,14 @@ Example:
               flag="--burst-model", choices=("poisson", "binomial")),
         Param("min_days", "int", 7, "Shortest burst (days) that counts as a takeoff.", flag="--min-days",
               minimum=1),
+        Param("burst_s", "float", 2.0, "Kleinberg's s: the burst state's rate as a multiple of the base rate (> 1).",
+              flag="--burst-s"),
+        Param("burst_gamma", "float", 1.0, "Kleinberg's gamma: entering a burst costs gamma * ln(days).",
+              flag="--burst-gamma", minimum=0),
         TZ,
     ),
     run=_run_emergence,
+    check=_check_emergence,
     rule_context=False,
 )
 
@@ -599,8 +615,13 @@ EVENTS = Analysis(
     doc="""Keys (JSON) / columns (CSV): term, event, date, before_per_day,
 after_per_day, rate_ratio, p_value, lag_to_peak_days, then rank,
 before_posts, after_posts, before_days, after_days, excess_per_day,
-kind, precision. p_value is the exact Poisson (conditional binomial)
-test; rank 1 is the event most clearly followed by a rise in uses.
+kind, precision, overlapping_events, controlled_before_days,
+controlled_after_days, controlled_before_per_day, controlled_after_per_day,
+controlled_rate_ratio, controlled_p_value, rank_reason. p_value is the
+exact Poisson (conditional binomial) test; the controlled_* columns repeat
+it on windows cut at the neighbouring day-precision events. Ranked on the
+controlled test, month-precision events after day events: rank 1 is the
+event most clearly followed by a rise in uses; rank_reason says why.
 
 \b
 Example:

@@ -148,6 +148,12 @@ def terms_command(fmt: str, terms_path: Path | None, replace_terms: bool, store_
             spell += "; readings " + ", ".join(term.readings)
         if term.exclusions:
             spell += "; not in " + ", ".join(term.exclusions)
+        if term.ai_always:
+            spell += "; always AI context"
+        if term.cased:
+            spell += "; case matters in " + ", ".join(term.cased)
+        if term.context:
+            spell += "; AI context also by " + ", ".join(term.context)
         click.echo(f"{_pad(term.canonical, 18)} {term.category:<11} {'yes' if term.ai_only else '':<7} "
                    f"{int(row.get('hits', 0)):>7,} {int(row.get('posts', 0)):>7,} {int(row.get('ai', 0) or 0):>7,}"
                    f"  {spell}")

@@ -131,8 +131,10 @@ LABELS: dict[str, dict[str, str]] = {
     # emergence
     "emergence_title": {"en": "When each term was born and took off", "ja": "各語の誕生と普及"},
     "emergence_help": {
-        "en": "Dates link to their evidence posts; select a row to list them here.",
-        "ja": "日付はその根拠となる投稿へのリンクです。行を選ぶとここに一覧します。",
+        "en": "Dates link to their evidence posts; select a row to list them here. first_seen_censored: the "
+              "first use comes with no data in the week before it, so the word may be older than the data.",
+        "ja": "日付はその根拠となる投稿へのリンクです。行を選ぶとここに一覧します。first_seen_censored: 初出の前の"
+              "1週間にデータがないため、語はデータより古い可能性があります。",
     },
     "adoption_title": {
         "en": "Adoption: cumulative unique authors (dashed line: takeoff)",

@@ -20,9 +20,24 @@ The rules (docs/tagging.md explains them for users):
 * Overlaps: different terms are independent (#無断学習禁止 is a hit for both
   無断学習 and 学習禁止); within one term the leftmost, then longest, match wins
   and matches overlapping it are dropped (LAION-5B is one LAION hit, not two).
-* AI context is a property of the post: the cue words found anywhere in it
-  are every hit's evidence. Terms marked ``ai_only`` keep only AI-context
-  matches.
+* Kana written together. A kana-only form that does not start or end on a
+  token boundary still matches when the run of katakana (or hiragana) around
+  it can be cut completely into the dictionary's reading pieces (ムダン, ガクシュウ,
+  キンシ) with cuts at both ends of the form: ムダンガクシュウキンシ is a hit for
+  無断学習 and for 学習禁止 (MeCab keeps a katakana run as one token).
+* AI context is decided per hit from the post's own words; every decision
+  keeps them as ``evidence``, in text order:
+  - the shared cue words found anywhere in the post;
+  - the hit's term's own ``context`` words found anywhere in the post;
+  - the canonical name of every ``ai_always`` term used in the post (any
+    spelling of Midjourney makes every hit of the post AI context);
+  - for a term without ``ai_only``, with none of the above, the evidence of
+    the post's other AI-context hits (the post is about AI).
+  A use of a ``cased`` spelling written in another case ("novel AI",
+  "mid-journey") is *weak*: it counts only with evidence outside its own
+  span (the "AI" inside "a novel AI framework" does not vouch for NovelAI),
+  and it gives no evidence to other hits. Terms marked ``ai_only`` keep only
+  AI-context uses.
 
 Everything here is plain Python over strings so it runs the same in a pool
 worker and in the parent, and the pre-filter can be proved not to lose hits:
@@ -34,10 +49,11 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
 from dtrack.nlp.prefilter import Prefilter
 from dtrack.nlp.terms import TermDictionary
-from dtrack.nlp.tokenizer import Boundaries, Canonical, canonical, canonical_form
+from dtrack.nlp.tokenizer import Boundaries, Canonical, canonical, canonical_form, hiragana_to_katakana
 
 #: Separates evidence words in the compact strings workers return.
 EVIDENCE_SEP = "\x1f"
@@ -47,6 +63,18 @@ def _ends_alnum(form: str) -> bool:
     return bool(form) and form[-1].isascii() and form[-1].isalnum()
 
 
+_KATA = frozenset(chr(c) for c in range(0x30A1, 0x30FB)) | {"ー"}
+_HIRA = frozenset(chr(c) for c in range(0x3041, 0x3097)) | {"ー"}
+
+
+def _kana_class(form: str) -> frozenset[str] | None:
+    """The kana alphabet ``form`` is written in (katakana or hiragana, ー in both), if it is one."""
+    for alphabet in (_KATA, _HIRA):
+        if form and all(c in alphabet for c in form) and form.strip("ー"):
+            return alphabet
+    return None
+
+
 class Matcher:
     """A dictionary compiled for matching (cheap to build; plain data, so fork-friendly)."""
 
@@ -54,6 +82,7 @@ class Matcher:
         self.names = [t.canonical for t in terms.terms]
         self.categories = [t.category for t in terms.terms]
         self.ai_only = [t.ai_only for t in terms.terms]
+        self.ai_always = [t.ai_always for t in terms.terms]
         by_form: dict[str, list[int]] = {}
         for i, term in enumerate(terms.terms):
             for form in term.forms():
@@ -72,6 +101,20 @@ class Matcher:
             for i, term in enumerate(terms.terms)
             if term.exclusions
         }
+        #: term -> {canonical form of a cased spelling: the spellings as written}
+        self.cased: dict[int, dict[str, set[str]]] = {}
+        for i, term in enumerate(terms.terms):
+            for text in term.cased:
+                self.cased.setdefault(i, {}).setdefault(canonical_form(text), set()).update(
+                    {_as_written(text), _as_written(text).upper()})
+        #: reading pieces in katakana (and kana-only forms), for kana runs written together
+        pieces: set[str] = set()
+        for term in terms.terms:
+            pieces.update(term.reading_pieces)
+            pieces.update(hiragana_to_katakana(f) for f in term.forms() if _kana_class(f))
+        self.pieces = frozenset(p for p in pieces if p)
+        self._piece_max = max((len(p) for p in self.pieces), default=0)
+        # cue words (shared) and context words (per term), scanned together for the terms a post uses
         cues: dict[str, str] = {}
         for cue in terms.cues:
             form = canonical_form(cue)
@@ -79,8 +122,19 @@ class Matcher:
                 cues.setdefault(form, cue)
         #: canonical cue form -> (word as configured, must end on a token end)
         self.cues: dict[str, tuple[str, bool]] = {f: (c, _ends_alnum(f)) for f, c in cues.items()}
-        self._cue_scan = _alternation(self.cues)
-        self._cue_prefixes = _prefixes({f: f for f in self.cues})
+        #: term -> canonical form -> (word as configured, must end on a token end) of its context words
+        self.context: dict[int, dict[str, tuple[str, bool]]] = {}
+        for i, term in enumerate(terms.terms):
+            words: dict[str, tuple[str, bool]] = {}
+            for word in term.context:
+                form = canonical_form(word)
+                if form and form not in self.cues:
+                    words.setdefault(form, (word, _ends_alnum(form)))
+            if words:
+                self.context[i] = words
+        #: frozenset of terms present -> (scan, prefixes, form -> (word, whole, terms or None)), built on demand
+        self._scans: dict[frozenset[int], tuple[re.Pattern[str], dict[str, list[tuple[int, object]]],
+                                                dict[str, tuple[str, bool, frozenset[int] | None]]]] = {}
 
     @functools.cached_property
     def prefilter(self) -> Prefilter:
@@ -88,13 +142,40 @@ class Matcher:
         return Prefilter(f for f, _ in self.forms)
 
     # -- one post --------------------------------------------------------------
-    def _evidence(self, text: str, bounds: Boundaries) -> list[str]:
-        found: dict[str, None] = {}
-        for p, form in _starts(self._cue_scan, self._cue_prefixes, text):
-            word, whole = self.cues[form]
-            if word not in found and bounds.is_start(p) and (not whole or bounds.is_end(p + len(form))):
-                found[word] = None
-        return list(found)
+    def _word_scan(self, present: frozenset[int]) -> tuple[re.Pattern[str], dict[str, list[tuple[int, object]]],
+                                                          dict[str, tuple[str, bool, frozenset[int] | None]]]:
+        """One scan for the cue words and the context words of the ``present`` terms (built once per
+        combination of terms, then cached): form -> (word, must end on a token end, terms or None = all)."""
+        found = self._scans.get(present)
+        if found is None:
+            words: dict[str, tuple[str, bool, frozenset[int] | None]] = {
+                f: (w, whole, None) for f, (w, whole) in self.cues.items()}
+            for t in sorted(present):
+                for form, (word, whole) in self.context[t].items():
+                    known = words.get(form)
+                    if known is None:
+                        words[form] = (word, whole, frozenset({t}))
+                    elif known[2] is not None:
+                        words[form] = (known[0], whole, known[2] | {t})
+            found = self._scans[present] = (_alternation(words), _prefixes({f: f for f in words}), words)
+        return found
+
+    def _words(self, text: str, bounds: Boundaries, present: set[int], every: bool
+               ) -> list[tuple[int, int, str, frozenset[int] | None]]:
+        """(start, end, word, terms or None for a cue) of the cue words and of the context words of the
+        ``present`` terms: every occurrence when ``every`` (a weak hit must tell inside from outside),
+        else the first of each word (boundary checks are the costly part). Not sorted."""
+        scan, prefixes, words = self._word_scan(frozenset(t for t in present if t in self.context))
+        out: list[tuple[int, int, str, frozenset[int] | None]] = []
+        seen: set[str] = set()
+        for p, form in _starts(scan, prefixes, text):
+            word, whole, terms = words[form]
+            if not every and word in seen:
+                continue
+            if bounds.is_start(p) and (not whole or bounds.is_end(p + len(form))):
+                out.append((p, p + len(form), word, terms))
+                seen.add(word)
+        return out
 
     def _excluded_spans(self, term: int, text: str, bounds: Boundaries) -> list[tuple[int, int]]:
         spans = []
@@ -119,41 +200,121 @@ class Matcher:
             m = search(text, p + 1)
         return out
 
-    def match_canonical(self, canon: Canonical) -> tuple[list[tuple[int, int, int]], list[str]]:
-        """Hits as (term index, start, end) in ORIGINAL offsets, and the post's AI evidence."""
+    def _kana_cuts(self, text: str, p: int, e: int, cache: dict[tuple[int, int], frozenset[int]]) -> bool:
+        """Is [p, e) a kana form whose kana run can be cut into reading pieces with cuts at p and e?"""
+        alphabet = _kana_class(text[p:e])
+        if alphabet is None or not self.pieces:
+            return False
+        a, b = p, e
+        while a > 0 and text[a - 1] in alphabet:
+            a -= 1
+        while b < len(text) and text[b] in alphabet:
+            b += 1
+        cuts = cache.get((a, b))
+        if cuts is None:
+            cuts = cache[(a, b)] = self._segment(hiragana_to_katakana(text[a:b]), a)
+        return p in cuts and e in cuts
+
+    def _segment(self, run: str, offset: int) -> frozenset[int]:
+        """Offsets (run start + i) of the cuts of every complete segmentation of ``run`` into pieces."""
+        n, top = len(run), self._piece_max
+        forward = [False] * (n + 1)
+        forward[0] = True
+        for i in range(n):
+            if forward[i]:
+                for k in range(1, min(top, n - i) + 1):
+                    if run[i:i + k] in self.pieces:
+                        forward[i + k] = True
+        if not forward[n]:
+            return frozenset()
+        backward = [False] * (n + 1)
+        backward[n] = True
+        for i in range(n - 1, -1, -1):
+            backward[i] = any(backward[i + k] and run[i:i + k] in self.pieces for k in range(1, min(top, n - i) + 1))
+        return frozenset(offset + i for i in range(n + 1) if forward[i] and backward[i])
+
+    def _weak(self, term: int, canon: Canonical, original: str | None, a: int, b: int) -> bool:
+        """Is this use of a cased spelling written in another case (and not all in capitals)?"""
+        spellings = self.cased.get(term, {}).get(canon.text[a:b].lstrip("#"))
+        if not spellings or original is None:
+            return False
+        x, y = canon.original_span(a, b)
+        return _as_written(original[x:y]).lstrip("#") not in spellings
+
+    def match_canonical(self, canon: Canonical, original: str | None = None
+                        ) -> list[tuple[int, int, int, tuple[str, ...]]]:
+        """Hits as (term index, start, end, evidence) in ORIGINAL offsets; ``original`` is the text
+        ``canon`` was made from (needed for ``cased`` spellings)."""
         text = canon.text
         occurrences = self._occurrences(text)
         if not occurrences:
-            return [], []
+            return []
         bounds = Boundaries(text)
+        runs: dict[tuple[int, int], frozenset[int]] = {}
         found: dict[int, list[tuple[int, int]]] = {}
         for p, e, term_ids in occurrences:
-            if bounds.is_start(p) and bounds.is_end(e):
+            if (bounds.is_start(p) and bounds.is_end(e)) or self._kana_cuts(text, p, e, runs):
                 for t in term_ids:
                     found.setdefault(t, []).append((p, e))
         if not found:
-            return [], []
-        evidence = self._evidence(text, bounds)
-        hits: list[tuple[int, int, int]] = []
+            return []
+        # (term, canonical start, canonical end, weak) after exclusions and overlaps
+        kept: list[tuple[int, int, int, bool]] = []
+        any_weak = False
+        cased = self.cased
         for term, spans in found.items():
-            if self.ai_only[term] and not evidence:
-                continue
             if term in self.exclusions:
                 blocked = self._excluded_spans(term, text, bounds)
                 spans = [(a, b) for a, b in spans if not any(x <= a and b <= y for x, y in blocked)]
             marked = [((a - 1 if a > 0 and text[a - 1] == "#" else a), b) for a, b in spans]
-            marked.sort(key=lambda ab: (ab[0], -ab[1]))
+            if len(marked) > 1:
+                marked.sort(key=lambda ab: (ab[0], -ab[1]))
             last = -1
             for a, b in marked:
                 if a >= last:
-                    hits.append((term, *canon.original_span(a, b)))
+                    weak = term in cased and self._weak(term, canon, original, a, b)
+                    any_weak = any_weak or weak
+                    kept.append((term, a, b, weak))
                     last = b
-        hits.sort(key=lambda h: (h[1], h[2], h[0]))
-        return hits, evidence
+        if not kept:
+            return []
+        # evidence items (start, end, word, the terms it speaks for or None for every term)
+        items = self._words(text, bounds, set(found), any_weak)
+        ai_always = self.ai_always
+        items.extend((a, b, self.names[t], None) for t, a, b, weak in kept if ai_always[t] and not weak)
+        items.sort(key=_span)
+        decided: list[tuple[int, int, int, list[str]]] = []
+        strong: dict[int, list[str]] = {}  # a term's evidence is the same for all its (not weak) hits
+        for term, a, b, weak in kept:
+            if not weak:
+                words = strong.get(term)
+                if words is None:
+                    words = strong[term] = list(dict.fromkeys(
+                        word for _, _, word, owner in items if owner is None or term in owner))
+            else:
+                words = list(dict.fromkeys(word for x, y, word, owner in items
+                                           if (owner is None or term in owner) and not (a <= x and y <= b)))
+                if not words:
+                    continue
+            decided.append((term, a, b, words))
+        shared: list[str] | None = None
+        hits: list[tuple[int, int, int, tuple[str, ...]]] = []
+        ai_only = self.ai_only
+        for term, a, b, words in decided:
+            if not words:
+                if ai_only[term]:
+                    continue
+                if shared is None:  # the post is about AI when another hit's evidence says so
+                    shared = list(dict.fromkeys(w for *_, ws in decided for w in ws))
+                words = shared
+            hits.append((term, *canon.original_span(a, b), tuple(words)))
+        if len(hits) > 1:
+            hits.sort(key=_hit_order)
+        return hits
 
-    def match(self, text: str) -> tuple[list[tuple[int, int, int]], list[str]]:
+    def match(self, text: str) -> list[tuple[int, int, int, tuple[str, ...]]]:
         """:meth:`match_canonical` of a post's original text."""
-        return self.match_canonical(canonical(text))
+        return self.match_canonical(canonical(text), text)
 
     def encode(self, texts: list[str | None], base: int = 0) -> str:
         """Hits of many posts as one compact string: a line per hit,
@@ -164,12 +325,24 @@ class Matcher:
         for i, text in enumerate(texts):
             if not text:
                 continue
-            hits, evidence = self.match(text)
+            hits = self.match(text)
             if hits:
-                ev = EVIDENCE_SEP.join(evidence)
                 row = base + i
-                lines.extend(f"{row}\t{t}\t{a}\t{b}\t{ev}" for t, a, b in hits)
+                lines.extend(f"{row}\t{t}\t{a}\t{b}\t{EVIDENCE_SEP.join(ev)}" for t, a, b, ev in hits)
         return "\n".join(lines)
+
+
+def _span(item: tuple[int, int, str, int | None]) -> tuple[int, int]:
+    return item[0], item[1]
+
+
+def _hit_order(hit: tuple[int, int, int, tuple[str, ...]]) -> tuple[int, int, int]:
+    return hit[1], hit[2], hit[0]
+
+
+def _as_written(text: str) -> str:
+    """A spelling as written, for case comparison: NFKC (full width folded) and whitespace folded, case kept."""
+    return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
 def _alternation(forms: object) -> re.Pattern[str]:

@@ -232,7 +232,7 @@ def tag_texts(texts: list[str], terms: TermDictionary | None = None) -> list[lis
     matcher = Matcher(terms or load_terms_text(None))
     out: list[list[dict[str, Any]]] = []
     for text in texts:
-        hits, evidence = matcher.match(text) if text else ([], [])
+        hits = matcher.match(text) if text else []
         out.append(
             [
                 {
@@ -244,7 +244,7 @@ def tag_texts(texts: list[str], terms: TermDictionary | None = None) -> list[lis
                     "ai_context": bool(evidence),
                     "evidence": list(evidence),
                 }
-                for t, a, b in hits
+                for t, a, b, evidence in hits
             ]
         )
     return out

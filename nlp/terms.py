@@ -13,11 +13,26 @@ changes results (forms after normalisation, exclusions, categories,
 ai_only, cue words, the matching rules' version), not comments or layout.
 
 Readings are generated from UniDic for spellings written in kanji: 無断学習 also
-matches ムダンガクシュウ, ムダンガクシュー and むだんがくしゅう.
+matches ムダンガクシュウ, ムダンガクシュー and むだんがくしゅう. The per-word pieces of
+those readings (ムダン, ガクシュウ, キンシ) are kept too, so the matcher can cut a
+run of kana written together (ムダンガクシュウキンシ) where the words meet.
+
+Deciding the AI sense (version 2 of the format, docs/tagging.md): besides the
+shared cue words, a term can carry its own ``context`` words (words of the art
+world next to 無断学習 say "AI" as clearly as the word AI does), be
+``ai_always`` (any spelling of Midjourney is AI context, for every term of the
+post), and list ``cased`` spellings whose other-case look-alikes ("a novel AI
+framework", "mid-journey") count only with AI evidence outside the match.
+Files without these keys mean what they meant before.
+
+Users type terms in any spelling: :meth:`TermDictionary.resolve` maps one to
+its canonical term and :meth:`TermDictionary.suggest` proposes the closest
+terms for a typo.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import tomllib
@@ -27,15 +42,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from dtrack.nlp.tokenizer import canonical_form, katakana_to_hiragana, readings
+from dtrack.nlp.tokenizer import canonical_form, hiragana_to_katakana, katakana_to_hiragana, reading_pieces, readings
 
 # The shipped dictionary, a resource of the installed package (never a path relative to the checkout).
 DEFAULT_TERMS = Path(str(resources.files("dtrack.data") / "terms.toml"))
 #: Bump when the matching rules change in a way that changes hits (forces a re-tag).
-RULES_VERSION = 1
+RULES_VERSION = 2
 
 _TERM_KEYS = {"canonical", "category", "variants", "readings", "exclusions", "ai_only", "note", "remove",
-              "auto_readings"}
+              "auto_readings", "context", "ai_always", "cased"}
 _TOP_KEYS = {"version", "ai_context", "term"}
 _CONTEXT_KEYS = {"cues", "replace_cues"}
 
@@ -62,6 +77,14 @@ class Term:
     exclusions: tuple[str, ...] = ()
     ai_only: bool = False
     note: str = ""
+    #: words that mark AI context for this term's uses (besides the shared cue words)
+    context: tuple[str, ...] = ()
+    #: every use of this term is AI context, and makes its post AI context for the other terms too
+    ai_always: bool = False
+    #: spellings that count outright only in this case (or all in capitals); other cases need AI evidence
+    cased: tuple[str, ...] = ()
+    #: katakana per-word pieces of the generated readings (ムダン, ガクシュウ), for kana runs
+    reading_pieces: tuple[str, ...] = ()
 
     def forms(self) -> tuple[str, ...]:
         """Every spelling in canonical (normalised) form, longest first, without duplicates."""
@@ -91,6 +114,67 @@ class TermDictionary:
     def __post_init__(self) -> None:
         if not self.hash:
             self.hash = dictionary_hash(self.terms, self.cues)
+        self._lookup: dict[str, str] | None = None
+
+    def _spellings(self) -> dict[str, str]:
+        """Every spelling as the lookup compares it -> canonical term (the canonical form wins a clash)."""
+        if self._lookup is None:
+            table: dict[str, str] = {}
+            for term in self.terms:
+                for form in term.forms():
+                    for key in _lookup_keys(form):
+                        table.setdefault(key, term.canonical)
+            for term in self.terms:  # a term's own canonical spelling always names that term
+                for key in _lookup_keys(canonical_form(term.canonical)):
+                    table[key] = term.canonical
+            self._lookup = table
+        return self._lookup
+
+    def resolve(self, text: str) -> str | None:
+        """The canonical term a user means by ``text``: any spelling, variant, reading (katakana or
+        hiragana), case, width or hashtag form; None when no term is spelled so.
+
+        Examples
+        --------
+        >>> terms = load_terms()
+        >>> [terms.resolve(x) for x in ("ミミック", "ＭＩＭＩＣ", "#無断学習", "ムダンガクシュウ", "無断学集")]
+        ['mimic', 'mimic', '無断学習', '無断学習', None]
+        """
+        table = self._spellings()
+        for key in _lookup_keys(canonical_form(text).lstrip("#").strip()):
+            if key in table:
+                return table[key]
+        return None
+
+    def suggest(self, text: str, n: int = 3) -> list[str]:
+        """Up to ``n`` canonical terms closest to ``text`` (a typo such as 無断学集), best first, for a
+        "did you mean" message; empty when nothing is reasonably close.
+
+        Closeness is difflib's ratio between the normalised text and every spelling of a term (the
+        best spelling counts for the term), at least 0.5.
+
+        Examples
+        --------
+        >>> load_terms().suggest("無断学集")[0]
+        '無断学習'
+        """
+        if n <= 0:
+            return []
+        query = _lookup_keys(canonical_form(text).lstrip("#").strip())[0]
+        if not query:
+            return []
+        best: dict[str, float] = {}
+        matcher = difflib.SequenceMatcher(autojunk=False)
+        matcher.set_seq2(query)
+        for key, canon in self._spellings().items():
+            matcher.set_seq1(key)
+            if matcher.real_quick_ratio() < 0.5 or matcher.quick_ratio() < 0.5:
+                continue
+            score = matcher.ratio()
+            if score >= 0.5 and score > best.get(canon, 0.0):
+                best[canon] = score
+        order = {t.canonical: i for i, t in enumerate(self.terms)}
+        return sorted(best, key=lambda c: (-best[c], order[c]))[:n]
 
     def get(self, name: str) -> Term | None:
         """The term whose canonical form or any spelling equals ``name`` (normalised), if any."""
@@ -118,26 +202,44 @@ class TermDictionary:
                     "exclusions": list(t.exclusions),
                     "ai_only": t.ai_only,
                     "note": t.note,
+                    "context": list(t.context),
+                    "ai_always": t.ai_always,
+                    "cased": list(t.cased),
                 }
                 for t in self.terms
             ],
         }
 
 
+def _lookup_keys(form: str) -> list[str]:
+    """Keys a spelling is looked up by: itself, without spaces, and in katakana (hiragana folded)."""
+    keys = [form, form.replace(" ", ""), hiragana_to_katakana(form.replace(" ", ""))]
+    return list(dict.fromkeys(keys))
+
+
 def dictionary_hash(terms: Iterable[Term], cues: Iterable[str]) -> str:
     """Content hash over what changes results (see the module docstring)."""
+
+    def describe(t: Term) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "canonical": t.canonical,
+            "category": t.category,
+            "forms": sorted(t.forms()),
+            "exclusions": sorted(t.exclusion_forms()),
+            "ai_only": t.ai_only,
+        }
+        # keys of format version 2 enter only when used, so a version-1 file keeps the form of its payload
+        if t.context:
+            out["context"] = sorted({canonical_form(c) for c in t.context})
+        if t.ai_always:
+            out["ai_always"] = True
+        if t.cased:
+            out["cased"] = sorted(set(t.cased))
+        return out
+
     payload = {
         "rules": RULES_VERSION,
-        "terms": [
-            {
-                "canonical": t.canonical,
-                "category": t.category,
-                "forms": sorted(t.forms()),
-                "exclusions": sorted(t.exclusion_forms()),
-                "ai_only": t.ai_only,
-            }
-            for t in sorted(terms, key=lambda t: t.canonical)
-        ],
+        "terms": [describe(t) for t in sorted(terms, key=lambda t: t.canonical)],
         "cues": sorted({canonical_form(c): c for c in cues}.items()),
     }
     raw = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
@@ -201,7 +303,7 @@ def _parse(text: str, name: str) -> dict[str, Any]:
         if canon in seen:
             raise TermsFileError(f"{where}: canonical form {canon!r} is listed twice")
         seen.add(canon)
-        for flag in ("ai_only", "remove", "auto_readings"):
+        for flag in ("ai_only", "remove", "auto_readings", "ai_always"):
             if flag in raw and not isinstance(raw[flag], bool):
                 raise TermsFileError(f"{where}: {flag} must be true or false")
         if raw.get("remove"):
@@ -223,9 +325,24 @@ def _parse(text: str, name: str) -> dict[str, Any]:
                 "ai_only": raw.get("ai_only", False),
                 "auto_readings": raw.get("auto_readings", True),
                 "note": note,
+                "context": _strings(raw.get("context", []), where, "context"),
+                "ai_always": raw.get("ai_always", False),
+                "cased": _cased(raw, where),
             }
         )
     return {"terms": terms, "cues": cues, "replace_cues": replace_cues}
+
+
+def _cased(raw: dict[str, Any], where: str) -> list[str]:
+    """``cased`` spellings: each must be one of the term's spellings (canonical or variant)."""
+    cased = _strings(raw.get("cased", []), where, "cased")
+    spellings = {canonical_form(x) for x in [raw["canonical"], *raw.get("variants", [])]}
+    for text in cased:
+        if canonical_form(text) not in spellings:
+            raise TermsFileError(f"{where}: cased entry {text!r} is not the canonical form or a variant")
+        if text == text.lower() and text == text.upper():
+            raise TermsFileError(f"{where}: cased entry {text!r} has no letters that have a case")
+    return cased
 
 
 def _has_kanji(text: str) -> bool:
@@ -246,10 +363,20 @@ def _generated_readings(spellings: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _generated_pieces(spellings: Iterable[str]) -> list[str]:
+    """Katakana per-word reading pieces (kana and pronunciation forms) of kanji spellings."""
+    out: list[str] = []
+    for text in spellings:
+        if _has_kanji(text):
+            out.extend(reading_pieces(text) or ())
+    return list(dict.fromkeys(out))
+
+
 def _build(raw: dict[str, Any]) -> Term:
     variants = list(dict.fromkeys([raw["canonical"], *raw["variants"]]))
     declared = list(raw["readings"])
-    generated = _generated_readings(variants) if raw.get("auto_readings", True) else []
+    auto = raw.get("auto_readings", True)
+    generated = _generated_readings(variants) if auto else []
     return Term(
         canonical=raw["canonical"],
         category=raw["category"],
@@ -258,6 +385,10 @@ def _build(raw: dict[str, Any]) -> Term:
         exclusions=tuple(raw["exclusions"]),
         ai_only=raw["ai_only"],
         note=raw.get("note", ""),
+        context=tuple(raw.get("context", ())),
+        ai_always=raw.get("ai_always", False),
+        cased=tuple(raw.get("cased", ())),
+        reading_pieces=tuple(_generated_pieces(variants)) if auto else (),
     )
 
 

@@ -132,24 +132,44 @@ class Boundaries:
         return f",{self._byte(pos)} " in self._offsets
 
 
-def readings(text: str) -> tuple[str, str] | None:
-    """(kana, pron) reading of ``text`` in katakana, or None if any token is unknown.
-
-    Used at dictionary load time only (the node API is slow but exact):
-    無断学習 -> (ムダンガクシュウ, ムダンガクシュー).
-    """
-    kana, pron = [], []
+def _word_readings(text: str) -> list[tuple[str, str]] | None:
+    """(kana, pron) of each word of ``text`` in katakana, or None if any word is unknown."""
+    out = []
     for node in get_tagger()(text):
         feature = node.feature
         k = getattr(feature, "kana", None)
         p = getattr(feature, "pron", None)
         if not k or k == "*":
             return None
-        kana.append(k)
-        pron.append(p if p and p != "*" else k)
-    if not kana:
+        out.append((k, p if p and p != "*" else k))
+    return out
+
+
+def readings(text: str) -> tuple[str, str] | None:
+    """(kana, pron) reading of ``text`` in katakana, or None if any token is unknown.
+
+    Used at dictionary load time only (the node API is slow but exact):
+    無断学習 -> (ムダンガクシュウ, ムダンガクシュー).
+    """
+    words = _word_readings(text)
+    if not words:
         return None
-    return "".join(kana), "".join(pron)
+    return "".join(k for k, _ in words), "".join(p for _, p in words)
+
+
+def reading_pieces(text: str) -> list[str] | None:
+    """Katakana reading of each word of ``text`` (kana and pronunciation forms), or None if a word
+    is unknown: 無断学習 -> [ムダン, ガクシュウ, ガクシュー]. Lets the matcher cut kana written together
+    (ムダンガクシュウキンシ) where the words meet."""
+    words = _word_readings(text)
+    if words is None:
+        return None
+    return list(dict.fromkeys(r for pair in words for r in pair))
+
+
+def hiragana_to_katakana(text: str) -> str:
+    """ぁ-ゖ -> ァ-ヶ (other characters unchanged)."""
+    return "".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" else c for c in text)
 
 
 def katakana_to_hiragana(text: str) -> str:

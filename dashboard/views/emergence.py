@@ -61,6 +61,8 @@ def render() -> None:
     except ValueError as exc:  # e.g. the binomial model on a keyword-search store: say why, keep the page
         st.error(str(exc))
         return
+    for term, note in frame.select("term", "burst_note").drop_nulls().rows():  # a model fallback, e.g. binomial
+        st.warning(f"{term}: {note}")
     st.caption(s.t("emergence_help"))
     date_link = {
         col: st.column_config.LinkColumn(s.t(col), display_text=r"kw_from=([0-9-]+)", width="small")

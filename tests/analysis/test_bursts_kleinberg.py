@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from story import NOVELAI, TAKEOFF, Story
 
-from dtrack.analysis.bursts import Burst, burst_states, bursts, emission_costs, takeoff_index
+from dtrack.analysis.bursts import Burst, burst_states, bursts, emission_costs, resolve_model, takeoff_index
 from dtrack.analysis.counting import daily_term_counts, daily_totals, term_uses
 from dtrack.analysis.series import DailySeries
 
@@ -97,8 +97,51 @@ def test_takeoff_is_the_first_sustained_burst_and_never_the_first_day() -> None:
     short, long_ = Burst(10, 12, 5.0), Burst(40, 80, 50.0)
     assert takeoff_index([short, long_], min_days=7) == 40
     assert takeoff_index([short, long_], min_days=1) == 10
-    assert takeoff_index([Burst(0, 30, 9.0), long_], min_days=7) is None  # already in full use when data begins
+    # already in full use when the data begin: not a takeoff, and it does not hide the later one
+    assert takeoff_index([Burst(0, 30, 9.0), long_], min_days=7) == 40
+    assert takeoff_index([Burst(0, 30, 9.0)], min_days=7) is None
+    # a series that starts at the term's own first use inside the data: a burst from it is a takeoff
+    assert takeoff_index([Burst(0, 30, 9.0), long_], min_days=7, censored=False) == 0
     assert takeoff_index([], min_days=1) is None
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 8), st.booleans()), min_size=1, max_size=9), st.floats(0.0, 2.0))
+def test_days_outside_coverage_carry_no_evidence_brute_force(days: list[tuple[int, bool]], gamma: float) -> None:
+    """Reference: the cost of a path is the sum over covered days only, with the base rate over them."""
+    counts = [r if ok else 0 for r, ok in days]
+    covered = [ok for _, ok in days]
+    cost = emission_costs(counts, covered=covered)
+    inside = [c for c, ok in zip(counts, covered, strict=True) if ok]
+    lam0 = sum(inside) / len(inside) if inside else 0.0
+    for t, (r, ok) in enumerate(zip(counts, covered, strict=True)):
+        if not ok or lam0 == 0:
+            assert cost[t].tolist() == [0.0, 0.0]
+        else:
+            assert cost[t, 0] == pytest.approx(lam0 - r * math.log(lam0))
+            assert cost[t, 1] == pytest.approx(2 * lam0 - r * math.log(2 * lam0))
+    states = tuple(int(x) for x in burst_states(counts, gamma=gamma, covered=covered))
+    assert _path_cost(cost, states, gamma) == pytest.approx(_brute_force(cost, gamma), abs=1e-9)
+
+
+def test_a_coverage_gap_is_neither_silence_nor_burst() -> None:
+    steady = np.array([3, 4, 3, 3, 4, 3, 3, 4, 3, 3] * 6)
+    gapped = np.concatenate([steady[:30], np.zeros(60, dtype=int), steady[30:]])
+    covered = np.concatenate([np.ones(30, bool), np.zeros(60, bool), np.ones(30, bool)])
+    assert bursts(steady) == []
+    assert bursts(gapped, covered=covered) == []  # with the gap read as silence, both halves would be bursts
+    assert bursts(gapped) != []
+    with pytest.raises(ValueError, match="outside coverage"):
+        emission_costs([1, 2], covered=[True, False])
+
+
+def test_binomial_falls_back_to_poisson_when_the_term_is_in_most_posts() -> None:
+    assert resolve_model([6, 6], [10, 10], s=2, model="binomial") == (
+        "poisson", "binomial needs s*p0 < 1 (s=2, p0=0.600): poisson used")
+    assert resolve_model([4, 4], [10, 10], s=2, model="binomial") == ("binomial", None)
+    assert resolve_model([4, 4], [10, 10], s=3, model="binomial")[0] == "poisson"  # 3 * 0.4 >= 1
+    assert resolve_model([6, 6], None, model="binomial") == ("poisson", None)
+    assert resolve_model([6, 6], [10, 10], model="poisson") == ("poisson", None)
 
 
 def _story_series(story: Story) -> DailySeries:

@@ -198,3 +198,40 @@ def test_commands_run_as_a_real_process(story_store: Store, subprocess_env: dict
     )
     assert done.returncode == 0, done.stderr.decode()
     assert json.loads(done.stdout)[0]["takeoff"] == TAKEOFF.isoformat()
+
+
+def test_emergence_burst_options_reach_the_model_and_the_sidecar(story_store: Store, tmp_path: Path) -> None:
+    out = tmp_path / "em.json"
+    code, _, err = run("emergence", "無断学習", "無断転載", "--format", "json", "--burst-s", "3",
+                       "--burst-gamma", "0.5", "--burst-model", "binomial", "--out", str(out),
+                       "--store", str(story_store.path))
+    assert code == 0, err
+    meta = json.loads((tmp_path / "em.json.meta.json").read_text(encoding="utf-8"))
+    assert meta["parameters"]["burst_s"] == 3.0 and meta["parameters"]["burst_gamma"] == 0.5
+    rows = json.loads(out.read_text(encoding="utf-8"))
+    assert [r["first_seen_censored"] for r in rows] == [False, True]  # 無断転載 is used from the data's first day
+    assert all("last_seen" in r and "burst_note" in r for r in rows)
+    code, _, err = run("emergence", "無断学習", "--burst-s", "1", "--store", str(story_store.path))
+    assert code == 2 and "--burst-s" in err
+    code, _, err = run("emergence", "無断学習", "--burst-gamma", "-1", "--store", str(story_store.path))
+    assert code == 2 and "--burst-gamma" in err
+
+
+def test_emergence_binomial_fallback_is_a_note_not_a_traceback(tmp_path: Path) -> None:
+    posts, hits = [], []
+    for day in range(30):
+        for k in range(2):
+            p = post(f"{day}-{k}", utc(2022, 8, 1, 3) + dt.timedelta(days=day, hours=k), "無断学習")
+            posts.append(p)
+            if k == 0 or day > 20:
+                hits.append(hit(p, "無断学習"))
+    store = build_store(tmp_path, posts, hits)
+    out = tmp_path / "em.csv"
+    code, _, err = run("emergence", "無断学習", "--burst-model", "binomial", "--out", str(out),
+                       "--store", str(store.path))
+    assert code == 0, err
+    assert "poisson used" in err
+    (row,) = _csv(out.read_bytes())
+    assert row["burst_model"] == "poisson" and "s*p0 < 1" in row["burst_note"]
+    meta = json.loads((tmp_path / "em.csv.meta.json").read_text(encoding="utf-8"))
+    assert any("poisson used" in n for n in meta["notes"])

@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 from analysis_cases import build_store, hit, post, utc
 from scipy.stats import binomtest
-from story import MIMIC_SUSPENDED, TAKEOFF, Story
+from story import MIMIC_SUSPENDED, NOVELAI, TAKEOFF, Story
 
 from dtrack.analysis.events import EVENT_STUDY_COLUMNS, EXTRA_COLUMNS, cross_correlation, event_study
 from dtrack.data.events import load_events
@@ -114,11 +114,76 @@ def test_story_mimic_beta_ranks_first_for_mudan_gakushu(story_store: Store) -> N
     assert top["after_per_day"] > 100 * top["before_per_day"] > 0
     assert top["p_value"] < 1e-100 and top["lag_to_peak_days"] == 1  # the peak came the next day
     second = mudan.row(1, named=True)
-    assert second["date"] == MIMIC_SUSPENDED
+    assert second["date"] == NOVELAI  # the second wave; mimic's suspension the next day only rode the spike
+    suspended = mudan.filter(pl.col("date") == MIMIC_SUSPENDED).row(0, named=True)
+    assert suspended["rate_ratio"] > 2 and suspended["controlled_rate_ratio"] < 1
+    assert "mimic (AI illustration service) releases its beta" in suspended["overlapping_events"]
     sd = mudan.filter(pl.col("event").str.contains("Stable Diffusion")).row(0, named=True)
     assert sd["after_posts"] == 5 and sd["before_posts"] == 0  # the notices of Aug 23/24
     steady = df.filter(pl.col("term") == "無断転載")
     assert steady.get_column("p_value").min() > 1e-4  # nothing moves a steadily used word much
+
+
+def test_made_up_event_before_a_spike_no_longer_wins(story_store: Store) -> None:
+    """The issue's case: an event on 2022-08-24 ranked first (rate ratio 78.5) with the 08-29 spike in its window."""
+    events = pl.concat([load_events(), pl.DataFrame({"date": [D(2022, 8, 24)], "label": ["made-up"],
+                                                     "precision": ["day"]})], how="diagonal_relaxed")
+    df = event_study(story_store.scan_posts(), story_store.scan_hits(), events, ["無断学習"])
+    made_up = df.filter(pl.col("event") == "made-up").row(0, named=True)
+    assert made_up["rate_ratio"] > 50 and made_up["p_value"] < 1e-30  # the plain test is fooled ...
+    assert made_up["controlled_p_value"] > 0.05  # ... the controlled one is not
+    assert made_up["controlled_after_days"] == 5  # Aug 24-28: the after-window stops before mimic's day
+    assert made_up["controlled_before_days"] == 2  # Aug 22-23: from Stable Diffusion's release on
+    assert "mimic" in made_up["overlapping_events"] and "Stable Diffusion" in made_up["overlapping_events"]
+    assert "after-window ends before the next event (2022-08-29)" in made_up["rank_reason"]
+    assert df.row(0, named=True)["date"] == TAKEOFF and made_up["rank"] > 2
+
+
+def test_controlled_windows_by_hand(series_store: Store) -> None:
+    """Uses: 1 on Aug 4, 2 on Aug 11, 6/day on Aug 21-23 (UTC). Events Aug 9, Aug 12 and Aug 20, window 7."""
+    events = _events((D(2022, 8, 9), "a"), (D(2022, 8, 12), "b"), (D(2022, 8, 20), "c"))
+    df = event_study(series_store.scan_posts(), series_store.scan_hits(), events, window=7, tz="UTC")
+    rows = {r["event"]: r for r in df.iter_rows(named=True)}
+    a, b, c = rows["a"], rows["b"], rows["c"]
+    # a: plain after Aug 9-15 (2 uses), controlled after Aug 9-11 (cut at b): 3 days, 2 uses
+    assert (a["after_days"], a["controlled_after_days"], a["controlled_before_days"]) == (7, 3, 7)
+    assert a["controlled_after_per_day"] == pytest.approx(2 / 3)
+    assert a["controlled_p_value"] == pytest.approx(binomtest(2, 3, 3 / 10).pvalue)
+    assert a["overlapping_events"] == "b"
+    # b: before Aug 5-11 cut to Aug 9-11 (from a's day): 3 days with 2 uses; after Aug 12-18: 7 days, none
+    assert (b["controlled_before_days"], b["controlled_after_days"]) == (3, 7)
+    assert b["controlled_before_per_day"] == pytest.approx(2 / 3) and b["controlled_after_per_day"] == 0.0
+    assert b["overlapping_events"] == "a"
+    # c: before Aug 13-19 (after b's day: no cut needed), after Aug 20-26: nothing overlaps
+    assert c["overlapping_events"] is None
+    assert (c["controlled_before_days"], c["controlled_after_days"]) == (c["before_days"], c["after_days"])
+    assert c["controlled_p_value"] == c["p_value"] and c["rank"] == 1
+    assert c["rank_reason"].startswith("rise of +2.57 uses/day; p=")
+
+
+def test_month_precision_events_rank_after_day_events(series_store: Store) -> None:
+    events = pl.DataFrame({"date": [D(2022, 8, 1), D(2022, 8, 9)], "label": ["month rise", "quiet day"],
+                           "precision": ["month", "day"]})
+    df = event_study(series_store.scan_posts(), series_store.scan_hits(), events, window=30, tz="UTC")
+    assert df.get_column("event").to_list() == ["quiet day", "month rise"]
+    assert df.row(1, named=True)["rank_reason"].startswith("month-precision date")
+
+
+def test_lag_to_peak_is_bounded_by_the_after_window(series_store: Store) -> None:
+    """The busiest days are Aug 21-23; from an event on Aug 12 they are 9 days away."""
+    events = _events((D(2022, 8, 12), "e"))
+    short = event_study(series_store.scan_posts(), series_store.scan_hits(), events, window=5, tz="UTC")
+    assert short.row(0, named=True)["lag_to_peak_days"] is None  # beyond the window: not reported
+    long_ = event_study(series_store.scan_posts(), series_store.scan_hits(), events, window=12, tz="UTC")
+    assert long_.row(0, named=True)["lag_to_peak_days"] == 9
+
+
+def test_p_value_is_null_when_a_window_has_no_day(series_store: Store) -> None:
+    row = event_study(series_store.scan_posts(), series_store.scan_hits(), _events((D(2022, 8, 1), "first day")),
+                      tz="UTC").row(0, named=True)
+    assert row["before_days"] == 0 and row["after_posts"] == 1
+    assert row["p_value"] is None and row["controlled_p_value"] is None
+    assert "a window has no day inside the data" in row["rank_reason"]
 
 
 def test_cross_correlation_finds_the_lag(tmp_path: Path) -> None:

@@ -23,6 +23,8 @@ SAME = [
     (["emergence"], "emergence", (), {}),
     (["emergence", "無断学習", "--before", "2021-04-01"], "emergence", (), {"terms": ["無断学習"],
                                                                           "before": "2021-04-01"}),
+    (["emergence", "無断学習", "--burst-s", "3", "--burst-gamma", "0.5", "--burst-model", "binomial"], "emergence",
+     (), {"terms": ["無断学習"], "burst_s": 3, "burst_gamma": 0.5, "burst_model": "binomial"}),
     (["events", "無断学習", "--window", "3"], "events", (["無断学習"],), {"window": 3}),
     (["posts", "無断学習", "--date", "2022-08-29", "--context", "ai"], "posts", ("無断学習",),
      {"day": "2022-08-29", "context": "ai"}),

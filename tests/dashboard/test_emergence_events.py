@@ -36,11 +36,15 @@ def test_emergence_evidence_for_a_chosen_date(app):
     assert "dtrack posts 無断学習 --from 2021-04-14 --to 2021-04-14 --context ai" in all_markdown(at)
 
 
-def test_emergence_model_error_is_a_message_not_a_crash(app):
+def test_emergence_binomial_fallback_is_a_warning_not_a_crash(app):
     at = app(page="emergence")
     at.segmented_control(key="em_model").set_value("binomial").run()  # the story store is keyword-like
-    assert not at.exception
-    assert at.error and "poisson" in at.error[0].value
+    assert not at.exception and not at.error
+    shown = table(at, "em_table")
+    fallen = shown[shown["burst_model"] == "poisson"]["term"].tolist()
+    assert fallen and all(any(w.value.startswith(f"{t}: binomial needs s*p0 < 1") for w in at.warning)
+                          for t in fallen)
+    assert "first_seen_censored" in shown.columns
 
 
 def test_adoption_small_multiples_follow_the_term_picker(app):

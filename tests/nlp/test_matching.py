@@ -19,7 +19,8 @@ TERMS = load_terms()
 CASES = [
     # 無断学習 and its relatives
     ("plain", "無断学習はやめて", [("無断学習", "無断学習", False)]),
-    ("inside-notice", "無断学習禁止です", [("無断学習", "無断学習", False), ("学習禁止", "学習禁止", False)]),
+    # a do-not-train notice is AI context: 無断学習 next to 学習禁止 is one of 学習禁止's context words
+    ("inside-notice", "無断学習禁止です", [("無断学習", "無断学習", True), ("学習禁止", "学習禁止", True)]),
     ("cram-school-excluded", "駅前の無断学習塾", []),
     ("cram-school-then-real", "無断学習塾ではなく無断学習の話",
      [("無断学習", "無断学習", False)]),
@@ -30,16 +31,17 @@ CASES = [
     ("variant-ai-in-middle", "無断AI学習は違法？", [("無断学習", "無断AI学習", True)]),
     ("not-a-token-sequence", "無断で学習した", []),
     # hashtags with # and ＃
-    ("hashtag", "#無断学習禁止", [("無断学習", "#無断学習", False), ("学習禁止", "学習禁止", False)]),
+    ("hashtag", "#無断学習禁止", [("無断学習", "#無断学習", True), ("学習禁止", "学習禁止", True)]),
     ("full-width-hashtag", "＃無断学習禁止 ＃無断転載禁止",
-     [("無断学習", "＃無断学習", False), ("学習禁止", "学習禁止", False), ("無断転載", "＃無断転載", False)]),
+     [("無断学習", "＃無断学習", True), ("学習禁止", "学習禁止", True), ("無断転載", "＃無断転載", True)]),
     ("hashtag-alone", "#無断学習", [("無断学習", "#無断学習", False)]),
     # full-width and case
     ("full-width-latin", "ＡＩイラスト！", [("AIイラスト", "ＡＩイラスト", True)]),
     ("full-width-service", "ＮｏｖｅｌＡＩの件", [("NovelAI", "ＮｏｖｅｌＡＩ", True)]),
     # Midjourney is also an AI cue word, so it is its own evidence
     ("upper-case", "MIDJOURNEY v4", [("Midjourney", "MIDJOURNEY", True)]),
-    ("katakana-service", "ミッドジャーニーで描いた", [("Midjourney", "ミッドジャーニー", False)]),
+    # any spelling of an always-AI term is AI context
+    ("katakana-service", "ミッドジャーニーで描いた", [("Midjourney", "ミッドジャーニー", True)]),
     # mimic vs mimicry vs ミミック: the service counts only in AI context
     ("mimic-ai", "Mimic AI 使ってみた", [("mimic", "Mimic", True)]),
     ("mimic-lower-ai", "mimicってAIイラストサービス",
@@ -74,8 +76,8 @@ CASES = [
     ("latin-break", "Stable\nDiffusion公開", [("Stable Diffusion", "Stable\nDiffusion", True)]),
     ("latin-words-stay-apart", "a novel approach", []),
     # a dash or tilde typed for the long-vowel mark between katakana
-    ("dash-long-vowel", "ステ-ブルディフュージョン", [("Stable Diffusion", "ステ-ブルディフュージョン", False)]),
-    ("tilde-long-vowel", "ミッドジャ～ニーで", [("Midjourney", "ミッドジャ～ニー", False)]),
+    ("dash-long-vowel", "ステ-ブルディフュージョン", [("Stable Diffusion", "ステ-ブルディフュージョン", True)]),
+    ("tilde-long-vowel", "ミッドジャ～ニーで", [("Midjourney", "ミッドジャ～ニー", True)]),
     ("dash-not-between-katakana", "ミミック-ちゃん", []),
     ("zero-width-space", "無\u200b断学習を避ける", [("無断学習", "無\u200b断学習", False)]),
     ("nul", "無断\x00学習", [("無断学習", "無断\x00学習", False)]),
@@ -101,7 +103,9 @@ def test_offsets_and_evidence() -> None:
     spans = [(h["term"], h["start"], h["end"]) for h in hits]
     assert spans == [("無断学習", 5, 9), ("無断学習", 14, 19), ("学習禁止", 17, 21)]
     assert hits[0]["evidence"] == ["AI", "学習させ"]
-    assert all(h["evidence"] == hits[0]["evidence"] for h in hits)
+    assert hits[1]["evidence"] == ["AI", "学習させ"]
+    # evidence is per hit: 学習禁止 also has its own context word 無断学習, in text order
+    assert hits[2]["evidence"] == ["AI", "無断学習", "学習させ"]
 
 
 def test_offsets_after_expanding_normalisation() -> None:
@@ -129,3 +133,90 @@ def test_every_spelling_of_every_term(term) -> None:
 
 def test_empty_and_blank_texts() -> None:
     assert tag_texts(["", " ", "\n", "今日は晴れ"], TERMS) == [[], [], [], []]
+
+
+# -- the AI sense from the post's own words (format 2 of the dictionary) --------
+# (id, text, [(term, ai_context, evidence)])
+SENSE = [
+    # per-term context words: the art world next to the term, no generic cue word
+    ("reading-art", "ムダンガクシュウ反対！絵描きの権利を守って", [("無断学習", True, ["絵", "絵描き"])]),
+    ("lora-art", "LoRA学習で特定の絵師の絵柄を再現するのは…",
+     [("LoRA", True, ["LoRA", "学習", "絵", "絵師", "絵柄", "再現"])]),
+    ("mimic-service", "ＭＩＭＩＣってサービス、他人の絵を勝手に…", [("mimic", True, ["他人の絵"])]),
+    ("glaze-learning", "無断学習されたくない人はGlazeを",
+     [("無断学習", True, ["学習され", "Glaze"]), ("Glaze", True, ["無断学習", "学習"])]),
+    ("school-sense-stays", "生徒が授業を無断学習", [("無断学習", False, [])]),
+    ("context-is-per-term", "絵の無断転載はやめて", [("無断転載", False, [])]),  # 絵 says nothing for 無断転載
+    # any spelling of an always-AI term is AI context, for every term of the post
+    ("mj-katakana", "ミッドジャーニーで無断学習", [("Midjourney", True, ["Midjourney"]),
+                                                ("無断学習", True, ["Midjourney"])]),
+    ("mj-spaced", "Mid Journeyのv5", [("Midjourney", True, ["Midjourney", "v5"])]),
+    ("sd-katakana", "ステーブルディフュージョンって何", [("Stable Diffusion", True, ["Stable Diffusion"])]),
+    ("sdxl", "SDXLで出力", [("Stable Diffusion", True, ["Stable Diffusion", "出力"])]),
+    ("sd-webui", "stable-diffusion-webui 入れた", [("Stable Diffusion", True, ["Stable Diffusion", "webui"])]),
+    ("wd", "WaifuDiffusionでpixivを見る",
+     [("Waifu Diffusion", True, ["Waifu Diffusion"]), ("pixiv", True, ["Waifu Diffusion"])]),
+    # English look-alikes, refused by the rules written in the dictionary
+    ("novel-ai-framework", "a novel AI framework for robots", []),
+    ("novel-ai-title-case", "A Novel AI Framework for robots", []),
+    ("lora-radio-word", "LoRa通信のモジュール", []),
+    ("laion-king", "The laion king is a movie", []),
+    ("mid-journey", "mid-journey, the bus stopped", []),
+    ("mid-journey-capital", "Mid-journey we stopped", []),
+    ("physics-diffusion", "物理の stable diffusion の話", []),
+    ("mimic-octopus", "Mimic Octopus is amazing", []),
+    # ... while the same spellings in the AI sense still count
+    ("novelai-lower-with-context", "novelaiで生成した", [("NovelAI", True, ["生成"])]),
+    ("sd-lower-with-context", "stable diffusionで生成した画像", [("Stable Diffusion", True, ["生成", "画像"])]),
+    ("sd-all-capitals", "ＳＴＡＢＬＥ　ＤＩＦＦＵＳＩＯＮ", [("Stable Diffusion", True, ["Stable Diffusion"])]),
+    ("laion-lower-with-context", "laion-5bのデータセット", [("LAION", True, ["LAION", "5B", "データセット"])]),
+    ("mj-hyphen-cased", "Mid-Journeyの月額", [("Midjourney", True, ["Midjourney"])]),
+    # a weak (other-case) use never vouches for itself: the AI inside "novel AI" is not evidence for it
+    ("weak-not-self", "novel AI", []),
+    ("weak-with-other-evidence", "novel AIの画像", [("NovelAI", True, ["画像"])]),
+    # readings run together
+    ("kana-run", "ムダンガクシュウキンシ！絵師より",
+     [("無断学習", True, ["絵", "絵師"]), ("学習禁止", True, ["絵", "絵師"])]),
+    # context words are words, not readings: the bare notice has no evidence
+    ("kana-run-hiragana", "むだんがくしゅうきんし", [("無断学習", False, []), ("学習禁止", False, [])]),
+    ("kana-run-not-covered", "ムダンガクシュウキンシマーク", []),  # the run is not all readings: no cut
+    ("kana-run-tensai", "ムダンテンサイキンシ", [("無断転載", False, [])]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [(t, e) for _, t, e in SENSE], ids=[c[0] for c in SENSE])
+def test_ai_sense_and_its_evidence(text: str, expected: list[tuple[str, bool, list[str]]]) -> None:
+    hits = tag_texts([text], TERMS)[0]
+    for hit in hits:
+        assert text[hit["start"]:hit["end"]] == hit["variant"]
+        assert hit["ai_context"] == bool(hit["evidence"])  # every AI decision lists its words
+    assert [(h["term"], h["ai_context"], h["evidence"]) for h in hits] == expected
+
+
+def test_kana_run_offsets_cut_the_readings() -> None:
+    (a, b) = tag_texts(["「ムダンガクシュウキンシ」"], TERMS)[0]
+    assert (a["variant"], a["start"], a["end"]) == ("ムダンガクシュウ", 1, 9)
+    assert (b["variant"], b["start"], b["end"]) == ("ガクシュウキンシ", 4, 12)
+
+
+def test_prefilter_keeps_posts_found_only_by_kana_cuts_and_look_alike_rules() -> None:
+    """The pre-filter looks for forms; kana cuts and the cased rule only narrow what forms find."""
+    import polars as pl
+
+    from dtrack.nlp.matcher import Matcher
+
+    texts = ["ムダンガクシュウキンシ！絵師より", "novelaiで生成した", "ミッドジャーニーで無断学習"]
+    frame = pl.DataFrame({"platform": "x", "post_id": ["1", "2", "3"], "created_at": None, "text": texts})
+    kept = Matcher(TERMS).prefilter.candidates(frame.lazy()).get_column("text").to_list()
+    assert kept == texts
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("LoRA配布禁止", True),  # written exactly as the technique: AI by itself
+    ("LORA", True),  # all capitals count as the cased spelling
+    ("Loraちゃんの新曲", False),  # another case, no evidence: the name
+    ("loraで絵柄を学習", True),  # another case, with evidence outside it
+    ("LoRa通信", False),  # the radio: an exclusion
+])
+def test_lora_case_decides(text: str, found: bool) -> None:
+    assert any(h["term"] == "LoRA" for h in tag_texts([text], TERMS)[0]) is found

@@ -76,7 +76,7 @@ def test_terms_lists_the_dictionary(tmp_path: Path) -> None:
     assert res.exit_code == 0
     line = next(li for li in res.output.splitlines() if li.startswith("無断学習 "))
     assert "無断学習塾" in line and "ムダンガクシュウ" in line
-    assert line.split()[2:5] == ["6", "6", "4"]  # hits, posts, AI-context hits
+    assert line.split()[2:5] == ["6", "6", "5"]  # hits, posts, AI-context hits (#無断学習禁止 is one)
     assert "AI cue words: AI," in res.output
     data = json.loads(run("terms", "--format", "json").output)
     assert data["hash"] == load_terms().hash and {t["canonical"] for t in data["terms"]} >= {"mimic", "LAION"}
@@ -94,11 +94,12 @@ def test_kwic(tmp_path: Path) -> None:
     assert lines[1].startswith("2021-04-12 22:10  AI") and "[無断学習]させていた件" in lines[1]
     ai = run("kwic", "無断学習", "--context", "ai", "--limit", "2", "--store", store)
     assert len(ai.stdout.splitlines()) == 2 and all("  AI  " in li for li in ai.stdout.splitlines())
-    assert "4 use(s)" in ai.stderr
+    assert "5 use(s)" in ai.stderr  # the #無断学習禁止 notice is AI context now
     utc = run("kwic", "mimic", "--tz", "UTC", "--format", "json", "--store", store)
     rows = [json.loads(li) for li in utc.stdout.splitlines()]
     assert [r["variant"] for r in rows] == ["mimic", "ミミック"]
-    assert rows[0]["time"] == "2022-08-29 11:05" and rows[0]["evidence"] == ["AI", "学習させ"]
+    assert rows[0]["time"] == "2022-08-29 11:05"
+    assert rows[0]["evidence"] == ["AI", "AIイラスト", "他人の絵", "学習", "学習させ"]  # cues, always-AI terms, context
     by_spelling = run("kwic", "ミミック", "--store", store)  # any spelling finds the term
     assert len(by_spelling.stdout.splitlines()) == 2
 

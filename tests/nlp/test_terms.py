@@ -144,3 +144,60 @@ def test_missing_file_and_replace_without_file(tmp_path: Path) -> None:
 def test_naming_the_default_file_means_the_default() -> None:
     terms = load_terms(DEFAULT_TERMS, replace=True)
     assert terms.overlay is None and terms.hash == load_terms().hash
+
+
+VERSION_1 = """
+version = 1
+[ai_context]
+cues = ["AI"]
+
+[[term]]
+canonical = "トレパク"
+category = "practice"
+variants = ["トレース盗用"]
+exclusions = ["トレパク疑惑"]
+ai_only = false
+note = "a file written for format 1"
+"""
+
+
+def test_a_format_1_file_stays_valid_and_means_what_it_meant(tmp_path: Path) -> None:
+    terms = load_terms(write(tmp_path, VERSION_1), replace=True)
+    (term,) = terms.terms
+    assert (term.context, term.ai_always, term.cased) == ((), False, ())
+    from dtrack.nlp.tagger import tag_texts
+
+    assert [(h["term"], h["ai_context"]) for h in tag_texts(["トレパクはだめ", "AIでトレパク"], terms)[0]] == [
+        ("トレパク", False)]
+    assert [(h["term"], h["evidence"]) for h in tag_texts(["AIでトレパク"], terms)[0]] == [("トレパク", ["AI"])]
+
+
+def test_format_2_keys_are_read_hashed_and_listed(tmp_path: Path) -> None:
+    text = VERSION_1.replace('note = "a file written for format 1"', 'context = ["絵師"]\nai_always = true')
+    terms = load_terms(write(tmp_path, text), replace=True)
+    assert terms.terms[0].context == ("絵師",) and terms.terms[0].ai_always
+    assert terms.hash != load_terms(write(tmp_path, VERSION_1, "v1.toml"), replace=True).hash
+    entry = terms.as_dict()["terms"][0]
+    assert entry["context"] == ["絵師"] and entry["ai_always"] is True and entry["cased"] == []
+    default = load_terms()
+    assert default.get("Midjourney").ai_always and "Mid Journey" in default.get("Midjourney").cased
+    assert "絵師" in default.get("無断学習").context
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ('context = "絵師"\ncontext = 3', "not valid TOML"),
+        ("context = [1]", "context must be a list of strings"),
+        ('ai_always = "yes"', "ai_always must be true or false"),
+        ('cased = ["Nothing"]', "cased entry 'Nothing' is not the canonical form or a variant"),
+        ('cased = ["トレース盗用"]', "has no letters that have a case"),
+    ],
+)
+def test_format_2_errors_name_the_term(tmp_path: Path, extra: str, message: str) -> None:
+    path = write(tmp_path, VERSION_1 + extra + "\n", "bad2.toml")
+    with pytest.raises(TermsFileError) as err:
+        load_terms(path, replace=True)
+    assert str(path) in str(err.value) and message in str(err.value)
+    if "TOML" not in message:
+        assert "(トレパク)" in str(err.value)
