@@ -47,7 +47,6 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-from scipy.stats import binomtest
 
 from dtrack.analysis.counting import DEFAULT_TZ, check_context, check_tz, daily_term_counts, daily_totals, term_uses
 from dtrack.analysis.series import DailySeries
@@ -247,6 +246,8 @@ def _compare(counts: np.ndarray, peaks: np.ndarray, at: int, window: int, *, sta
     after_rate = after / after_days if after_days else None
     p_value = None
     if before_days and after_days and before + after:
+        from scipy.stats import binomtest  # imported here: 1-2 s that `dtrack timeline` need not pay
+
         p_value = float(binomtest(after, before + after, after_days / (before_days + after_days)).pvalue)
     later = peaks[(peaks >= max(at, 0)) & (peaks < at + window)]
     return {

@@ -6,11 +6,15 @@ paper needs its recipe: every file written gets ``FILE.meta.json`` with the
 command, its parameters, the counting rule, the timezone, the store version
 and dictionary hash it was computed from, and the software versions.
 
-Safety. Post text is untrusted: a cell beginning with ``=``, ``+``, ``-``,
-``@`` (or a tab or carriage return) would run as a formula when the CSV is
-opened in a spreadsheet. Such string cells get a leading apostrophe (the
-OWASP "CSV injection" advice). Only string cells are touched: a negative
-number in a numeric column stays a number.
+Safety. Post text, author names, quarantined raw lines and even file names
+are untrusted: a cell beginning with ``=``, ``+``, ``-`` or ``@`` would run as
+a formula when the CSV is opened in a spreadsheet, and spreadsheets also
+evaluate one after leading spaces, a line break, or written with the
+full-width signs ``＝＋－＠`` (IME input). Such string cells, and any that start
+with a tab, carriage return or line feed, get a leading apostrophe (the OWASP
+"CSV injection" advice). Only string cells are touched: a negative number in a
+numeric column stays a number. :func:`csv_bytes` is the one CSV writer of
+dtrack: every command that writes CSV goes through it.
 """
 
 from __future__ import annotations
@@ -32,14 +36,15 @@ import polars as pl
 
 from dtrack.data.store import Store
 
-#: A string cell starting with one of these is escaped.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: A string cell matching this is escaped. What a spreadsheet may evaluate: a control character first, or a sign after
+#: any run of spaces (ASCII or the ideographic U+3000).
+FORMULA_RE = r"^(?:[\t\r\n]|[ \u3000]*[=+\-@＝＋－＠])"
 BOM = b"\xef\xbb\xbf"
 LIST_SEPARATOR = "|"
 
 
 def _escape(expr: pl.Expr) -> pl.Expr:
-    risky = pl.any_horizontal(expr.str.starts_with(prefix) for prefix in FORMULA_PREFIXES)
+    risky = expr.str.contains(FORMULA_RE)
     return pl.when(risky).then(pl.lit("'") + expr).otherwise(expr)
 
 

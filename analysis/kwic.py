@@ -68,8 +68,14 @@ def kwic(
     include_reposts: bool = False,
     platforms: Sequence[str] | None = None,
     tz: str = DEFAULT_TZ,
+    sort: str = "date",
 ) -> tuple[pl.DataFrame, int]:
     """The uses of ``term`` in their context, oldest first, and how many there are in all.
+
+    ``sort`` other than ``"date"`` orders the uses by the word at ``left1``,
+    ``left2``, ``right1`` or ``right2`` of the use, as KH Coder does
+    (:func:`analysis.concordance.sort_kwic`), before ``limit`` cuts them,
+    and adds the columns ``left2``, ``left1``, ``right1``, ``right2``.
 
     Returns
     -------
@@ -105,6 +111,12 @@ def kwic(
         .sort("created_at", "platform", "post_id", "start")
     )
     total = rows.select(pl.len()).collect().item()
+    words: list[str] = []
+    if sort != "date":
+        from dtrack.analysis.concordance import WORD_COLUMNS, sort_kwic
+
+        rows = sort_kwic(rows.collect(), sort, time_column="created_at").lazy()
+        words = list(WORD_COLUMNS)
     if limit is not None:
         rows = rows.head(limit)
     frame = rows.with_columns(context_columns(width)).select(
@@ -124,12 +136,16 @@ def kwic(
         _more_left=pl.col("start") > width,
         _more_right=pl.col("text").str.len_chars() > pl.col("end") + width,
     ).collect()
+    if words:  # the words the uses were sorted by, before the rendering helpers
+        frame = frame.with_columns(rows.select(words).collect()).select(
+            *KWIC_COLUMNS, *words, "_more_left", "_more_right")
     return frame, total
 
 
 def public(frame: pl.DataFrame) -> pl.DataFrame:
-    """The KWIC table without the rendering helpers (what the API and CSV/JSON give)."""
-    return frame.select(KWIC_COLUMNS)
+    """The KWIC table without the rendering helpers (what the API and CSV/JSON give); a sorted KWIC
+    keeps the words it was sorted by (``left2``, ``left1``, ``right1``, ``right2``)."""
+    return frame.select(c for c in frame.columns if not c.startswith("_"))
 
 
 def _width(text: str) -> int:

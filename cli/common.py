@@ -44,6 +44,30 @@ def tz_option(func: F) -> F:
     )(func)
 
 
+def time_range_option(func: F) -> F:
+    """``--time-range EARLIEST..LATEST``: post times outside it are not believed (see ``data.times``)."""
+    return click.option(
+        "--time-range",
+        "time_range",
+        default="",
+        envvar="DTRACK_TIME_RANGE",
+        show_envvar=True,
+        metavar="EARLIEST..LATEST",
+        callback=_check_time_range,
+        help="Plausible post times (UTC; either side may be empty) [default: 1999-01-01..now+1 day]; "
+             "posts outside it are quarantined with the reason.",
+    )(func)
+
+
+def _check_time_range(ctx: click.Context, param: click.Parameter, value: str) -> Any:
+    from dtrack.data.times import parse_time_range
+
+    try:
+        return parse_time_range(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def _check_tz(ctx: click.Context, param: click.Parameter, value: str) -> str:
     try:
         ZoneInfo(value)
@@ -64,3 +88,11 @@ def fail(message: str, code: int = EXIT_FATAL) -> None:
 
 def echo_json(value: Any) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def echo_report(report: Any, as_json: bool) -> None:
+    """A run's report (``as_dict()`` and ``summary()``) as JSON or as its one line."""
+    if as_json:
+        echo_json(report.as_dict())
+    else:
+        click.echo(report.summary())

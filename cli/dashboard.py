@@ -25,10 +25,33 @@ from dtrack.data.store import resolve_store_path
 APP = Path(importlib.util.find_spec("dtrack.dashboard").submodule_search_locations[0]) / "app.py"
 
 
-def streamlit_command(store: Path, host: str, port: int, *, open_browser: bool = False) -> list[str]:
+#: Host headers the dashboard always answers: this machine's names for itself.
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def allowed_hosts(host: str, extra: tuple[str, ...] = ()) -> list[str]:
+    """Host header names the dashboard accepts (DNS rebinding defence).
+
+    A malicious web page can point its own name at 127.0.0.1 and then talk to
+    the dashboard from the visitor's browser; the only thing that tells such a
+    request apart is its ``Host`` header, which names the attacker's domain.
+    Loopback names, the bound address (unless it is a wildcard) and the names a
+    reverse proxy passes (``--allow-host``) are accepted; Streamlit refuses the
+    WebSocket, which carries every action of the app, for any other."""
+    names = [*LOOPBACK_HOSTS]
+    if host not in ("0.0.0.0", "::", ""):
+        names.append(host.strip("[]"))
+    names.extend(extra)
+    return list(dict.fromkeys(n.lower() for n in names))
+
+
+def streamlit_command(store: Path, host: str, port: int, *, open_browser: bool = False,
+                      allow_hosts: tuple[str, ...] = ()) -> list[str]:
     """The child's argv (a function so tests and docs can show it)."""
+    hosts = [arg for name in allowed_hosts(host, allow_hosts) for arg in ("--server.allowedHosts", name)]
     return [
         sys.executable, "-m", "streamlit", "run", str(APP),
+        *hosts,
         "--server.address", host,
         "--server.port", str(port),
         "--server.headless", "false" if open_browser else "true",
@@ -59,15 +82,20 @@ def _port_free(host: str, port: int) -> bool:
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to bind. The default serves this machine only; to share the dashboard, keep it on "
                    "127.0.0.1 and put an authenticating reverse proxy in front (see docs/dashboard.md).")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Also answer requests whose Host header is NAME (the name a reverse proxy serves it under); "
+                   "others than localhost, 127.0.0.1, [::1] and --host are refused (DNS rebinding).")
 @click.option("--open", "open_browser", is_flag=True, help="Open a browser tab once it is up.")
-def dashboard(store_path: str | None, tz: str, port: int, host: str, open_browser: bool) -> None:
+def dashboard(store_path: str | None, tz: str, port: int, host: str, allow_hosts: tuple[str, ...],
+              open_browser: bool) -> None:
     """Start the web dashboard on the store (Ctrl-C stops it).
 
     Pages: overview, term timelines, emergence, events, posts (KWIC) and
     collectors. Every table downloads as the CSV the matching CLI command
     writes. The dashboard has no login: it binds to 127.0.0.1 unless told
     otherwise, and anyone who can reach it can read the posts and ingest
-    files the server can read.
+    files the server can read. Requests naming another host than this machine
+    (DNS rebinding) are refused; --allow-host adds a reverse proxy's name.
 
     \b
     Example:
@@ -83,7 +111,8 @@ def dashboard(store_path: str | None, tz: str, port: int, host: str, open_browse
     env["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
     shown = "localhost" if host in ("127.0.0.1", "localhost") else host
     click.echo(f"dtrack dashboard on http://{shown}:{port}/ (store {store}); Ctrl-C to stop", err=True)
-    child = subprocess.Popen(streamlit_command(store, host, port, open_browser=open_browser), env=env)
+    child = subprocess.Popen(streamlit_command(store, host, port, open_browser=open_browser,
+                                               allow_hosts=allow_hosts), env=env)
 
     def forward(signum: int, _frame: object) -> None:
         child.send_signal(signum)

@@ -9,11 +9,21 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from dtrack.cli.cluster import check_cluster, cluster_option, open_cluster
-from dtrack.cli.common import EXIT_FATAL, EXIT_OK, EXIT_QUARANTINED, fail, open_store, store_option, tz_option
+from dtrack.cli.common import (
+    EXIT_FATAL,
+    EXIT_OK,
+    EXIT_QUARANTINED,
+    fail,
+    open_store,
+    store_option,
+    time_range_option,
+    tz_option,
+)
 from dtrack.collectors import names as format_names
 
 if TYPE_CHECKING:
     from dtrack.collectors.pipeline.ingest import IngestReport
+    from dtrack.data.times import TimeRange
 
 #: Files at least this big get a progress bar (on a terminal).
 PROGRESS_BYTES = 8 * 1024 * 1024
@@ -53,8 +63,10 @@ def _progress(label: str) -> Any:
 @cluster_option
 @store_option
 @tz_option
+@time_range_option
 def ingest(paths: tuple[str, ...], fmt: str | None, mapping: tuple[str, ...], platform: str | None,
-           force: bool, as_json: bool, no_tag: bool, cluster: str | None, store_path: str | None, tz: str) -> None:
+           force: bool, as_json: bool, no_tag: bool, cluster: str | None, store_path: str | None, tz: str,
+           time_range: TimeRange) -> None:
     """Read export files or folders (or - for stdin) into the store.
 
     Each file is detected from its content, deduplicated on (platform, post_id)
@@ -83,7 +95,8 @@ def ingest(paths: tuple[str, ...], fmt: str | None, mapping: tuple[str, ...], pl
     from dtrack.data.store import StoreLocked
 
     try:
-        ctx = ParseContext(tz=ZoneInfo(tz), mapping=parse_mapping(mapping), platform=platform)
+        ctx = ParseContext(tz=ZoneInfo(tz), mapping=parse_mapping(mapping), platform=platform,
+                           time_range=time_range)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--map") from None
     store = open_store(store_path)
@@ -98,6 +111,9 @@ def ingest(paths: tuple[str, ...], fmt: str | None, mapping: tuple[str, ...], pl
     ctx.progress = progress
 
     def on_start(report: IngestReport) -> None:
+        previous = bar_state.pop("bar", None)  # sources of a group are reported after its commit
+        if previous is not None:
+            previous.__exit__(None, None, None)  # type: ignore[attr-defined]
         if report.size >= PROGRESS_BYTES:
             bar = click.progressbar(length=report.size, label=report.path, file=sys.stderr)
             bar.__enter__()

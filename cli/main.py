@@ -22,10 +22,12 @@ from dtrack.data.errors import StoreError
 #: name -> (module, attribute, the one-line help shown by ``dtrack --help``); the analysis commands
 #: (timeline, emergence, ...) are generated from analysis/queries.py and listed from there
 COMMANDS: dict[str, tuple[str, str, str]] = {
+    "compact": ("dtrack.cli.compact", "compact", "Merge each month's small files (posts, hits, quarantine) into one."),
     "dashboard": ("dtrack.cli.dashboard", "dashboard", "Start the web dashboard on the store (Ctrl-C stops it)."),
     "ingest": ("dtrack.cli.ingest", "ingest", "Read export files or folders (or - for stdin) into the store."),
     "quarantine": ("dtrack.cli.records", "quarantine",
                    "List quarantined records: source file, line, reason and the raw text."),
+    "repair": ("dtrack.cli.repair", "repair", "Move posts dated outside the plausible time range to quarantine."),
     "schedule": ("dtrack.cli.schedule", "schedule",
                  "Watch folders on a schedule: new exports are ingested and tagged on their own."),
     "scheduler": ("dtrack.cli.schedule", "scheduler",

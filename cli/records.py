@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 import polars as pl
 
 from dtrack.cli.common import echo_json, open_store, store_option
+
+
+def _write_csv(frame: pl.DataFrame) -> None:
+    """Through dtrack's one CSV writer: raw lines and file names are untrusted (formula injection)."""
+    from dtrack.analysis.export import csv_bytes
+
+    click.echo(csv_bytes(frame), nl=False)
+
 
 _SOURCE_COLUMNS = ("ingested_at", "format", "read", "new", "duplicate", "quarantined", "notices", "path")
 
@@ -33,7 +39,7 @@ def sources(fmt: str, store_path: str | None) -> None:
         frame = pl.DataFrame([{k: r.get(k) for k in (*_SOURCE_COLUMNS, "sha256", "size")} for r in records],
                              schema={**{k: pl.String for k in _SOURCE_COLUMNS}, "sha256": pl.String,
                                      "size": pl.Int64}, strict=False)
-        sys.stdout.write(frame.write_csv())
+        _write_csv(frame)
         return
     if not records:
         click.echo("no sources ingested yet")
@@ -68,7 +74,7 @@ def quarantine(source_file: str | None, limit: int, fmt: str, store_path: str | 
         echo_json(rows.to_dicts())
         return
     if fmt == "csv":
-        sys.stdout.write(rows.write_csv())
+        _write_csv(rows)
         return
     if rows.height == 0:
         click.echo("nothing quarantined")

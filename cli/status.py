@@ -15,7 +15,9 @@ def status(fmt: str, store_path: str | None) -> None:
     """Show what the store holds: posts per platform, hits, quarantine, sources.
 
     JSON keys: posts, platforms, hits, quarantined, sources, first_post,
-    last_post (UTC ISO 8601), plus reposts, version, store, files, meta.
+    last_post (UTC ISO 8601), plus reposts, version, store, files (Parquet
+    files per kind), compactable_files (files `dtrack compact` would merge
+    away), meta, posts_outside_time_range and time_range (see `dtrack repair`).
 
     \b
     Example:
@@ -33,3 +35,10 @@ def status(fmt: str, store_path: str | None) -> None:
     click.echo(f"hits        {info['hits']:,}")
     click.echo(f"quarantined {info['quarantined']:,}")
     click.echo(f"sources     {info['sources']:,}")
+    files = ", ".join(f"{kind} {n:,}" for kind, n in info["files"].items())
+    merge = sum(info["compactable_files"].values())
+    click.echo(f"files       {files}" + (f" ({merge:,} would be merged by `dtrack compact`)" if merge else ""))
+    if info["posts_outside_time_range"]:
+        click.echo(f"warning: {info['posts_outside_time_range']:,} stored posts are dated outside the plausible "
+                   f"range {info['time_range']} (those no calendar can show are left out of every count); "
+                   "`dtrack repair` moves them to quarantine", err=True)

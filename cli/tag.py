@@ -12,7 +12,7 @@ import polars as pl
 
 from dtrack.analysis.kwic import pad as _pad
 from dtrack.cli.cluster import check_cluster, cluster_option, open_cluster
-from dtrack.cli.common import EXIT_USAGE, echo_json, fail, open_store, store_option
+from dtrack.cli.common import EXIT_USAGE, echo_json, echo_report, fail, open_store, store_option
 from dtrack.data.store import Store, StoreLocked
 from dtrack.nlp.tagger import META_KEY, store_terms, tag_store
 from dtrack.nlp.terms import TermDictionary, TermsFileError, load_terms
@@ -83,10 +83,7 @@ def tag(workers: int | None, as_json: bool, terms_path: Path | None, replace_ter
     except StoreLocked as exc:
         fail(str(exc))
         return
-    if as_json:
-        echo_json(report.as_dict())
-    else:
-        click.echo(report.summary())
+    echo_report(report, as_json)
 
 
 def _term_counts(store: Store, dictionary: TermDictionary) -> tuple[dict[str, dict[str, int]], str | None]:

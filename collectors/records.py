@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 from zoneinfo import ZoneInfo
 
 from dtrack.data.defaults import DEFAULT_TZ
+from dtrack.data.times import TimeRange, time_range_from_env
 
 if TYPE_CHECKING:
     import polars as pl
@@ -44,6 +45,8 @@ if TYPE_CHECKING:
 BATCH_ROWS = 20_000
 #: Largest file or archive member read whole into memory (8 GiB); see ``ParseContext.max_member_bytes``.
 MAX_MEMBER_BYTES = 8 * 1024**3
+#: Longest line a line reader keeps (32 MiB); see ``readers.lines`` and ``ParseContext.max_line_bytes``.
+MAX_LINE_BYTES = 32 * 1024**2
 
 
 class SourceError(Exception):
@@ -85,6 +88,10 @@ class ParseContext:
     display_name: str = ""
     #: platform name for rows of formats that do not say (generic CSV/NDJSON)
     platform: str | None = None
+    #: longest line kept; a longer one is quarantined with its number and offset (``readers.lines``)
+    max_line_bytes: int = MAX_LINE_BYTES
+    #: plausible post times: a record outside them is quarantined (``data.times``; $DTRACK_TIME_RANGE)
+    time_range: TimeRange = field(default_factory=time_range_from_env)
 
 
 class Format(Protocol):

@@ -16,8 +16,10 @@ PAGES = [
     ("views/overview.py", "page_overview", "overview", ":material/dashboard:"),
     ("views/timelines.py", "page_timelines", "timelines", ":material/show_chart:"),
     ("views/emergence.py", "page_emergence", "emergence", ":material/trending_up:"),
+    ("views/rising.py", "page_rising", "rising", ":material/auto_awesome:"),
     ("views/events.py", "page_events", "events", ":material/event:"),
     ("views/posts.py", "page_posts", "posts", ":material/format_quote:"),
+    ("views/said.py", "page_said", "said", ":material/forum:"),
     ("views/collectors.py", "page_collectors", "collectors", ":material/input:"),
 ]
 

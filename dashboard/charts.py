@@ -247,3 +247,68 @@ def xcorr_chart(frame: pl.DataFrame, term_a: str, term_b: str, *, lang: str = "e
     fig.update_layout(xaxis_title=escape(f"lag (days): {term_b} vs {term_a}"), yaxis_title="r",
                       yaxis_range=[-1, 1])
     return _style(fig, height=320)
+
+
+def network_chart(net: dict, *, lang: str = "en", seed: int = 7) -> go.Figure:
+    """The co-occurrence network (``analysis.cooccurrence.network`` JSON): words as circles sized by their
+    posts and coloured by community, edges as lines as thick as their Jaccard weight.
+
+    Positions come from networkx's spring layout with a fixed seed, so the same
+    network is drawn the same way every time. Each node carries ``customdata`` =
+    [word], read back when it is clicked.
+    """
+    import networkx as nx
+
+    nodes, edges = net.get("nodes", []), net.get("edges", [])
+    fig = go.Figure()
+    if not nodes:
+        return _style(fig, height=520)
+    graph = nx.Graph()
+    graph.add_nodes_from(n["id"] for n in nodes)
+    graph.add_weighted_edges_from((e["source"], e["target"], e["weight"]) for e in edges)
+    pos = nx.spring_layout(graph, seed=seed, weight="weight")
+    for e in edges:
+        (x0, y0), (x1, y1) = pos[e["source"]], pos[e["target"]]
+        fig.add_trace(go.Scatter(x=[x0, x1], y=[y0, y1], mode="lines", hoverinfo="skip", showlegend=False,
+                                 line={"width": 0.5 + 6 * e["weight"], "color": "rgba(120,120,120,0.45)"}))
+    biggest = max(n["posts"] for n in nodes) or 1
+    fig.add_trace(go.Scatter(
+        x=[pos[n["id"]][0] for n in nodes], y=[pos[n["id"]][1] for n in nodes], mode="markers+text",
+        text=[escape(n["word"]) for n in nodes], textposition="top center", showlegend=False,
+        customdata=[[n["word"]] for n in nodes],
+        marker={"size": [12 + 30 * (n["posts"] / biggest) ** 0.5 for n in nodes],
+                "color": [_colour(n["community"] - 1) for n in nodes], "line": {"width": 1, "color": "white"}},
+        hovertext=[f"{escape(n['word'])}<br>{escape(tr('col_posts', lang))}: {n['posts']:,}"
+                   f"<br>{escape(tr('community', lang))} {n['community']}" for n in nodes],
+        hoverinfo="text",
+    ))
+    fig.update_layout(xaxis={"visible": False}, yaxis={"visible": False}, clickmode="event+select")
+    return _style(fig, height=560)
+
+
+def sentiment_chart(uses: pl.DataFrame, sentiment: pl.DataFrame, *, events: pl.DataFrame | None = None,
+                    lang: str = "en") -> go.Figure:
+    """The term's posts per period (top) over the shares of positive and negative posts (bottom).
+
+    ``uses`` is an ``analysis.timeline`` frame of one term, ``sentiment`` an
+    ``analysis.sentiment`` frame with the same periods. Events mark both panels.
+    """
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.45, 0.55], vertical_spacing=0.06)
+    if uses.height:
+        fig.add_trace(go.Bar(x=uses.get_column("period").to_numpy(), y=uses.get_column("posts").to_numpy(),
+                             name=escape(tr("measure_posts", lang)), marker_color=PALETTE[0]), row=1, col=1)
+    for column, colour in (("positive_share", PALETTE[2]), ("negative_share", PALETTE[3])):
+        if sentiment.height:
+            fig.add_trace(go.Scatter(
+                x=sentiment.get_column("period").to_numpy(), y=sentiment.get_column(column).to_numpy(),
+                name=escape(tr(column, lang)), mode="lines+markers", line={"color": colour, "width": 2},
+                marker={"size": 4}, connectgaps=False,
+                customdata=sentiment.select("posts").to_numpy(),
+                hovertemplate="%{x|%Y-%m-%d}: %{y:.0%} (%{customdata[0]:,})<extra></extra>",
+            ), row=2, col=1)
+    if events is not None and events.height:
+        for yref, xref, labels in (("y domain", "x", True), ("y2 domain", "x2", False)):
+            shapes, notes = event_markers(events, labels=labels, xref=xref, yref=yref)
+            fig.update_layout(shapes=[*fig.layout.shapes, *shapes], annotations=[*fig.layout.annotations, *notes])
+    fig.update_yaxes(tickformat=".0%", range=[0, 1], row=2, col=1)
+    return _style(fig, height=560)

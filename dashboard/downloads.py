@@ -89,6 +89,8 @@ def _file_name(q: Query) -> str:
         return f"posts-{day}.csv"
     if q.name == "events":
         return f"events-{q.window}d.csv"
+    if q.name == "discover":
+        return f"rising-words-{q.freq}.csv"
     return f"{q.name}.csv"
 
 

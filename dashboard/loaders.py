@@ -22,7 +22,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from dtrack.analysis.counting import FREQS, local_day, period_start
+from dtrack.analysis.counting import FREQS, counted_between, counted_posts, local_day, period_start
 from dtrack.analysis.evidence import evidence
 from dtrack.analysis.kwic import context_columns
 from dtrack.analysis.queries import POSTS, Query, Result, execute, resolve_term
@@ -30,6 +30,8 @@ from dtrack.data.events import DEFAULT_EVENTS, load_events
 from dtrack.data.status import store_status
 from dtrack.data.store import Store
 from dtrack.nlp.tagger import META_KEY, store_terms
+from dtrack.nlp.tokenizer import canonical
+from dtrack.nlp.words import is_current
 
 #: How many entries each loader keeps (per process, shared by all sessions).
 MAX_ENTRIES = 64
@@ -316,3 +318,71 @@ def hover_posts(store_path: str, version: str, q: Query, per_period: int = HOVER
     if not out:
         return pl.DataFrame(schema={"term": pl.String, "period": pl.Date, "first_posts": pl.List(pl.String)})
     return pl.concat(out)
+
+
+# -- what was said ------------------------------------------------------------------
+@_cache
+def word_posts_frame(store_path: str, version: str, term: str, word: str, start: dt.date | None,
+                     end: dt.date | None, context: str, include_reposts: bool, platforms: tuple[str, ...],
+                     tz: str) -> pl.DataFrame:
+    """The posts behind a word's ``cooccurrences`` (``analysis.cooccurrence.word_posts``)."""
+    from dtrack.analysis.cooccurrence import word_posts
+
+    return word_posts(Store(store_path), term, word, start=start, end=end, context=context,
+                      include_reposts=include_reposts, platforms=_platforms(platforms), tz=tz)
+# -- discovery (Rising words) ------------------------------------------------------------
+@_cache
+def words_current(store_path: str, version: str) -> bool:
+    """Are the candidate words counted for every stored post (``nlp.words``)? The Rising words page
+    runs the ``discover`` query only then, so a page view never starts a long count by itself."""
+    return is_current(Store(store_path))
+
+
+@_cache
+def word_series(store_path: str, version: str, words: tuple[str, ...], freq: str, include_reposts: bool,
+                platforms: tuple[str, ...], tz: str) -> pl.DataFrame:
+    """Counted posts per period of each candidate word (columns word, period, posts), periods without use absent."""
+    return (
+        counted_posts(Store(store_path).scan_words(), include_reposts=include_reposts,
+                      platforms=_platforms(platforms))
+        .filter(pl.col("word").is_in(list(words)))
+        .select("word", day=local_day(tz))
+        .group_by("word", period=period_start(freq, "day"))
+        .agg(posts=pl.len().cast(pl.Int64))
+        .sort("word", "period")
+        .collect()
+    )
+
+
+@_cache
+def word_posts(store_path: str, version: str, word: str, start: dt.date, end: dt.date, include_reposts: bool,
+               platforms: tuple[str, ...], tz: str, limit: int = 200) -> pl.DataFrame:
+    """The posts using a candidate word on local days ``start..end``, oldest first, shaped for :func:`kwic_rows`.
+
+    The posts are those the discovery counted (``counting.counted_between`` over the word rows); the word
+    is found again in each post's canonical text (NFKC, lower case: how candidates are spelled) and mapped
+    back to offsets of the stored text.
+    """
+    store = Store(store_path)
+    keys = counted_between(store.scan_words().filter(pl.col("word") == word), start, end,
+                           include_reposts=include_reposts, platforms=_platforms(platforms), tz=tz)
+    posts = (
+        counted_between(store.scan_posts(), start, end, include_reposts=include_reposts,
+                        platforms=_platforms(platforms), tz=tz)
+        .join(keys.select("platform", "post_id"), on=["platform", "post_id"], how="semi")
+        .sort("created_at", "platform", "post_id")
+        .head(limit)
+        .select("platform", "post_id", "text", "url", time=pl.col("created_at").dt.convert_time_zone(tz),
+                author=pl.coalesce(pl.col("author_name"), pl.col("author_id")))
+        .collect()
+    )
+    spans = []
+    for text in posts.get_column("text").fill_null("").to_list():
+        canon = canonical(text)
+        at = canon.text.find(word)
+        spans.append(canon.original_span(at, at + len(word)) if at >= 0 and word else (0, 0))
+    return posts.with_columns(
+        start=pl.Series([a for a, _ in spans], dtype=pl.Int32),
+        end=pl.Series([b for _, b in spans], dtype=pl.Int32),
+        evidence=pl.lit([], dtype=pl.List(pl.String)),
+    )

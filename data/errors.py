@@ -21,6 +21,10 @@ class StoreLocked(StoreError):
     """Another process is writing to the store."""
 
 
+class StoreFull(StoreError):
+    """The disk holding the store is full; the failed transaction left nothing behind."""
+
+
 def resolve_store_path(path: str | os.PathLike[str] | None = None) -> Path:
     """The store folder: an explicit path, else ``$DTRACK_STORE``, else ``./data/store``."""
     if path:

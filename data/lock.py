@@ -67,8 +67,12 @@ def file_lock(path: Path, *, wait: float | None = None, note: dict[str, Any] | N
         if note is not None:
             info = {"pid": os.getpid(), "host": socket.gethostname(),
                     "since": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), **note}
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, json.dumps(info).encode(), 0)
+            try:
+                os.ftruncate(fd, 0)
+                os.pwrite(fd, json.dumps(info).encode(), 0)
+            except OSError as exc:  # the note is only for a process that finds the lock busy:
+                if exc.errno not in (errno.ENOSPC, errno.EDQUOT):  # a full disk must not stop the holder
+                    raise
         yield
     finally:
         try:

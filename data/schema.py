@@ -69,6 +69,25 @@ HIT_SCHEMA: dict[str, pl.DataType] = {
 
 HIT_COLUMNS: tuple[str, ...] = tuple(HIT_SCHEMA)
 
+#: One candidate word (nlp/candidates.py) in one counted post: the unit behind discovery.
+#: One row per (post, word), not per day: distinct authors per week or month cannot be
+#: summed from daily counts, and the research timezone is chosen at query time, so the
+#: row keeps the post's time and author; it also drills down to the post.
+WORD_SCHEMA: dict[str, pl.DataType] = {
+    "platform": pl.String(),
+    "post_id": pl.String(),
+    "created_at": UTC_DATETIME,
+    # author_id, else author_name (the counting rule's author), may be null
+    "author": pl.String(),
+    "is_repost": pl.Boolean(),
+    # normalised (NFKC, lower case), without a leading #
+    "word": pl.String(),
+    # the post wrote it as a hashtag (#無断学習禁止)
+    "hashtag": pl.Boolean(),
+}
+
+WORD_COLUMNS: tuple[str, ...] = tuple(WORD_SCHEMA)
+
 #: A record that could not be turned into a post, kept with the reason.
 QUARANTINE_SCHEMA: dict[str, pl.DataType] = {
     "source_file": pl.String(),
@@ -128,6 +147,11 @@ def empty_posts() -> pl.DataFrame:
 def empty_hits() -> pl.DataFrame:
     """An empty frame with the hit schema."""
     return pl.DataFrame(schema=HIT_SCHEMA)
+
+
+def empty_words() -> pl.DataFrame:
+    """An empty frame with the candidate-word schema."""
+    return pl.DataFrame(schema=WORD_SCHEMA)
 
 
 def empty_quarantine() -> pl.DataFrame:

@@ -6,12 +6,15 @@ from typing import Any
 
 import polars as pl
 
+from dtrack.data.compact import plan
 from dtrack.data.store import Store
+from dtrack.data.times import time_range_from_env
 
 
 def store_status(store: Store) -> dict[str, Any]:
     """The figures `dtrack status --format json` prints (a contract: add keys, never rename)."""
     manifest = store.manifest()
+    groups = plan(manifest)
     posts = store.scan_posts()
     summary = posts.select(
         n=pl.len(),
@@ -22,6 +25,9 @@ def store_status(store: Store) -> dict[str, Any]:
     platforms = posts.group_by("platform").len().sort("platform").collect()
     hits = store.scan_hits().select(pl.len()).collect().item()
     quarantined = store.scan_quarantine().select(pl.len()).collect().item()
+    time_range = time_range_from_env()
+    # every stored row, the ones scan_posts hides included (see data.times)
+    implausible = store._scan("posts").select(time_range.outside().fill_null(False).sum()).collect().item()
     sources = {s["sha256"] for s in manifest.get("sources", [])}
 
     def iso(value: Any) -> str | None:
@@ -39,6 +45,11 @@ def store_status(store: Store) -> dict[str, Any]:
         "first_post": iso(summary["first"]),
         "last_post": iso(summary["last"]),
         "files": {kind: len(files) for kind, files in manifest["files"].items()},
+        # files `dtrack compact` would merge away (0 everywhere: nothing to compact)
+        "compactable_files": {kind: sum(len(files) - 1 for k, _, files in groups if k == kind)
+                              for kind in manifest["files"]},
         "meta": manifest.get("meta", {}),
         "updated_at": manifest.get("updated_at"),
+        "posts_outside_time_range": int(implausible),
+        "time_range": str(time_range),
     }

@@ -273,8 +273,8 @@ def _plan(store: Store, terms: TermDictionary, version: str) -> tuple[list[str],
     return todo, False, "new posts" if todo else "up to date"
 
 
-def _batches(store: Store, files: list[str]) -> Iterator[list[str]]:
-    """Groups of post files of at most about BATCH_POSTS rows."""
+def post_batches(store: Store, files: list[str]) -> Iterator[list[str]]:
+    """Groups of post files of at most about BATCH_POSTS rows (tagging and word counting read in these steps)."""
     group: list[str] = []
     rows = 0
     for rel in files:
@@ -288,13 +288,17 @@ def _batches(store: Store, files: list[str]) -> Iterator[list[str]]:
         yield group
 
 
+def scan_post_files(store: Store, files: list[str]) -> pl.LazyFrame:
+    """Some of the store's posts files (manifest-relative paths), read with the post schema."""
+    return pl.scan_parquet([str(store.path / rel) for rel in files], schema=POST_SCHEMA, missing_columns="insert",
+                           extra_columns="ignore")
+
+
 def _tag_local(store: Store, files: list[str], terms: TermDictionary,
                runner: _Runner) -> Iterator[tuple[pl.DataFrame, int, int]]:
     """(hits, posts seen, posts tokenised) of ``files`` in groups, in this process and its pool."""
-    for group in _batches(store, files):
-        lazy = pl.scan_parquet([str(store.path / rel) for rel in group], schema=POST_SCHEMA,
-                               missing_columns="insert", extra_columns="ignore")
-        yield tag_frame(lazy, terms, _runner=runner)
+    for group in post_batches(store, files):
+        yield tag_frame(scan_post_files(store, group), terms, _runner=runner)
 
 
 def tag_store(store: Store, *, writer: StoreWriter | None = None, terms: TermDictionary | None = None,

@@ -454,3 +454,42 @@ def load_terms(path: Path | None = None, *, replace: bool = False) -> TermDictio
     except UnicodeDecodeError as exc:
         raise TermsFileError(f"{path}: not UTF-8 ({exc})") from None
     return load_terms_text(text, name=str(path), replace=replace)
+
+
+def add_term(path: Path, canonical: str, *, variants: Iterable[str] = (), category: str = "discovered",
+             note: str = "") -> None:
+    """Append a ``[[term]]`` to a user's dictionary file (created if missing); never to the shipped one.
+
+    Why here: the dashboard's "Add to dictionary" (Rising words) writes a found word
+    into the researcher's own file, which ``--terms FILE`` then merges into the
+    default. The new text is validated as a whole before it replaces the file
+    (written to a temporary file, then renamed), so a bad entry never leaves a
+    broken dictionary behind. Raises :class:`TermsFileError` naming the file.
+    """
+    path = Path(path)
+    if path.resolve() == DEFAULT_TERMS.resolve():
+        raise TermsFileError(f"{path}: this is dtrack's shipped dictionary; add words to your own file "
+                             "(merged into it with --terms FILE)")
+    try:
+        old = path.read_text(encoding="utf-8") if path.exists() else ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TermsFileError(f"{path}: cannot read the dictionary ({exc})") from None
+    if old.strip() and canonical in {t["canonical"] for t in _parse(old, str(path))["terms"]}:
+        raise TermsFileError(f"{path}: {canonical!r} is already in this dictionary")
+    spellings = [v for v in dict.fromkeys(variants) if v != canonical]
+    entry = ["", "[[term]]", f"canonical = {json.dumps(canonical, ensure_ascii=False)}",
+             f"category = {json.dumps(category, ensure_ascii=False)}"]
+    if spellings:
+        entry.append(f"variants = {json.dumps(spellings, ensure_ascii=False)}")
+    if note:
+        entry.append(f"note = {json.dumps(note, ensure_ascii=False)}")
+    if old.strip():
+        text = old + ("" if old.endswith("\n") else "\n") + "\n".join(entry) + "\n"
+    else:
+        text = "# My dtrack terms, merged into the default dictionary (dtrack tag --terms FILE)\n" + "\n".join(
+            entry[1:]) + "\n"
+    _parse(text, str(path))  # the whole file must still load
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)

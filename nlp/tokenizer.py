@@ -67,22 +67,49 @@ def dictionary_dir() -> str:
     return unidic_lite.DICDIR
 
 
-def tagger_args() -> str:
-    """MeCab arguments: unidic-lite pinned, token byte offsets as output."""
+def tagger_args(node_format: str = _NODE_FORMAT) -> str:
+    """MeCab arguments: unidic-lite pinned, ``node_format`` as output (default: token byte offsets)."""
     d = dictionary_dir()
-    return f"-d {shlex.quote(d)} -r {shlex.quote(os.path.join(d, 'dicrc'))} {_NODE_FORMAT}"
+    return f"-d {shlex.quote(d)} -r {shlex.quote(os.path.join(d, 'dicrc'))} {node_format}"
 
 
-_TAGGER: tuple[int, fugashi.Tagger] | None = None
+#: This process's Taggers by output format (and the pid that built them: a forked worker builds its own).
+_TAGGERS: dict[str, tuple[int, fugashi.Tagger]] = {}
 
 
-def get_tagger() -> fugashi.Tagger:
-    """This process's Tagger (a forked worker builds its own: a Tagger cannot be shared or pickled)."""
-    global _TAGGER
+def get_tagger(node_format: str = _NODE_FORMAT) -> fugashi.Tagger:
+    """This process's Tagger for an output format (a Tagger cannot be shared with a fork or pickled).
+
+    The matcher's format (token offsets) is the default; candidate extraction
+    (nlp/candidates.py) asks for its own format and gets its own, built once.
+    """
     pid = os.getpid()
-    if _TAGGER is None or _TAGGER[0] != pid:
-        _TAGGER = (pid, fugashi.Tagger(tagger_args()))
-    return _TAGGER[1]
+    built = _TAGGERS.get(node_format)
+    if built is None or built[0] != pid:
+        built = _TAGGERS[node_format] = (pid, fugashi.Tagger(tagger_args(node_format)))
+    return built[1]
+
+
+#: Node format for word lists: "pos1 TAB pos2 TAB lemma TAB surface TAB orthBase" per token;
+#: unknown words (AI, mimic) have no lemma and no base form and print empty ones.
+WORD_FORMAT = r"-O '' -F '%f[0]\t%f[1]\t%f[7]\t%m\t%f[10]\n' -U '%f[0]\t%f[1]\t\t%m\t\n' -B '' -E ''"
+_WORD_TAGGER: tuple[int, fugashi.Tagger] | None = None
+
+
+def get_word_tagger() -> fugashi.Tagger:
+    """This process's Tagger for part-of-speech and lemma output (see ``nlp.lemmas``).
+
+    A second Tagger because MeCab's output format is fixed when it is built;
+    both map the same dictionary files, so the second costs under a
+    millisecond and no memory to speak of.
+    """
+    global _WORD_TAGGER
+    pid = os.getpid()
+    if _WORD_TAGGER is None or _WORD_TAGGER[0] != pid:
+        d = dictionary_dir()
+        _WORD_TAGGER = (pid, fugashi.Tagger(
+            f"-d {shlex.quote(d)} -r {shlex.quote(os.path.join(d, 'dicrc'))} {WORD_FORMAT}"))
+    return _WORD_TAGGER[1]
 
 
 def versions() -> dict[str, Any]:

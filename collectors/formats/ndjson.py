@@ -9,11 +9,13 @@ line number. The column mapping is ``formats.tabular``'s.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
+import orjson
 import polars as pl
 
 from dtrack.collectors.formats.tabular import (
@@ -27,6 +29,7 @@ from dtrack.collectors.formats.tabular import (
 from dtrack.collectors.readers.files import BOM, strip_bom
 from dtrack.collectors.readers.json_lines import json_objects
 from dtrack.collectors.readers.json_values import sniff_json
+from dtrack.collectors.readers.lines import LongLine
 from dtrack.collectors.records import ParseContext, Quarantine, Record
 
 T = TypeVar("T")
@@ -49,7 +52,9 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record]:
     chosen: dict[str, str] | None = None
     known: dict[str, dict[str, str]] = {}  # the mapping, once chosen, for the read-ahead thread
 
-    def prepare(block: bytes) -> tuple[pl.DataFrame | Exception, pl.DataFrame | None]:
+    def prepare(block: bytes | LongLine) -> tuple[pl.DataFrame | Exception, pl.DataFrame | None]:
+        if isinstance(block, LongLine):
+            return ValueError("a line too long to read"), None
         frame = _read_block(block)
         if isinstance(frame, Exception) or "chosen" not in known:
             return frame, None
@@ -61,6 +66,11 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record]:
     line_no = 1
     done = 0
     for block, (first_try, premapped) in _read_ahead(_blocks(path), prepare):
+        if isinstance(block, LongLine):
+            yield block.quarantine(CHUNK_BYTES)
+            line_no += 1
+            done += block.length + 1
+            continue
         count = block.count(b"\n") + 1
         first_line = line_no
         line_no += count
@@ -87,7 +97,7 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record]:
                 chosen = choose_columns(flat_names(frame.schema), ctx.mapping)
                 require_columns(chosen, path)
                 known["chosen"] = chosen
-            if _float_ids(frame, chosen):
+            if _float_ids(frame, chosen) or _mixed_ids(frame, block, chosen):
                 # polars widened big integer ids to floats: re-read exactly, line by line
                 chosen = yield from _slow(list(lines), list(numbers), chosen, ctx)
                 ctx.progress(done)
@@ -172,29 +182,55 @@ def _read_ahead(blocks: Iterator[bytes], prepare: Callable[[bytes], T]) -> Itera
             yield pending[0], pending[1].result()
 
 
-def _blocks(path: Path) -> Iterator[bytes]:
-    """The file in blocks of whole lines (the last may lack its newline).
+def _blocks(path: Path) -> Iterator[bytes | LongLine]:
+    """The file in blocks of whole lines (the last may lack its newline), and a ``LongLine`` in
+    place of a line longer than a block (it is quarantined; memory stays one block).
     Each read ends at its last newline and the next read starts right after it,
     so a block is copied once, not glued together from pieces."""
     with open(path, "rb") as fh:
         pos = 0
+        line_no = 1
         while chunk := fh.read(CHUNK_BYTES):
             if pos == 0 and chunk.startswith(BOM):
                 chunk, pos = chunk[len(BOM):], len(BOM)
             cut = chunk.rfind(b"\n")
+            if cut < 0 and len(chunk) == CHUNK_BYTES:  # one line longer than a block: skipped, not kept
+                long = LongLine(line_no, pos, len(chunk), chunk[:200])
+                while (more := fh.read(CHUNK_BYTES)) and (nl := more.find(b"\n")) < 0:
+                    long.length += len(more)
+                if more:
+                    long.length += nl
+                pos += long.length + 1
+                fh.seek(pos)
+                line_no += 1
+                yield long
+                continue
             if len(chunk) < CHUNK_BYTES or cut < 0:
-                if cut < 0 and len(chunk) == CHUNK_BYTES:  # one line longer than a block
-                    rest = fh.read()
-                    chunk += rest
                 yield chunk.removesuffix(b"\n")
                 pos += len(chunk)
                 continue
+            line_no += chunk.count(b"\n", 0, cut) + 1
             pos += cut + 1
             fh.seek(pos)
             yield chunk[:cut]
 
 
 _ID_FIELDS = ("post_id", "author_id", "reply_to", "repost_of", "quote_of")
+
+
+def _mixed_ids(frame: pl.DataFrame, block: bytes, chosen: Mapping[str, str]) -> bool:
+    """Whether the post id column is strings that polars made from values of other JSON types.
+
+    polars widens a column holding strings and numbers, booleans, lists or
+    objects to strings, and writes the float ``1.5641e+18`` as
+    ``1564100000000000000``, which then reads as an exact id. When the block
+    has such a value for the key, it is read line by line, where the one rule
+    for ids (``tabular.NOT_AN_ID``) sees each value's real type."""
+    name = chosen.get("post_id", "")
+    if "." in name or frame.schema.get(name) != pl.String:
+        return False
+    key = re.escape(orjson.dumps(name))
+    return re.search(rb"%s\s*:\s*[-0-9tf\[{]" % key, block) is not None
 
 
 def _float_ids(frame: pl.DataFrame, chosen: Mapping[str, str]) -> bool:

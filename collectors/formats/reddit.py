@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -42,8 +43,10 @@ from typing import BinaryIO
 import orjson
 import polars as pl
 
+from dtrack.collectors.readers.archives import DEFAULT_MAX_RATIO, DEFAULT_RATIO_FLOOR
 from dtrack.collectors.readers.files import SNIFF_BYTES, strip_bom
 from dtrack.collectors.readers.json_lines import json_objects
+from dtrack.collectors.readers.lines import LongLine, line_blocks
 from dtrack.collectors.records import ParseContext, Quarantine, Record, SourceError
 
 NAME = "reddit"
@@ -141,40 +144,45 @@ def zstd_cut(fh: BinaryIO) -> str | None:
 class _Limited:
     """Counts the bytes that come out of a stream and refuses more than ``limit``."""
 
-    def __init__(self, stream: BinaryIO, limit: int, what: str) -> None:
-        self.stream, self.limit, self.what, self.done = stream, limit, what, 0
+    def __init__(self, stream: BinaryIO, limit: int, what: str, why: str = "max_member_bytes") -> None:
+        self.stream, self.limit, self.what, self.why, self.done = stream, limit, what, why, 0
 
     def read(self, size: int) -> bytes:
         chunk = self.stream.read(size)
         self.done += len(chunk)
         if self.done > self.limit:
             raise SourceError(
-                f"{self.what} grows past the limit of {self.limit:,} bytes (max_member_bytes): "
-                "refused as a possible zstd bomb; raise the limit if the dump is genuinely that big"
+                f"{self.what} grows past the limit of {self.limit:,} bytes ({self.why}): refused as a possible zstd "
+                "bomb; raise the limit if the dump is genuinely that big"
             )
         return chunk
 
 
-def _blocks(stream: _Limited, raw: BinaryIO, ctx: ParseContext) -> Iterator[tuple[int, bytes]]:
-    """(number of its first line, block) for blocks of whole lines (no final newline)."""
-    rest = b""
-    line_no = 1
-    first = True
-    while chunk := stream.read(BLOCK_BYTES):
-        if first:
-            chunk = strip_bom(chunk)
-            first = False
-        cut = chunk.rfind(b"\n")
-        if cut < 0:
-            rest += chunk
-            continue
-        block = rest + chunk[:cut]
-        rest = chunk[cut + 1:]
-        yield line_no, block
-        line_no += block.count(b"\n") + 1
+def _limit(raw: BinaryIO, ctx: ParseContext) -> tuple[int, str]:
+    """How far a .zst may decompress: ``max_member_bytes``, and (as for zip and tar) at most
+    ``DEFAULT_MAX_RATIO`` times its compressed size past the first ``DEFAULT_RATIO_FLOOR`` bytes.
+    Reddit dumps expand about 10 times; a bomb, hundreds of thousands of times."""
+    size = os.fstat(raw.fileno()).st_size
+    by_ratio = max(DEFAULT_RATIO_FLOOR, int(DEFAULT_MAX_RATIO * size))
+    if by_ratio < ctx.max_member_bytes:
+        return by_ratio, f"{DEFAULT_MAX_RATIO:.0f} times the {size:,} bytes of the file"
+    return ctx.max_member_bytes, "max_member_bytes"
+
+
+def _blocks(stream: _Limited, raw: BinaryIO, ctx: ParseContext) -> Iterator[tuple[int, bytes] | LongLine]:
+    """(number of its first line, block) for blocks of whole lines (no final newline), and a
+    ``LongLine`` for each line past the cap (a .zst of one endless line is a bomb)."""
+    first = [True]
+
+    def read(n: int) -> bytes:
+        chunk = stream.read(n)
+        if first[0]:
+            chunk, first[0] = strip_bom(chunk), False
+        return chunk
+
+    for item in line_blocks(read, block_bytes=BLOCK_BYTES, max_line=ctx.max_line_bytes):
+        yield item
         ctx.progress(raw.tell())
-    if rest:
-        yield line_no, rest
 
 
 # -- mapping ---------------------------------------------------------------------
@@ -322,10 +330,14 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record]:
                 source = raw
                 what = "the file"
             # only decompression is limited: a plain file is as big as it looks on disk
-            stream = _Limited(source, ctx.max_member_bytes if compressed else 2**63, what)
+            limit, why = _limit(raw, ctx) if compressed else (2**63, "")
+            stream = _Limited(source, limit, what, why)
             try:
-                for first, block in _blocks(stream, raw, ctx):
-                    yield from _frames(first, block)
+                for item in _blocks(stream, raw, ctx):
+                    if isinstance(item, LongLine):
+                        yield item.quarantine(ctx.max_line_bytes)
+                    else:
+                        yield from _frames(*item)
             except zstandard.ZstdError as exc:
                 raise SourceError(f"the .zst cannot be decompressed: {exc}") from None
     if cut:

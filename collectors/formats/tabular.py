@@ -17,6 +17,7 @@ UTF-8 are read as CP932 (Excel's Japanese encoding) when that decodes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,14 @@ _OBJECT_KEYS = {
     "author_id": ("id_str", "id"),
 }
 _TRUE = ("true", "1", "yes", "t", "y")
+#: Fields that hold ids: a JSON string or integer, nothing else (see ``NOT_AN_ID``).
+_ID_FIELDS = ("post_id", "author_id", "reply_to", "repost_of", "quote_of")
+#: How a JSON value that is not an id (a float, which has lost digits past 2^53, a boolean, null, a
+#: list or an object) reads once polars has widened a column of mixed types to strings. The same
+#: rule on both paths: such an id is dropped, and a post without its post_id is quarantined.
+NOT_AN_ID = (r"^(?:true|false|null|\[.*\]|\{.*\}"  # booleans, null, lists, objects
+             r"|-?\d*\.\d*(?:[eE][-+]?\d+)?|-?\d+[eE][-+]?\d+)$")  # floats
+_NOT_AN_ID_RE = re.compile(NOT_AN_ID)
 
 
 def parse_mapping(spec: str | Sequence[str] | None) -> dict[str, str]:
@@ -148,6 +157,8 @@ def _column(frame: pl.DataFrame, name: str, field: str) -> pl.Expr:
         # a column polars widened to strings because some rows hold objects
         inner = pl.coalesce([out.str.json_path_match(f"$.{k}") for k in _OBJECT_KEYS[field]])
         out = pl.when(out.str.starts_with("{")).then(inner).otherwise(out)
+    if field in _ID_FIELDS:
+        out = pl.when(out.str.contains(NOT_AN_ID)).then(pl.lit(None, dtype=pl.String)).otherwise(out)
     return out
 
 
@@ -211,6 +222,8 @@ def map_record(obj: Mapping[str, Any], chosen: Mapping[str, str]) -> dict[str, A
             row[field] = None
         else:
             row[field] = str(value).lower() if isinstance(value, bool) else str(value)
+            if field in _ID_FIELDS and _NOT_AN_ID_RE.match(row[field]):
+                row[field] = None
     if "is_repost" not in chosen and "repost_of" in chosen:
         row["is_repost"] = row.get("repost_of") is not None
     return row

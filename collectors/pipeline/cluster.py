@@ -6,17 +6,20 @@ then one task per source, or per range, runs the collector through the same
 ``_Batcher`` as a local ingest and writes the posts and quarantined records it
 yields, in order, as Parquet parts under the store's ``staging/`` folder. The
 client alone holds the store's write lock: it commits the sources in the
-order they were named, one transaction each, feeding the parts in order to
+order they were named, in the groups a local ``ingest_paths`` makes (many
+small sources share one transaction, each all-or-nothing inside it; source
+by source when a watch job may be asked to stop), feeding the parts in order to
 ``Transaction.add_posts`` (deduplication on platform + post_id against
 everything stored, first copy wins) and ``add_quarantine``. So the store holds
 exactly what a local ``ingest_paths`` would have stored: the same posts with
 the same provenance (a range's line numbers are offset by the lines before
-it), the same quarantine, the same source records; a crash before a commit
+it), the same quarantine, the same source records, in as many commits; a crash before a commit
 leaves the store as it was (the next writer clears ``staging/``).
 
 A worker that dies mid-task loses only its task: Dask runs it again
 elsewhere, and the retry writes a fresh folder of parts (the half-written one
-is never listed). A commit happens once per source, after all its parts are in.
+is never listed). A group commits once all its sources' parts are in (the
+workers meanwhile read the sources of later groups).
 """
 
 from __future__ import annotations
@@ -36,8 +39,13 @@ from typing import Any
 import polars as pl
 
 from dtrack.collectors.pipeline.ingest import (
+    GROUP_BYTES,
+    GROUP_SOURCES,
     IngestReport,
     _Batcher,
+    _redo_report,
+    _RegroupWithout,
+    _size,
     expand_inputs,
     failed,
     file_sha256,
@@ -50,7 +58,7 @@ from dtrack.collectors.pipeline.ingest import (
 from dtrack.collectors.readers.files import BOM, read_head
 from dtrack.collectors.records import ParseContext, SourceError
 from dtrack.data.cluster import RETRIES, ClusterError, Progress, check_shared
-from dtrack.data.store import StoreError, StoreWriter
+from dtrack.data.store import StoreError, StoreFull, StoreWriter, Transaction
 
 #: Formats whose plain (uncompressed) JSON-lines files may be read in byte ranges:
 #: each line stands alone, so a range parses as the lines it holds.
@@ -167,6 +175,7 @@ class _Source:
     report: IngestReport
     path: Path
     explicit: bool
+    alone: bool = False  # standard input: committed on its own, as ingest_paths does
     fmt: str | None = None
     ctx: ParseContext | None = None
     survey: Any = None  # the survey future
@@ -201,9 +210,11 @@ def ingest_on_cluster(
     on_report: Callable[[IngestReport], None] | None = None,
     progress: Progress | None = None,
     split_bytes: int = SPLIT_BYTES,
+    group_sources: bool = True,
 ) -> list[IngestReport]:
     """``ingest_paths`` with the reading done by the cluster's workers; the same reports
-    and the same store. See the module docstring."""
+    and the same store, committed in the same groups (``group_sources`` as there).
+    See the module docstring."""
     ctx = ctx or ParseContext()
     staging = writer.store.path / "staging" / f"cluster-{uuid.uuid4().hex[:12]}"
     check_shared(client, staging)
@@ -215,7 +226,7 @@ def ingest_on_cluster(
             if str(raw) == "-":
                 spooled = staging / f"stdin-{len(sources)}"
                 shutil.move(spool_stdin(), spooled)
-                sources.append(_Source(IngestReport(path="<stdin>"), spooled, True))
+                sources.append(_Source(IngestReport(path="<stdin>"), spooled, True, alone=True))
             else:
                 sources.extend(_Source(IngestReport(path=str(p)), p, explicit) for p, explicit in expand_inputs([raw]))
         from distributed import as_completed
@@ -229,25 +240,37 @@ def ingest_on_cluster(
                                               pure=False, retries=RETRIES, key=f"survey-{uuid.uuid4().hex}")
                 pending.add(source.survey)
                 progress.add(1)
+        limit = GROUP_SOURCES if group_sources else 1
         head = 0
         while head < len(sources):
-            while head < len(sources) and sources[head].ready():
-                reports.append(_commit(writer, sources[head], force))
+            end = _group_end(sources, head, limit)
+            while not all(source.ready() for source in sources[head:end]):
+                future = next(pending)
+                progress.step(_posts(future))
+                if future.key.startswith("survey-"):
+                    _submit_parts(client, future, sources, staging, split_bytes, force, writer, pending, progress)
+            for report in _commit_group(writer, sources[head:end], force):
+                reports.append(report)
                 if on_report:
-                    on_report(reports[-1])
-                head += 1
-            if head >= len(sources):
-                break
-            future = next(pending)
-            progress.step(_posts(future))
-            if future.key.startswith("survey-"):
-                _submit_parts(client, future, sources, staging, split_bytes, force, writer, pending, progress)
+                    on_report(report)
+            head = end
         for future in pending:  # done already: their sources are committed
             progress.step(_posts(future))
     finally:
         progress.close()
         shutil.rmtree(staging, ignore_errors=True)
     return reports
+
+
+def _group_end(sources: list[_Source], head: int, limit: int) -> int:
+    """End of the group starting at ``head``: the sources ``ingest_paths`` would put in one transaction."""
+    if sources[head].alone:
+        return head + 1
+    end, size = head, 0
+    while end < len(sources) and end - head < limit and size < GROUP_BYTES and not sources[end].alone:
+        size += _size(sources[end].path)
+        end += 1
+    return end
 
 
 def _posts(future: Any) -> int:
@@ -299,15 +322,62 @@ def _task_error(future: Any) -> BaseException:
     return exc
 
 
-def _commit(writer: StoreWriter, source: _Source, force: bool) -> IngestReport:
-    """Commit one source's parts in one transaction (or report why not)."""
-    report = source.report
+def _commit_group(writer: StoreWriter, group: list[_Source], force: bool) -> list[IngestReport]:
+    """Commit sources whose parts are all in, in one transaction, each all-or-nothing (as
+    ``ingest._ingest_group`` does locally); then delete their parts."""
+    failed_at: dict[int, IngestReport] = {}
+    try:
+        while True:
+            reports: list[IngestReport] = []
+            try:
+                with writer.transaction() as txn:
+                    for i, source in enumerate(group):
+                        if i in failed_at:
+                            reports.append(failed_at[i])
+                            continue
+                        try:
+                            reports.append(_commit(txn, source, force))
+                        except _RegroupWithout as redo:
+                            failed_at[i] = redo.report
+                            raise
+            except _RegroupWithout:
+                continue
+            except StoreFull:
+                if len(group) == 1 and not failed_at:
+                    raise
+                # the disk filled up at the group's commit and nothing of it was kept: commit the
+                # sources one by one, so the one that does not fit fails alone
+                reports = []
+                for source in group:
+                    try:
+                        with writer.transaction() as txn:
+                            report = _commit(txn, source, force)
+                    except _RegroupWithout as redo:
+                        report = redo.report
+                    except StoreFull as exc:
+                        report = replace(source.report, notice_messages=[])
+                        failed(report, exc)
+                        report.message = str(exc)
+                    reports.append(report)
+            return reports
+    finally:
+        for source in group:
+            for part in source.parts or []:
+                if part.status == "finished":
+                    for _, name in part.result()["files"]:
+                        Path(name).unlink(missing_ok=True)
+
+
+def _commit(txn: Transaction, source: _Source, force: bool) -> IngestReport:
+    """Add one source's parts to ``txn`` (or report why not); a fresh report each time, since a
+    group may be committed again without a source that failed."""
+    report = replace(source.report, notice_messages=[])
     try:
         if source.fmt is None or report.status != "ok":
             return report
         if source.survey.status != "finished":
             raise _task_error(source.survey)
-        previous = writer.store.find_source(report.sha256 or "")
+        previous = txn.find_source(report.sha256 or "")
         if previous and not force:
             report.status = "skipped"
             report.message = f"already ingested {previous.get('ingested_at', '')} as {previous.get('path')}"
@@ -321,38 +391,17 @@ def _commit(writer: StoreWriter, source: _Source, force: bool) -> IngestReport:
         if bad is not None:
             report.status, report.message = "error", bad["message"]
             return report
-        with writer.transaction() as txn:
-            posts: list[pl.DataFrame] = []
-
-            def add_posts() -> None:
-                # a few big batches, not one per part: the transaction checks each batch against the
-                # batches before it, so fewer batches make the commit faster (the rows and their order
-                # are the same, and so is which copy of a post wins)
-                if posts:
-                    frame = pl.concat(posts)
-                    posts.clear()
-                    new, duplicate = txn.add_posts(frame)
-                    report.read += frame.height
-                    report.new += new
-                    report.duplicate += duplicate
-
-            for result in results:
-                for kind, name in result["files"]:
-                    frame = pl.read_parquet(name)
-                    if kind == "posts":
-                        posts.append(frame)
-                        if sum(f.height for f in posts) >= COMMIT_ROWS:
-                            add_posts()
-                    else:
-                        txn.add_quarantine(frame)
-                report.quarantined += result["quarantined"]
-                report.notices += result["notices"]
-                report.notice_messages.extend(result["notice_messages"])
-            add_posts()
-            report.notice_messages = report.notice_messages[:1000]
-            if previous is None:
-                txn.add_source(source_record(report))
-    except (ClusterError, StoreError):
+        mark = txn.mark()
+        try:
+            _add_parts(txn, report, results, previous is None)
+        except Exception as exc:
+            if not txn.rollback(mark):
+                raise _RegroupWithout(_redo_report(report, exc)) from None
+            raise
+    except StoreFull as exc:  # as in ingest_source: the disk, not the source; nothing of it was kept, go on
+        failed(report, exc)
+        report.message = str(exc)
+    except (ClusterError, StoreError, _RegroupWithout):
         raise
     except Exception as exc:
         failed(report, exc)
@@ -360,8 +409,38 @@ def _commit(writer: StoreWriter, source: _Source, force: bool) -> IngestReport:
         report.seconds = time.perf_counter() - source.started
         if not source.explicit and report.status == "error" and report.format is None:
             report.status = "skipped"  # a stray file in a folder is not an export
-        for part in source.parts or []:
-            if part.status == "finished":
-                for _, name in part.result()["files"]:
-                    Path(name).unlink(missing_ok=True)
     return report
+
+
+def _add_parts(txn: Transaction, report: IngestReport, results: list[dict[str, Any]], record: bool) -> None:
+    """The workers' parts of one source, in order, into ``txn``; its ledger record last."""
+    posts: list[pl.DataFrame] = []
+
+    def add_posts() -> None:
+        # a few big batches, not one per part: the transaction checks each batch against the
+        # batches before it, so fewer batches make the commit faster (the rows and their order
+        # are the same, and so is which copy of a post wins)
+        if posts:
+            frame = pl.concat(posts)
+            posts.clear()
+            new, duplicate = txn.add_posts(frame)
+            report.read += frame.height
+            report.new += new
+            report.duplicate += duplicate
+
+    for result in results:
+        for kind, name in result["files"]:
+            frame = pl.read_parquet(name)
+            if kind == "posts":
+                posts.append(frame)
+                if sum(f.height for f in posts) >= COMMIT_ROWS:
+                    add_posts()
+            else:
+                txn.add_quarantine(frame)
+        report.quarantined += result["quarantined"]
+        report.notices += result["notices"]
+        report.notice_messages.extend(result["notice_messages"])
+    add_posts()
+    report.notice_messages = report.notice_messages[:1000]
+    if record:
+        txn.add_source(source_record(report))

@@ -14,7 +14,9 @@ Failure policy (the same for all three callers; docs/scheduler.md):
   tagging is owed: ``dtrack tag`` or the next watch run does it. The CLI
   exits 1, the dashboard shows the error, a watch run records it in the ledger.
 * Asked to stop (``should_stop``, e.g. SIGTERM in the scheduler), it finishes
-  the source being read, reads no further source and does not tag.
+  the source being read, reads no further source and does not tag. (So a
+  run given ``should_stop`` commits source by source; without it, many small
+  sources share one transaction: see ``pipeline.ingest``.)
 
 The tagging step is a ``module:function`` reference resolved when it runs,
 so the collectors never import the tagger (``dtrack.nlp``) themselves.
@@ -126,13 +128,15 @@ def collect(
 
     on_cluster: dict[str, Any] = {}
     if cluster is None:
+        # asked to stop, a run ends after the source being read: then sources are committed one by one
         result.reports = ingest_paths(writer, wanted(), fmt=fmt, ctx=ctx, force=force,
-                                      on_start=on_start, on_report=on_report)
+                                      on_start=on_start, on_report=on_report, group_sources=should_stop is None)
     else:
         from dtrack.collectors.pipeline.cluster import ingest_on_cluster
 
         result.reports = ingest_on_cluster(cluster, writer, wanted(), fmt=fmt, ctx=ctx, force=force,
-                                           on_report=on_report, progress=progress("ingest") if progress else None)
+                                           on_report=on_report, progress=progress("ingest") if progress else None,
+                                           group_sources=should_stop is None)
         on_cluster = {"cluster": cluster, "progress": progress("tag") if progress else None}
     if tag is None or not (tag_owed or any(r.new for r in result.reports)):
         return result

@@ -2,9 +2,15 @@
 
 It turns what a collector yields into stored posts: checks each record,
 stamps provenance, batches, deduplicates through the store, quarantines what
-cannot be read (with file, line and reason), and records the source. One
-source is one store transaction, so a file that fails half-way, or a process
-killed mid-file, leaves the store exactly as it was before that file.
+cannot be read (with file, line and reason), and records the source. Each
+source is all-or-nothing: a file that fails half-way leaves nothing of itself
+in the store, and a process killed mid-way leaves the store as it was before.
+
+Many small sources share one transaction (:func:`ingest_paths` groups them up
+to ``GROUP_BYTES``): a commit costs a few fsyncs, so one transaction per
+one-post file made a folder of 10,000 threads take half an hour. A source
+that fails inside a group is rolled back to a savepoint taken before it (or,
+when its rows were already written out, the group is read again without it).
 """
 
 from __future__ import annotations
@@ -28,12 +34,19 @@ from dtrack.collectors.readers.json_values import dumps_raw
 from dtrack.collectors.readers.times import parse_time, parse_time_series
 from dtrack.collectors.records import BATCH_ROWS, Notice, ParseContext, Quarantine, SourceError
 from dtrack.data.schema import POST_REQUIRED, POST_SCHEMA, QUARANTINE_SCHEMA
-from dtrack.data.store import StoreError, StoreWriter
+from dtrack.data.store import StoreError, StoreFull, StoreWriter, Transaction
+from dtrack.data.times import ISO
 
+#: Sources are grouped into one transaction until they add up to this many bytes...
+GROUP_BYTES = 64 * 1024 * 1024
+#: ...or this many sources.
+GROUP_SOURCES = 5_000
 #: Longest raw text kept for one quarantined record.
 MAX_RAW_CHARS = 100_000
 #: Notices kept verbatim per source (all are counted).
 MAX_NOTICES = 1_000
+#: The start of the message for a file no collector recognises (skipped inside a folder).
+NOT_A_FORMAT = "not a format dtrack knows"
 _COLLECTED = {k: v for k, v in POST_SCHEMA.items() if k not in ("collected_at", "collector", "source_sha256")}
 
 
@@ -122,8 +135,8 @@ def spool_stdin(stream: BinaryIO | None = None) -> Path:
 def _clean_id(value: Any) -> str | None:
     if value is None or isinstance(value, bool):
         return None
-    if isinstance(value, float):
-        return None  # a float id has lost digits (the 2^53 problem): never trust it
+    if isinstance(value, float | dict | list | tuple):
+        return None  # a float id has lost digits (the 2^53 problem); an object or a list is no id
     text = str(value).strip()
     return text or None
 
@@ -170,6 +183,8 @@ class _Batcher:
             problem = "no usable post_id" + (" (a float id loses digits)" if lossy else "")
         elif created is None:
             problem = f"created_at missing or unreadable: {rec.get('created_at')!r}"
+        elif not self.ctx.time_range.contains(created):
+            problem = self.ctx.time_range.message(created.isoformat())
         if problem:
             raw = rec.get("_raw")
             if raw is None:
@@ -232,15 +247,19 @@ def _normalise_frame(frame: pl.DataFrame, batcher: _Batcher) -> pl.DataFrame:
         pl.col(c).cast(pl.String).str.strip_chars().replace("", None)
         for c in ("platform", "post_id")
     )
-    bad = pl.any_horizontal(pl.col(c).is_null() for c in POST_REQUIRED)
+    missing = pl.any_horizontal(pl.col(c).is_null() for c in POST_REQUIRED)
+    time_range = batcher.ctx.time_range
+    implausible = ~missing & time_range.outside("created_at")
+    bad = missing | implausible
     rejected = frame.filter(bad)
     if rejected.height:
+        reasons = rejected.select(pl.when(implausible).then(time_range.reason())).to_series()
         raw = rejected.get_column("_raw") if "_raw" in rejected.columns else None
-        for i, row in enumerate(rejected.drop("_raw", strict=False).iter_rows(named=True)):
-            missing = [c for c in POST_REQUIRED if row[c] is None]
+        shown = rejected.drop("_raw", strict=False).with_columns(pl.col(pl.Datetime).dt.to_string(ISO))
+        for i, row in enumerate(shown.iter_rows(named=True)):
             text = raw[i] if raw is not None else dumps_raw(row)
-            batcher.add_quarantine(row.get("source_line"), text or "",
-                                   "missing or unreadable " + ", ".join(missing))
+            reason = reasons[i] or "missing or unreadable " + ", ".join(c for c in POST_REQUIRED if row[c] is None)
+            batcher.add_quarantine(row.get("source_line"), text or "", reason)
     return frame.filter(~bad).select(list(_COLLECTED)).cast(_COLLECTED)  # type: ignore[arg-type]
 
 
@@ -253,7 +272,7 @@ def source_format(path: Path, fmt: str | None) -> str:
         raise SourceError("permission denied")
     fmt = fmt or detect(path)
     if fmt is None:
-        raise UnknownFormat(f"not a format dtrack knows (tried: {', '.join(names())}); use --format to force one")
+        raise UnknownFormat(f"{NOT_A_FORMAT} (tried: {', '.join(names())}); use --format to force one")
     get_collector(fmt)
     return fmt
 
@@ -316,8 +335,10 @@ def ingest_source(
     force: bool = False,
     display_name: str | None = None,
     on_start: Callable[[IngestReport], None] | None = None,
+    txn: Transaction | None = None,
 ) -> IngestReport:
-    """Ingest one file or export folder as one transaction and return its report.
+    """Ingest one file or export folder and return its report: in its own
+    transaction, or inside ``txn`` (then committed by the caller).
 
     Never raises for a bad source: an unreadable or unknown file becomes a
     report with ``status="error"`` and nothing from it is stored. A source whose
@@ -333,25 +354,55 @@ def ingest_source(
         collector = get_collector(fmt)
         report.format = fmt
         report.sha256, report.size = file_sha256(path)
-        previous = writer.store.find_source(report.sha256)
+        previous = (txn or writer.store).find_source(report.sha256)
         if previous and not force:
             report.status = "skipped"
             report.message = f"already ingested {previous.get('ingested_at', '')} as {previous.get('path')}"
             return report
         if on_start:
             on_start(report)
-        with writer.transaction() as txn:
-            batcher = _Batcher(txn, report, collector, ctx, report.sha256, name)
-            read_records(batcher, collector.parse(path, ctx), fmt)
-            if previous is None:
-                txn.add_source(source_record(report))
-    except StoreError:
+        if txn is None:
+            with writer.transaction() as own:
+                _read_source(own, report, collector, ctx, path, name, fmt, previous is None)
+        else:
+            mark = txn.mark()
+            try:
+                _read_source(txn, report, collector, ctx, path, name, fmt, previous is None)
+            except Exception as exc:
+                if not txn.rollback(mark):
+                    raise _RegroupWithout(_redo_report(report, exc)) from None
+                raise
+    except StoreFull as exc:  # the store's disk, not the source: the transaction left nothing; go on
+        failed(report, exc)
+    except (StoreError, _RegroupWithout):
         raise
     except Exception as exc:
         failed(report, exc)
     finally:
         report.seconds = time.perf_counter() - started
     return report
+
+
+class _RegroupWithout(Exception):
+    """A source failed after its rows were written out with others': read the group again without it."""
+
+    def __init__(self, report: IngestReport) -> None:
+        super().__init__(report.path)
+        self.report = report
+
+
+def _redo_report(report: IngestReport, exc: Exception) -> IngestReport:
+    failed(report, exc)
+    return report
+
+
+def _read_source(txn: Transaction, report: IngestReport, collector: Any, ctx: ParseContext, path: Path,
+                 name: str, fmt: str, record: bool) -> None:
+    """Everything one source yields, into ``txn``; its ledger record last."""
+    batcher = _Batcher(txn, report, collector, ctx, report.sha256 or "", name)
+    read_records(batcher, collector.parse(path, ctx), fmt)
+    if record:
+        txn.add_source(source_record(report))
 
 
 def ingest_paths(
@@ -363,11 +414,29 @@ def ingest_paths(
     force: bool = False,
     on_report: Callable[[IngestReport], None] | None = None,
     on_start: Callable[[IngestReport], None] | None = None,
+    group_sources: bool = True,
 ) -> list[IngestReport]:
-    """Ingest files and folders (``-`` is standard input); one report per source."""
+    """Ingest files and folders (``-`` is standard input); one report per source.
+
+    ``group_sources``: many small sources share a transaction and are reported
+    once it is committed. False commits and reports source by source (a
+    watch job, which may be asked to stop between any two sources and records
+    each committed file in its ledger).
+    """
+    limit = GROUP_SOURCES if group_sources else 1
     reports: list[IngestReport] = []
+    group: list[tuple[Path, bool]] = []
+    size = 0
+
+    def run_group() -> None:
+        nonlocal group, size
+        if group:
+            reports.extend(_ingest_group(writer, group, fmt, ctx, force, on_report, on_start))
+        group, size = [], 0
+
     for raw in paths:
         if str(raw) == "-":
+            run_group()  # keep the order of the reports
             spooled = spool_stdin()
             try:
                 reports.append(ingest_source(writer, spooled, fmt=fmt, ctx=ctx, force=force,
@@ -378,10 +447,59 @@ def ingest_paths(
                 on_report(reports[-1])
             continue
         for path, explicit in expand_inputs([raw]):
-            report = ingest_source(writer, path, fmt=fmt, ctx=ctx, force=force, on_start=on_start)
-            if not explicit and report.status == "error" and report.format is None:
-                report.status = "skipped"  # a stray file in a folder is not an export
-            reports.append(report)
-            if on_report:
-                on_report(report)
+            group.append((path, explicit))
+            size += _size(path)
+            if size >= GROUP_BYTES or len(group) >= limit:
+                run_group()
+    run_group()
+    return reports
+
+
+def _size(path: Path) -> int:
+    """Bytes a source adds to a group (a folder counts as a whole group: it is one big export)."""
+    try:
+        return path.stat().st_size if path.is_file() else GROUP_BYTES
+    except OSError:
+        return 0
+
+
+def _ingest_group(writer: StoreWriter, group: list[tuple[Path, bool]], fmt: str | None,
+                  ctx: ParseContext | None, force: bool, on_report: Callable[[IngestReport], None] | None,
+                  on_start: Callable[[IngestReport], None] | None) -> list[IngestReport]:
+    """Sources in one transaction, each all-or-nothing; reports go out once the group is committed."""
+    failed: dict[int, IngestReport] = {}
+    while True:
+        reports: list[IngestReport] = []
+        try:
+            with writer.transaction() as txn:
+                for i, (path, explicit) in enumerate(group):
+                    if i in failed:
+                        reports.append(failed[i])
+                        continue
+                    try:
+                        report = ingest_source(writer, path, fmt=fmt, ctx=ctx, force=force, on_start=on_start,
+                                               txn=txn)
+                    except _RegroupWithout as redo:
+                        failed[i] = redo.report
+                        raise
+                    if not explicit and report.status == "error" and report.message.startswith(NOT_A_FORMAT):
+                        report.status = "skipped"  # a stray file in a folder is not an export (unreadable ones fail)
+                    reports.append(report)
+        except _RegroupWithout:
+            continue
+        except StoreFull:
+            if len(group) == 1 and not failed:
+                raise
+            # the disk filled up at the group's commit and nothing of it was kept: read the sources
+            # one by one, each in its own transaction, so the one that does not fit fails alone
+            reports = []
+            for path, explicit in group:
+                report = ingest_source(writer, path, fmt=fmt, ctx=ctx, force=force, on_start=on_start)
+                if not explicit and report.status == "error" and report.message.startswith(NOT_A_FORMAT):
+                    report.status = "skipped"
+                reports.append(report)
+        break
+    if on_report:
+        for report in reports:
+            on_report(report)
     return reports

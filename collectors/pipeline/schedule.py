@@ -325,6 +325,7 @@ def add_schedule(
     mapping: dict[str, str] | None = None,
     platform: str | None = None,
     cluster: str | None = None,
+    compact: bool = False,
 ) -> dict[str, Any]:
     """Create (or replace) watch job ``name``; returns its :func:`list_schedules` row
     plus ``replaced`` (whether a job of that name existed).
@@ -356,7 +357,7 @@ def add_schedule(
     trigger, description = make_trigger(every, cron)
     config = WatchConfig(name=name, watch=str(folder), fmt=fmt, recursive=recursive, settle=float(settle),
                          hook=hook, lock_wait=float(lock_wait), tz=tz, mapping=dict(mapping or {}),
-                         platform=platform, trigger=description, cluster=cluster or None)
+                         platform=platform, trigger=description, cluster=cluster or None, compact=compact)
     with open_jobs(store) as scheduler:
         replaced = scheduler.get_job(job_id(name)) is not None
         scheduler.add_job(
@@ -429,6 +430,7 @@ def list_schedules(store: Store) -> list[dict[str, Any]]:
                 "settle": config.settle,
                 "hook": config.hook,
                 "id": job.id,
+                "compact": config.compact,
             }
         )
     return sorted(rows, key=lambda r: r["name"])

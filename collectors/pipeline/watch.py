@@ -82,6 +82,8 @@ class WatchConfig:
     tz: str = DEFAULT_TZ
     mapping: dict[str, str] = field(default_factory=dict)
     platform: str | None = None
+    #: merge each month's small files after a run that stored something (`dtrack compact`)
+    compact: bool = False
     #: the schedule as the user wrote it ("every 1h", "cron 0 3 * * *"), for display
     trigger: str = ""
     #: a Dask cluster address (data.cluster): runs read and tag there, None in the scheduler's process
@@ -348,6 +350,8 @@ def _run(
                 done = collect(writer, unchanged(), fmt=config.fmt, ctx=ctx, tag=config.hook,
                                tag_owed=state.tag_pending, on_report=after, should_stop=STOP.is_set,
                                cluster=client)
+                if config.compact and run["new"] and not done.stopped:
+                    _compact(store, writer, run, error)
         except StoreLocked as exc:
             error(f"{exc}; waited {config.lock_wait:g}s, will try again at the next run")
             return listed
@@ -381,3 +385,14 @@ def _count(run: dict[str, Any], report: IngestReport, error: Callable[[str], Non
                  report.seconds)
     else:
         log.info("watch %s: %s: skipped (%s)", run["job"], report.path, report.message)
+
+
+def _compact(store: Store, writer: Any, run: dict[str, Any], error: Callable[[str], None]) -> None:
+    from dtrack.data.compact import compact_store
+
+    try:
+        report = compact_store(store, writer=writer)
+    except Exception as exc:  # the run's posts are stored; compaction is tried again next time
+        error(f"compaction failed ({type(exc).__name__}: {exc}); the posts are stored")
+        return
+    log.info("watch %s: %s", run["job"], report.summary())

@@ -28,6 +28,8 @@ def render() -> None:
     cols[1].metric(s.t("hits"), f"{info['hits']:,}")
     cols[2].metric(s.t("sources"), f"{info['sources']:,}")
     cols[3].metric(s.t("quarantined"), f"{info['quarantined']:,}")
+    if info.get("posts_outside_time_range"):
+        st.warning(s.t("bad_times", n=f"{info['posts_outside_time_range']:,}", range=info["time_range"]))
     first, last = loaders.date_span(s.store_path, version, s.tz)
     st.caption(s.t("span", first=first, last=last, tz=s.tz))
 

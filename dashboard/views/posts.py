@@ -11,6 +11,7 @@ import datetime as dt
 
 import streamlit as st
 
+from dtrack.analysis.concordance import SORT_KEYS, sort_kwic
 from dtrack.dashboard import loaders
 from dtrack.dashboard.common import download_buttons, post_table, term_page
 from dtrack.dashboard.downloads import query_download
@@ -36,13 +37,15 @@ def render() -> None:
     # and a link must not depend on the reader's language
     context = c4.segmented_control(s.t("context"), CONTEXTS, default="any", required=True, key="kw_context",
                                    bind="query-params", help=s.t("context_help"))
-    c5, c6, c7 = st.columns([2, 1, 1])
+    c5, c6, c7, c8 = st.columns([2, 1, 1, 1.6])
     platforms = c5.multiselect(s.t("platforms"), loaders.platforms(s.store_path, version), key="kw_platforms")
     with c6:
         st.write("")
         include_reposts = st.toggle(s.t("include_reposts"), key="kw_reposts")
     limit = c7.number_input(s.t("limit"), min_value=1, max_value=100_000, value=DEFAULT_LIMIT, step=100,
                             key="kw_limit")
+    sort_by = c8.segmented_control(s.t("kwic_sort"), SORT_KEYS, default="date", required=True, key="kw_sort",
+                                   help=s.t("kwic_sort_help"))
     q = bind("posts", s.tz, term, start=_edge(start, first), end=_edge(end, last), context=context,
              include_reposts=bool(include_reposts), platforms=tuple(sorted(platforms)), limit=int(limit))
     posts = loaders.evidence_frame(s.store_path, version, q)
@@ -53,7 +56,8 @@ def render() -> None:
     st.caption(s.t("rows_shown", shown=posts.height))
     if posts.height == q.limit:
         st.warning(s.t("limit_reached"))
-    post_table(loaders.kwic_rows(posts), s, key="kw_table")
+    shown = posts if sort_by == "date" else sort_kwic(posts, sort_by, time_column="time")
+    post_table(loaders.kwic_rows(shown), s, key="kw_table")
     download_buttons(query_download(posts, s.store_path, q), "kw_posts", s)
 
 

@@ -57,11 +57,12 @@ DORMANT_AFTER, DORMANT_UNTIL = FIRST_AI_USE, PREDICTION
 AI_CUES = ("Stable Diffusion", "画像生成", "学習させ", "プロンプト", "モデル", "AI")
 CATEGORY = {"無断学習": "rights", "無断転載": "rights", "mimic": "service", "NovelAI": "service"}
 
+#: Before AI: studying from someone else's notes or in a study room without asking (図書室, 自習室, 勉強).
 EARLY_TEXTS = (
-    "友達のノートを無断学習したら成績が上がった(ごめん)",
-    "兄の参考書で無断学習している妹がかわいい",
-    "図書館の本で無断学習って言い方おもしろいな",
-    "先輩の練習メニューを無断学習して真似してみた",
+    "友達のノートを無断学習して図書室で勉強したら成績が上がった(ごめん)",
+    "兄の参考書で無断学習している妹、自習室でも勉強してる",
+    "図書室の本で無断学習って言い方おもしろいな、勉強は勉強",
+    "自習室で先輩の勉強ノートを無断学習して真似してみた",
 )
 APRIL_2021 = "海外ニュース: メッセージアプリの会話をAIチャットボットに無断学習していた会社が問題になっているらしい"
 PREDICTION_TEXT = "これからAIイラストが広まったら「無断学習」って言葉が大きな話題になりそう"
@@ -73,7 +74,7 @@ EXPLOSION_TEXTS = (
     "mimicのβ版、他人の絵をAIに無断学習させる人が絶対出てくるでしょ",
     "自分の絵を無断学習されたくないので、プロフィールに #無断学習禁止 を追加しました。AI学習はお断りです",
     "画像生成AIの無断学習、法律的にはどうなんだろう",
-    "無断学習されたイラストでAIが絵柄を真似るの本当につらい",
+    "無断学習されたイラストでAIが絵柄を真似るの本当につらい。絵師が気の毒",
     "AIイラストの無断学習問題、mimicで一気に可視化された感じがする",
     "無断学習対策に透かしを入れるべき? AIこわい",
 )
@@ -292,3 +293,65 @@ def generate_story(seed: int = 2022, *, background: float = 1.0) -> Story:
             for _ in range(int(rng.poisson(rate * background))):
                 b.post(b.at(day), b.choice(BACKGROUND_TEXTS), platform=platform)
     return b.story
+
+
+# -- discovery: words nobody listed yet ----------------------------------------
+#: A word used at the same rate every day by many accounts: never "rising".
+STEADY_WORD = "在宅勤務"
+STEADY_TEXTS = ("今日も在宅勤務がんばる", "在宅勤務のために椅子を買った", "在宅勤務って楽しいよね")
+STEADY_RATE = 6.0
+#: One account repeating a word in one week: not a word taking off.
+SPAM_WORD = "激安セール"
+SPAM_TEXTS = ("激安セール開催中!今すぐチェック", "本日限定の激安セールです")
+SPAM_WEEK = dt.date(2022, 3, 7)
+SPAM_POSTS = 150
+#: A hashtag never seen before, picked up by many accounts.
+NEW_HASHTAG = "お絵描きチャレンジ"
+HASHTAG_START = dt.date(2022, 6, 6)
+HASHTAG_TEXTS = ("今週のお題で描いた! #お絵描きチャレンジ", "参加します #お絵描きチャレンジ",
+                 "#お絵描きチャレンジ 初参加です")
+
+
+def hashtag_rate(day: dt.date) -> float:
+    """Expected posts with the new hashtag: none before HASHTAG_START, then a burst and a tail."""
+    k = (day - HASHTAG_START).days
+    return 0.0 if k < 0 else 2.0 + 20.0 * math.exp(-k / 10)
+
+
+def generate_discovery_story(seed: int = 2022, *, background: float = 1.0) -> Story:
+    """The 無断学習 story plus a steady word, a one-account spam word and a new hashtag (see above)."""
+    story = generate_story(seed, background=background)
+    b = _Builder(seed + 1)
+    b.seq = 500_000  # ids after the story's
+    b.story = Story()
+    for day in _days():
+        for _ in range(int(b.rng.poisson(STEADY_RATE))):
+            b.post(b.at(day), b.choice(STEADY_TEXTS))
+        for _ in range(int(b.rng.poisson(hashtag_rate(day)))):
+            b.post(b.at(day), b.choice(HASHTAG_TEXTS))
+    for k in range(SPAM_POSTS):
+        b.post(b.at(SPAM_WEEK + dt.timedelta(days=k % 7)), SPAM_TEXTS[k % 2], author="spam1")
+    story.posts.extend(b.story.posts)
+    story.hits.extend(b.story.hits)
+    return story
+
+
+def burst_posts(burst_text: str, *, week: dt.date = TAKEOFF, accounts: int = 12) -> pl.DataFrame:
+    """A small store's posts (POST_SCHEMA): eight quiet weeks of 30 everyday posts by 30 accounts, then a
+    week (starting ``week``) where ``accounts`` of them write ``burst_text``. For CLI and page tests of
+    discovery, where the whole story would be slow."""
+    rows = []
+    n = 0
+    for k in range(9):
+        monday = week - dt.timedelta(weeks=8 - k)
+        for i in range(30):
+            n += 1
+            text = "今日は在宅勤務でした" if i % 2 else "ラーメンを食べた"
+            if k == 8 and i < accounts:
+                text = burst_text
+            rows.append({"platform": "twitter", "post_id": str(n), "author_id": f"u{i}",
+                         "created_at": dt.datetime.combine(monday + dt.timedelta(days=i % 7), dt.time(3), dt.UTC),
+                         "text": text, "is_repost": False, "url": f"https://example.org/{n}"})
+    frame = pl.DataFrame(rows)
+    missing = [pl.lit(None, dtype=t).alias(c) for c, t in POST_SCHEMA.items() if c not in frame.columns]
+    return frame.with_columns(missing).select(list(POST_SCHEMA)).cast(POST_SCHEMA)  # type: ignore[arg-type]

@@ -19,7 +19,7 @@ from dtrack.cli.main import load_command
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "analysis.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("name", ["timeline", "emergence", "events", "posts", "xcorr"])
+@pytest.mark.parametrize("name", ["timeline", "emergence", "events", "posts", "xcorr", "discover"])
 def test_every_command_and_option_is_documented(name: str) -> None:
     command = load_command(name)
     assert f"## `dtrack {name}`" in DOC

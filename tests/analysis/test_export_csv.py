@@ -40,6 +40,15 @@ def _read(data: bytes) -> list[list[str]]:
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\tx", "'\tx"),
         ("\rx", "'\rx"),
+        ("\n=1+1", "'\n=1+1"),
+        (" =1+1", "' =1+1"),
+        ("\u3000 @SUM(A1)", "'\u3000 @SUM(A1)"),
+        ("＝1+1", "'＝1+1"),
+        ("＋81", "'＋81"),
+        ("－1", "'－1"),
+        ("＠x", "'＠x"),
+        ("a\n=1+1", "a\n=1+1"),  # a sign after text is not at the start of the cell
+        ("  plain", "  plain"),
         ("無断学習=禁止", "無断学習=禁止"),  # only a leading sign matters
         ("'quoted", "'quoted"),
         ("", ""),

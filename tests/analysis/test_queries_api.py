@@ -30,6 +30,14 @@ SAME = [
      {"day": "2022-08-29", "context": "ai"}),
     (["xcorr", "mimic", "無断学習", "--max-lag", "5"], "xcorr", ("mimic", "無断学習"), {"max_lag": 5}),
     (["kwic", "無断学習", "--format", "csv", "--limit", "0"], "kwic", ("無断学習",), {"limit": 0}),
+    (["kwic", "無断学習", "--format", "csv", "--limit", "30", "--sort", "right1"], "kwic", ("無断学習",),
+     {"limit": 30, "sort": "right1"}),
+    (["cooccur", "無断学習", "--from", "2022-08-29", "--format", "csv"], "cooccur", ("無断学習",),
+     {"start": "2022-08-29"}),
+    (["cooccur", "無断学習", "--from", "2022-08-29", "--vs-to", "2021-03-31", "--measure", "llr", "--format", "csv",
+      "--min-count", "1"], "cooccur", ("無断学習",), {"start": "2022-08-29", "vs_end": "2021-03-31", "measure": "llr",
+                                                     "min_count": 1}),
+    (["sentiment", "無断学習", "--freq", "month"], "sentiment", ("無断学習",), {"freq": "month"}),
 ]
 
 

@@ -90,7 +90,7 @@ def test_ingest_and_tag_on_a_dask_scheduler_match_the_local_commands(scheduler: 
         return re.sub(r"^store .*\(version \w+-(\d+)\)", r"store (version \1)", out)
 
     assert status(remote) == status(local)
-    assert "hits" in status(local) and "version 9" in status(local)  # 8 sources and one tagging commit
+    assert "hits" in status(local) and "version 2" in status(local)  # 8 sources in one group, one tagging commit
     for argv in ANALYSES:
         want = _in_process(*argv, "--store", str(local))
         assert want.count(b"\n") > 1, argv

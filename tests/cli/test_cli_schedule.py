@@ -129,3 +129,18 @@ def test_docs_cover_every_option_and_ledger_column() -> None:
     for column in LEDGER_SCHEMA:
         assert column in docs, f"ledger column {column} is not documented"
     assert "[Service]" in docs and "ExecStart=" in docs
+
+
+def test_add_compact_runs_compaction_after_each_run(store: Store, tmp_path: Path) -> None:
+    watch = tmp_path / "in"
+    watch.mkdir()
+    added = run("schedule", "add", "merging", "--watch", str(watch), "--settle", "0", "--compact", store=store)
+    assert added.exit_code == 0, added.output
+    (job,) = json.loads(run("schedule", "list", "--format", "json", store=store).output)["jobs"]
+    assert job["compact"] is True
+    for name in ("posts_a.ndjson", "posts_b.ndjson"):  # two runs, each adding a file to the same month
+        shutil.copyfile(FIXTURES / name, watch / name)
+        assert run("schedule", "run-now", "merging", store=store).exit_code == 0
+    status = json.loads(run("status", "--format", "json", store=store).output)
+    assert status["files"]["posts"] == 1 and status["compactable_files"]["posts"] == 0
+    assert status["posts"] == 5 and status["hits"] > 0

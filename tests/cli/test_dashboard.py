@@ -50,3 +50,14 @@ def test_cli_never_imports_the_dashboard(subprocess_env):
             "bad = [m for m in sys.modules if m == 'dashboard' or m.startswith('dashboard.')]; "
             "assert not bad, bad; assert 'streamlit' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], env=subprocess_env, check=True, timeout=60)
+
+
+def test_only_this_machines_names_and_the_proxys_are_allowed_hosts(tmp_path):
+    from dtrack.cli.dashboard import allowed_hosts
+
+    assert allowed_hosts("127.0.0.1") == ["localhost", "127.0.0.1", "::1"]
+    assert allowed_hosts("0.0.0.0", ("Dtrack.Example.org",)) == ["localhost", "127.0.0.1", "::1", "dtrack.example.org"]
+    assert allowed_hosts("192.168.1.5")[-1] == "192.168.1.5"
+    argv = streamlit_command(tmp_path, "127.0.0.1", 8555, allow_hosts=("dtrack.example.org",))
+    given = [argv[i + 1] for i, arg in enumerate(argv) if arg == "--server.allowedHosts"]
+    assert given == ["localhost", "127.0.0.1", "::1", "dtrack.example.org"]

@@ -13,8 +13,8 @@ input:
 * ``ingest_source`` returns a report; no collector crashes ("collector
   failed") -- bad input is quarantined or refused with a message;
 * the store is readable afterwards by a fresh ``Store`` object, holds exactly
-  ``report.new`` posts with unique keys and a time each, and nothing at all
-  when the source was refused;
+  ``report.new`` posts with unique keys and a time each, inside the plausible
+  range (``data.times``), and nothing at all when the source was refused;
 * the post count never exceeds the valid records the input can hold (for
   Twitter formats: every stored id occurs in the input; for NDJSON and CSV:
   one record a line at most);
@@ -36,6 +36,7 @@ from dtrack.collectors import REGISTRY
 from dtrack.collectors.pipeline.ingest import IngestReport, ingest_source
 from dtrack.collectors.readers.files import read_head
 from dtrack.data.store import Store
+from dtrack.data.times import TimeRange
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"
@@ -171,6 +172,9 @@ def check_ingest(data: bytes, name: str, fmt: str | None, *, workdir: Path | Non
                 raise _fail("duplicate (platform, post_id) stored", name, fmt, data)
             if posts["created_at"].null_count() or posts["post_id"].null_count():
                 raise _fail("a post without created_at or post_id", name, fmt, data)
+            lo, hi = TimeRange().bounds()
+            if posts["created_at"].min() < lo or posts["created_at"].max() > hi:  # type: ignore[operator]
+                raise _fail(f"a post dated outside {TimeRange()} was stored", name, fmt, data)
             bound = max_records(report.format, data)
             if bound is not None and posts.height > bound:
                 raise _fail(f"{posts.height} posts from an input that holds at most {bound}", name, fmt, data)

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from dtrack.collectors import REGISTRY
 from tests.collectors.fuzzing import OPS, check_ingest, json_seeds, mutate_bytes, seed_files, serialize
+from tests.collectors.hostile import hostile_input
 
 FORMATS = st.sampled_from([None, *REGISTRY])
 SETTINGS = settings(max_examples=250, deadline=None, derandomize=True, database=None,
@@ -91,3 +92,14 @@ def test_mutated_records(data: st.DataObject, seed: tuple[str, str, tuple[Any, .
     for _ in range(data.draw(st.integers(1, 3))):
         changed[index] = data.draw(mutated(changed[index]))
     check_ingest(serialize(kind, changed), name, fmt)
+
+
+@settings(SETTINGS, max_examples=60)
+@given(seed=st.integers(0, 2**32 - 1), fmt=FORMATS)
+def test_hostile_times_and_ids(seed: int, fmt: str | None):
+    """Times out of range and ids of the wrong type (tests/collectors/hostile.py), on both NDJSON paths and in
+    twarc2 pages: nothing implausible is stored (check_ingest's time invariant), nothing crashes."""
+    import random
+
+    name, data = hostile_input(random.Random(seed))
+    check_ingest(data, name, fmt)

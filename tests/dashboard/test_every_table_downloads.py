@@ -12,6 +12,7 @@ DOWNLOADS = {
     "em_table": "em_emergence", "em_posts": "em_posts", "em_chart": "em_adoption",
     "ev_table": "ev_study", "ev_chart": "ev_around", "ev_xcorr": "ev_xcorr",
     "kw_table": "kw_posts",
+    "ws_table": "ws_words", "ws_posts": "ws_posts", "ws_network": "ws_network", "ws_sentiment": "ws_sentiment",
     "col_quarantine": "col_quarantine", "col_ledger": "col_ledger", "col_schedules": "col_schedules",
     "col_reports": "col_reports",
 }
@@ -28,7 +29,7 @@ def _shown(at) -> set[str]:
 
 
 PREFIX = {"overview": "ov_", "timelines": "tl_", "emergence": "em_", "events": "ev_", "posts": "kw_",
-          "collectors": "col_"}
+          "said": "ws_", "collectors": "col_"}
 
 
 @pytest.mark.parametrize("page", list(PREFIX))

@@ -192,3 +192,62 @@ def test_duplicates_within_a_batch_and_across_batches_of_one_source(
     assert sorted(posts["post_id"]) == ["a", "b", "c", "d", "e", "f"]
     # the first copy wins: "d" came from the file's fifth line
     assert posts.filter(pl.col("post_id") == "d")["source_line"].item() == 5
+
+
+def test_duplicates_of_posts_already_written_to_staging(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dtrack.data.store as store_module
+
+    monkeypatch.setattr(store_module, "STAGE_ROWS", 3)  # every add_posts writes its rows out at once
+    with store.writer() as w, w.transaction() as txn:
+        assert txn.add_posts(_posts([str(i) for i in range(6)])) == (6, 0)
+        assert txn._flushes == 1 and not txn._pending_posts  # handed to staging, not kept in memory
+        assert txn.add_posts(_posts(["4", "5", "6", "7"])) == (2, 2)
+        assert txn.add_posts(_posts(["7", "8"])) == (1, 1)
+    assert sorted(store.scan_posts().collect()["post_id"], key=int) == [str(i) for i in range(9)]
+
+
+def _as_format_1(store: Store) -> dict:
+    """Rewrite a store the way dtrack wrote it before the logs: files and sources inside manifest.json."""
+    import shutil
+
+    manifest = store.manifest()
+    old = {k: v for k, v in manifest.items() if k != "logs"}
+    old["format"] = 1
+    (store.path / "manifest.json").write_text(json.dumps(old))
+    shutil.rmtree(store.path / "log")
+    return old
+
+
+def test_a_format_1_store_opens_and_its_first_commit_converts_it(store: Store, tmp_path: Path) -> None:
+    with store.writer() as w:
+        ingest_source(w, _write_ndjson(tmp_path / "a.ndjson", 0, 20))
+        ingest_source(w, _write_ndjson(tmp_path / "b.ndjson", 20, 5))
+    old = _as_format_1(store)
+    reopened = Store(store.path)
+    assert reopened.sources() == old["sources"] and reopened.manifest()["files"] == old["files"]
+    assert reopened.scan_posts().collect().height == 25
+    assert reopened.find_source(old["sources"][1]["sha256"]) == old["sources"][1]
+    with reopened.writer() as w:
+        ingest_source(w, _write_ndjson(tmp_path / "c.ndjson", 25, 5))
+    raw = json.loads((store.path / "manifest.json").read_text())
+    assert raw["format"] == 2 and "sources" not in raw and "files" not in raw
+    assert reopened.sources()[:2] == old["sources"] and len(reopened.sources()) == 3
+    assert set(old["files"]["posts"]) < set(reopened.manifest()["files"]["posts"])
+    assert reopened.scan_posts().collect().height == 30
+
+
+def test_log_bytes_past_the_committed_length_are_invisible_and_cut(store: Store, tmp_path: Path) -> None:
+    with store.writer() as w:
+        ingest_source(w, _write_ndjson(tmp_path / "a.ndjson", 0, 5))
+    before = (store.sources(), store.manifest()["files"])
+    raw = json.loads((store.path / "manifest.json").read_text())
+    # what a writer killed between appending and publishing leaves behind
+    for ref in raw["logs"].values():
+        with open(store.path / ref["name"], "ab") as fh:
+            fh.write(b'{"add": ["posts/month=2099-01/ghost.parquet"], "sha256": "ghost", "pa')
+    assert (Store(store.path).sources(), Store(store.path).manifest()["files"]) == before
+    with store.writer() as w:  # the next writer cuts the tail, then appends after the committed bytes
+        ingest_source(w, _write_ndjson(tmp_path / "b.ndjson", 5, 5))
+    fresh = Store(store.path)
+    assert len(fresh.sources()) == 2 and fresh.find_source("ghost") is None
+    assert fresh.scan_posts().collect().height == 10

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dtrack.nlp.terms import DEFAULT_TERMS, TermsFileError, load_terms
+from dtrack.nlp.terms import DEFAULT_TERMS, TermsFileError, add_term, load_terms
 
 REQUIRED = ["無断学習", "無断転載", "mimic", "画像生成AI", "AI絵師", "AIイラスト", "自作発言", "学習禁止", "NovelAI",
             "Stable Diffusion", "Midjourney", "LoRA", "LAION", "Danbooru", "pixiv", "Glaze", "反AI"]
@@ -201,3 +201,26 @@ def test_format_2_errors_name_the_term(tmp_path: Path, extra: str, message: str)
     assert str(path) in str(err.value) and message in str(err.value)
     if "TOML" not in message:
         assert "(トレパク)" in str(err.value)
+
+
+def test_add_term_appends_to_the_users_file_and_it_loads(tmp_path: Path) -> None:
+
+
+    path = tmp_path / "mine" / "terms.toml"
+    add_term(path, "無断学習禁止", variants=["無断学習禁止", "#無断学習禁止"])
+    add_term(path, "お絵描きチャレンジ", note='from "Rising words"')
+    merged = load_terms(path)
+    term = merged.get("無断学習禁止")
+    assert term is not None and term.category == "discovered" and term.variants == ("無断学習禁止", "#無断学習禁止")
+    assert merged.get("お絵描きチャレンジ") is not None and merged.get("無断転載") is not None  # merged
+    with pytest.raises(TermsFileError, match="already in"):
+        add_term(path, "無断学習禁止")
+
+
+def test_add_term_never_writes_the_shipped_dictionary() -> None:
+
+
+    before = DEFAULT_TERMS.read_bytes()
+    with pytest.raises(TermsFileError, match="shipped"):
+        add_term(DEFAULT_TERMS, "無断学習禁止")
+    assert DEFAULT_TERMS.read_bytes() == before

@@ -114,3 +114,40 @@ def test_float_ids_are_never_trusted(store: Store, tmp_path: Path) -> None:
     posts = store.scan_posts().collect()
     assert posts["post_id"].to_list() == ["1500000000000000001"]
     assert report.quarantined == 1
+
+
+@pytest.mark.parametrize("broken", [False, True], ids=["fast path", "slow path"])
+def test_ids_of_the_wrong_type_are_quarantined_on_both_paths(ingest, store, tmp_path, broken):
+    """One rule for ids, whatever the neighbouring lines: a JSON string or integer, else quarantined
+    (polars widens a mixed column to strings and writes 1.5641e+18 as 1564100000000000000)."""
+    import json as _json
+
+    ids = ["1", 2, 1.5641e18, 2.5, {"id": "3"}, [4], True, False, "", "5"]
+    lines = [_json.dumps({"id": v, "created_at": "2022-08-29T03:00:00Z", "text": "x"}) for v in ids]
+    if broken:
+        lines.append("{not json")
+    path = tmp_path / "ids.ndjson"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = ingest(store, path, fmt="ndjson")
+    assert sorted(store.scan_posts().collect()["post_id"].to_list()) == ["1", "2", "5"]
+    quarantined = sorted(store.scan_quarantine().collect()["source_line"].to_list())
+    assert quarantined == [3, 4, 5, 6, 7, 8, 9] + ([11] if broken else [])
+    assert report.new == 3
+
+
+@pytest.mark.parametrize("newline", [True, False])
+def test_a_line_longer_than_a_block_is_quarantined_and_the_rest_read(ingest, store, tmp_path, monkeypatch,
+                                                                      newline):
+    """It used to take the rest of the file as one block (2.2 GB for a 32 MB line)."""
+    from dtrack.collectors.formats import ndjson
+    from tests.collectors.hostile import long_line
+
+    monkeypatch.setattr(ndjson, "CHUNK_BYTES", 4096)
+    path = tmp_path / "long.ndjson"
+    path.write_bytes(b'{"id":"0","created_at":"2022-08-29T03:00:00Z","text":"first"}\n'
+                     + long_line(20_000, newline=newline, good_after=3 if newline else 0))
+    report = ingest(store, path, fmt="ndjson")
+    assert report.quarantined == 1
+    assert sorted(store.scan_posts().collect()["post_id"]) == (["0", "2", "3", "4"] if newline else ["0"])
+    record = store.scan_quarantine().collect().row(0, named=True)
+    assert record["source_line"] == 2 and "(starting at byte 62) is" in record["reason"]

@@ -149,3 +149,21 @@ def test_arbitrary_lines_never_crash(tmp_path_factory, lines, with_date):
     out = list(fivech.parse(path, ParseContext()))
     assert all(isinstance(r, dict | Notice | Quarantine) for r in out)
     assert len(out) <= len(path.read_bytes().split(b"\n"))
+
+
+def test_a_line_with_an_impossible_date_is_quarantined_and_the_thread_kept(ingest, store, tmp_path):
+    """0001/01/01 in Tokyo is year 0 in UTC (it used to raise OverflowError and reject the whole thread)."""
+    path = tmp_path / "1661760002.dat"
+    path.write_bytes("\n".join([
+        "名無しさん<><>2022/09/01(木) 10:00:00.00 ID:a<> 一つ目 <>スレ",
+        "名無しさん<><>0001/01/01(月) 00:00:00.00 ID:b<> 年がおかしい <>",
+        "名無しさん<><>9999/12/31(金) 23:59:59.00 ID:c<> 未来 <>",
+        "名無しさん<><>2022/09/01(木) 10:01:00.00 ID:d<> 三つ目 <>",
+    ]).encode("utf-8") + b"\n")
+    report = ingest(store, path, fmt="5ch")
+    assert report.status == "ok", report.message
+    assert (report.new, report.quarantined) == (2, 2)
+    rows = store.scan_quarantine().sort("source_line").collect()
+    assert rows["source_line"].to_list() == [2, 3]
+    assert "unreadable date field" in rows["reason"][0]
+    assert "outside the plausible range" in rows["reason"][1]

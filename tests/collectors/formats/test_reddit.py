@@ -204,3 +204,31 @@ def test_arbitrary_lines_never_crash(lines):
     stored = sum(r.height for r in out if isinstance(r, pl.DataFrame))
     quarantined = sum(1 for r in out if isinstance(r, Quarantine))
     assert stored + quarantined == sum(1 for r in raw if r.strip())  # every line accounted for
+
+
+def test_a_zst_of_one_endless_line_is_refused_by_its_ratio(ingest, store, tmp_path):
+    """The campaign's bomb, smaller: a Reddit line that never ends, 100 MB from a few KB. Refused once it
+    grows past 200 times the file (as zip and tar are), never held in memory as one line."""
+    from tests.collectors.hostile import zst_bomb
+
+    path = zst_bomb(tmp_path / "RS_2022-08.zst", 100 * 1024**2)
+    report = ingest(store, path, fmt="reddit")
+    assert report.status == "error"
+    assert "refused as a possible zstd bomb" in report.message and "200 times the" in report.message
+    assert store.scan_posts().collect().height == 0 and store.scan_quarantine().collect().height == 0
+
+
+def test_a_line_past_the_cap_is_quarantined_with_its_number_and_the_rest_read(ingest, store, tmp_path):
+    import zstandard
+
+    good = [json.dumps({"id": f"a{i}", "subreddit": "japan", "author": "x", "created_utc": 1661742000,
+                        "title": "t", "selftext": "無断学習"}) for i in range(3)]
+    long = json.dumps({"id": "big", "subreddit": "japan", "author": "x", "created_utc": 1661742000,
+                       "title": "x" * 5000})
+    data = "\n".join([good[0], long, good[1], good[2]]).encode() + b"\n"
+    path = tmp_path / "RS_2022-08.zst"
+    path.write_bytes(zstandard.ZstdCompressor().compress(data))
+    report = ingest(store, path, fmt="reddit", max_line_bytes=1000)
+    assert (report.new, report.quarantined) == (3, 1)
+    record = store.scan_quarantine().collect().row(0, named=True)
+    assert record["source_line"] == 2 and "over the limit of 1,000 bytes for one line" in record["reason"]

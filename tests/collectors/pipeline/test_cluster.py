@@ -60,7 +60,7 @@ def snapshot(store: Store) -> dict[str, pl.DataFrame | int]:
 
 
 def assert_same(a: dict, b: dict) -> None:
-    assert a["version"] == b["version"]  # as many commits: one per source read
+    assert a["version"] == b["version"]  # as many commits: the sources grouped as a local ingest groups them
     for key in ("posts", "quarantine", "sources"):
         assert a[key].equals(b[key]), key
 
@@ -111,6 +111,21 @@ def test_cluster_ingest_stores_what_a_local_ingest_stores(local_run, dask_client
     assert twarc.duplicate > 0 and twarc.quarantined == 1
     assert re.fullmatch(r"ingest: (\d+)/\1 tasks, [\d,]+ posts, [\d,]+ posts/s", lines[-1])
     assert not list((store.path / "staging").glob("cluster-*"))  # the workers' parts are gone
+
+
+@pytest.mark.slow
+def test_source_by_source_on_the_cluster_commits_as_a_local_run_does(local_run, dask_client, tmp_path: Path) -> None:
+    inputs, grouped, _ = local_run
+    local, remote = Store(tmp_path / "local"), Store(tmp_path / "remote")
+    with local.writer() as writer:
+        ingest_paths(writer, [inputs], group_sources=False)
+    with remote.writer() as writer:
+        ingest_on_cluster(dask_client, writer, [inputs], split_bytes=SPLIT, group_sources=False)
+    one_by_one = snapshot(local)
+    assert one_by_one["version"] > grouped["version"]  # a commit per source read, not one for the group
+    assert_same(snapshot(remote), one_by_one)
+    for key in ("posts", "quarantine"):
+        assert one_by_one[key].equals(grouped[key]), key
 
 
 def test_a_second_run_changes_nothing(local_run, dask_client, tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from dtrack.collectors.pipeline.ledger import read_ledger
 from dtrack.collectors.pipeline.schedule import add_schedule, run_now
 from dtrack.collectors.pipeline.watch import STOP, WatchConfig, list_sources, run_watch
 from dtrack.data.store import Store
+from tests.conftest import drop_caps_prefix
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "schedule"
 ROOT = Path(__file__).resolve().parents[3]
@@ -165,26 +166,13 @@ def test_corrupt_fifo_and_broken_link_are_errors_and_the_next_file_is_read(store
     assert quarantine.get_column("source_line").to_list() == [2]
 
 
-def _drop_caps_prefix() -> list[str] | None:
-    """argv prefix that makes a root child process obey file permissions, or None."""
-    if os.geteuid() != 0:
-        return []
-    setpriv = shutil.which("setpriv")
-    if not setpriv:
-        return None
-    prefix = [setpriv, "--inh-caps=-dac_override,-dac_read_search",
-              "--bounding-set=-dac_override,-dac_read_search"]
-    probe = subprocess.run([*prefix, sys.executable, "-c", "pass"], capture_output=True)
-    return prefix if probe.returncode == 0 else None
-
-
 def test_file_without_read_permission_is_an_error_and_the_next_file_is_read(
     store: Store, tmp_path: Path, subprocess_env: dict[str, str]
 ) -> None:
     """chmod 000 does not stop root (CAP_DAC_OVERRIDE), and CI runs as root: the
     run therefore happens in a `dtrack schedule run-now` child whose capability
     to override file permissions is dropped (setpriv), so the denial is real."""
-    prefix = _drop_caps_prefix()
+    prefix = drop_caps_prefix()
     if prefix is None:
         pytest.skip("running as root without a usable setpriv: root reads chmod-000 files, so the case cannot occur")
     watch = tmp_path / "in"
@@ -314,3 +302,23 @@ def test_concurrent_runs_of_two_jobs_store_every_post_once(store: Store, tmp_pat
     assert sorted(r["status"] for r in results) == ["ok", "ok"]
     assert len(post_ids(store)) == 5 == len(set(post_ids(store)))
     assert len(store.sources()) == 2  # 6 files, 2 distinct contents
+
+
+def test_a_compacting_job_leaves_one_file_per_month_and_nothing_to_tag_again(store: Store, tmp_path: Path) -> None:
+    from dtrack.data.status import store_status
+    from dtrack.nlp.tagger import tag_store
+
+    watch = tmp_path / "in"
+    hook = "dtrack.nlp.tagger:tag_store"
+    for fixture in ["posts_a.ndjson", "posts_b.ndjson"]:
+        drop(watch, fixture)
+        run = run_watch(store, config(watch, hook=hook, compact=True))
+        assert run["status"] == "ok" and run["new"] > 0, run["messages"]
+        assert sum(store_status(store)["compactable_files"].values()) == 0
+    posts_files = store.manifest()["files"]["posts"]
+    months = {f.split("/")[1] for f in posts_files}
+    assert len(posts_files) == len(months)  # one file per month (both runs merged)
+    assert len(post_ids(store)) == 5
+    version = store.version
+    assert tag_store(store, workers=1).reason == "up to date" and store.version == version
+    assert add_schedule(store, "merging", watch, every="1h", compact=True)["compact"] is True

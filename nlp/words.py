@@ -1,0 +1,141 @@
+"""Stored posts -> stored candidate words, incrementally: the counts discovery ranks.
+
+Like tagging (nlp/tagger.py), the state kept in the manifest's meta (key
+``discovery``) is the extraction rules' version and the list of post files
+already counted. Post files are immutable, so "posts not counted yet" are the
+posts in files not on that list: a new week's ingest costs only its own posts.
+A run appends the new rows and the updated list in one transaction, so a crash
+leaves both as they were and a run with nothing new commits nothing.
+
+When the extraction rules, fugashi or unidic-lite change, or a counted file has
+left the manifest (compaction), every post is counted again and all rows are
+replaced in the same transaction (``replace_all("words")``).
+
+What is stored: one row per (post, candidate word) with the post's time,
+author and repost flag (``data.schema.WORD_SCHEMA``). The candidate list does
+not depend on the term dictionary or the user's stop-list (both are applied
+when ranking), so changing either costs no recount.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import polars as pl
+
+from dtrack.data.schema import WORD_SCHEMA
+from dtrack.data.store import Store, StoreWriter
+from dtrack.nlp.candidates import candidate_rows, versions
+from dtrack.nlp.tagger import post_batches, scan_post_files
+
+META_KEY = "discovery"
+
+
+@dataclass
+class WordsReport:
+    """What a counting run did. ``recounted``: every post was counted again."""
+
+    posts: int = 0
+    rows: int = 0
+    files: int = 0
+    recounted: bool = False
+    seconds: float = 0.0
+    reason: str = "up to date"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def summary(self) -> str:
+        """One line for humans."""
+        if self.reason == "up to date":
+            return "candidate words: up to date"
+        what = "recounted all" if self.recounted else "counted"
+        return (f"candidate words: {what} {self.posts:,} posts in {self.files:,} files "
+                f"({self.rows:,} post-word rows; {self.reason}; {self.seconds:.1f}s)")
+
+
+def words_frame(posts: pl.DataFrame | pl.LazyFrame, *, workers: int | None = None) -> pl.DataFrame:
+    """WORD_SCHEMA rows of posts (needs platform, post_id, created_at, author_id, author_name, is_repost, text)."""
+    frame = posts.lazy().select(
+        "platform", "post_id", "created_at",
+        author=pl.coalesce(pl.col("author_id"), pl.col("author_name")),
+        is_repost=pl.col("is_repost").fill_null(False),
+        text="text",
+    ).collect()
+    rows = candidate_rows(frame, workers=workers)
+    return (
+        rows.join(frame.drop("text").with_row_index("row"), on="row", how="left")
+        .select(list(WORD_SCHEMA))
+        .cast(WORD_SCHEMA)  # type: ignore[arg-type]
+    )
+
+
+def plan(store: Store) -> tuple[list[str], bool, str]:
+    """(post files to count, count everything again?, reason)."""
+    manifest = store.manifest()
+    post_files: list[str] = list(manifest["files"].get("posts", []))
+    state = manifest.get("meta", {}).get(META_KEY) or {}
+    has_rows = bool(manifest["files"].get("words"))
+    if not state:
+        return post_files, has_rows, "first count" if post_files else "up to date"
+    if state.get("versions") != versions():
+        return post_files, True, "extraction rules changed"
+    counted = state.get("files", [])
+    listed = set(post_files)
+    if any(f not in listed for f in counted):
+        return post_files, True, "post files rewritten"
+    done = set(counted)
+    todo = [f for f in post_files if f not in done]
+    return todo, False, "new posts" if todo else "up to date"
+
+
+def is_current(store: Store) -> bool:
+    """Are the stored candidate words up to date with the stored posts?"""
+    todo, full, _ = plan(store)
+    return not todo and not full
+
+
+def count_store(store: Store, *, writer: StoreWriter | None = None, workers: int | None = None) -> WordsReport:
+    """Count candidate words of every post not yet counted; see the module docstring.
+
+    ``writer``: the caller already holds the store's write lock; otherwise it
+    is taken here (``StoreLocked`` if another process writes).
+    """
+    if writer is None:
+        with store.writer(purpose="dtrack discover (counting candidate words)") as own:
+            return count_store(store, writer=own, workers=workers)
+    started = time.perf_counter()
+    todo, full, reason = plan(store)
+    report = WordsReport(reason=reason, recounted=full)
+    if not todo and not full:
+        return report
+    state = store.meta(META_KEY) or {}
+    with writer.transaction() as txn:
+        if full:
+            txn.replace_all("words")
+        for group in post_batches(store, todo):
+            lazy = scan_post_files(store, group)
+            rows = words_frame(lazy, workers=workers)
+            txn.add_words(rows)
+            report.posts += lazy.select(pl.len()).collect().item()
+            report.rows += rows.height
+        report.files = len(todo)
+        report.seconds = time.perf_counter() - started
+        previous = [] if full else list(state.get("files", []))
+        txn.set_meta(META_KEY, {
+            "versions": versions(),
+            "files": previous + todo,
+            "posts": (0 if full else int(state.get("posts", 0))) + report.posts,
+            "rows": (0 if full else int(state.get("rows", 0))) + report.rows,
+            "last_run": {
+                "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "reason": reason,
+                "posts": report.posts,
+                "rows": report.rows,
+                "seconds": round(report.seconds, 3),
+            },
+        })
+    return report

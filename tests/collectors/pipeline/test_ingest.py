@@ -1,0 +1,114 @@
+"""The ingest loop over many sources: one transaction for a group, each source still all-or-nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+import dtrack.collectors.formats.csvfile as csvfile
+import dtrack.collectors.pipeline.ingest as ingest
+import dtrack.data.store as store_module
+from dtrack.collectors.pipeline.ingest import ingest_paths
+from dtrack.data.schema import PROVENANCE_COLUMNS
+from dtrack.data.store import Store
+
+#: Columns that name where a row came from (they differ between one file and many by design).
+_WHERE = [*PROVENANCE_COLUMNS, "source_line"]
+
+
+def _line(i: int, text: str = "") -> str:
+    day = 1 + i % 28
+    month = 1 + i % 3  # three months, so a group spans several partitions
+    return json.dumps({"id": str(1000 + i), "created_at": f"2023-{month:02d}-{day:02d}T0{i % 10}:00:00Z",
+                       "text": text or f"投稿{i} 無断学習", "user": f"u{i % 7}", "lang": "ja"},
+                      ensure_ascii=False) + "\n"
+
+
+def _folder(root: Path, lines: list[list[str]]) -> Path:
+    root.mkdir()
+    for k, chunk in enumerate(lines):
+        (root / f"f{k:03d}.ndjson").write_text("".join(chunk), encoding="utf-8")
+    return root
+
+
+def _ingest(store: Store, paths: list[Path]) -> list[ingest.IngestReport]:
+    with store.writer() as w:
+        return ingest_paths(w, paths)
+
+
+def _content(store: Store) -> pl.DataFrame:
+    return store.scan_posts().collect().drop(_WHERE).sort("platform", "post_id")
+
+
+def test_many_small_files_store_what_one_file_stores(tmp_path: Path) -> None:
+    # 30 files of 1-3 posts, five of the posts repeating ones of earlier files
+    chunks = [[_line(i)] for i in range(25)] + [[_line(i), _line(i + 1)] for i in (3, 12)] + \
+        [[_line(25), _line(26), _line(27)], [_line(28), _line(5)], [_line(29)]]
+    folder = _folder(tmp_path / "many", chunks)
+    one = tmp_path / "one.ndjson"
+    one.write_text("".join(line for chunk in chunks for line in chunk), encoding="utf-8")
+    many, single = Store(tmp_path / "s-many"), Store(tmp_path / "s-one")
+
+    reports = _ingest(many, [folder])
+    (single_report,) = _ingest(single, [one])
+
+    assert _content(many).equals(_content(single))
+    assert sum(r.new for r in reports) == single_report.new == 30
+    assert sum(r.duplicate for r in reports) == single_report.duplicate == 5
+    assert many.version.endswith("-1")  # one transaction for the whole folder
+    # each source keeps its own ledger record, hash and counts
+    sources = many.sources()
+    assert [Path(s["path"]).name for s in sources] == sorted(p.name for p in folder.iterdir())
+    assert len({s["sha256"] for s in sources}) == len(chunks)
+    assert [(s["new"], s["duplicate"]) for s in sources] == [(r.new, r.duplicate) for r in reports]
+    # and every post names the file and line it was first read from
+    posts = many.scan_posts().collect()
+    first = posts.filter(pl.col("post_id") == "1003").row(0, named=True)
+    assert Path(first["source_file"]).name == "f003.ndjson" and first["source_line"] == 1
+    # fewer files than sources: one per month for the group
+    assert len(many.manifest()["files"]["posts"]) == 3
+
+
+def test_a_second_group_is_skipped_by_hash_and_reingest_changes_nothing(tmp_path: Path) -> None:
+    folder = _folder(tmp_path / "a", [[_line(i)] for i in range(10)] + [[_line(0)]])
+    store = Store(tmp_path / "s")
+    first = _ingest(store, [folder])
+    assert [r.status for r in first][-1] == "skipped"  # same content as f000, inside the same group
+    version = store.version
+    again = _ingest(store, [folder])
+    assert {r.status for r in again} == {"skipped"} and store.version == version
+
+
+def _bad_csv(path: Path, rows: int) -> Path:
+    """A CSV that fails half-way (bytes that are neither UTF-8 nor CP932 after ``rows`` rows)."""
+    good = "".join(f"{9000 + i},2023-01-0{1 + i % 9}T00:00:00Z,壊れる前の投稿{i}\n" for i in range(rows))
+    path.write_bytes(("id,created_at,text\n" + good).encode() + b"\x81,x,y\n" + b"9999,2023-01-01,z\n")
+    return path
+
+
+@pytest.mark.parametrize("written_out", [False, True], ids=["rolled-back", "group-read-again"])
+def test_a_file_failing_half_way_leaves_nothing_of_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          written_out: bool) -> None:
+    monkeypatch.setattr(csvfile, "BATCH_ROWS", 500)
+    monkeypatch.setattr(ingest, "BATCH_ROWS", 500)
+    if written_out:  # the failing file's rows already went to a staged file with the others'
+        monkeypatch.setattr(store_module, "STAGE_ROWS", 3)
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "a.ndjson").write_text("".join(_line(i) for i in range(5)), encoding="utf-8")
+    _bad_csv(folder / "b.csv", 2500)  # longer than what format detection reads
+    (folder / "c.ndjson").write_text("".join(_line(i) for i in range(5, 9)), encoding="utf-8")
+    store = Store(tmp_path / "s")
+
+    reports = {Path(r.path).name: r for r in _ingest(store, [folder])}
+
+    assert reports["b.csv"].status == "error" and "after line" in reports["b.csv"].message
+    assert (reports["a.ndjson"].new, reports["c.ndjson"].new) == (5, 4)
+    posts = store.scan_posts().collect()
+    assert sorted(posts["post_id"]) == sorted(str(1000 + i) for i in range(9))
+    assert [Path(s["path"]).name for s in store.sources()] == ["a.ndjson", "c.ndjson"]
+    assert store.scan_quarantine().collect().height == 0
+    assert store.version.endswith("-1")
