@@ -120,6 +120,84 @@ def json_bytes(df: pl.DataFrame) -> bytes:
     return (json.dumps(json_records(df), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+#: Integers beyond this are not exact in a spreadsheet (a double has 53 bits): written as text.
+EXACT_INTEGER = 2**53
+XLSX_OPTIONS = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False,
+                "in_memory": True}
+
+
+def _excel_cells(df: pl.DataFrame) -> pl.DataFrame:
+    """Columns as a spreadsheet keeps them: times as local wall-clock times (Excel has no offsets; the
+    offset is the sidecar's timezone), lists joined, integers too long for a double as text."""
+    exprs = []
+    for name, dtype in df.schema.items():
+        col = pl.col(name)
+        if isinstance(dtype, pl.Datetime) and dtype.time_zone:
+            exprs.append(col.dt.replace_time_zone(None))
+        elif isinstance(dtype, pl.List):
+            exprs.append(col.cast(pl.List(pl.String)).list.join(LIST_SEPARATOR))
+        elif _as_text(df, name, dtype):
+            exprs.append(col.cast(pl.String))
+        else:
+            exprs.append(col)
+    return df.select(exprs)
+
+
+def _as_text(df: pl.DataFrame, name: str, dtype: pl.DataType) -> bool:
+    """Categoricals, and integer columns with a value a double cannot hold exactly."""
+    if dtype == pl.Categorical or isinstance(dtype, pl.Enum):
+        return True
+    return dtype.is_integer() and df.height > 0 and (df.get_column(name).abs().max() or 0) >= EXACT_INTEGER
+
+
+def _flat(meta: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    for k, v in meta.items():
+        name = f"{prefix}{k}"
+        if isinstance(v, Mapping):
+            rows += _flat(v, name + ".")
+        elif isinstance(v, list | tuple):
+            rows.append((name, ", ".join("" if x is None else str(_jsonable(x)) for x in v)))
+        else:
+            rows.append((name, "" if v is None else str(_jsonable(v))))
+    return rows
+
+
+def xlsx_bytes(df: pl.DataFrame, meta: Mapping[str, Any] | None = None) -> bytes:
+    """An Excel workbook of a table: sheet ``data``, and the provenance (the sidecar's keys) on ``provenance``.
+
+    Why not the CSV: a spreadsheet turns a 19-digit post id into
+    1.30000000000702E+18, and the id is the citation key. Here every string
+    stays text (ids, and text starting with ``=`` never becomes a formula),
+    dates and times are real dates, numbers keep full precision.
+
+    Examples
+    --------
+    >>> import io, openpyxl
+    >>> book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(pl.DataFrame({"post_id": ["1300000000000702000"]}),
+    ...                                                     {"command": "posts"})))
+    >>> book["data"]["A2"].value, book["provenance"]["B1"].value
+    ('1300000000000702000', 'posts')
+    """
+    import io
+
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, XLSX_OPTIONS)
+    _excel_cells(df).write_excel(workbook=book, worksheet="data", autofit=True,
+                                 dtype_formats={pl.Date: "yyyy-mm-dd", pl.Datetime: "yyyy-mm-dd hh:mm:ss"},
+                                 float_precision=6)
+    sheet = book.add_worksheet("provenance")
+    for i, (name, value) in enumerate(_flat(meta or {})):
+        sheet.write_string(i, 0, name)
+        sheet.write_string(i, 1, value)
+    sheet.set_column(0, 0, 28)
+    sheet.set_column(1, 1, 80)
+    book.close()
+    return buffer.getvalue()
+
+
 def _version(dist: str) -> str | None:
     try:
         return metadata.version(dist)
@@ -198,12 +276,21 @@ def meta_bytes(meta: Mapping[str, Any]) -> bytes:
     return (json.dumps(_jsonable(meta), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _atomic_write(path: Path, data: bytes) -> None:
+    """Write through a temporary file and rename; the file gets the permissions of the user's umask
+    (``mkstemp`` makes it 0600, which colleagues on a shared server could not read)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -57,7 +57,8 @@ def _output_params(analysis: Analysis) -> list[click.Parameter]:
     params.append(click.Option(["--out"], type=click.Path(dir_okay=False, writable=True), default=None,
                                metavar="FILE", help="Write to FILE (plus FILE.meta.json: command, parameters, "
                                "counting rule, timezone, store version, dictionary hash, versions) instead of "
-                               "stdout."))
+                               "stdout. A FILE ending in .xlsx is an Excel workbook (ids as text, dates as "
+                               "dates, the provenance on a second sheet)."))
     params.append(click.Option(["--excel"], is_flag=True,
                                help="CSV with a UTF-8 byte order mark, so Excel shows Japanese."))
     return params
@@ -110,19 +111,24 @@ def render(analysis: Analysis, q: Query, result: Result, *, fmt: str, excel: boo
 
 def emit(analysis: Analysis, q: Query, result: Result, store: Any, *, fmt: str, out: str | None,
          excel: bool) -> None:
-    """Write the table to stdout, or to ``out`` with its sidecar."""
-    data = render(analysis, q, result, fmt=fmt, excel=excel)
+    """Write the table to stdout, or to ``out`` with its sidecar; ``out`` ending in ``.xlsx`` is an Excel
+    workbook (``analysis.export.xlsx_bytes``: ids as text, dates as dates, the provenance on a second sheet)."""
     if out is None or out == "-":
+        data = render(analysis, q, result, fmt=fmt, excel=excel)
         stream = click.get_binary_stream("stdout")
         stream.write(data)
         stream.flush()
         return
-    from dtrack.analysis.export import sidecar, write_export
+    from dtrack.analysis.export import sidecar, write_export, xlsx_bytes
 
     meta = sidecar(analysis.name, {**analysis.record(q, fmt=fmt), "excel": excel}, store, rule=analysis.rule(q),
                    tz=q.tz)
     if result.notes:
         meta["notes"] = list(result.notes)
+    if out.lower().endswith(".xlsx"):
+        fmt, data = "xlsx", xlsx_bytes(result.frame, meta)
+    else:
+        data = render(analysis, q, result, fmt=fmt, excel=excel)
     side = write_export(data, out, meta=meta, fmt=fmt, rows=result.frame.height)
     click.echo(f"wrote {out} ({result.frame.height:,} rows) and {side}", err=True)
 

@@ -3,7 +3,7 @@
 The dashboard runs in a child process (``python -m streamlit run
 dashboard/app.py``) so this module never imports the dashboard (nothing
 imports ``dashboard``); the store reaches the app through ``$DTRACK_STORE``
-and ``-- --store DIR``.
+and ``-- --store DIR``, the events file through ``$DTRACK_EVENTS``.
 """
 
 from __future__ import annotations
@@ -86,8 +86,11 @@ def _port_free(host: str, port: int) -> bool:
               help="Also answer requests whose Host header is NAME (the name a reverse proxy serves it under); "
                    "others than localhost, 127.0.0.1, [::1] and --host are refused (DNS rebinding).")
 @click.option("--open", "open_browser", is_flag=True, help="Open a browser tab once it is up.")
+@click.option("--events", "events", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Your events CSV (date,label[,kind,source,url,note]), used on every page as by "
+                   "`dtrack events --events FILE` [default: the shipped data/events.csv].")
 def dashboard(store_path: str | None, tz: str, port: int, host: str, allow_hosts: tuple[str, ...],
-              open_browser: bool) -> None:
+              open_browser: bool, events: str | None) -> None:
     """Start the web dashboard on the store (Ctrl-C stops it).
 
     Pages: overview, term timelines, emergence, events, posts (KWIC) and
@@ -99,15 +102,28 @@ def dashboard(store_path: str | None, tz: str, port: int, host: str, allow_hosts
 
     \b
     Example:
-      dtrack dashboard --store data/store --port 8501
+      dtrack dashboard --store data/store --port 8501 --events my-events.csv
     """
     store = resolve_store_path(store_path).resolve()
+    events_path = None
+    if events is not None:
+        from dtrack.data.events import EventsFileError, load_events
+
+        try:
+            load_events(events)
+        except EventsFileError as exc:
+            fail(str(exc))
+        events_path = str(Path(events).resolve())
     if not _port_free(host, port):
         fail(f"cannot listen on {host}:{port}: the port is in use or the address is not this machine's "
              "(choose another with --port/--host)")
     env = dict(os.environ)
     env["DTRACK_STORE"] = str(store)
     env["DTRACK_TZ"] = tz
+    if events_path is not None:
+        env["DTRACK_EVENTS"] = events_path
+    else:
+        env.pop("DTRACK_EVENTS", None)
     env["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
     shown = "localhost" if host in ("127.0.0.1", "localhost") else host
     click.echo(f"dtrack dashboard on http://{shown}:{port}/ (store {store}); Ctrl-C to stop", err=True)

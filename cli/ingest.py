@@ -49,6 +49,11 @@ def _progress(label: str) -> Any:
     return Progress(label)
 
 
+def map_error(exc: ValueError) -> str:
+    """The mapping's error without its own ``--map`` prefix (click's "Invalid value for --map:" says it)."""
+    return str(exc).removeprefix("--map: ").removeprefix("--map ")
+
+
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(format_names()), default=None,
@@ -98,7 +103,7 @@ def ingest(paths: tuple[str, ...], fmt: str | None, mapping: tuple[str, ...], pl
         ctx = ParseContext(tz=ZoneInfo(tz), mapping=parse_mapping(mapping), platform=platform,
                            time_range=time_range)
     except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--map") from None
+        raise click.BadParameter(map_error(exc), param_hint="--map") from None
     store = open_store(store_path)
     bar_state: dict[str, object] = {}
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
-from dtrack.cli.common import echo_json, open_store, store_option
+from dtrack.cli.common import echo_json, fail, open_store, store_option
 from dtrack.data.status import store_status
+from dtrack.data.store import MANIFEST
 
 
 @click.command()
@@ -13,6 +14,8 @@ from dtrack.data.status import store_status
 @store_option
 def status(fmt: str, store_path: str | None) -> None:
     """Show what the store holds: posts per platform, hits, quarantine, sources.
+
+    Where there is no store yet, says so and exits with 1.
 
     JSON keys: posts, platforms, hits, quarantined, sources, first_post,
     last_post (UTC ISO 8601), plus reposts, version, store, files (Parquet
@@ -23,7 +26,11 @@ def status(fmt: str, store_path: str | None) -> None:
     Example:
       dtrack status --format json | jq .platforms
     """
-    info = store_status(open_store(store_path))
+    store = open_store(store_path)
+    if not (store.path / MANIFEST).exists():
+        fail(f"no store at {store.path} (nothing has been ingested there; `dtrack ingest FILE --store "
+             f"{store.path}` makes one, or pass --store / set DTRACK_STORE)")
+    info = store_status(store)
     if fmt == "json":
         echo_json(info)
         return

@@ -8,14 +8,20 @@ by ``dashboard.common.sidebar`` before the chosen page runs.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from dtrack.dashboard.common import sidebar
+
+#: The page icon, served from the package (an emoji or material icon would be fetched from the internet).
+ICON = Path(__file__).resolve().parent / "static" / "icon.png"
 
 PAGES = [
     ("views/overview.py", "page_overview", "overview", ":material/dashboard:"),
     ("views/timelines.py", "page_timelines", "timelines", ":material/show_chart:"),
     ("views/emergence.py", "page_emergence", "emergence", ":material/trending_up:"),
+    ("views/story.py", "page_story", "story", ":material/auto_stories:"),
     ("views/rising.py", "page_rising", "rising", ":material/auto_awesome:"),
     ("views/events.py", "page_events", "events", ":material/event:"),
     ("views/posts.py", "page_posts", "posts", ":material/format_quote:"),
@@ -25,7 +31,7 @@ PAGES = [
 
 
 def run() -> None:
-    st.set_page_config(page_title="dtrack", page_icon=":material/timeline:", layout="wide")
+    st.set_page_config(page_title="dtrack", page_icon=str(ICON), layout="wide")
     settings = sidebar()
     pages = [
         st.Page(path, title=settings.t(label), url_path=url, icon=icon, default=(i == 0))

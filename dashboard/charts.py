@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
 
 import plotly.graph_objects as go
 import polars as pl
@@ -35,10 +38,20 @@ GAP_COLOUR = "rgba(120,120,120,0.18)"
 #: point still hovers and clicks, since a line keeps its markers (plotly selects only traces with markers).
 MARKERS_UP_TO = 400
 #: Event labels longer than this are cut (the whole label is in its hover).
-EVENT_LABEL_CHARS = 28
-#: Rows of event labels, and the fraction of the x range two labels in one row keep apart.
-EVENT_LABEL_LEVELS = 3
-EVENT_LABEL_GAP = 0.012
+EVENT_LABEL_CHARS = 24
+#: Rows of the label track above a plot, each ROW_HEIGHT px; labels keep LABEL_GAP px apart.
+EVENT_TRACK_ROWS = 8
+ROW_HEIGHT = 17
+LABEL_FONT_SIZE = 11
+LABEL_PAD = 2
+LABEL_GAP = 6
+#: Pixels between the plot's top and the first row, and above the track for the legend.
+TRACK_PAD = 4
+#: Room above the track for the chart's tool bar, and below the plot for the legend.
+TOOLBAR_ROOM = 30
+LEGEND_ROOM = 70
+#: The plot width (px) labels are laid out for: about the plot of a wide-layout page in a 1280 px window.
+LAYOUT_WIDTH = 700
 
 
 def escape(text: object) -> str:
@@ -52,16 +65,34 @@ def escape_expr(expr: pl.Expr) -> pl.Expr:
             .str.replace_all(">", "&gt;", literal=True))
 
 
-def _style(fig: go.Figure, *, height: int = 420) -> go.Figure:
+def _style(fig: go.Figure, *, height: int = 420, lang: str = "en") -> go.Figure:
+    """The house style; keeps a label track's top margin and legend (:func:`add_label_track`)."""
+    top = fig.layout.margin.t if fig.layout.margin.t is not None else 40
+    bottom = fig.layout.margin.b if fig.layout.margin.b is not None else 10
+    legend = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}
+    if fig.layout.legend.yref == "container":
+        legend = {"orientation": "h", "x": 0}
     fig.update_layout(
         template=TEMPLATE,
         font={"family": FONT_FAMILY, "size": 13},
         hoverlabel={"font": {"family": FONT_FAMILY}},
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        height=height,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        margin={"l": 10, "r": 10, "t": top, "b": bottom},
+        height=height + max(0, top - 40) + max(0, bottom - 10),
+        legend=legend,
     )
+    if fig.layout.xaxis.type in (None, "date", "-") and lang in DATE_TICKS:
+        fig.update_xaxes(tickformatstops=DATE_TICKS[lang])
     return fig
+
+
+#: Axis dates in each language (2022年8月 in Japanese), by zoom level.
+DATE_TICKS = {
+    "ja": [
+        {"dtickrange": [None, 86_400_000 * 27], "value": "%-m月%-d日\n%Y年"},
+        {"dtickrange": [86_400_000 * 27, 86_400_000 * 360], "value": "%Y年%-m月"},
+        {"dtickrange": [86_400_000 * 360, None], "value": "%Y年"},
+    ],
+}
 
 
 def _colour(i: int) -> str:
@@ -88,7 +119,7 @@ def coverage_chart(counts: pl.DataFrame, gaps: pl.DataFrame | None = None, *, la
         for start, end in (gaps.select("start", "end").iter_rows() if gaps is not None else [])
     ])
     fig.update_layout(barmode="stack", bargap=0, xaxis_title=None, yaxis_title=tr("posts", lang))
-    return _style(fig, height=360)
+    return _style(fig, height=360, lang=lang)
 
 
 def _day_edge(day: dt.date) -> str:
@@ -104,6 +135,8 @@ def timeline_chart(
     events: pl.DataFrame | None = None,
     hover: pl.DataFrame | None = None,
     lang: str = "en",
+    highlight: frozenset[tuple[dt.date, str]] | set[tuple[dt.date, str]] = frozenset(),
+    window: tuple[dt.date, dt.date] | None = None,
 ) -> go.Figure:
     """One line per term over periods (a ``analysis.timeline`` frame).
 
@@ -139,57 +172,192 @@ def timeline_chart(
                 + "<br>%{customdata[3]}<extra></extra>"
             ),
         ))
-    if events is not None:
-        add_event_markers(fig, events)
+    if events is not None and events.height:
+        add_event_markers(fig, events, highlight=highlight, lang=lang, window=window)
     fig.update_layout(yaxis_type="log" if scale == "log" else "linear", yaxis_title=escape(value_label),
                       xaxis_title=None, hovermode="closest", clickmode="event+select")
-    return _style(fig, height=460)
+    fig.update_xaxes(rangeslider={"visible": True, "thickness": 0.07})
+    if window is not None:
+        fig.update_xaxes(range=[_day_edge(window[0]), _day_edge(window[1])])
+    return _style(fig, height=460, lang=lang)
 
 
 _MEASURES = {"measure_posts", "measure_share_per_10k", "measure_authors"}
 
 
-def add_event_markers(fig: go.Figure, events: pl.DataFrame, *, labels: bool = True) -> go.Figure:
-    """Events (date, label, kind) as dotted vertical lines, coloured by kind, with a label at the top.
+def add_event_markers(fig: go.Figure, events: pl.DataFrame, *, labels: bool = True,
+                      highlight: frozenset[tuple[dt.date, str]] | set[tuple[dt.date, str]] = frozenset(),
+                      lang: str = "en", width: float = LAYOUT_WIDTH,
+                      milestones: list[TrackLabel] | tuple = (),
+                      window: tuple[dt.date, dt.date] | None = None) -> go.Figure:
+    """Events (date, label, kind) as dotted vertical lines coloured by kind, labelled in a track above the plot.
 
-    Labels are cut to :data:`EVENT_LABEL_CHARS` (the page lists the events in
-    full) and stepped down when events crowd together, so a burst of events
-    (August 2022) stays readable. Shapes and labels are set in one layout
-    update: ``add_shape`` per event costs milliseconds each.
+    Labels are laid out by :func:`place_labels` so that no two overlap (one
+    that finds no room in :data:`EVENT_TRACK_ROWS` rows is left out of the
+    track; its line and hover marker stay). A hover marker per event at the
+    top of the plot, one legend entry per kind. ``highlight`` holds the
+    (date, label) of events that matter for the story told: drawn solid and
+    bold, the others faded. ``milestones`` are labels placed before the
+    events (the story chart's dates). Shapes and labels are set in one layout update
+    (``add_shape`` per event costs milliseconds each).
     """
-    shapes, notes = event_markers(events, labels=labels)
-    fig.update_layout(shapes=[*fig.layout.shapes, *shapes], annotations=[*fig.layout.annotations, *notes])
+    rows = sorted(events.select("date", "label", "kind").iter_rows(), key=lambda r: r[0])
+    if not rows:
+        return fig
+    shapes = []
+    for date, label, kind in rows:
+        strong = (date, label) in highlight
+        faded = bool(highlight) and not strong
+        shapes.append({"type": "line", "x0": _day_edge(date), "x1": _day_edge(date), "y0": 0, "y1": 1, "xref": "x",
+                       "yref": "paper", "opacity": 0.35 if faded else 1.0,
+                       "line": {"color": event_colour(kind), "width": 2 if strong else 1,
+                                "dash": "solid" if strong else "dot"}})
+    fig.update_layout(shapes=[*fig.layout.shapes, *shapes])
+    _event_hover(fig, rows, highlight, lang)
+    if labels:
+        add_label_track(fig, [*milestones, *event_labels(events, highlight)], width=width, window=window)
     return fig
 
 
-def event_markers(events: pl.DataFrame, *, labels: bool = True, xref: str = "x",
-                  yref: str = "paper") -> tuple[list[dict], list[dict]]:
-    """Layout shapes and annotations that mark events (see :func:`add_event_markers`)."""
-    rows = sorted(events.select("date", "label", "kind").iter_rows(), key=lambda r: r[0])
-    shapes: list[dict] = []
-    notes: list[dict] = []
-    if not rows:
-        return shapes, notes
-    span = max((rows[-1][0] - rows[0][0]).days, 1)
-    last_x: list[dt.date | None] = [None] * EVENT_LABEL_LEVELS
-    for date, label, kind in rows:
-        colour = EVENT_COLOURS.get(kind or "", "#666666")
-        x = _day_edge(date)
-        shapes.append({"type": "line", "x0": x, "x1": x, "y0": 0, "y1": 1, "xref": xref, "yref": yref,
-                       "line": {"color": colour, "width": 1, "dash": "dot"}})
-        if not labels:
+def event_labels(events: pl.DataFrame, highlight: frozenset | set = frozenset()) -> list[TrackLabel]:
+    """Track labels of events (cut to :data:`EVENT_LABEL_CHARS`; highlighted ones bold and placed first)."""
+    return [TrackLabel(date, _cut(label), event_colour(kind), bold=(date, label) in highlight,
+                       priority=1 if (date, label) in highlight else 2)
+            for date, label, kind in sorted(events.select("date", "label", "kind").iter_rows(), key=lambda r: r[0])]
+
+
+def event_colour(kind: str | None) -> str:
+    return EVENT_COLOURS.get(kind or "", "#666666")
+
+
+def _cut(label: str) -> str:
+    return label if len(label) <= EVENT_LABEL_CHARS else label[: EVENT_LABEL_CHARS - 1] + "…"
+
+
+def _event_hover(fig: go.Figure, rows: list[tuple], highlight: frozenset | set, lang: str) -> None:
+    """One marker per event at the top of the plot (on a hidden 0..1 axis), a legend entry per kind."""
+    by_kind: dict[str, list[tuple]] = {}
+    for row in rows:
+        by_kind.setdefault(row[2] or "", []).append(row)
+    for kind, part in sorted(by_kind.items()):
+        fig.add_trace(go.Scatter(
+            x=[_day_edge(d) for d, _, _ in part], y=[1.0] * len(part), yaxis="y9", mode="markers",
+            name=escape(tr(f"kind_{kind}", lang) if f"kind_{kind}" in KIND_LABELS else (kind or "—")),
+            marker={"symbol": "triangle-down", "size": [12 if (d, lb) in highlight else 8 for d, lb, _ in part],
+                    "color": event_colour(kind)},
+            hovertext=[f"{d.isoformat()} · {escape(lb)}" for d, lb, _ in part], hoverinfo="text",
+            cliponaxis=False,
+        ))
+    fig.update_layout(yaxis9={"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True})
+
+
+KIND_LABELS = {f"kind_{k}" for k in EVENT_COLOURS}
+
+
+@dataclass(frozen=True)
+class TrackLabel:
+    """A label in the track above a plot, pointing at a day."""
+
+    date: dt.date
+    text: str
+    colour: str = "#333333"
+    bold: bool = False
+    #: lower is placed first (milestones before events)
+    priority: int = 1
+
+
+def text_width(text: str, size: float = LABEL_FONT_SIZE) -> float:
+    """An upper estimate of the drawn width of ``text`` in pixels (wide CJK characters 1 em, others 0.62 em)."""
+    return sum(size if unicodedata.east_asian_width(c) in "WF" else 0.62 * size for c in text) + 2 * LABEL_PAD
+
+
+def place_labels(xs: list[float], widths: list[float], *, plot_width: float, rows: int = EVENT_TRACK_ROWS,
+                 gap: float = LABEL_GAP, order: list[int] | None = None) -> list[tuple[int, float, float] | None]:
+    """Where each label goes: (row, left, right) in pixels, or None where it finds no room.
+
+    A label starts at its x (its marker line) and runs right, or ends at its x
+    when it would run past the plot's right edge. It takes the lowest row in
+    which its box keeps ``gap`` pixels from every box already placed there;
+    labels are placed in ``order`` (default: left to right), so the important
+    ones get the low rows. No two returned boxes in one row overlap, by
+    construction (tests/dashboard/test_charts.py checks it on random input).
+    """
+    taken: list[list[tuple[float, float]]] = [[] for _ in range(rows)]
+    out: list[tuple[int, float, float] | None] = [None] * len(xs)
+    for i in (order if order is not None else sorted(range(len(xs)), key=xs.__getitem__)):
+        x, w = xs[i], widths[i]
+        left, right = (x, x + w) if x + w <= plot_width else (x - w, x)
+        for row in range(rows):
+            if all(right + gap <= a or left >= b + gap for a, b in taken[row]):
+                taken[row].append((left, right))
+                out[i] = (row, left, right)
+                break
+    return out
+
+
+def add_label_track(fig: go.Figure, labels: list[TrackLabel], *, width: float = LAYOUT_WIDTH,
+                    window: tuple[dt.date, dt.date] | None = None) -> list[TrackLabel]:
+    """Put ``labels`` in a track above the plot without overlaps; returns the ones left out for lack of room.
+
+    Pixel positions are computed for a plot ``width`` pixels wide over the
+    figure's x range (set here to the data's range plus a margin): on a wider
+    screen, or zoomed in, labels only move further apart. The top margin grows
+    by one row per row used, and the legend moves below the plot. With a
+    ``window`` (the range the chart opens zoomed to) the labels are laid out
+    for it, and only the ones inside it are placed. Call it once per figure,
+    with every label.
+    """
+    placed = list(labels)
+    if window is not None:
+        placed = [lb for lb in placed if window[0] <= lb.date <= window[1]]
+        lo, hi = dt.datetime.combine(window[0], dt.time()), dt.datetime.combine(window[1], dt.time())
+    else:
+        lo, hi = _x_range(fig, [lb.date for lb in placed])
+    span = max((hi - lo).total_seconds(), 1.0)
+    xs = [(dt.datetime.combine(lb.date, dt.time()) - lo).total_seconds() / span * width for lb in placed]
+    widths = [text_width(lb.text) for lb in placed]
+    order = sorted(range(len(placed)), key=lambda i: (placed[i].priority, xs[i]))
+    where = place_labels(xs, widths, plot_width=width, order=order)
+    notes = [a for a in fig.layout.annotations if not (a.name or "").startswith("track")]
+    used = 0
+    for lb, spot, x in zip(placed, where, xs, strict=True):
+        if spot is None:
             continue
-        level = next((i for i, prev in enumerate(last_x)
-                      if prev is None or (date - prev).days / span > EVENT_LABEL_GAP), None)
-        if level is None:  # every row is crowded here: reuse the row whose last label is furthest back
-            level = min(range(EVENT_LABEL_LEVELS), key=lambda i: last_x[i] or dt.date.min)
-        last_x[level] = date
-        text = label if len(label) <= EVENT_LABEL_CHARS else label[: EVENT_LABEL_CHARS - 1] + "…"
-        # no hovertext: an annotation with one catches the mouse and would hide the data points below it
-        notes.append({"x": x, "y": 1 - level * 0.34, "xref": xref, "yref": yref, "text": escape(text),
-                      "showarrow": False, "textangle": -90, "xanchor": "right", "yanchor": "top",
-                      "font": {"size": 10, "color": colour}, "captureevents": False})
-    return shapes, notes
+        row, left, _right = spot
+        used = max(used, row + 1)
+        notes.append({"x": _day_edge(lb.date), "xref": "x", "y": 1, "yref": "paper", "yanchor": "bottom",
+                      "xanchor": "left" if left >= x - 0.5 else "right", "yshift": TRACK_PAD + row * ROW_HEIGHT,
+                      "text": f"<b>{escape(lb.text)}</b>" if lb.bold else escape(lb.text), "showarrow": False,
+                      "font": {"size": LABEL_FONT_SIZE, "color": lb.colour}, "captureevents": False,
+                      "name": f"track{row}", "borderpad": 0})
+    top = TRACK_PAD + used * ROW_HEIGHT + TOOLBAR_ROOM
+    fig.update_layout(annotations=notes, margin={"t": top, "b": LEGEND_ROOM},
+                      xaxis_range=[lo.isoformat(), hi.isoformat()],
+                      legend={"y": 0, "yref": "container", "yanchor": "bottom"})
+    return [lb for lb, spot in zip(placed, where, strict=True) if spot is None]
+
+
+def _x_range(fig: go.Figure, extra: list[dt.date]) -> tuple[dt.datetime, dt.datetime]:
+    """The x range to draw: every trace's x and ``extra`` days, plus 2% each side."""
+    days: list[dt.datetime] = []
+    for trace in fig.data:
+        if trace.x is None or len(trace.x) == 0:
+            continue
+        for value in (min(trace.x), max(trace.x)):
+            days.append(_as_datetime(value))
+    days += [dt.datetime.combine(d, dt.time()) for d in extra]
+    lo, hi = min(days), max(days)
+    pad = max(hi - lo, dt.timedelta(days=1)) * 0.02
+    return lo - pad, hi + pad
+
+
+def _as_datetime(value: object) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time())
+    text = str(value)
+    return dt.datetime.fromisoformat(text[:19] if "T" in text else text[:10])
 
 
 def adoption_chart(frame: pl.DataFrame, takeoffs: pl.DataFrame | None = None, *, lang: str = "en",
@@ -219,7 +387,80 @@ def adoption_chart(frame: pl.DataFrame, takeoffs: pl.DataFrame | None = None, *,
                            "yref": f"y{axis} domain", "line": {"color": PALETTE[3], "width": 1.5, "dash": "dash"}})
     fig.update_layout(shapes=shapes)
     fig.update_yaxes(rangemode="tozero")
-    return _style(fig, height=max(260, 230 * rows))
+    return _style(fig, height=max(260, 230 * rows), lang=lang)
+
+
+#: Milestones of a story, in the order told, with their colours.
+MILESTONES = {"first_seen": "#555555", "first_ai_seen": "#0072B2", "dormancy": "#7F7F7F", "takeoff": "#D55E00",
+              "peak": "#CC79A7"}
+#: A log axis when the peak is at least this many times the smallest non-zero period.
+LOG_RATIO = 10
+
+
+def story_chart(frame: pl.DataFrame, story: dict, *, events: pl.DataFrame | None = None,
+                highlight: frozenset | set = frozenset(), lang: str = "en", width: float = LAYOUT_WIDTH,
+                scale: str = "auto") -> go.Figure:
+    """One term's uses per period with its milestones marked and dated: the picture of its story.
+
+    ``frame`` has period, posts and ai_posts (two ``timeline`` queries, any and AI
+    context); ``story`` is the term's ``emergence`` row. All uses are grey bars,
+    AI-context uses blue bars over them; first use, first AI use, takeoff and
+    peak are solid lines labelled with their dates in the track above, the
+    longest dormancy is shaded. ``scale="auto"`` draws a log axis when the peak
+    dwarfs the early uses (:data:`LOG_RATIO`), so single early posts stay visible.
+    """
+    frame = frame.sort("period")
+    x = frame.get_column("period").to_list()
+    fig = go.Figure()
+    for column, key, colour in (("posts", "story_all_uses", "#B8C2CC"), ("ai_posts", "story_ai_uses", PALETTE[0])):
+        name = escape(tr(key, lang))
+        fig.add_trace(go.Bar(x=x, y=frame.get_column(column).to_list(), name=name, marker_color=colour,
+                             marker_line_width=0, hovertemplate=f"%{{x|%Y-%m-%d}}: %{{y:,}} {name}<extra></extra>"))
+    nonzero = [v for v in frame.get_column("posts").to_list() if v]
+    log = scale == "log" or (scale == "auto" and nonzero and max(nonzero) >= LOG_RATIO * min(nonzero))
+    shapes: list[dict] = []
+    labels: list[TrackLabel] = []
+    for key, day, text in story_milestones(story, lang):
+        colour = MILESTONES[key]
+        if key == "dormancy":
+            start, end = day
+            shapes.append({"type": "rect", "x0": _day_edge(start), "x1": _day_edge(end), "y0": 0, "y1": 1,
+                           "xref": "x", "yref": "paper", "fillcolor": "rgba(127,127,127,0.16)",
+                           "line": {"width": 0}, "layer": "below"})
+            labels.append(TrackLabel(start, text, colour, bold=True, priority=0))
+            continue
+        shapes.append({"type": "line", "x0": _day_edge(day), "x1": _day_edge(day), "y0": 0, "y1": 1,
+                       "xref": "x", "yref": "paper", "line": {"color": colour, "width": 2}})
+        labels.append(TrackLabel(day, text, colour, bold=True, priority=0))
+    fig.update_layout(shapes=shapes, barmode="overlay", bargap=0.1)
+    if events is not None and events.height:
+        add_event_markers(fig, events, highlight=highlight, lang=lang, width=width, milestones=labels)
+    else:
+        add_label_track(fig, labels, width=width)
+    fig.update_layout(yaxis_type="log" if log else "linear", yaxis_title=escape(tr("measure_posts", lang)),
+                      xaxis_title=None, hovermode="closest")
+    if log:
+        fig.update_yaxes(dtick=1)
+    fig.update_xaxes(rangeslider={"visible": True, "thickness": 0.07})
+    return _style(fig, height=480, lang=lang)
+
+
+def story_milestones(story: dict, lang: str = "en") -> list[tuple[str, Any, str]]:
+    """(key, day, label with its date) of each milestone the story has; the dormancy's day is (start, end)."""
+    out: list[tuple[str, Any, str]] = []
+    for key in ("first_seen", "first_ai_seen"):
+        if story.get(key) is not None:
+            out.append((key, story[key], f"{tr(key, lang)} {story[key].isoformat()}"))
+    after, until = story.get("dormant_after"), story.get("dormant_until")
+    if after is not None and until is not None and story.get("dormancy_days"):
+        out.append(("dormancy", (after + dt.timedelta(days=1), until),
+                    tr("story_dormancy_label", lang, days=story["dormancy_days"])))
+    if story.get("takeoff") is not None:
+        out.append(("takeoff", story["takeoff"], f"{tr('takeoff', lang)} {story['takeoff'].isoformat()}"))
+    if story.get("peak") is not None:
+        out.append(("peak", story["peak"], f"{tr('peak', lang)} {story['peak'].isoformat()} "
+                                           f"({tr('story_posts_n', lang, n=story.get('peak_posts') or 0)})"))
+    return out
 
 
 def around_event_chart(frame: pl.DataFrame, event_date: dt.date, event_label: str, *, lang: str = "en") -> go.Figure:
@@ -233,7 +474,7 @@ def around_event_chart(frame: pl.DataFrame, event_date: dt.date, event_label: st
         ))
     add_event_markers(fig, pl.DataFrame({"date": [event_date], "label": [event_label], "kind": ["event"]}))
     fig.update_layout(barmode="group", yaxis_title=escape(tr("measure_posts", lang)), xaxis_title=None)
-    return _style(fig, height=380)
+    return _style(fig, height=380, lang=lang)
 
 
 def xcorr_chart(frame: pl.DataFrame, term_a: str, term_b: str, *, lang: str = "en") -> go.Figure:
@@ -244,9 +485,9 @@ def xcorr_chart(frame: pl.DataFrame, term_a: str, term_b: str, *, lang: str = "e
     colours = [PALETTE[3] if i == best else PALETTE[0] for i in range(len(values))]
     fig = go.Figure(go.Bar(x=lags, y=values, marker_color=colours,
                            hovertemplate="lag %{x}: r = %{y:.3f}<extra></extra>"))
-    fig.update_layout(xaxis_title=escape(f"lag (days): {term_b} vs {term_a}"), yaxis_title="r",
+    fig.update_layout(xaxis_title=escape(tr("xcorr_axis", lang, a=term_a, b=term_b)), yaxis_title="r",
                       yaxis_range=[-1, 1])
-    return _style(fig, height=320)
+    return _style(fig, height=320, lang=lang)
 
 
 def network_chart(net: dict, *, lang: str = "en", seed: int = 7) -> go.Figure:
@@ -306,9 +547,7 @@ def sentiment_chart(uses: pl.DataFrame, sentiment: pl.DataFrame, *, events: pl.D
                 customdata=sentiment.select("posts").to_numpy(),
                 hovertemplate="%{x|%Y-%m-%d}: %{y:.0%} (%{customdata[0]:,})<extra></extra>",
             ), row=2, col=1)
-    if events is not None and events.height:
-        for yref, xref, labels in (("y domain", "x", True), ("y2 domain", "x2", False)):
-            shapes, notes = event_markers(events, labels=labels, xref=xref, yref=yref)
-            fig.update_layout(shapes=[*fig.layout.shapes, *shapes], annotations=[*fig.layout.annotations, *notes])
+    if events is not None and events.height:  # lines through both panels, labels in the track above
+        add_event_markers(fig, events, lang=lang)
     fig.update_yaxes(tickformat=".0%", range=[0, 1], row=2, col=1)
-    return _style(fig, height=560)
+    return _style(fig, height=560, lang=lang)

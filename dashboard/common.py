@@ -11,12 +11,15 @@ always shown as text (posts are untrusted input: they are only ever put in
 from __future__ import annotations
 
 import argparse
+import hashlib
 import html
 import os
 import re
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -40,6 +43,8 @@ class Settings:
     lang: str
     tz: str
     excel: bool
+    #: the researcher's events file (``dtrack dashboard --events FILE``, or the sidebar); None: the shipped one
+    events: str | None = None
 
     @property
     def store(self) -> Store:
@@ -70,17 +75,33 @@ def _valid_tz(name: str) -> bool:
     return True
 
 
+def _url_language() -> str:
+    """The language of the URL (``?lang=ja``), else $DTRACK_LANG, else English."""
+    asked = st.query_params.get("lang")
+    if asked in LANGUAGES:
+        return asked
+    env = os.environ.get("DTRACK_LANG")
+    return env if env in LANGUAGES else DEFAULT_LANGUAGE
+
+
 def sidebar() -> Settings:
-    """Draw the shared settings (language, timezone, Excel CSV) and remember them for the pages."""
+    """Draw the shared settings (language, timezone, Excel CSV, events file) and remember them for the pages.
+
+    The language is kept in the URL (``?lang=ja``) on every run, so a reload
+    or a shared link opens in the same language, and page links carry it.
+    """
+    url_lang = _url_language()
     lang = st.sidebar.segmented_control(
-        tr("language", st.session_state.get("lang", DEFAULT_LANGUAGE)),
+        tr("language", st.session_state.get("lang", url_lang)),
         list(LANGUAGES),
         format_func=LANGUAGES.__getitem__,
-        default=os.environ.get("DTRACK_LANG") if os.environ.get("DTRACK_LANG") in LANGUAGES else DEFAULT_LANGUAGE,
+        default=url_lang,
         required=True,
         key="lang",
         persist_state="session",
     )
+    if st.query_params.get("lang") != lang:
+        st.query_params["lang"] = lang
     default_tz = os.environ.get("DTRACK_TZ") or DEFAULT_TZ
     if not _valid_tz(default_tz):
         default_tz = DEFAULT_TZ
@@ -91,11 +112,46 @@ def sidebar() -> Settings:
         st.sidebar.warning(tr("bad_timezone", lang, tz=tz, default=default_tz))
         tz = default_tz
     excel = st.sidebar.toggle(tr("excel", lang), key="excel", help=tr("excel_help", lang), persist_state="session")
-    current = Settings(store_path=store_path_from_args(), lang=lang, tz=tz, excel=bool(excel))
+    events = _events_file(lang)
+    current = Settings(store_path=store_path_from_args(), lang=lang, tz=tz, excel=bool(excel), events=events)
     st.sidebar.caption(f"{tr('store', lang)}: `{current.store_path}`  \n"
                        f"{tr('store_version', lang)}: `{current.version}`")
     st.session_state[_SETTINGS_KEY] = current
     return current
+
+
+def _events_file(lang: str) -> str | None:
+    """The events file every page uses: an uploaded CSV, else the path in the sidebar (default
+    ``$DTRACK_EVENTS``, set by ``dtrack dashboard --events FILE``), else None (the shipped file).
+
+    An upload is kept as a file named by its hash, so the queries (and the
+    command lines of the downloads) can name it as ``--events FILE``. A file
+    that cannot be read is reported and the shipped events are used.
+    """
+    from dtrack.data.events import EventsFileError, load_events
+
+    default = os.environ.get("DTRACK_EVENTS") or ""
+    with st.sidebar.expander(tr("events_legend", lang), expanded=bool(default)):
+        path = st.text_input(tr("events_file", lang), value=default, key="events_path",
+                             help=tr("events_file_help", lang), persist_state="session").strip()
+        upload = st.file_uploader(tr("events_upload", lang), type=["csv"], key="events_upload")
+    if upload is not None:
+        data = upload.getvalue()
+        folder = Path(tempfile.gettempdir()) / "dtrack-events"
+        folder.mkdir(parents=True, exist_ok=True)
+        saved = folder / f"{hashlib.sha256(data).hexdigest()[:16]}-{Path(upload.name).name}"
+        if not saved.exists():
+            saved.write_bytes(data)
+        path = str(saved)
+    if not path:
+        return None
+    path = str(Path(path).expanduser().resolve())
+    try:
+        load_events(path)
+    except EventsFileError as exc:
+        st.sidebar.warning(tr("events_bad", lang, error=str(exc)))
+        return None
+    return path
 
 
 def settings() -> Settings:
@@ -107,7 +163,8 @@ def settings() -> Settings:
 
 
 def download_buttons(spec: downloads.Download, key: str, s: Settings) -> None:
-    """A CSV download (and its metadata sidecar) with the CLI command that writes the same bytes.
+    """A CSV download, an Excel workbook and the metadata sidecar, with the CLI command that writes the
+    same bytes (``--out FILE.xlsx`` for the workbook).
 
     ``on_click="ignore"``: downloading does not rerun the page. The bytes are
     made only when clicked (a callable), so a big table costs nothing until then.
@@ -123,6 +180,15 @@ def download_buttons(spec: downloads.Download, key: str, s: Settings) -> None:
         icon=":material/download:",
     )
     row.download_button(
+        s.t("download_xlsx"),
+        data=spec.xlsx,
+        file_name=spec.file_name.rsplit(".", 1)[0] + ".xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+        on_click="ignore",
+        icon=":material/table_view:",
+    )
+    row.download_button(
         s.t("download_meta"),
         data=lambda: spec.meta_json(excel=s.excel),
         file_name=spec.file_name + ".meta.json",
@@ -131,6 +197,47 @@ def download_buttons(spec: downloads.Download, key: str, s: Settings) -> None:
         on_click="ignore",
     )
     st.caption(s.t("cli_equivalent", command=spec.shell_command(excel=s.excel)))
+
+
+def headers(s: Settings, columns: list[str], config: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A ``column_config`` naming every column in the chosen language (``colname_<column>`` or the
+    column's own label key); ``config`` entries (formats, links) keep their settings."""
+    from dtrack.dashboard.i18n import LABELS
+
+    out: dict[str, Any] = dict(config or {})
+    for column in columns:
+        key = f"colname_{column}" if f"colname_{column}" in LABELS else column if column in LABELS else None
+        if key is None:
+            continue
+        label = s.t(key)
+        given = out.get(column, ...)
+        if given is ...:
+            out[column] = st.column_config.Column(label)
+        elif isinstance(given, dict) and not given.get("label"):
+            given["label"] = label
+    return out
+
+
+def rule_caption(s: Settings, q: Any) -> str:
+    """The counting rule of query ``q`` in the chosen language (English: the sidecar's words exactly)."""
+    if s.lang == "en":
+        return s.t("rule", rule=q.analysis.rule(q))
+    values = q.values
+    platforms = values.get("platforms") or ()
+    parts = [s.t("rule_use"),
+             s.t("rule_reposts_in" if values.get("include_reposts") else "rule_reposts_out"),
+             s.t("rule_platforms", names=", ".join(platforms)) if platforms else s.t("rule_all_platforms")]
+    if q.analysis.rule_context:
+        parts.append(s.t("rule_ai" if values.get("context") == "ai" else "rule_any"))
+    parts.append(s.t("rule_days", tz=values.get("tz") or s.tz))
+    return s.t("rule", rule="、".join(parts))
+
+
+def story_link(term: str, lang: str) -> str:
+    """A link to the story page of ``term`` that keeps the language."""
+    from urllib.parse import urlencode
+
+    return "story?" + urlencode({"term": term, "lang": lang})
 
 
 def md_escape(text: object) -> str:

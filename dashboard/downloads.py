@@ -16,7 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from dtrack.analysis.export import csv_bytes, describe_file, meta_bytes, sidecar
+from dtrack.analysis.export import csv_bytes, describe_file, meta_bytes, sidecar, xlsx_bytes
 from dtrack.analysis.queries import Query, Result, shell_quote
 from dtrack.data.store import Store
 
@@ -49,6 +49,15 @@ class Download:
         if self.notes:
             meta["notes"] = list(self.notes)
         return describe_file(meta, self.csv(excel=excel), name=self.file_name, fmt="csv", rows=self.frame.height)
+
+    def xlsx(self) -> bytes:
+        """The table as an Excel workbook (``analysis.export.xlsx_bytes``), provenance on its second sheet:
+        the bytes of the CLI command with ``--out FILE.xlsx``, but for the creation time."""
+        meta = sidecar(self.command or "dashboard", {**self.params, "excel": False}, Store(self.store_path),
+                       rule=self.rule, tz=self.tz)
+        if self.notes:
+            meta["notes"] = list(self.notes)
+        return xlsx_bytes(self.frame, meta)
 
     def meta_json(self, *, excel: bool = False) -> bytes:
         return meta_bytes(self.meta(excel=excel))

@@ -34,6 +34,8 @@ from tests.e2e.harness import (  # noqa: E402
 )
 
 VIEWPORT = {"width": 1280, "height": 900}
+#: The story page: tall enough for the sentence, the chart and its downloads.
+STORY_VIEWPORT = {"width": 1280, "height": 1000}
 
 
 def save(page, path: Path) -> None:
@@ -66,6 +68,13 @@ def shoot(url: str, out: Path, lang: str) -> None:
         open_page(page, url + "emergence", key("em_chart") + " .js-plotly-plot")
         wait_table(page, "em_table")
         save(page, out / "emergence.png")
+
+        open_page(page, url + f"story?term=無断学習&lang={lang}", key("st_chart") + " .js-plotly-plot")
+        page.set_viewport_size(STORY_VIEWPORT)
+        page.locator(key("story_text")).scroll_into_view_if_needed()
+        wait_idle(page)
+        save(page, out / "story.png")
+        page.set_viewport_size(VIEWPORT)
 
         open_page(page, url + "events", key("ev_chart") + " .js-plotly-plot")
         wait_table(page, "ev_table")

@@ -41,6 +41,7 @@ import polars as pl
 from dtrack.collectors.pipeline.ingest import (
     GROUP_BYTES,
     GROUP_SOURCES,
+    NOT_A_FORMAT,
     IngestReport,
     _Batcher,
     _redo_report,
@@ -407,8 +408,8 @@ def _commit(txn: Transaction, source: _Source, force: bool) -> IngestReport:
         failed(report, exc)
     finally:
         report.seconds = time.perf_counter() - source.started
-        if not source.explicit and report.status == "error" and report.format is None:
-            report.status = "skipped"  # a stray file in a folder is not an export
+        if not source.explicit and report.status == "error" and report.message.startswith(NOT_A_FORMAT):
+            report.status = "skipped"  # a stray file in a folder is not an export (unreadable ones fail)
     return report
 
 

@@ -30,6 +30,7 @@ from typing import Any, BinaryIO
 import polars as pl
 
 from dtrack.collectors.formats.registry import UnknownFormat, detect, get_collector, names
+from dtrack.collectors.readers.files import read_head
 from dtrack.collectors.readers.json_values import dumps_raw
 from dtrack.collectors.readers.times import parse_time, parse_time_series
 from dtrack.collectors.records import BATCH_ROWS, Notice, ParseContext, Quarantine, SourceError
@@ -270,8 +271,13 @@ def source_format(path: Path, fmt: str | None) -> str:
         raise SourceError("no such file or folder")
     if not os.access(path, os.R_OK):
         raise SourceError("permission denied")
+    if fmt is None and path.is_file() and path.stat().st_size == 0:
+        raise SourceError("empty file (0 bytes): nothing to ingest")
     fmt = fmt or detect(path)
     if fmt is None:
+        head = read_head(path) if path.is_file() else b"x"
+        if not head.strip() and len(head) == path.stat().st_size:  # the head is the whole file
+            raise SourceError("empty file (only blank lines or spaces): nothing to ingest")
         raise UnknownFormat(f"{NOT_A_FORMAT} (tried: {', '.join(names())}); use --format to force one")
     get_collector(fmt)
     return fmt

@@ -14,13 +14,23 @@ import polars as pl
 import streamlit as st
 
 from dtrack.dashboard import charts, loaders
-from dtrack.dashboard.common import data_table, download_buttons, md_escape, post_table, term_page
+from dtrack.dashboard.common import (
+    data_table,
+    download_buttons,
+    headers,
+    md_escape,
+    post_table,
+    story_link,
+    term_page,
+)
 from dtrack.dashboard.downloads import query_download, result_download
 from dtrack.dashboard.query import bind
 
 DATE_COLUMNS = ("first_seen", "first_ai_seen", "takeoff", "peak")
 BURST_MODELS = ("poisson", "binomial")
 EVIDENCE_ROWS = 200
+#: What a cell shows where there is no value (no takeoff, no dormancy).
+NONE_SHOWN = "—"
 
 
 def evidence_link(term: str, day: dt.date | None, context: str = "any") -> str | None:
@@ -33,14 +43,25 @@ def evidence_link(term: str, day: dt.date | None, context: str = "any") -> str |
     return "posts?" + urlencode(query)
 
 
-def linked(frame: pl.DataFrame) -> pl.DataFrame:
-    """The emergence table with each date replaced by a link to its evidence."""
+def linked(frame: pl.DataFrame, lang: str = "en") -> pl.DataFrame:
+    """The emergence table as shown: a link to each term's story first, each date replaced by a link to its
+    evidence, and 「—」 where a figure does not exist (no takeoff, no dormancy)."""
     links = {
         col: [evidence_link(term, day, "ai" if col == "first_ai_seen" else "any")
               for term, day in frame.select("term", col).iter_rows()]
         for col in DATE_COLUMNS
     }
-    return frame.with_columns(pl.Series(col, values, dtype=pl.String) for col, values in links.items())
+    stories = [story_link(term, lang) for term in frame.get_column("term")]
+    shown = frame.with_columns(pl.Series(col, values, dtype=pl.String) for col, values in links.items())
+    gaps = [c for c, dtype in shown.schema.items() if shown.get_column(c).null_count() and c not in DATE_COLUMNS]
+    return shown.with_columns(pl.col(c).cast(pl.String).fill_null(NONE_SHOWN) for c in gaps).select(
+        pl.Series("story", stories, dtype=pl.String), pl.all())
+
+
+def by_takeoff(frame: pl.DataFrame) -> pl.DataFrame:
+    """Terms in the order their stories happened: by takeoff (none last), then by posts."""
+    return frame.sort([pl.col("takeoff").is_null(), "takeoff", "posts", "term"],
+                      descending=[False, False, True, False])
 
 
 def render() -> None:
@@ -57,7 +78,7 @@ def render() -> None:
     before = c3.date_input(s.t("uses_before"), value=None, key="em_before")
     q = bind("emergence", s.tz, before=before, burst_model=model, min_days=int(min_days))
     try:
-        frame = loaders.analysis_frame(s.store_path, version, q)
+        frame = by_takeoff(loaders.analysis_frame(s.store_path, version, q))
     except ValueError as exc:  # e.g. the binomial model on a keyword-search store: say why, keep the page
         st.error(str(exc))
         return
@@ -68,10 +89,13 @@ def render() -> None:
         col: st.column_config.LinkColumn(s.t(col), display_text=r"kw_from=([0-9-]+)", width="small")
         for col in DATE_COLUMNS
     }
-    event = data_table(
-        linked(frame), "em_table", hide_index=True, on_select="rerun", selection_mode="single-row",
-        column_config={**date_link, "first_post_id": None, "first_ai_post_id": None},
-    )
+    shown = linked(frame, s.lang)
+    hidden = {"first_post_id": None, "first_ai_post_id": None, **({"uses_before": None} if before is None else {})}
+    config = {**date_link, **hidden,
+              "story": st.column_config.LinkColumn(s.t("colname_story"), display_text=s.t("story_link") + " ↗",
+                                                   width="small")}
+    event = data_table(shown, "em_table", hide_index=True, on_select="rerun", selection_mode="single-row",
+                       column_config=headers(s, shown.columns, config))
     download_buttons(query_download(frame, s.store_path, q), "em_emergence", s)
 
     rows = list(event.selection.rows) if event is not None else []
@@ -91,7 +115,7 @@ def render() -> None:
         download_buttons(query_download(posts, s.store_path, ev), "em_posts", s)
 
     st.subheader(s.t("adoption_title"))
-    shown = st.multiselect(s.t("terms"), terms, default=terms[:9], key="em_terms")
+    shown = st.multiselect(s.t("terms"), terms, default=terms[:9], key="em_terms", placeholder=s.t("choose"))
     if shown:
         tq = bind("timeline", s.tz, terms=tuple(shown), freq="day")
         result = loaders.analysis_result(s.store_path, version, tq)

@@ -14,7 +14,7 @@ import polars as pl
 import streamlit as st
 
 from dtrack.dashboard import charts, loaders
-from dtrack.dashboard.common import data_table, download_buttons, term_page
+from dtrack.dashboard.common import data_table, download_buttons, headers, story_link, term_page
 from dtrack.dashboard.downloads import query_download, result_download
 from dtrack.dashboard.query import CONTEXTS, bind
 
@@ -25,23 +25,27 @@ def render() -> None:
         return
     s, terms = opened
     version = s.version
-    events = loaders.events(None)
+    events = loaders.events(s.events)
     if events.height == 0:
         st.info(s.t("no_events"))
         return
 
     st.subheader(s.t("event_study_title"))
     left, mid, right = st.columns([2, 1, 1])
-    chosen = tuple(left.multiselect(s.t("terms"), terms, default=terms[:3], key="ev_terms"))
+    chosen = tuple(left.multiselect(s.t("terms"), terms, default=terms[:3], key="ev_terms", placeholder=s.t("choose")))
     window = mid.slider(s.t("window"), 1, 60, 7, key="ev_window")
     context = right.segmented_control(s.t("context"), CONTEXTS, default="any", required=True,
                                       format_func=lambda v: s.t(f"context_{v}"), key="ev_context")
-    q = bind("events", s.tz, terms=chosen, window=window, context=context)
+    q = bind("events", s.tz, terms=chosen, window=window, context=context, events=s.events)
     study = loaders.analysis_frame(s.store_path, version, q)
     numbers = {"p_value": "%.2g", "rate_ratio": "%.2f", "before_per_day": "%.2f", "after_per_day": "%.2f"}
-    data_table(study, "ev_table", hide_index=True,
-               column_config={"date": st.column_config.DateColumn(format="YYYY-MM-DD"),
-                              **{col: st.column_config.NumberColumn(format=fmt) for col, fmt in numbers.items()}})
+    shown = study.with_columns(story=pl.col("term").map_elements(lambda t: story_link(t, s.lang),
+                                                                 return_dtype=pl.String))
+    config = {"date": st.column_config.DateColumn(format="YYYY-MM-DD"),
+              "story": st.column_config.LinkColumn(s.t("colname_story"), display_text=s.t("story_link") + " ↗",
+                                                   width="small"),
+              **{col: st.column_config.NumberColumn(format=fmt) for col, fmt in numbers.items()}}
+    data_table(shown, "ev_table", hide_index=True, column_config=headers(s, shown.columns, config))
     download_buttons(query_download(study, s.store_path, q), "ev_study", s)
 
     st.subheader(s.t("around_event"))

@@ -7,10 +7,11 @@ version. A researcher checks this before trusting any curve.
 
 from __future__ import annotations
 
+import polars as pl
 import streamlit as st
 
 from dtrack.dashboard import charts, loaders
-from dtrack.dashboard.common import data_table, download_buttons, require_posts, settings
+from dtrack.dashboard.common import data_table, download_buttons, headers, require_posts, settings, story_link
 from dtrack.dashboard.downloads import table_download
 from dtrack.dashboard.query import FREQS
 
@@ -76,7 +77,11 @@ def render() -> None:
         st.warning(s.t("dictionary_stale", stored=", ".join(stale), current=dictionary["hash"]))
     if info["hits"] == 0:
         st.info(s.t("no_hits"))
-    data_table(dictionary["terms"], "ov_dictionary", hide_index=True)
+    terms = dictionary["terms"]
+    shown = terms.with_columns(story=pl.when(pl.col("hits") > 0).then(
+        pl.col("term").map_elements(lambda t: story_link(t, s.lang), return_dtype=pl.String)))
+    data_table(shown, "ov_dictionary", hide_index=True, column_config=headers(s, shown.columns, {
+        "story": st.column_config.LinkColumn(s.t("colname_story"), display_text=s.t("story_link") + " ↗")}))
     download_buttons(table_download(dictionary["terms"], s.store_path, s.tz, "dictionary.csv",
                                     {"dictionary_hash": dictionary["hash"]}), "ov_dictionary", s)
 

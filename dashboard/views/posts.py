@@ -38,7 +38,8 @@ def render() -> None:
     context = c4.segmented_control(s.t("context"), CONTEXTS, default="any", required=True, key="kw_context",
                                    bind="query-params", help=s.t("context_help"))
     c5, c6, c7, c8 = st.columns([2, 1, 1, 1.6])
-    platforms = c5.multiselect(s.t("platforms"), loaders.platforms(s.store_path, version), key="kw_platforms")
+    platforms = c5.multiselect(s.t("platforms"), loaders.platforms(s.store_path, version), key="kw_platforms",
+                               placeholder=s.t("choose"))
     with c6:
         st.write("")
         include_reposts = st.toggle(s.t("include_reposts"), key="kw_reposts")

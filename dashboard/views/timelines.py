@@ -14,12 +14,25 @@ import streamlit as st
 
 from dtrack.analysis.queries import Query
 from dtrack.dashboard import charts, filters, loaders
-from dtrack.dashboard.common import Settings, download_buttons, md_escape, post_table, term_page
+from dtrack.dashboard.common import (
+    Settings,
+    download_buttons,
+    md_escape,
+    post_table,
+    rule_caption,
+    story_link,
+    term_page,
+)
 from dtrack.dashboard.downloads import query_download, result_download
 from dtrack.dashboard.query import bind, period_end
 
 #: Posts listed under the chart (all of them are in the CSV download and on the Posts page).
 POST_ROWS = 200
+#: Shares of periods with fewer posts in all than this are not drawn (one post in three is not "3,333 per 10k").
+MIN_DENOMINATOR = 30
+#: Events highlighted for the chosen term's story, and days shown around its story window.
+STORY_EVENTS = 5
+STORY_MARGIN_DAYS = 30
 
 
 def _on_point_click() -> None:
@@ -48,15 +61,52 @@ def render() -> None:
     frame = result.frame
     hover = loaders.hover_posts(s.store_path, version, f)
     events = filters.event_markers(s, prefix="tl", start=f.start or view.span[0], end=f.end or view.span[1])
-    fig = charts.timeline_chart(frame, measure=view.measure, scale=view.scale, events=events, hover=hover,
-                                lang=s.lang)
+    storied = st.selectbox(s.t("story_highlight"), ["", *f.terms], index=1, key="tl_story",
+                           format_func=lambda v: v or s.t("none"), bind="query-params")
+    highlight, window = _story(s, version, storied, f)
+    shown = frame
+    if view.measure == "share_per_10k":
+        shown = frame.with_columns(share_per_10k=hide_small_shares())
+    fig = charts.timeline_chart(shown, measure=view.measure, scale=view.scale, events=events, hover=hover,
+                                lang=s.lang, highlight=highlight, window=window)
     st.subheader(s.t("timeline_title"))
     st.plotly_chart(fig, key="tl_chart", on_select=_on_point_click, selection_mode="points", theme=None)
-    st.caption(s.t("rule", rule=f.analysis.rule(f)))
+    st.caption(rule_caption(s, f))
     if view.measure == "share_per_10k":
-        st.caption(s.t("share_note") + "".join(f" {md_escape(note)}" for note in result.notes))
+        st.caption(s.t("share_note") + " " + s.t("share_hidden", n=MIN_DENOMINATOR)
+                   + "".join(f" {md_escape(note)}" for note in result.notes))
+    if storied:
+        st.markdown(f"[{md_escape(s.t('story_title', term=storied))} ↗]({story_link(storied, s.lang)})")
     download_buttons(result_download(result, s.store_path, f), "tl_timeline", s)
     _period_posts(s, version, f, frame)
+
+
+def hide_small_shares(minimum: int = MIN_DENOMINATOR) -> pl.Expr:
+    """The share, null where the period's counted posts in all (posts / share * 10,000) are fewer than
+    ``minimum``; a zero share (no use) stays 0. Drawing only: the CSV keeps every share."""
+    share = pl.col("share_per_10k")
+    denominator = pl.col("posts") / share * 10_000
+    return pl.when((share > 0) & (denominator < minimum - 1e-9)).then(None).otherwise(share)
+
+
+def _story(s: Settings, version: str, term: str, f: Query) -> tuple[set, tuple[dt.date, dt.date] | None]:
+    """The events of ``term``'s story (the best ranked by the event study) and the window the chart opens
+    on: from a month before its first AI use (or first use) to a month after its takeoff burst."""
+    if not term:
+        return set(), None
+    row = loaders.analysis_frame(s.store_path, version, bind("emergence", s.tz)).filter(pl.col("term") == term)
+    study = loaders.analysis_frame(s.store_path, version, bind("events", s.tz, terms=(term,), events=s.events))
+    ranked = study.filter(pl.col("rate_ratio") > 1).sort("rank").head(STORY_EVENTS)
+    highlight = set(ranked.select("date", "event").iter_rows())
+    if row.height == 0 or f.start or f.end:
+        return highlight, None
+    r = row.row(0, named=True)
+    start = r["dormant_until"] or r["first_ai_seen"] or r["first_seen"]
+    end = r["takeoff_end"] or r["peak"]
+    if start is None or end is None:
+        return highlight, None
+    margin = dt.timedelta(days=STORY_MARGIN_DAYS)
+    return highlight, (start - margin, end + margin)
 
 
 def _period_posts(s: Settings, version: str, f: Query, frame: pl.DataFrame) -> None:
@@ -69,8 +119,9 @@ def _period_posts(s: Settings, version: str, f: Query, frame: pl.DataFrame) -> N
     if not periods:
         st.write(s.t("no_data"))
         return
-    if st.session_state.get("tl_period") not in periods:
-        st.session_state["tl_period"] = periods[-1]
+    if st.session_state.get("tl_period") not in periods:  # open on the peak, where the story is
+        peak = used.filter(pl.col("term") == term).sort(["posts", "period"], descending=[True, False])
+        st.session_state["tl_period"] = peak.get_column("period")[0].isoformat()
     period = right.selectbox(s.t("period"), periods, key="tl_period")
     start = dt.date.fromisoformat(period)
     end = period_end(start, f.freq)

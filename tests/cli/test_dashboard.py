@@ -61,3 +61,13 @@ def test_only_this_machines_names_and_the_proxys_are_allowed_hosts(tmp_path):
     argv = streamlit_command(tmp_path, "127.0.0.1", 8555, allow_hosts=("dtrack.example.org",))
     given = [argv[i + 1] for i, arg in enumerate(argv) if arg == "--server.allowedHosts"]
     assert given == ["localhost", "127.0.0.1", "::1", "dtrack.example.org"]
+
+
+def test_a_bad_events_file_is_reported_before_starting(tmp_path):
+    bad = tmp_path / "events.csv"
+    bad.write_text("date,label\n2022-13-01,not a month\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["dashboard", "--store", str(tmp_path / "s"), "--events", str(bad),
+                                       "--port", "1"])
+    assert result.exit_code == 1 and str(bad) in result.output and "line 2" in result.output, result.output
+    missing = CliRunner().invoke(main, ["dashboard", "--events", str(tmp_path / "nope.csv")])
+    assert missing.exit_code == 1 and "no such events file" in missing.output

@@ -106,3 +106,29 @@ def test_sources_and_quarantine_listings(tmp_path: Path) -> None:
     assert sorted(r["source_line"] for r in records) == [2, 3, 4, 5, 7]
     only = _run("quarantine", "--source", "elsewhere.ndjson", "--store", store).output
     assert "nothing quarantined" in only
+
+
+def test_status_where_no_store_exists_says_so(tmp_path: Path) -> None:
+    missing = tmp_path / "no-store"
+    for fmt in ("text", "json"):
+        res = _run("status", "--store", str(missing), "--format", fmt)
+        assert res.exit_code == 1 and f"no store at {missing}" in res.output, res.output
+    assert not missing.exists()  # looking creates nothing
+
+
+def test_map_error_names_the_option_once(tmp_path: Path) -> None:
+    res = _run("ingest", "-", "--map", "bogus", "--store", str(tmp_path / "s"), input=b"")
+    assert res.exit_code == 2
+    assert "Invalid value for --map: expects field=column, got 'bogus'" in res.output
+    assert res.output.count("--map") == 1
+
+
+@pytest.mark.parametrize(("content", "says"), [(b"", "empty file (0 bytes)"),
+                                                (b"\n  \n\t\n", "empty file (only blank lines or spaces)")])
+def test_an_empty_input_is_reported_as_empty(tmp_path: Path, content: bytes, says: str) -> None:
+    empty = tmp_path / "posts.ndjson"
+    empty.write_bytes(content)
+    res = _run("ingest", str(empty), "--store", str(tmp_path / "s"))
+    assert res.exit_code == 1 and says in res.output and "not a format" not in res.output, res.output
+    piped = _run("ingest", "-", "--store", str(tmp_path / "s"), input=content)
+    assert piped.exit_code == 1 and says in piped.output, piped.output

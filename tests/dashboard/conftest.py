@@ -28,6 +28,7 @@ def open_app(store_path: Path, monkeypatch: pytest.MonkeyPatch, page: str | None
     monkeypatch.setenv("DTRACK_STORE", str(store_path))
     monkeypatch.setenv("DTRACK_LANG", lang)
     monkeypatch.delenv("DTRACK_TZ", raising=False)
+    monkeypatch.delenv("DTRACK_EVENTS", raising=False)
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     if query:
         at.query_params.update(query)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dtrack.dashboard import charts
 
@@ -89,3 +92,126 @@ def test_xcorr_highlights_the_strongest_lag():
     fig = charts.xcorr_chart(pl.DataFrame({"lag": [-1, 0, 1], "correlation": [0.1, -0.9, 0.3]}), "a", "b")
     colours = list(fig.data[0].marker.color)
     assert colours[1] != colours[0] == colours[2]
+
+
+# -- label layout: no two labels overlap ---------------------------------------------------------------------
+def _overlaps(boxes: list[tuple[int, float, float] | None], gap: float = 0.0) -> list[tuple[int, int]]:
+    placed = [(i, b) for i, b in enumerate(boxes) if b is not None]
+    return [(i, j) for n, (i, a) in enumerate(placed) for j, b in placed[n + 1:]
+            if a[0] == b[0] and a[1] < b[2] + gap and b[1] < a[2] + gap]
+
+
+def test_place_labels_stacks_crowded_labels_in_rows_without_overlap():
+    # five labels 100 px wide at nearly the same x: five rows; a sixth far right shares row 0
+    boxes = charts.place_labels([10, 12, 14, 16, 18, 700], [100] * 6, plot_width=900, rows=6, gap=6)
+    assert [b[0] for b in boxes] == [0, 1, 2, 3, 4, 0]
+    assert boxes[0] == (0, 10, 110)
+    assert not _overlaps(boxes, gap=6)
+
+
+def test_place_labels_right_edge_and_no_room():
+    boxes = charts.place_labels([850, 860, 870], [100, 100, 100], plot_width=900, rows=2, gap=6)
+    assert boxes[0] == (0, 750, 850)          # would run past the edge: it ends at its line instead
+    assert boxes[1][0] == 1 and boxes[2] is None  # two rows only: the third finds no room
+    assert not _overlaps(boxes, gap=6)
+
+
+def test_place_labels_order_gives_the_important_ones_the_low_rows():
+    boxes = charts.place_labels([0, 5], [50, 50], plot_width=900, rows=2, order=[1, 0])
+    assert boxes[1][0] == 0 and boxes[0][0] == 1
+
+
+@settings(max_examples=60)
+@given(st.lists(st.tuples(st.floats(0, 900), st.floats(5, 300)), max_size=40), st.integers(1, 8))
+def test_place_labels_never_overlaps(items, rows):
+    boxes = charts.place_labels([x for x, _ in items], [w for _, w in items], plot_width=900, rows=rows, gap=4)
+    assert not _overlaps(boxes, gap=4)
+    for (x, w), box in zip(items, boxes, strict=True):
+        if box is not None:
+            assert box[2] - box[1] == pytest.approx(w) and x in (pytest.approx(box[1]), pytest.approx(box[2]))
+
+
+def test_text_width_counts_japanese_as_wide():
+    assert charts.text_width("無断学習") > charts.text_width("abcd") > charts.text_width("ab")
+
+
+def _label_boxes(fig) -> list[tuple[int, float, float]]:
+    """The track labels of a figure as (row, left, right) in the layout's pixels, recomputed from the layout."""
+    lo, hi = (dt.datetime.fromisoformat(v) for v in fig.layout.xaxis.range)
+    out = []
+    for a in fig.layout.annotations:
+        if not (a.name or "").startswith("track"):
+            continue
+        x = (dt.datetime.fromisoformat(a.x) - lo) / (hi - lo) * charts.LAYOUT_WIDTH
+        text = a.text.removeprefix("<b>").removesuffix("</b>").replace("&lt;", "<").replace("&gt;", ">")
+        w = charts.text_width(text.replace("&amp;", "&"))
+        out.append((int(a.name[5:]), x, x + w) if a.xanchor == "left" else (int(a.name[5:]), x - w, x))
+    return out
+
+
+def test_the_shipped_events_on_a_timeline_have_no_overlapping_labels():
+    from dtrack.data.events import load_events
+
+    events = load_events()
+    periods = pl.date_range(D(2020, 6, 1), D(2024, 1, 31), "1w", eager=True)
+    frame = pl.DataFrame({"period": periods, "term": "無断学習", "posts": 1, "authors": 1, "share_per_10k": 1.0,
+                          "cumulative_posts": 1, "cumulative_authors": 1})
+    fig = charts.timeline_chart(frame, events=events, lang="ja")
+    boxes = _label_boxes(fig)
+    assert len(boxes) >= 8 and not _overlaps(boxes)
+    assert len(fig.layout.shapes) == events.height  # every event keeps its line
+    kinds = {t.name for t in fig.data if t.yaxis == "y9"}
+    assert {"モデル", "サービス", "データセット"} <= kinds  # a legend entry per kind, translated
+    assert fig.layout.margin.t > 40 and fig.layout.legend.yref == "container"
+
+
+def test_highlighted_events_are_bold_and_placed_first():
+    events = pl.DataFrame({"date": [D(2022, 8, 28), D(2022, 8, 28)], "label": ["other", "mimic β"],
+                           "kind": ["model", "service"]})
+    fig = charts.timeline_chart(_timeline(), events=events, highlight={(D(2022, 8, 28), "mimic β")})
+    notes = {a.text: a for a in fig.layout.annotations}
+    assert notes["<b>mimic β</b>"].name == "track0" and notes["other"].name == "track1"
+    widths = [s.line.width for s in fig.layout.shapes]
+    assert sorted(widths) == [1, 2]
+
+
+def _story_row() -> dict:
+    return {"term": "無断学習", "first_seen": D(2020, 7, 12), "first_ai_seen": D(2021, 4, 14), "dormancy_days": 473,
+            "dormant_after": D(2021, 4, 14), "dormant_until": D(2022, 8, 1), "takeoff": D(2022, 8, 23),
+            "peak": D(2022, 8, 31), "peak_posts": 10}
+
+
+def _story_frame() -> pl.DataFrame:
+    periods = pl.date_range(D(2020, 7, 6), D(2022, 9, 26), "1w", eager=True)
+    posts = [1 if i % 17 == 0 else 0 for i in range(len(periods) - 5)] + [2, 39, 28, 28, 2]
+    return pl.DataFrame({"period": periods, "posts": posts, "ai_posts": [max(p - 1, 0) for p in posts]})
+
+
+def test_story_chart_marks_and_dates_every_milestone_on_a_log_axis():
+    fig = charts.story_chart(_story_frame(), _story_row(), lang="ja")
+    texts = [a.text for a in fig.layout.annotations]
+    for expected in ("初出 2020-07-12", "AI 文脈の初出 2021-04-14", "離陸 2022-08-23", "ピーク 2022-08-31 (10 件)",
+                     "473 日の休眠"):
+        assert f"<b>{expected}</b>" in texts
+    assert fig.layout.yaxis.type == "log"  # 39 against single early posts
+    (rect,) = [s for s in fig.layout.shapes if s.type == "rect"]
+    assert (rect.x0, rect.x1) == ("2021-04-15T00:00:00", "2022-08-01T00:00:00")
+    assert not _overlaps(_label_boxes(fig))
+    flat = _story_frame().with_columns(posts=pl.lit(3), ai_posts=pl.lit(2))
+    assert charts.story_chart(flat, _story_row()).layout.yaxis.type == "linear"
+
+
+def test_story_chart_without_dormancy_or_takeoff():
+    row = {**_story_row(), "takeoff": None, "dormancy_days": None, "dormant_after": None, "dormant_until": None}
+    fig = charts.story_chart(_story_frame(), row)
+    texts = [a.text for a in fig.layout.annotations]
+    assert "<b>first use 2020-07-12</b>" in texts and not any("takeoff" in t for t in texts)
+    assert not [s for s in fig.layout.shapes if s.type == "rect"]
+
+
+def test_xcorr_axis_title_is_translated_in_picker_order():
+    frame = pl.DataFrame({"lag": [-1, 0, 1], "correlation": [0.1, 0.9, -0.2]})
+    assert charts.xcorr_chart(frame, "mimic", "無断学習", lang="ja").layout.xaxis.title.text.startswith(
+        "ラグ (日): mimic → 無断学習")
+    english = charts.xcorr_chart(frame, "mimic", "無断学習").layout.xaxis.title.text
+    assert english.startswith("lag (days): mimic → 無断学習")

@@ -105,3 +105,26 @@ def test_shell_command_is_what_the_page_shows():
     assert download.shell_command() == (
         "dtrack timeline 無断学習 --freq day --context any --platform 'x y' --tz Asia/Tokyo")
     assert download.shell_command(excel=True).endswith(" --excel")
+
+
+@pytest.mark.parametrize("q", [POSTS[1], TIMELINES[1]], ids=["posts", "timeline"])
+def test_excel_download_is_the_cli_workbook(story_store: Store, tmp_path: Path, q: Query):
+    import io
+
+    import openpyxl
+
+    download = _posts(story_store, q) if q.name == "posts" else _timeline(story_store, q)
+    out = tmp_path / "cli.xlsx"
+    result = CliRunner().invoke(main, [*download.cli_args(), "--store", str(story_store.path), "--out", str(out)],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    mine, cli = openpyxl.load_workbook(io.BytesIO(download.xlsx())), openpyxl.load_workbook(out)
+    assert list(mine["data"].iter_rows(values_only=True)) == list(cli["data"].iter_rows(values_only=True))
+    ours = dict(mine["provenance"].iter_rows(values_only=True))
+    theirs = dict(cli["provenance"].iter_rows(values_only=True))
+    assert {k: v for k, v in ours.items() if k != "created_at"} == {
+        k: v for k, v in theirs.items() if k != "created_at"}
+    if q.name == "posts":
+        header = next(mine["data"].iter_rows(values_only=True))
+        ids = [r[header.index("post_id")] for r in list(mine["data"].iter_rows(values_only=True))[1:]]
+        assert ids == download.frame["post_id"].to_list()

@@ -13,13 +13,17 @@ DOWNLOADS = {
     "ev_table": "ev_study", "ev_chart": "ev_around", "ev_xcorr": "ev_xcorr",
     "kw_table": "kw_posts",
     "ws_table": "ws_words", "ws_posts": "ws_posts", "ws_network": "ws_network", "ws_sentiment": "ws_sentiment",
+    "st_chart": "st_timeline", "st_events": "st_events",
+    **{f"st_posts_{m}": f"st_posts_{m}" for m in ("first_seen", "first_ai_seen", "story_woke", "takeoff", "peak")},
     "col_quarantine": "col_quarantine", "col_ledger": "col_ledger", "col_schedules": "col_schedules",
     "col_reports": "col_reports",
 }
 
 
 #: shown only in some states (a collapsed gap list, no schedules, no ingest run yet)
-OPTIONAL = {"col_ledger", "col_schedules", "col_reports"}
+OPTIONAL = {"col_ledger", "col_schedules", "col_reports",
+            # a milestone's posts: none when its day has no post (a takeoff burst can begin on a quiet day)
+            *(k for k in DOWNLOADS if k.startswith("st_posts_"))}
 
 
 def _shown(at) -> set[str]:
@@ -28,7 +32,7 @@ def _shown(at) -> set[str]:
     return {k for k in charts | tables if k}
 
 
-PREFIX = {"overview": "ov_", "timelines": "tl_", "emergence": "em_", "events": "ev_", "posts": "kw_",
+PREFIX = {"overview": "ov_", "timelines": "tl_", "emergence": "em_", "events": "ev_", "posts": "kw_", "story": "st_",
           "said": "ws_", "collectors": "col_"}
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import polars as pl
 
 from dtrack.analysis.timeline import timeline
+from dtrack.dashboard.views.timelines import hide_small_shares
 from dtrack.data.events import load_events
 from dtrack.data.store import Store
 from tests.dashboard.helpers import all_markdown, figure, table
@@ -69,7 +70,12 @@ def test_filters_change_the_chart_like_the_cli_options(app, story_store: Store):
     assert _y(_traces(at)["無断学習"]) == bluesky["posts"].to_list()
     at.segmented_control(key="tl_measure").set_value("share_per_10k").run()
     shares = [round(v, 6) if v == v else None for v in _y(_traces(at)["無断学習"])]  # NaN (v != v) is a null
-    assert shares == [round(v, 6) if v is not None else None for v in bluesky["share_per_10k"].to_list()]
+    drawn = bluesky.with_columns(share_per_10k=hide_small_shares())["share_per_10k"].to_list()
+    assert shares == [round(v, 6) if v is not None else None for v in drawn]
+    hidden = bluesky.filter(pl.col("posts") > 0, pl.col("posts") / pl.col("share_per_10k") * 10_000 < 30)
+    assert hidden.height and all(shares[i] is None for i in range(len(shares)) if bluesky["posts"][i] > 0
+                                 and bluesky["period"][i] in hidden["period"].to_list())
+    assert "Share per 10k is hidden for periods with fewer than 30 posts" in all_markdown(at)
     at.segmented_control(key="tl_scale").set_value("log").run()
     assert figure(at, "tl_chart")["layout"]["yaxis"]["type"] == "log"
     assert "dtrack timeline 無断学習 --freq week --context ai --include-reposts --platform bluesky" in all_markdown(at)
@@ -84,7 +90,8 @@ def test_date_range_and_event_markers_by_kind(app):
     events = load_events().filter(pl.col("date").is_between(D(2022, 8, 1), D(2022, 9, 10)))
     layout = figure(at, "tl_chart")["layout"]
     assert len(layout["shapes"]) == events.height > 0
-    labels = {a["text"].rstrip("…") for a in layout["annotations"]}
+    labels = {a["text"].removeprefix("<b>").removesuffix("</b>").rstrip("…") for a in layout["annotations"]}
+    assert any(a["text"].startswith("<b>") for a in layout["annotations"])  # the story's events, bold
     assert all(any(label.startswith(t) for label in events["label"]) for t in labels)
     at.multiselect(key="tl_event_kinds").set_value(["service"]).run()
     services = events.filter(pl.col("kind") == "service")
@@ -122,5 +129,14 @@ def test_post_text_is_never_rendered_as_markup(app):
     assert row["right"].startswith("** は [ここ](javascript:alert(1)) <b>AI</b>")
     page_text = all_markdown(at)
     assert "<script" not in page_text and "alert(" not in page_text and "<img" not in page_text
-    hover = [c[3] for t in figure(at, "tl_chart")["data"] for c in t["customdata"]]
+    hover = [c[3] for t in figure(at, "tl_chart")["data"] for c in t.get("customdata") or []]
     assert any("&lt;script&gt;" in h for h in hover) and not any("<script" in h for h in hover)
+
+
+def test_timeline_state_opens_from_the_url(app):
+    """The filters are bound to the URL (the browser writes them there; a shared link reads them back)."""
+    shared = app(page="timelines", query={"tl_terms": "mimic", "tl_freq": "month", "tl_reposts": "true"})
+    assert shared.segmented_control(key="tl_freq").value == "month"
+    assert shared.multiselect(key="tl_terms").value == ["mimic"]
+    assert shared.toggle(key="tl_reposts").value is True
+    assert "dtrack timeline mimic --freq month --context any --include-reposts" in all_markdown(shared)

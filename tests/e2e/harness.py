@@ -42,18 +42,19 @@ def child_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
-    for name in ("DTRACK_STORE", "DTRACK_LANG", "DTRACK_TZ"):
+    for name in ("DTRACK_STORE", "DTRACK_LANG", "DTRACK_TZ", "DTRACK_EVENTS"):
         env.pop(name, None)
     return env
 
 
 @contextlib.contextmanager
-def dashboard_server(store: Path, log: Path, *, port: int | None = None, timeout: float = 60) -> Iterator[str]:
-    """`python -m dtrack dashboard --store STORE --port N` in its own process group; yields its URL."""
+def dashboard_server(store: Path, log: Path, *, port: int | None = None, timeout: float = 60,
+                     extra: tuple[str, ...] = ()) -> Iterator[str]:
+    """`python -m dtrack dashboard --store STORE --port N [extra...]` in its own process group; yields its URL."""
     port = port or free_port()
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "dtrack", "dashboard", "--store", str(store), "--port", str(port)],
+            [sys.executable, "-m", "dtrack", "dashboard", "--store", str(store), "--port", str(port), *extra],
             env=child_env(), cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )
         url = f"http://127.0.0.1:{port}/"
@@ -207,3 +208,23 @@ def wait_table(page: Any, table_key: str, timeout: int = TIMEOUT_MS) -> list[lis
     page.wait_for_function("(sel) => document.querySelectorAll(sel + ' tr').length > 1",
                            arg=key(f"box_{table_key}"), timeout=timeout)
     return table_rows(page, table_key)
+
+
+def label_boxes(page: Any, chart_key: str) -> list[dict[str, Any]]:
+    """The text and drawn bounding box (page pixels) of every annotation of a plotly chart, as the browser
+    laid them out."""
+    return page.evaluate(
+        """(sel) => Array.from(document.querySelectorAll(sel + ' .js-plotly-plot g.annotation')).map(g => {
+               const text = g.querySelector('text');
+               const r = (text || g).getBoundingClientRect();
+               return {text: text ? text.textContent : '', left: r.left, right: r.right, top: r.top,
+                       bottom: r.bottom};
+           }).filter(b => b.right > b.left && b.bottom > b.top)""",
+        key(chart_key),
+    )
+
+
+def overlapping_pairs(boxes: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Pairs of boxes whose areas intersect (touching edges do not count)."""
+    return [(a["text"], b["text"]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+            if a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]]
