@@ -47,6 +47,7 @@ from dtrack.collectors.pipeline.ingest import (
     _redo_report,
     _RegroupWithout,
     _size,
+    commit_group,
     expand_inputs,
     failed,
     file_sha256,
@@ -324,43 +325,25 @@ def _task_error(future: Any) -> BaseException:
 
 
 def _commit_group(writer: StoreWriter, group: list[_Source], force: bool) -> list[IngestReport]:
-    """Commit sources whose parts are all in, in one transaction, each all-or-nothing (as
-    ``ingest._ingest_group`` does locally); then delete their parts."""
-    failed_at: dict[int, IngestReport] = {}
+    """Commit sources whose parts are all in, in one transaction, each all-or-nothing (as a local
+    ingest does: ``ingest.commit_group``); then delete their parts."""
+
+    def add(txn: Transaction | None, i: int) -> IngestReport:
+        if txn is not None:
+            return _commit(txn, group[i], force)
+        try:
+            with writer.transaction() as own:
+                return _commit(own, group[i], force)
+        except _RegroupWithout as redo:
+            return redo.report
+        except StoreFull as exc:
+            report = replace(group[i].report, notice_messages=[])
+            failed(report, exc)
+            report.message = str(exc)
+            return report
+
     try:
-        while True:
-            reports: list[IngestReport] = []
-            try:
-                with writer.transaction() as txn:
-                    for i, source in enumerate(group):
-                        if i in failed_at:
-                            reports.append(failed_at[i])
-                            continue
-                        try:
-                            reports.append(_commit(txn, source, force))
-                        except _RegroupWithout as redo:
-                            failed_at[i] = redo.report
-                            raise
-            except _RegroupWithout:
-                continue
-            except StoreFull:
-                if len(group) == 1 and not failed_at:
-                    raise
-                # the disk filled up at the group's commit and nothing of it was kept: commit the
-                # sources one by one, so the one that does not fit fails alone
-                reports = []
-                for source in group:
-                    try:
-                        with writer.transaction() as txn:
-                            report = _commit(txn, source, force)
-                    except _RegroupWithout as redo:
-                        report = redo.report
-                    except StoreFull as exc:
-                        report = replace(source.report, notice_messages=[])
-                        failed(report, exc)
-                        report.message = str(exc)
-                    reports.append(report)
-            return reports
+        return commit_group(writer, len(group), add)
     finally:
         for source in group:
             for part in source.parts or []:

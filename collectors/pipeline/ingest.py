@@ -473,39 +473,48 @@ def _ingest_group(writer: StoreWriter, group: list[tuple[Path, bool]], fmt: str 
                   ctx: ParseContext | None, force: bool, on_report: Callable[[IngestReport], None] | None,
                   on_start: Callable[[IngestReport], None] | None) -> list[IngestReport]:
     """Sources in one transaction, each all-or-nothing; reports go out once the group is committed."""
-    failed: dict[int, IngestReport] = {}
-    while True:
-        reports: list[IngestReport] = []
-        try:
-            with writer.transaction() as txn:
-                for i, (path, explicit) in enumerate(group):
-                    if i in failed:
-                        reports.append(failed[i])
-                        continue
-                    try:
-                        report = ingest_source(writer, path, fmt=fmt, ctx=ctx, force=force, on_start=on_start,
-                                               txn=txn)
-                    except _RegroupWithout as redo:
-                        failed[i] = redo.report
-                        raise
-                    if not explicit and report.status == "error" and report.message.startswith(NOT_A_FORMAT):
-                        report.status = "skipped"  # a stray file in a folder is not an export (unreadable ones fail)
-                    reports.append(report)
-        except _RegroupWithout:
-            continue
-        except StoreFull:
-            if len(group) == 1 and not failed:
-                raise
-            # the disk filled up at the group's commit and nothing of it was kept: read the sources
-            # one by one, each in its own transaction, so the one that does not fit fails alone
-            reports = []
-            for path, explicit in group:
-                report = ingest_source(writer, path, fmt=fmt, ctx=ctx, force=force, on_start=on_start)
-                if not explicit and report.status == "error" and report.message.startswith(NOT_A_FORMAT):
-                    report.status = "skipped"
-                reports.append(report)
-        break
+
+    def add(txn: Transaction | None, i: int) -> IngestReport:
+        path, explicit = group[i]
+        report = ingest_source(writer, path, fmt=fmt, ctx=ctx, force=force, on_start=on_start, txn=txn)
+        if not explicit and report.status == "error" and report.message.startswith(NOT_A_FORMAT):
+            report.status = "skipped"  # a stray file in a folder is not an export (unreadable ones fail)
+        return report
+
+    reports = commit_group(writer, len(group), add)
     if on_report:
         for report in reports:
             on_report(report)
     return reports
+
+
+def commit_group(writer: StoreWriter, size: int,
+                 add: Callable[[Transaction | None, int], IngestReport]) -> list[IngestReport]:
+    """Sources 0..size-1 in one transaction, each all-or-nothing (the local and the cluster ingest).
+
+    ``add(txn, i)`` adds source i to ``txn`` and reports it; it raises ``_RegroupWithout`` when
+    the source failed after its rows were written out with others' (the group is then done again
+    without it). ``add(None, i)`` commits source i in a transaction of its own: used when the disk
+    filled up at the group's commit, so that only the source that does not fit fails.
+    """
+    failed_at: dict[int, IngestReport] = {}
+    while True:
+        reports: list[IngestReport] = []
+        try:
+            with writer.transaction() as txn:
+                for i in range(size):
+                    if i in failed_at:
+                        reports.append(failed_at[i])
+                        continue
+                    try:
+                        reports.append(add(txn, i))
+                    except _RegroupWithout as redo:
+                        failed_at[i] = redo.report
+                        raise
+        except _RegroupWithout:
+            continue
+        except StoreFull:
+            if size == 1 and not failed_at:
+                raise
+            return [add(None, i) for i in range(size)]
+        return reports
