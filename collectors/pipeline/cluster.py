@@ -339,7 +339,6 @@ def _commit_group(writer: StoreWriter, group: list[_Source], force: bool) -> lis
         except StoreFull as exc:
             report = replace(group[i].report, notice_messages=[])
             failed(report, exc)
-            report.message = str(exc)
             return report
 
     try:
@@ -384,7 +383,6 @@ def _commit(txn: Transaction, source: _Source, force: bool) -> IngestReport:
             raise
     except StoreFull as exc:  # as in ingest_source: the disk, not the source; nothing of it was kept, go on
         failed(report, exc)
-        report.message = str(exc)
     except (ClusterError, StoreError, _RegroupWithout):
         raise
     except Exception as exc:

@@ -325,7 +325,9 @@ def failed(report: IngestReport, exc: BaseException) -> None:
     """Turn ``report`` into an error report: nothing of the source is stored. A StoreError is
     not a bad source: the caller re-raises it."""
     report.status = "error"
-    if isinstance(exc, SourceError | UnknownFormat | OSError | ValueError | UnicodeError | EOFError):
+    if isinstance(exc, StoreFull):  # the store's disk, not the source (a group reads the others again)
+        report.message = str(exc)
+    elif isinstance(exc, SourceError | UnknownFormat | OSError | ValueError | UnicodeError | EOFError):
         report.message = str(exc) or type(exc).__name__
     else:  # a collector bug must not take the other sources down
         report.message = f"collector failed ({type(exc).__name__}: {exc}); please report this"
