@@ -29,8 +29,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import polars as pl
 
-DEFAULT_TZ = "Asia/Tokyo"
-CONTEXTS = ("any", "ai")
+from dtrack.data.defaults import CONTEXTS, DEFAULT_TZ
+
+#: polars durations of the period lengths named in data.defaults.FREQS
 FREQS = {"day": "1d", "week": "1w", "month": "1mo"}
 
 

@@ -20,6 +20,7 @@ import click
 
 from dtrack.analysis.queries import ANALYSES, Analysis, InputFileError, Param, Query, QueryError, Result, execute
 from dtrack.cli.common import fail, store_option
+from dtrack.data.defaults import DEFAULT_TZ
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -45,7 +46,7 @@ def _click_param(p: Param) -> click.Parameter:
     elif p.kind == "file":
         kwargs.update(type=click.Path(dir_okay=False), default=None)
     elif p.kind == "tz":
-        kwargs.update(default="Asia/Tokyo", show_default=True, envvar="DTRACK_TZ", metavar=None)
+        kwargs.update(default=DEFAULT_TZ, show_default=True, envvar="DTRACK_TZ", metavar=None)
     return click.Option([p.flag, p.name], **kwargs)
 
 

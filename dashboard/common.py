@@ -28,9 +28,9 @@ import streamlit as st
 
 from dtrack.dashboard import downloads
 from dtrack.dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES, tr
+from dtrack.data.defaults import DEFAULT_TZ
 from dtrack.data.store import Store, resolve_store_path
 
-DEFAULT_TZ = "Asia/Tokyo"
 _SETTINGS_KEY = "_dtrack_settings"
 _MD_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|~>]")
 

@@ -18,6 +18,7 @@ import polars as pl
 
 from dtrack.analysis.export import csv_bytes, describe_file, meta_bytes, sidecar, xlsx_bytes
 from dtrack.analysis.queries import Query, Result, shell_quote
+from dtrack.data.defaults import DEFAULT_TZ
 from dtrack.data.store import Store
 
 
@@ -35,7 +36,7 @@ class Download:
     #: the parameters as the CLI records them in the sidecar (without ``excel``, added last)
     params: dict[str, Any] = field(default_factory=dict)
     rule: str = ""
-    tz: str = "Asia/Tokyo"
+    tz: str = DEFAULT_TZ
     notes: tuple[str, ...] = ()
 
     def csv(self, *, excel: bool = False) -> bytes:
