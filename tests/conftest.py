@@ -36,14 +36,15 @@ def _shared_samples() -> Path:
 SHARED_SAMPLES = _shared_samples()
 
 
-def require_shared_samples() -> pytest.MarkDecorator:
-    """Mark for tests that need ../shared/samples: skipped on a developer's machine without
-    them, but a loud failure under CI (``CI`` set), where their absence is a broken setup."""
+def require_shared_samples() -> list[pytest.MarkDecorator]:
+    """Marks (a ``pytestmark`` list) for tests that need ../shared/samples: none when they are there,
+    a skip on a developer's machine without them, a loud failure under CI (``CI`` set), where their
+    absence is a broken setup."""
     if SHARED_SAMPLES.is_dir():
-        return pytest.mark.usefixtures()
+        return []
     if os.environ.get("CI"):
-        return pytest.mark.usefixtures("shared_samples_missing")
-    return pytest.mark.skip(reason=f"{SHARED_SAMPLES} is not present (set DTRACK_SAMPLES)")
+        return [pytest.mark.usefixtures("shared_samples_missing")]
+    return [pytest.mark.skip(reason=f"{SHARED_SAMPLES} is not present (set DTRACK_SAMPLES)")]
 
 
 @pytest.fixture
