@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from dtrack.cli.cluster import check_cluster, cluster_option, open_cluster
 from dtrack.cli.common import (
     EXIT_FATAL,
     EXIT_OK,
@@ -41,6 +42,13 @@ def _summary(report: IngestReport) -> str:
     )
 
 
+def _progress(label: str) -> Any:
+    """The progress line of a stage run on a cluster (tasks done / total, posts/s) on stderr."""
+    from dtrack.data.cluster import Progress
+
+    return Progress(label)
+
+
 def map_error(exc: ValueError) -> str:
     """The mapping's error without its own ``--map`` prefix (click's "Invalid value for --map:" says it)."""
     return str(exc).removeprefix("--map: ").removeprefix("--map ")
@@ -57,11 +65,12 @@ def map_error(exc: ValueError) -> str:
 @click.option("--force", is_flag=True, help="Re-read sources already ingested (duplicates are still dropped).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON report per source instead of text.")
 @click.option("--no-tag", is_flag=True, help="Do not tag the new posts now (run `dtrack tag` later).")
+@cluster_option
 @store_option
 @tz_option
 @time_range_option
 def ingest(paths: tuple[str, ...], fmt: str | None, mapping: tuple[str, ...], platform: str | None,
-           force: bool, as_json: bool, no_tag: bool, store_path: str | None, tz: str,
+           force: bool, as_json: bool, no_tag: bool, cluster: str | None, store_path: str | None, tz: str,
            time_range: TimeRange) -> None:
     """Read export files or folders (or - for stdin) into the store.
 
@@ -71,6 +80,9 @@ def ingest(paths: tuple[str, ...], fmt: str | None, mapping: tuple[str, ...], pl
     are then tagged with the store's term dictionary (see `dtrack tag`)
     unless --no-tag.
 
+    With --cluster the files are read and tagged by the workers of a Dask
+    cluster and this process commits them: the store ends up the same.
+
     Exit status: 0 all read, 3 finished with quarantined records, 1 a file or
     the store failed, 2 usage error.
 
@@ -78,6 +90,7 @@ def ingest(paths: tuple[str, ...], fmt: str | None, mapping: tuple[str, ...], pl
     Example:
       dtrack ingest data/samples/
       cat posts.ndjson | dtrack ingest - --map text=body,created_at=date
+      dtrack ingest --cluster tcp://head-node:8786 /shared/exports/
     """
     from zoneinfo import ZoneInfo
 
@@ -120,10 +133,12 @@ def ingest(paths: tuple[str, ...], fmt: str | None, mapping: tuple[str, ...], pl
         else:
             click.echo(_summary(report))
 
+    address = check_cluster(cluster)
     try:
-        with store.writer(purpose="dtrack ingest") as writer:
+        with open_cluster(address) as client, store.writer(purpose="dtrack ingest") as writer:
             done = collect(writer, paths, fmt=fmt, ctx=ctx, force=force, tag=None if no_tag else DEFAULT_HOOK,
-                           on_report=on_report, on_start=on_start)
+                           on_report=on_report, on_start=on_start, cluster=client,
+                           progress=_progress if client is not None else None)
     except StoreLocked as exc:
         fail(str(exc))
         return

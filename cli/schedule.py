@@ -84,13 +84,16 @@ def schedule() -> None:
 @click.option("--map", "mapping", multiple=True, metavar="FIELD=COLUMN,...",
               help="Column mapping for CSV/NDJSON, as for `dtrack ingest`.")
 @click.option("--platform", default=None, help="Platform name for generic CSV/NDJSON rows that carry none.")
+@click.option("--cluster", default=None, metavar="ADDRESS",
+              help="Read and tag on this Dask cluster at each run (tcp://HOST:PORT, local[:N], slurm:CONFIG.yaml; "
+                   "docs/cluster.md). Not taken from $DTRACK_CLUSTER: a stored job says where it runs.")
 @click.option("--compact", is_flag=True,
               help="After a run that stored posts, merge each month's small files (`dtrack compact`).")
 @store_option
 @tz_option
 def add(name: str, watch: str, every: str | None, cron: str | None, fmt: str | None, recursive: bool,
         settle: float, lock_wait: float, tag_hook: str, no_tag: bool, mapping: tuple[str, ...],
-        platform: str | None, compact: bool, store_path: str | None, tz: str) -> None:
+        platform: str | None, cluster: str | None, compact: bool, store_path: str | None, tz: str) -> None:
     """Add (or replace) the watch job NAME.
 
     Each run ingests the files in --watch that the store has not seen (by
@@ -108,7 +111,7 @@ def add(name: str, watch: str, every: str | None, cron: str | None, fmt: str | N
         row = add_schedule(
             open_store(store_path), name, watch, every=every, cron=cron, fmt=fmt, recursive=recursive,
             settle=settle, hook=None if no_tag else tag_hook, lock_wait=lock_wait, tz=tz,
-            mapping=parse_mapping(mapping), platform=platform, compact=compact,
+            mapping=parse_mapping(mapping), platform=platform, cluster=cluster, compact=compact,
         )
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None

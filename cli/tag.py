@@ -11,6 +11,7 @@ import click
 import polars as pl
 
 from dtrack.analysis.kwic import pad as _pad
+from dtrack.cli.cluster import check_cluster, cluster_option, open_cluster
 from dtrack.cli.common import EXIT_USAGE, echo_json, echo_report, fail, open_store, store_option
 from dtrack.data.store import Store, StoreLocked
 from dtrack.nlp.tagger import META_KEY, store_terms, tag_store
@@ -46,8 +47,9 @@ def resolve_terms(store: Store, terms_path: Path | None, replace: bool) -> TermD
               help="Tagging processes [default: every usable CPU].")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @terms_options
+@cluster_option
 @store_option
-def tag(workers: int | None, as_json: bool, terms_path: Path | None, replace_terms: bool,
+def tag(workers: int | None, as_json: bool, terms_path: Path | None, replace_terms: bool, cluster: str | None,
         store_path: str | None) -> None:
     """Find dictionary terms in stored posts that are not tagged yet.
 
@@ -58,14 +60,26 @@ def tag(workers: int | None, as_json: bool, terms_path: Path | None, replace_ter
     dictionary (`dtrack ingest` then tags new posts with it too).
 
     \b
+    With --cluster the posts are tokenised by the workers of a Dask cluster
+    (one Tagger per worker process) and this process commits the hits.
+
+    \b
     Example:
       dtrack tag
       dtrack tag --terms my_terms.toml
+      dtrack tag --cluster local:8
     """
     store = open_store(store_path)
     terms = resolve_terms(store, terms_path, replace_terms)
+    address = check_cluster(cluster)
     try:
-        report = tag_store(store, terms=terms, workers=workers)
+        with open_cluster(address) as client:
+            progress = None
+            if client is not None:
+                from dtrack.data.cluster import Progress
+
+                progress = Progress("tag")
+            report = tag_store(store, terms=terms, workers=workers, cluster=client, progress=progress)
     except StoreLocked as exc:
         fail(str(exc))
         return

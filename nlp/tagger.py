@@ -294,16 +294,25 @@ def scan_post_files(store: Store, files: list[str]) -> pl.LazyFrame:
                            extra_columns="ignore")
 
 
+def _tag_local(store: Store, files: list[str], terms: TermDictionary,
+               runner: _Runner) -> Iterator[tuple[pl.DataFrame, int, int]]:
+    """(hits, posts seen, posts tokenised) of ``files`` in groups, in this process and its pool."""
+    for group in post_batches(store, files):
+        yield tag_frame(scan_post_files(store, group), terms, _runner=runner)
+
+
 def tag_store(store: Store, *, writer: StoreWriter | None = None, terms: TermDictionary | None = None,
-              workers: int | None = None) -> TagReport:
+              workers: int | None = None, cluster: Any = None, progress: Any = None) -> TagReport:
     """Tag every post not yet tagged with the current dictionary; see the module docstring.
 
     ``writer``: the caller already holds the store's write lock (``dtrack
     ingest``); otherwise the lock is taken here (``StoreLocked`` if busy).
+    ``cluster``: a ``distributed.Client`` whose workers tokenise (``nlp.cluster``);
+    the hits and the transaction are the same. ``progress``: a ``data.cluster.Progress``.
     """
     if writer is None:
         with store.writer(purpose="dtrack tag") as own:
-            return tag_store(store, writer=own, terms=terms, workers=workers)
+            return tag_store(store, writer=own, terms=terms, workers=workers, cluster=cluster, progress=progress)
     started = time.perf_counter()
     terms = terms if terms is not None else store_terms(store)
     version = tagger_version()
@@ -319,9 +328,13 @@ def tag_store(store: Store, *, writer: StoreWriter | None = None, terms: TermDic
         with writer.transaction() as txn:
             if full:
                 txn.replace_all("hits")
-            for group in post_batches(store, todo):
-                lazy = scan_post_files(store, group)
-                hits, seen, tokenised = tag_frame(lazy, terms, _runner=runner)
+            if cluster is not None:
+                from dtrack.nlp.cluster import tag_on_cluster
+
+                parts = tag_on_cluster(cluster, store, todo, terms, progress)
+            else:
+                parts = _tag_local(store, todo, terms, runner)
+            for hits, seen, tokenised in parts:
                 txn.add_hits(hits)
                 report.posts_tagged += seen
                 report.candidates += tokenised

@@ -92,6 +92,20 @@ def ingest() -> Callable[..., Any]:
     return run
 
 
+@pytest.fixture(scope="session")
+def dask_client():
+    """A real Dask LocalCluster of two worker processes (one thread each), shared by the cluster tests."""
+    distributed = pytest.importorskip("distributed", reason="the cluster extra: pip install 'dtrack[cluster]'")
+    import logging
+
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=":0", silence_logs=logging.ERROR)
+    client = distributed.Client(cluster)
+    yield client
+    client.close()
+    cluster.close()
+
+
 def drop_caps_prefix() -> list[str] | None:
     """argv prefix that makes a root child process obey file permissions (root ignores chmod 000), or None
     when that cannot be done here (``setpriv`` missing or not allowed)."""

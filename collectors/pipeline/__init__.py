@@ -1,2 +1,2 @@
 """From export files to stored, tagged posts: the ingest loop, ``collect`` (ingest, then tag),
-watch jobs, their ledger and the scheduler."""
+the same loop on a Dask cluster (``cluster``), watch jobs, their ledger and the scheduler."""

@@ -100,6 +100,8 @@ def collect(
     on_start: Callable[[IngestReport], None] | None = None,
     on_report: Callable[[IngestReport], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    cluster: Any = None,
+    progress: Callable[[str], Any] | None = None,
 ) -> Collected:
     """Ingest ``sources`` (files, folders, ``-`` for stdin) through ``writer``, then tag.
 
@@ -107,6 +109,12 @@ def collect(
     between sources (a watch job checks each file is still unchanged).
     ``tag`` is the tagging hook (None: do not tag); it runs when posts are new
     or ``tag_owed``. See the module docstring for the failure policy.
+
+    ``cluster``: a ``distributed.Client``; the sources are then read by its
+    workers (``pipeline.cluster``, all sources handed out at once, so
+    ``should_stop`` is asked before they are) and the hook is called with
+    ``cluster=`` and ``progress=`` too. ``progress(label)`` makes the
+    ``data.cluster.Progress`` of a stage ("ingest", "tag").
     """
     stop = should_stop or (lambda: False)
     result = Collected()
@@ -118,16 +126,25 @@ def collect(
                 return
             yield source
 
-    # asked to stop, a run ends after the source being read: then sources are committed one by one
-    result.reports = ingest_paths(writer, wanted(), fmt=fmt, ctx=ctx, force=force,
-                                  on_start=on_start, on_report=on_report, group_sources=should_stop is None)
+    on_cluster: dict[str, Any] = {}
+    if cluster is None:
+        # asked to stop, a run ends after the source being read: then sources are committed one by one
+        result.reports = ingest_paths(writer, wanted(), fmt=fmt, ctx=ctx, force=force,
+                                      on_start=on_start, on_report=on_report, group_sources=should_stop is None)
+    else:
+        from dtrack.collectors.pipeline.cluster import ingest_on_cluster
+
+        result.reports = ingest_on_cluster(cluster, writer, wanted(), fmt=fmt, ctx=ctx, force=force,
+                                           on_report=on_report, progress=progress("ingest") if progress else None,
+                                           group_sources=should_stop is None)
+        on_cluster = {"cluster": cluster, "progress": progress("tag") if progress else None}
     if tag is None or not (tag_owed or any(r.new for r in result.reports)):
         return result
     if stop():
         result.stopped = True
         return result
     try:
-        result.tagged = resolve_hook(tag)(writer.store, writer=writer)
+        result.tagged = resolve_hook(tag)(writer.store, writer=writer, **on_cluster)
     except Exception as exc:  # the posts are stored; tagging is owed, not lost
         result.tag_error = f"{type(exc).__name__}: {exc}"
     return result

@@ -266,6 +266,78 @@ def _normalise_frame(frame: pl.DataFrame, batcher: _Batcher) -> pl.DataFrame:
 
 
 # -- the loop ------------------------------------------------------------------
+def source_format(path: Path, fmt: str | None) -> str:
+    """The format to read ``path`` as (``fmt``, else detected); SourceError/UnknownFormat say why not."""
+    if not path.exists():
+        raise SourceError("no such file or folder")
+    if not os.access(path, os.R_OK):
+        raise SourceError("permission denied")
+    if fmt is None and path.is_file() and path.stat().st_size == 0:
+        raise SourceError("empty file (0 bytes): nothing to ingest")
+    fmt = fmt or detect(path)
+    if fmt is None:
+        head = read_head(path) if path.is_file() else b"x"
+        if not head.strip() and len(head) == path.stat().st_size:  # the head is the whole file
+            raise SourceError("empty file (only blank lines or spaces): nothing to ingest")
+        damage = what_is_wrong(path, head) if path.is_file() else None
+        if damage is not None:  # the file itself is damaged: say so rather than "not a format"
+            raise SourceError(f"{damage}; use --format to force one" if damage.startswith(NUL_BYTES) else damage)
+        raise UnknownFormat(f"{NOT_A_FORMAT} (tried: {', '.join(names())}); use --format to force one")
+    get_collector(fmt)
+    return fmt
+
+
+def read_records(batcher: _Batcher, records: Iterable[Any], fmt: str, line_offset: int = 0) -> None:
+    """Feed what a collector yields to ``batcher`` and flush it. ``line_offset``: lines of the
+    source before ``records`` began (a byte range of a big file read on a cluster worker)."""
+    report = batcher.report
+    for rec in records:
+        if isinstance(rec, dict):
+            batcher.add_dict(rec)
+        elif isinstance(rec, pl.DataFrame):
+            batcher.add_frame(rec)
+        elif isinstance(rec, Quarantine):
+            batcher.add_quarantine(rec.line, rec.raw, rec.reason)
+        elif isinstance(rec, Notice):
+            report.notices += 1
+            if len(report.notice_messages) < MAX_NOTICES:
+                where = f"line {rec.line + line_offset}: " if rec.line is not None else ""
+                report.notice_messages.append(where + rec.message)
+        else:  # a bug in a collector: say so rather than store garbage
+            raise SourceError(f"collector {fmt} yielded {type(rec).__name__}")
+    batcher.flush()
+
+
+def source_record(report: IngestReport) -> dict[str, Any]:
+    """The manifest's record of an ingested source (``data.schema.SOURCE_FIELDS``)."""
+    return {
+        "path": report.path,
+        "sha256": report.sha256,
+        "size": report.size,
+        "format": report.format,
+        "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "read": report.read,
+        "new": report.new,
+        "duplicate": report.duplicate,
+        "quarantined": report.quarantined,
+        "notices": report.notices,
+        "notice_messages": report.notice_messages[:100],
+    }
+
+
+def failed(report: IngestReport, exc: BaseException) -> None:
+    """Turn ``report`` into an error report: nothing of the source is stored. A StoreError is
+    not a bad source: the caller re-raises it."""
+    report.status = "error"
+    if isinstance(exc, StoreFull):  # the store's disk, not the source (a group reads the others again)
+        report.message = str(exc)
+    elif isinstance(exc, SourceError | UnknownFormat | OSError | ValueError | UnicodeError | EOFError):
+        report.message = str(exc) or type(exc).__name__
+    else:  # a collector bug must not take the other sources down
+        report.message = f"collector failed ({type(exc).__name__}: {exc}); please report this"
+    report.read = report.new = report.duplicate = report.quarantined = 0
+
+
 def ingest_source(
     writer: StoreWriter,
     path: Path,
@@ -290,22 +362,7 @@ def ingest_source(
     ctx.display_name = name
     report = IngestReport(path=name)
     try:
-        if not path.exists():
-            raise SourceError("no such file or folder")
-        if not os.access(path, os.R_OK):
-            raise SourceError("permission denied")
-        if fmt is None and path.is_file() and path.stat().st_size == 0:
-            raise SourceError("empty file (0 bytes): nothing to ingest")
-        fmt = fmt or detect(path)
-        if fmt is None:
-            head = read_head(path) if path.is_file() else b"x"
-            if not head.strip() and len(head) == path.stat().st_size:  # the head is the whole file
-                raise SourceError("empty file (only blank lines or spaces): nothing to ingest")
-            damage = what_is_wrong(path, head) if path.is_file() else None
-            if damage is not None:  # the file itself is damaged: say so rather than "not a format"
-                raise SourceError(f"{damage}; use --format to force one" if damage.startswith(NUL_BYTES) else damage)
-            raise UnknownFormat(f"{NOT_A_FORMAT} (tried: {', '.join(names())}); "
-                                "use --format to force one")
+        fmt = source_format(path, fmt)
         collector = get_collector(fmt)
         report.format = fmt
         report.sha256, report.size = file_sha256(path)
@@ -328,19 +385,11 @@ def ingest_source(
                     raise _RegroupWithout(_redo_report(report, exc)) from None
                 raise
     except StoreFull as exc:  # the store's disk, not the source: the transaction left nothing; go on
-        report.status = "error"
-        report.message = str(exc)
-        report.read = report.new = report.duplicate = report.quarantined = 0
+        failed(report, exc)
     except (StoreError, _RegroupWithout):
         raise
-    except (SourceError, UnknownFormat, OSError, ValueError, UnicodeError, EOFError) as exc:
-        report.status = "error"
-        report.message = str(exc) or type(exc).__name__
-        report.read = report.new = report.duplicate = report.quarantined = 0
-    except Exception as exc:  # a collector bug must not take the other sources down
-        report.status = "error"
-        report.message = f"collector failed ({type(exc).__name__}: {exc}); please report this"
-        report.read = report.new = report.duplicate = report.quarantined = 0
+    except Exception as exc:
+        failed(report, exc)
     finally:
         report.seconds = time.perf_counter() - started
     return report
@@ -355,12 +404,7 @@ class _RegroupWithout(Exception):
 
 
 def _redo_report(report: IngestReport, exc: Exception) -> IngestReport:
-    if isinstance(exc, (SourceError, UnknownFormat, OSError, ValueError, UnicodeError, EOFError)):
-        report.message = str(exc) or type(exc).__name__
-    else:
-        report.message = f"collector failed ({type(exc).__name__}: {exc}); please report this"
-    report.status = "error"
-    report.read = report.new = report.duplicate = report.quarantined = 0
+    failed(report, exc)
     return report
 
 
@@ -368,37 +412,9 @@ def _read_source(txn: Transaction, report: IngestReport, collector: Any, ctx: Pa
                  name: str, fmt: str, record: bool) -> None:
     """Everything one source yields, into ``txn``; its ledger record last."""
     batcher = _Batcher(txn, report, collector, ctx, report.sha256 or "", name)
-    for rec in collector.parse(path, ctx):
-        if isinstance(rec, dict):
-            batcher.add_dict(rec)
-        elif isinstance(rec, pl.DataFrame):
-            batcher.add_frame(rec)
-        elif isinstance(rec, Quarantine):
-            batcher.add_quarantine(rec.line, rec.raw, rec.reason)
-        elif isinstance(rec, Notice):
-            report.notices += 1
-            if len(report.notice_messages) < MAX_NOTICES:
-                where = f"line {rec.line}: " if rec.line is not None else ""
-                report.notice_messages.append(where + rec.message)
-        else:  # a bug in a collector: say so rather than store garbage
-            raise SourceError(f"collector {fmt} yielded {type(rec).__name__}")
-    batcher.flush()
+    read_records(batcher, collector.parse(path, ctx), fmt)
     if record:
-        txn.add_source(
-            {
-                "path": name,
-                "sha256": report.sha256,
-                "size": report.size,
-                "format": fmt,
-                "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "read": report.read,
-                "new": report.new,
-                "duplicate": report.duplicate,
-                "quarantined": report.quarantined,
-                "notices": report.notices,
-                "notice_messages": report.notice_messages[:100],
-            }
-        )
+        txn.add_source(source_record(report))
 
 
 def ingest_paths(
@@ -459,7 +475,7 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _stray(report: IngestReport) -> bool:
+def stray(report: IngestReport) -> bool:
     """Whether a failed file found in a folder is a stray, skipped rather than an error: not an
     export, or a binary file (an unreadable one fails, and so does a damaged compressed stream)."""
     return report.status == "error" and report.message.startswith((NOT_A_FORMAT, NUL_BYTES))
@@ -469,39 +485,48 @@ def _ingest_group(writer: StoreWriter, group: list[tuple[Path, bool]], fmt: str 
                   ctx: ParseContext | None, force: bool, on_report: Callable[[IngestReport], None] | None,
                   on_start: Callable[[IngestReport], None] | None) -> list[IngestReport]:
     """Sources in one transaction, each all-or-nothing; reports go out once the group is committed."""
-    failed: dict[int, IngestReport] = {}
-    while True:
-        reports: list[IngestReport] = []
-        try:
-            with writer.transaction() as txn:
-                for i, (path, explicit) in enumerate(group):
-                    if i in failed:
-                        reports.append(failed[i])
-                        continue
-                    try:
-                        report = ingest_source(writer, path, fmt=fmt, ctx=ctx, force=force, on_start=on_start,
-                                               txn=txn)
-                    except _RegroupWithout as redo:
-                        failed[i] = redo.report
-                        raise
-                    if not explicit and _stray(report):
-                        report.status = "skipped"
-                    reports.append(report)
-        except _RegroupWithout:
-            continue
-        except StoreFull:
-            if len(group) == 1 and not failed:
-                raise
-            # the disk filled up at the group's commit and nothing of it was kept: read the sources
-            # one by one, each in its own transaction, so the one that does not fit fails alone
-            reports = []
-            for path, explicit in group:
-                report = ingest_source(writer, path, fmt=fmt, ctx=ctx, force=force, on_start=on_start)
-                if not explicit and _stray(report):
-                    report.status = "skipped"
-                reports.append(report)
-        break
+
+    def add(txn: Transaction | None, i: int) -> IngestReport:
+        path, explicit = group[i]
+        report = ingest_source(writer, path, fmt=fmt, ctx=ctx, force=force, on_start=on_start, txn=txn)
+        if not explicit and stray(report):
+            report.status = "skipped"
+        return report
+
+    reports = commit_group(writer, len(group), add)
     if on_report:
         for report in reports:
             on_report(report)
     return reports
+
+
+def commit_group(writer: StoreWriter, size: int,
+                 add: Callable[[Transaction | None, int], IngestReport]) -> list[IngestReport]:
+    """Sources 0..size-1 in one transaction, each all-or-nothing (the local and the cluster ingest).
+
+    ``add(txn, i)`` adds source i to ``txn`` and reports it; it raises ``_RegroupWithout`` when
+    the source failed after its rows were written out with others' (the group is then done again
+    without it). ``add(None, i)`` commits source i in a transaction of its own: used when the disk
+    filled up at the group's commit, so that only the source that does not fit fails.
+    """
+    failed_at: dict[int, IngestReport] = {}
+    while True:
+        reports: list[IngestReport] = []
+        try:
+            with writer.transaction() as txn:
+                for i in range(size):
+                    if i in failed_at:
+                        reports.append(failed_at[i])
+                        continue
+                    try:
+                        reports.append(add(txn, i))
+                    except _RegroupWithout as redo:
+                        failed_at[i] = redo.report
+                        raise
+        except _RegroupWithout:
+            continue
+        except StoreFull:
+            if size == 1 and not failed_at:
+                raise
+            return [add(None, i) for i in range(size)]
+        return reports

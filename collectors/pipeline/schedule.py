@@ -324,6 +324,7 @@ def add_schedule(
     tz: str = DEFAULT_TZ,
     mapping: dict[str, str] | None = None,
     platform: str | None = None,
+    cluster: str | None = None,
     compact: bool = False,
 ) -> dict[str, Any]:
     """Create (or replace) watch job ``name``; returns its :func:`list_schedules` row
@@ -346,10 +347,17 @@ def add_schedule(
         raise ValueError(f"tagging hook {hook!r} must look like package.module:function")
     if settle < 0 or lock_wait < 0:
         raise ValueError("--settle and --lock-wait must not be negative")
+    if cluster:
+        from dtrack.data.cluster import ClusterError, parse_address
+
+        try:
+            parse_address(cluster)
+        except ClusterError as exc:
+            raise ValueError(str(exc)) from None
     trigger, description = make_trigger(every, cron)
     config = WatchConfig(name=name, watch=str(folder), fmt=fmt, recursive=recursive, settle=float(settle),
                          hook=hook, lock_wait=float(lock_wait), tz=tz, mapping=dict(mapping or {}),
-                         platform=platform, trigger=description, compact=compact)
+                         platform=platform, trigger=description, cluster=cluster or None, compact=compact)
     with open_jobs(store) as scheduler:
         replaced = scheduler.get_job(job_id(name)) is not None
         scheduler.add_job(

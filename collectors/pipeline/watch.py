@@ -38,6 +38,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,8 @@ class WatchConfig:
     compact: bool = False
     #: the schedule as the user wrote it ("every 1h", "cron 0 3 * * *"), for display
     trigger: str = ""
+    #: a Dask cluster address (data.cluster): runs read and tag there, None in the scheduler's process
+    cluster: str | None = None
 
     @classmethod
     def from_kwargs(cls, name: str, config: dict[str, Any]) -> WatchConfig:
@@ -332,15 +335,26 @@ def _run(
         if on_report:
             on_report(report)
 
-    try:
-        with store.writer(wait=config.lock_wait, purpose=purpose) as writer:
-            done = collect(writer, unchanged(), fmt=config.fmt, ctx=ctx, tag=config.hook,
-                           tag_owed=state.tag_pending, on_report=after, should_stop=STOP.is_set)
-            if config.compact and run["new"] and not done.stopped:
-                _compact(store, writer, run, error)
-    except StoreLocked as exc:
-        error(f"{exc}; waited {config.lock_wait:g}s, will try again at the next run")
-        return listed
+    with ExitStack() as stack:
+        client = None
+        if config.cluster:
+            from dtrack.data.cluster import ClusterError, connect
+
+            try:
+                client = stack.enter_context(connect(config.cluster, quiet=True))
+            except ClusterError as exc:
+                error(f"cluster {config.cluster}: {exc}; will try again at the next run")
+                return listed
+        try:
+            with store.writer(wait=config.lock_wait, purpose=purpose) as writer:
+                done = collect(writer, unchanged(), fmt=config.fmt, ctx=ctx, tag=config.hook,
+                               tag_owed=state.tag_pending, on_report=after, should_stop=STOP.is_set,
+                               cluster=client)
+                if config.compact and run["new"] and not done.stopped:
+                    _compact(store, writer, run, error)
+        except StoreLocked as exc:
+            error(f"{exc}; waited {config.lock_wait:g}s, will try again at the next run")
+            return listed
     if done.stopped:
         log.info("watch %s: stopped (asked to stop); tagging, if owed, is done by the next run", config.name)
         run["status"] = "stopped"
