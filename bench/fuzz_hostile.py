@@ -10,8 +10,9 @@ Shapes (tests/collectors/hostile.py makes them):
   ``--rounds`` seeded files each: nothing implausible or mistyped may be
   stored, both paths must store the same posts, every bad line is quarantined;
 * a line longer than the line cap (``--line-mb``), with and without a newline,
-  then good lines: the long line is quarantined with its line number, the
-  good ones stored, memory stays bounded;
+  then good lines, read as NDJSON and as twarc2 (the Twitter-family JSON-lines
+  reader): the long line is quarantined with its line number, the good ones
+  stored, memory stays bounded;
 * a decompression bomb (``--bomb-mb`` of zeros, or for zstd of one endless
   line) for every compression dtrack reads: zip, tar.gz, tar.bz2, tar.xz, zst.
   It must be refused (exit 1, a message saying why) within bounded memory.
@@ -107,20 +108,26 @@ def run_typed(work: Path, rounds: int) -> tuple[int, int]:
     return inputs, failures
 
 
-def run_long_lines(work: Path, line_mb: int) -> int:
-    failures = 0
-    for newline in (True, False):
-        path = work / f"long-{newline}.ndjson"
-        path.write_bytes(long_line(line_mb << 20, newline=newline, good_after=2 if newline else 0))
-        code, seconds, peak, reports = ingest(path, work / f"s-long-{newline}", "--format", "ndjson")
-        posts, quarantined = _stored(work / f"s-long-{newline}")
-        ok = quarantined == [1] and posts == (["2", "3"] if newline else []) and peak < TARGET_MB
-        failures += not ok
-        message = reports[0].get("message", "") if reports else ""
-        print(f"  {'ok  ' if ok else 'FAIL'} {line_mb} MB line {'+ newline' if newline else '(no newline)'}: "
-              f"exit {code}, {seconds:.1f}s, peak {peak:,.0f} MB, stored {posts}, quarantined lines {quarantined}"
-              f"{', ' + message[:120] if message else ''}")
-    return failures
+def run_long_lines(work: Path, line_mb: int) -> tuple[int, int]:
+    """(cases, failures): a long line with and without a newline after it, through the NDJSON
+    reader and the JSON-lines reader of the Twitter-family formats (twarc2, v1.1)."""
+    cases = failures = 0
+    for fmt in ("ndjson", "twarc"):
+        for newline in (True, False):
+            cases += 1
+            path = work / f"long-{fmt}-{newline}.jsonl"
+            path.write_bytes(long_line(line_mb << 20, newline=newline, good_after=2 if newline else 0))
+            store = work / f"s-long-{fmt}-{newline}"
+            code, seconds, peak, reports = ingest(path, store, "--format", fmt)
+            posts, quarantined = _stored(store)
+            ok = quarantined == [1] and posts == (["2", "3"] if newline else []) and peak < TARGET_MB
+            failures += not ok
+            message = reports[0].get("message", "") if reports else ""
+            shape = "+ newline" if newline else "(no newline)"
+            print(f"  {'ok  ' if ok else 'FAIL'} {fmt}: {line_mb} MB line {shape}: "
+                  f"exit {code}, {seconds:.1f}s, peak {peak:,.0f} MB, stored {posts}, quarantined lines {quarantined}"
+                  f"{', ' + message[:120] if message else ''}")
+    return cases, failures
 
 
 def run_bombs(work: Path, bomb_mb: int) -> tuple[int, int]:
@@ -151,10 +158,11 @@ def main() -> int:
         inputs, typed_failures = run_typed(work, args.rounds)
         print(f"  {inputs} inputs, {typed_failures} failures")
         print(f"long lines (target: quarantined with line 1, peak < {TARGET_MB} MB):")
-        long_failures = run_long_lines(work, args.line_mb)
+        long_cases, long_failures = run_long_lines(work, args.line_mb)
         print(f"bombs (target: refused, exit 1, < {TARGET_SECONDS}s, peak < {TARGET_MB} MB):")
         refused, bomb_failures = run_bombs(work, args.bomb_mb)
-        print(f"summary: {inputs} typed inputs ({typed_failures} failures), long lines {2 - long_failures}/2, "
+        print(f"summary: {inputs} typed inputs ({typed_failures} failures), "
+              f"long lines {long_cases - long_failures}/{long_cases}, "
               f"bombs refused {refused}/{len(BOMBS)}")
     return 1 if typed_failures or long_failures or bomb_failures else 0
 

@@ -103,7 +103,9 @@ class Format(Protocol):
 
     def sniff(self, path: Path, head: bytes) -> bool:
         """True when ``path`` looks like this format. ``head`` is its first
-        ``readers.files.SNIFF_BYTES`` (empty for a folder). Must not raise and must be cheap."""
+        ``readers.files.SNIFF_BYTES``, or its whole first line (up to the line cap) when that is
+        a longer JSON object (``readers.files.read_sniff_head``); empty for a folder.
+        Must not raise and must be cheap."""
         ...
 
     def parse(self, path: Path, ctx: ParseContext) -> Iterator[Record]:

@@ -21,7 +21,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from dtrack.collectors.readers.files import BOM, read_head
+from dtrack.collectors.readers.files import BOM, read_sniff_head
 from dtrack.collectors.records import Format
 
 #: The entry-point group third-party formats register under.
@@ -153,7 +153,7 @@ def detect(path: str | Path) -> str | None:
     """The name of the first format whose ``sniff`` accepts ``path``, judged by
     content (file names only break ties inside a format)."""
     path = Path(path)
-    head = read_head(path)
+    head = read_sniff_head(path)
     for entry in entries():
         try:
             if entry.hint is not None and not entry.hint(path, head):

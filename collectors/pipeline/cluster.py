@@ -41,7 +41,6 @@ import polars as pl
 from dtrack.collectors.pipeline.ingest import (
     GROUP_BYTES,
     GROUP_SOURCES,
-    NOT_A_FORMAT,
     IngestReport,
     _Batcher,
     _redo_report,
@@ -56,6 +55,7 @@ from dtrack.collectors.pipeline.ingest import (
     source_format,
     source_record,
     spool_stdin,
+    stray,
 )
 from dtrack.collectors.readers.files import BOM, read_head
 from dtrack.collectors.records import ParseContext, SourceError
@@ -389,8 +389,8 @@ def _commit(txn: Transaction, source: _Source, force: bool) -> IngestReport:
         failed(report, exc)
     finally:
         report.seconds = time.perf_counter() - source.started
-        if not source.explicit and report.status == "error" and report.message.startswith(NOT_A_FORMAT):
-            report.status = "skipped"  # a stray file in a folder is not an export (unreadable ones fail)
+        if not source.explicit and stray(report):
+            report.status = "skipped"
     return report
 
 

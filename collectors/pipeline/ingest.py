@@ -30,6 +30,7 @@ from typing import Any, BinaryIO
 import polars as pl
 
 from dtrack.collectors.formats.registry import UnknownFormat, detect, get_collector, names
+from dtrack.collectors.readers.damage import NUL_BYTES, what_is_wrong
 from dtrack.collectors.readers.files import read_head
 from dtrack.collectors.readers.json_values import dumps_raw
 from dtrack.collectors.readers.times import parse_time, parse_time_series
@@ -278,6 +279,9 @@ def source_format(path: Path, fmt: str | None) -> str:
         head = read_head(path) if path.is_file() else b"x"
         if not head.strip() and len(head) == path.stat().st_size:  # the head is the whole file
             raise SourceError("empty file (only blank lines or spaces): nothing to ingest")
+        damage = what_is_wrong(path, head) if path.is_file() else None
+        if damage is not None:  # the file itself is damaged: say so rather than "not a format"
+            raise SourceError(f"{damage}; use --format to force one" if damage.startswith(NUL_BYTES) else damage)
         raise UnknownFormat(f"{NOT_A_FORMAT} (tried: {', '.join(names())}); use --format to force one")
     get_collector(fmt)
     return fmt
@@ -471,6 +475,12 @@ def _size(path: Path) -> int:
         return 0
 
 
+def stray(report: IngestReport) -> bool:
+    """Whether a failed file found in a folder is a stray, skipped rather than an error: not an
+    export, or a binary file (an unreadable one fails, and so does a damaged compressed stream)."""
+    return report.status == "error" and report.message.startswith((NOT_A_FORMAT, NUL_BYTES))
+
+
 def _ingest_group(writer: StoreWriter, group: list[tuple[Path, bool]], fmt: str | None,
                   ctx: ParseContext | None, force: bool, on_report: Callable[[IngestReport], None] | None,
                   on_start: Callable[[IngestReport], None] | None) -> list[IngestReport]:
@@ -479,8 +489,8 @@ def _ingest_group(writer: StoreWriter, group: list[tuple[Path, bool]], fmt: str 
     def add(txn: Transaction | None, i: int) -> IngestReport:
         path, explicit = group[i]
         report = ingest_source(writer, path, fmt=fmt, ctx=ctx, force=force, on_start=on_start, txn=txn)
-        if not explicit and report.status == "error" and report.message.startswith(NOT_A_FORMAT):
-            report.status = "skipped"  # a stray file in a folder is not an export (unreadable ones fail)
+        if not explicit and stray(report):
+            report.status = "skipped"
         return report
 
     reports = commit_group(writer, len(group), add)

@@ -26,7 +26,7 @@ from typing import Any
 
 import orjson
 
-from dtrack.collectors.readers.files import BOM, SNIFF_BYTES
+from dtrack.collectors.readers.files import BOM
 
 #: A \uD8xx escape without its low half, or a \uDCxx without its high half:
 #: JavaScript writes them, orjson refuses them, Parquet cannot store them.
@@ -119,9 +119,7 @@ def first_value(head: bytes) -> tuple[Any, bool]:
     not JSON); then the value is None and the sniffer must judge by markers.
     """
     text = head.removeprefix(BOM).lstrip()
-    line, sep, _ = text.partition(b"\n")
-    if not sep and len(head) >= SNIFF_BYTES:
-        return None, False
+    line = text.partition(b"\n")[0]  # a line cut off by the head is not JSON: judged by markers
     try:
         return loads_lenient(line)[0], True
     except NotJSON:

@@ -159,7 +159,9 @@ def test_corrupt_fifo_and_broken_link_are_errors_and_the_next_file_is_read(store
     assert (run["files_seen"], run["files_ingested"], run["errors"]) == (5, 2, 3)
     assert (run["new"], run["quarantined"]) == (4, 1)
     messages = "\n".join(run["messages"])
-    for name, why in (("a_corrupt.ndjson", "format"), ("b_fifo.ndjson", "FIFO"), ("c_broken.ndjson", "broken")):
+    # a_corrupt is a gzip header over garbage: named for what it is, not "not a format"
+    for name, why in (("a_corrupt.ndjson", "compressed stream is truncated or corrupt (gzip: "),
+                      ("b_fifo.ndjson", "FIFO"), ("c_broken.ndjson", "broken")):
         assert any(name in m and why in m for m in run["messages"]), messages
     assert source_names(store) == ["d_partly_bad.ndjson", "e_good.ndjson"]
     quarantine = store.scan_quarantine().collect()
