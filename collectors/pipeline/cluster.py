@@ -247,7 +247,19 @@ def ingest_on_cluster(
         while head < len(sources):
             end = _group_end(sources, head, limit)
             while not all(source.ready() for source in sources[head:end]):
-                future = next(pending)
+                future = next(pending, None)
+                if future is None:
+                    # as_completed reports a future once; a result lost with a killed worker after that
+                    # is computed again by Dask, so wait for the group's unfinished futures once more
+                    waiting = _unfinished(sources[head:end])
+                    if not waiting:
+                        raise ClusterError("the cluster lost track of a task; sources not yet committed "
+                                           "were not stored")
+                    pending.update(waiting)
+                    continue
+                if not future.done():  # reported done, then lost with its worker: wait for the rerun
+                    pending.add(future)
+                    continue
                 progress.step(_posts(future))
                 if future.key.startswith("survey-"):
                     _submit_parts(client, future, sources, staging, split_bytes, force, writer, pending, progress)
@@ -262,6 +274,13 @@ def ingest_on_cluster(
         progress.close()
         shutil.rmtree(staging, ignore_errors=True)
     return reports
+
+
+def _unfinished(sources: list[_Source]) -> list[Any]:
+    """The survey and parse futures of ``sources`` that are not done (to wait for again)."""
+    futures = [s.survey for s in sources if s.survey is not None]
+    futures += [f for s in sources for f in (s.parts or [])]
+    return [f for f in futures if not f.done()]
 
 
 def _group_end(sources: list[_Source], head: int, limit: int) -> int:
