@@ -50,6 +50,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from typing import Any
 
 from dtrack.nlp.prefilter import Prefilter
 from dtrack.nlp.terms import TermDictionary
@@ -91,11 +92,6 @@ class Matcher:
         self.forms: list[tuple[str, tuple[int, ...]]] = sorted(
             ((f, tuple(ts)) for f, ts in by_form.items()), key=lambda ft: (-len(ft[0]), ft[0])
         )
-        #: one regex finding where any form starts (alternation, longest first, so a match is
-        #: the longest form there), and for each form the forms that are prefixes of it: the
-        #: only other forms that can start at the same place
-        self._scan = _alternation(f for f, _ in self.forms)
-        self._prefixes = _prefixes(dict(self.forms))
         self.exclusions: dict[int, list[tuple[str, bool]]] = {
             i: [(x, _ends_alnum(x)) for x in term.exclusion_forms()]
             for i, term in enumerate(terms.terms)
@@ -132,9 +128,20 @@ class Matcher:
                     words.setdefault(form, (word, _ends_alnum(form)))
             if words:
                 self.context[i] = words
-        #: frozenset of terms present -> (scan, prefixes, form -> (word, whole, terms or None)), built on demand
-        self._scans: dict[frozenset[int], tuple[re.Pattern[str], dict[str, list[tuple[int, object]]],
-                                                dict[str, tuple[str, bool, frozenset[int] | None]]]] = {}
+        #: every form, cue word and context word in one scan (see :meth:`_scan_all`): key -> (length, term
+        #: indices if it is a form, else None, whether it is a cue or context word) of itself and of
+        #: every other key that is a prefix of it
+        keys: dict[str, tuple[tuple[int, ...] | None, bool]] = {f: (ts, False) for f, ts in self.forms}
+        for form in (*self.cues, *(f for words in self.context.values() for f in words)):
+            keys[form] = (keys.get(form, (None, False))[0], True)
+        self._all = _alternation(keys)
+        self._all_prefixes: dict[str, list[tuple[int, tuple[int, ...] | None, bool]]] = {
+            key: [(n, *value) for n, value in entries] for key, entries in _prefixes(keys).items()}  # type: ignore[misc]
+        #: context form -> (term, word as configured) of each term it is a context word of, by term
+        self._owners: dict[str, list[tuple[int, str]]] = {}
+        for t in sorted(self.context):
+            for form, (word, _) in self.context[t].items():
+                self._owners.setdefault(form, []).append((t, word))
 
     @functools.cached_property
     def prefilter(self) -> Prefilter:
@@ -142,34 +149,45 @@ class Matcher:
         return Prefilter(f for f, _ in self.forms)
 
     # -- one post --------------------------------------------------------------
-    def _word_scan(self, present: frozenset[int]) -> tuple[re.Pattern[str], dict[str, list[tuple[int, object]]],
-                                                          dict[str, tuple[str, bool, frozenset[int] | None]]]:
-        """One scan for the cue words and the context words of the ``present`` terms (built once per
-        combination of terms, then cached): form -> (word, must end on a token end, terms or None = all)."""
-        found = self._scans.get(present)
-        if found is None:
-            words: dict[str, tuple[str, bool, frozenset[int] | None]] = {
-                f: (w, whole, None) for f, (w, whole) in self.cues.items()}
-            for t in sorted(present):
-                for form, (word, whole) in self.context[t].items():
-                    known = words.get(form)
-                    if known is None:
-                        words[form] = (word, whole, frozenset({t}))
-                    elif known[2] is not None:
-                        words[form] = (known[0], whole, known[2] | {t})
-            found = self._scans[present] = (_alternation(words), _prefixes({f: f for f in words}), words)
-        return found
+    def _scan_all(self, text: str) -> tuple[list[tuple[int, int, tuple[int, ...]]], list[tuple[int, str]]]:
+        """(start, end, term indices) of every form occurring in ``text`` and (start, form) of every cue
+        or context word, overlaps included, in text order (longest first at one place): one regex pass."""
+        occurrences: list[tuple[int, int, tuple[int, ...]]] = []
+        words: list[tuple[int, str]] = []
+        search = self._all.search
+        prefixes = self._all_prefixes
+        m = search(text)
+        while m:
+            p = m.start()
+            key = m.group()
+            for n, term_ids, word in prefixes[key]:
+                if term_ids is not None:
+                    occurrences.append((p, p + n, term_ids))
+                if word:
+                    words.append((p, key[:n]))
+            m = search(text, p + 1)
+        return occurrences, words
 
-    def _words(self, text: str, bounds: Boundaries, present: set[int], every: bool
+    def _words(self, found: list[tuple[int, str]], bounds: Boundaries, present: set[int], every: bool
                ) -> list[tuple[int, int, str, frozenset[int] | None]]:
         """(start, end, word, terms or None for a cue) of the cue words and of the context words of the
-        ``present`` terms: every occurrence when ``every`` (a weak hit must tell inside from outside),
-        else the first of each word (boundary checks are the costly part). Not sorted."""
-        scan, prefixes, words = self._word_scan(frozenset(t for t in present if t in self.context))
+        ``present`` terms among ``found`` (from :meth:`_scan_all`): every occurrence when ``every`` (a weak
+        hit must tell inside from outside), else the first of each word (boundary checks are the costly
+        part). A context word of several present terms is named as the first of them configured it."""
         out: list[tuple[int, int, str, frozenset[int] | None]] = []
         seen: set[str] = set()
-        for p, form in _starts(scan, prefixes, text):
-            word, whole, terms = words[form]
+        cues = self.cues
+        for p, form in found:
+            cue = cues.get(form)
+            if cue is not None:
+                word, whole = cue
+                terms: frozenset[int] | None = None
+            else:
+                owners = [(t, w) for t, w in self._owners[form] if t in present]
+                if not owners:
+                    continue
+                word, whole = owners[0][1], _ends_alnum(form)
+                terms = frozenset(t for t, _ in owners)
             if not every and word in seen:
                 continue
             if bounds.is_start(p) and (not whole or bounds.is_end(p + len(form))):
@@ -187,18 +205,6 @@ class Matcher:
                     spans.append((p, p + n))
                 p = text.find(form, p + 1)
         return spans
-
-    def _occurrences(self, text: str) -> list[tuple[int, int, tuple[int, ...]]]:
-        """(start, end, term indices) of every form occurring in ``text``, overlaps included."""
-        out = []
-        search = self._scan.search
-        m = search(text)
-        while m:
-            p = m.start()
-            for n, term_ids in self._prefixes[m.group()]:
-                out.append((p, p + n, term_ids))
-            m = search(text, p + 1)
-        return out
 
     def _kana_cuts(self, text: str, p: int, e: int, cache: dict[tuple[int, int], frozenset[int]]) -> bool:
         """Is [p, e) a kana form whose kana run can be cut into reading pieces with cuts at p and e?"""
@@ -246,7 +252,7 @@ class Matcher:
         """Hits as (term index, start, end, evidence) in ORIGINAL offsets; ``original`` is the text
         ``canon`` was made from (needed for ``cased`` spellings)."""
         text = canon.text
-        occurrences = self._occurrences(text)
+        occurrences, words = self._scan_all(text)
         if not occurrences:
             return []
         bounds = Boundaries(text)
@@ -279,7 +285,7 @@ class Matcher:
         if not kept:
             return []
         # evidence items (start, end, word, the terms it speaks for or None for every term)
-        items = self._words(text, bounds, set(found), any_weak)
+        items = self._words(words, bounds, set(found), any_weak)
         ai_always = self.ai_always
         items.extend((a, b, self.names[t], None) for t, a, b, weak in kept if ai_always[t] and not weak)
         items.sort(key=_span)
@@ -346,24 +352,28 @@ def _as_written(text: str) -> str:
 
 
 def _alternation(forms: object) -> re.Pattern[str]:
-    """A regex matching any of ``forms`` (longest first, so the longest wins at a position)."""
-    ordered = sorted(forms, key=len, reverse=True)  # type: ignore[call-overload]
-    return re.compile("|".join(re.escape(f) for f in ordered) or "(?!)")
+    """A regex matching the longest of ``forms`` that starts at a place, written as a trie
+    (無断(?:学習|転載)...): ``re`` tries the alternatives of a plain alternation one by one at every
+    place, a trie only the branch of the next character."""
+    trie: dict[str, Any] = {}
+    for form in forms:  # type: ignore[attr-defined]
+        node = trie
+        for ch in form:
+            node = node.setdefault(ch, {})
+        node[""] = True
+    return re.compile(_trie_pattern(trie) or "(?!)")
+
+
+def _trie_pattern(node: dict[str, Any]) -> str:
+    """The pattern of a trie node: a branch per next character, optional where a form ends here
+    (greedy, so the longer form is tried first)."""
+    branches = [re.escape(ch) + _trie_pattern(child) for ch, child in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
 
 
 def _prefixes(forms: dict[str, object]) -> dict[str, list[tuple[int, object]]]:
     """form -> (length, value) of itself and of every other form that is a prefix of it."""
     return {form: [(k, forms[form[:k]]) for k in range(len(form), 0, -1) if form[:k] in forms] for form in forms}
-
-
-def _starts(scan: re.Pattern[str], prefixes: dict[str, list[tuple[int, object]]],
-            text: str) -> list[tuple[int, str]]:
-    """(position, form) of every form occurring in ``text``, overlapping ones included."""
-    out = []
-    m = scan.search(text)
-    while m:
-        p = m.start()
-        for n, _ in prefixes[m.group()]:
-            out.append((p, text[p:p + n]))
-        m = scan.search(text, p + 1)
-    return out

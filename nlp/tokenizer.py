@@ -51,7 +51,7 @@ _WS_RE = re.compile("[" + re.escape(WHITESPACE) + "]+")
 #: are after NFKC (－ -> -, ～ -> ~); between two katakana they become ー.
 DASHES = "-~\u2010\u2012\u2013\u2014\u2015\u2212\u301c"
 _KATAKANA = "\u30a1-\u30fa"
-_DASH_RE = re.compile(f"(?<=[{_KATAKANA}\u30fc])[{re.escape(DASHES)}](?=[{_KATAKANA}])")
+_DASH_RE = re.compile(f"[{re.escape(DASHES)}](?<=[{_KATAKANA}\u30fc][{re.escape(DASHES)}])(?=[{_KATAKANA}])")
 #: The same rule without look-around (Rust regex): ``$1ー$2``, applied twice so that
 #: dashes one character apart (ス-テ-ブ) are both replaced.
 DASH_REGEX = ("([\\x{30A1}-\\x{30FA}\\x{30FC}])["
