@@ -128,20 +128,24 @@ class Matcher:
                     words.setdefault(form, (word, _ends_alnum(form)))
             if words:
                 self.context[i] = words
-        #: every form, cue word and context word in one scan (see :meth:`_scan_all`): key -> (length, term
-        #: indices if it is a form, else None, whether it is a cue or context word) of itself and of
-        #: every other key that is a prefix of it
-        keys: dict[str, tuple[tuple[int, ...] | None, bool]] = {f: (ts, False) for f, ts in self.forms}
-        for form in (*self.cues, *(f for words in self.context.values() for f in words)):
-            keys[form] = (keys.get(form, (None, False))[0], True)
-        self._all = _alternation(keys)
-        self._all_prefixes: dict[str, list[tuple[int, tuple[int, ...] | None, bool]]] = {
-            key: [(n, *value) for n, value in entries] for key, entries in _prefixes(keys).items()}  # type: ignore[misc]
         #: context form -> (term, word as configured) of each term it is a context word of, by term
-        self._owners: dict[str, list[tuple[int, str]]] = {}
+        owners: dict[str, list[tuple[int, str]]] = {}
         for t in sorted(self.context):
             for form, (word, _) in self.context[t].items():
-                self._owners.setdefault(form, []).append((t, word))
+                owners.setdefault(form, []).append((t, word))
+        #: every form, cue word and context word in one scan (see :meth:`_scan_all`): key -> what each
+        #: key that is a prefix of it (itself included, longest first) is: (length, term indices if it
+        #: is a form else None, word entry if it is a cue or context word else None), where a word
+        #: entry is (cue word or None, (term, word, {term}) of its owners, must end on a token end)
+        keys: dict[str, tuple[tuple[int, ...] | None, _Word | None]] = {f: (ts, None) for f, ts in self.forms}
+        for form, (cue, whole) in self.cues.items():
+            keys[form] = (keys.get(form, (None, None))[0], (cue, (), whole))
+        for form, owned in owners.items():
+            entry = (None, tuple((t, w, frozenset({t})) for t, w in owned), _ends_alnum(form))
+            keys[form] = (keys.get(form, (None, None))[0], entry)
+        self._all = _alternation(keys)
+        self._all_prefixes: dict[str, list[tuple[int, tuple[int, ...] | None, _Word | None]]] = {
+            key: [(n, *value) for n, value in entries] for key, entries in _prefixes(keys).items()}  # type: ignore[misc]
 
     @functools.cached_property
     def prefilter(self) -> Prefilter:
@@ -149,26 +153,27 @@ class Matcher:
         return Prefilter(f for f, _ in self.forms)
 
     # -- one post --------------------------------------------------------------
-    def _scan_all(self, text: str) -> tuple[list[tuple[int, int, tuple[int, ...]]], list[tuple[int, str]]]:
-        """(start, end, term indices) of every form occurring in ``text`` and (start, form) of every cue
-        or context word, overlaps included, in text order (longest first at one place): one regex pass."""
+    def _scan_all(self, text: str) -> tuple[list[tuple[int, int, tuple[int, ...]]], list[tuple[int, int, _Word]]]:
+        """(start, end, term indices) of every form occurring in ``text`` and (start, end, word entry) of
+        every cue or context word, overlaps included, in text order (longest first at one place): one
+        regex pass."""
         occurrences: list[tuple[int, int, tuple[int, ...]]] = []
-        words: list[tuple[int, str]] = []
+        words: list[tuple[int, int, _Word]] = []
         search = self._all.search
         prefixes = self._all_prefixes
         m = search(text)
         while m:
             p = m.start()
-            key = m.group()
-            for n, term_ids, word in prefixes[key]:
+            for n, term_ids, word in prefixes[m.group()]:
                 if term_ids is not None:
                     occurrences.append((p, p + n, term_ids))
-                if word:
-                    words.append((p, key[:n]))
+                if word is not None:
+                    words.append((p, p + n, word))
             m = search(text, p + 1)
         return occurrences, words
 
-    def _words(self, found: list[tuple[int, str]], bounds: Boundaries, present: set[int], every: bool
+    @staticmethod
+    def _words(found: list[tuple[int, int, _Word]], bounds: Boundaries, present: dict[int, Any], every: bool
                ) -> list[tuple[int, int, str, frozenset[int] | None]]:
         """(start, end, word, terms or None for a cue) of the cue words and of the context words of the
         ``present`` terms among ``found`` (from :meth:`_scan_all`): every occurrence when ``every`` (a weak
@@ -176,22 +181,23 @@ class Matcher:
         part). A context word of several present terms is named as the first of them configured it."""
         out: list[tuple[int, int, str, frozenset[int] | None]] = []
         seen: set[str] = set()
-        cues = self.cues
-        for p, form in found:
-            cue = cues.get(form)
+        for p, e, (cue, owners, whole) in found:
+            terms: frozenset[int] | None = None
             if cue is not None:
-                word, whole = cue
-                terms: frozenset[int] | None = None
-            else:
-                owners = [(t, w) for t, w in self._owners[form] if t in present]
-                if not owners:
+                word = cue
+            elif len(owners) == 1:
+                t, word, terms = owners[0]
+                if t not in present:
                     continue
-                word, whole = owners[0][1], _ends_alnum(form)
-                terms = frozenset(t for t, _ in owners)
+            else:
+                mine = [(t, w) for t, w, _ in owners if t in present]
+                if not mine:
+                    continue
+                word, terms = mine[0][1], frozenset(t for t, _ in mine)
             if not every and word in seen:
                 continue
-            if bounds.is_start(p) and (not whole or bounds.is_end(p + len(form))):
-                out.append((p, p + len(form), word, terms))
+            if bounds.is_start(p) and (not whole or bounds.is_end(e)):
+                out.append((p, e, word, terms))
                 seen.add(word)
         return out
 
@@ -285,7 +291,7 @@ class Matcher:
         if not kept:
             return []
         # evidence items (start, end, word, the terms it speaks for or None for every term)
-        items = self._words(words, bounds, set(found), any_weak)
+        items = self._words(words, bounds, found, any_weak)
         ai_always = self.ai_always
         items.extend((a, b, self.names[t], None) for t, a, b, weak in kept if ai_always[t] and not weak)
         items.sort(key=_span)
@@ -336,6 +342,11 @@ class Matcher:
                 row = base + i
                 lines.extend(f"{row}\t{t}\t{a}\t{b}\t{EVIDENCE_SEP.join(ev)}" for t, a, b, ev in hits)
         return "\n".join(lines)
+
+
+#: A cue or context word found by the scan: (cue word or None, (term, word, {term}) of each term it is a
+#: context word of, must end on a token end).
+_Word = tuple[str | None, tuple[tuple[int, str, frozenset[int]], ...], bool]
 
 
 def _span(item: tuple[int, int, str, int | None]) -> tuple[int, int]:

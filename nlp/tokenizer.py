@@ -145,18 +145,16 @@ class Boundaries:
         self.text = text
         self._ascii = text.isascii()
         out = get_tagger().parse(text) if text else ""
-        self._offsets = " " + out.strip() + " "
-
-    def _byte(self, pos: int) -> int:
-        return pos if self._ascii else len(self.text[:pos].encode())
+        # the output is " s,e s,e ...": one space in front of every token, nothing after the last
+        self._offsets = out + " " if out.startswith(" ") else " " + out.strip() + " "
 
     def is_start(self, pos: int) -> bool:
         """Does a token start at character offset ``pos``?"""
-        return f" {self._byte(pos)}," in self._offsets
+        return f" {pos if self._ascii else len(self.text[:pos].encode())}," in self._offsets
 
     def is_end(self, pos: int) -> bool:
         """Does a token end at character offset ``pos`` (exclusive)?"""
-        return f",{self._byte(pos)} " in self._offsets
+        return f",{pos if self._ascii else len(self.text[:pos].encode())} " in self._offsets
 
 
 def _word_readings(text: str) -> list[tuple[str, str]] | None:
@@ -289,6 +287,8 @@ class Canonical:
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Original [start, end) of the canonical span [start, end) (end > start)."""
+        if self._starts is None and self._original_text is None and not self._shift_at:
+            return start, end  # nothing changed length
         return self._original(self._folded(start))[0], self._original(self._folded(end - 1))[1]
 
 
