@@ -23,12 +23,17 @@ Speed. A polars pre-filter (``nlp.prefilter``) picks the posts that can
 contain a term; only those are tokenised, in a ``multiprocessing`` pool of
 forked workers (one Tagger each) fed chunks of texts and returning compact
 strings. Small inputs stay in this process: starting workers costs more than
-it saves.
+it saves. The posts are pre-filtered a slice at a time in the pool's feeding
+thread (polars works without the GIL) and each slice's hits are decoded as
+soon as its chunks are back, so neither step leaves the two cores to the
+workers alone: on a corpus where every post has a term they took a seventh of
+the time, with the workers idle.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import multiprocessing
 import os
 import time
@@ -51,7 +56,9 @@ RUNS_KEY = "tagging_runs"
 #: Tagging runs kept in the meta (newest last).
 MAX_RUNS = 50
 #: Texts per work unit sent to a worker.
-CHUNK = 2000
+CHUNK = 1000
+#: Posts pre-filtered at a time (the pool tokenises one slice while the next is pre-filtered).
+SLICE = 25_000
 #: Fewer candidates than this are tokenised in this process (no pool start-up).
 PARALLEL_MIN = 5_000
 #: Posts read per step; all steps of a run are still one transaction.
@@ -121,33 +128,66 @@ def _init_worker(matcher: Matcher) -> None:
     get_tagger()  # this process's own Tagger
 
 
-def _work(job: tuple[int, list[str | None]]) -> str:
+def _work(job: tuple[int, int, list[str | None]]) -> tuple[int, str]:
     assert _WORKER is not None
-    base, texts = job
-    return _WORKER.encode(texts, base)
+    part, base, texts = job
+    return part, _WORKER.encode(texts, base)
 
 
 class _Runner:
-    """Runs ``Matcher.encode`` over texts: in-process for small inputs, else a pool started once."""
+    """Runs ``Matcher.encode`` over slices of candidate posts: in-process for small inputs, else a pool
+    started once."""
 
     def __init__(self, matcher: Matcher, workers: int | None) -> None:
         self.matcher = matcher
         self.workers = default_workers() if workers is None else max(1, workers)
         self.pool: Any = None
 
-    def encode(self, texts: list[str | None]) -> Iterator[str]:
-        if self.workers == 1 or len(texts) < PARALLEL_MIN:
-            for base in range(0, len(texts), CHUNK):
-                yield self.matcher.encode(texts[base:base + CHUNK], base)
-            return
+    def run(self, slices: Iterator[pl.DataFrame]) -> Iterator[tuple[pl.DataFrame, list[str]]]:
+        """(candidates, encoded chunks with rows counted from the slice's first) of each slice, in order.
+
+        Slices are pulled until PARALLEL_MIN candidates are in hand; if the input ends first it is all
+        done here, else the pool gets those and, from its feeding thread, the slices still to come.
+        """
+        held: list[pl.DataFrame] = []
+        for frame in slices:
+            held.append(frame)
+            if self.workers > 1 and sum(f.height for f in held) >= PARALLEL_MIN:
+                yield from self._pooled(itertools.chain(held, slices))
+                return
+        for frame in held:
+            texts = frame.get_column("text").to_list()
+            yield frame, [self.matcher.encode(texts[b:b + CHUNK], b) for b in range(0, len(texts), CHUNK)]
+
+    def _pooled(self, slices: Iterator[pl.DataFrame]) -> Iterator[tuple[pl.DataFrame, list[str]]]:
         if self.pool is None:
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
             ctx = multiprocessing.get_context(method)
             self.pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(self.matcher,))
-        # chunks of about CHUNK texts, but at least a few per worker so both stay busy
-        size = max(100, min(CHUNK, -(-len(texts) // (4 * self.workers))))
-        jobs = ((base, texts[base:base + size]) for base in range(0, len(texts), size))
-        yield from self.pool.imap(_work, jobs)
+        frames: list[pl.DataFrame] = []  # filled by the pool's feeding thread, in slice order
+
+        def jobs() -> Iterator[tuple[int, int, list[str | None]]]:
+            for part, frame in enumerate(slices):
+                frames.append(frame)
+                texts = frame.get_column("text").to_list()
+                for base in range(0, len(texts), CHUNK):
+                    yield part, base, texts[base:base + CHUNK]
+
+        done = 0  # slices handed back
+        chunks: list[str] = []
+        try:
+            for part, chunk in self.pool.imap(_work, jobs()):
+                while done < part:  # every job of the slices before ``part`` is back (imap keeps order)
+                    yield frames[done], chunks
+                    done, chunks = done + 1, []
+                chunks.append(chunk)
+        except BaseException:  # a failed step (or a consumer that stopped): drop the queued work now
+            self.pool.terminate()
+            self.pool = None
+            raise
+        while done < len(frames):
+            yield frames[done], chunks
+            done, chunks = done + 1, []
 
     def close(self) -> None:
         if self.pool is not None:
@@ -157,7 +197,7 @@ class _Runner:
 
 
 # -- frames --------------------------------------------------------------------
-def _decode(chunks: Iterator[str], posts: pl.DataFrame, matcher: Matcher, dictionary_hash: str,
+def _decode(chunks: list[str], posts: pl.DataFrame, matcher: Matcher, dictionary_hash: str,
             version: str) -> pl.DataFrame:
     lines: list[str] = []
     for chunk in chunks:
@@ -214,16 +254,25 @@ def tag_frame(posts: pl.DataFrame | pl.LazyFrame, terms: TermDictionary, *, pref
     matcher = _runner.matcher if _runner is not None else Matcher(terms)
     lazy = posts.lazy().select(_POST_COLUMNS)
     seen = posts.height if isinstance(posts, pl.DataFrame) else lazy.select(pl.len()).collect().item()
-    lazy = lazy.filter(pl.col("text").is_not_null() & (pl.col("text") != ""))
-    candidates = matcher.prefilter.candidates(lazy) if prefilter else lazy.collect()
+    texts = lazy.filter(pl.col("text").is_not_null() & (pl.col("text") != "")).collect()
+
+    def slices() -> Iterator[pl.DataFrame]:
+        for first in range(0, max(texts.height, 1), SLICE):
+            part = texts.slice(first, SLICE)
+            yield matcher.prefilter.candidates(part) if prefilter else part
+
     runner = _runner or _Runner(matcher, workers)
+    version = tagger_version()
+    parts: list[pl.DataFrame] = []
+    tokenised = 0
     try:
-        hits = _decode(runner.encode(candidates.get_column("text").to_list()), candidates, matcher,
-                       terms.hash, tagger_version())
+        for candidates, chunks in runner.run(slices()):
+            parts.append(_decode(chunks, candidates, matcher, terms.hash, version))
+            tokenised += candidates.height
     finally:
         if _runner is None:
             runner.close()
-    return hits, seen, candidates.height
+    return (pl.concat(parts) if len(parts) > 1 else parts[0]), seen, tokenised
 
 
 def tag_texts(texts: list[str], terms: TermDictionary | None = None) -> list[list[dict[str, Any]]]:
