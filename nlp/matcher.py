@@ -84,6 +84,7 @@ class Matcher:
         self.categories = [t.category for t in terms.terms]
         self.ai_only = [t.ai_only for t in terms.terms]
         self.ai_always = [t.ai_always for t in terms.terms]
+        self._any_ai_always = any(self.ai_always)
         by_form: dict[str, list[int]] = {}
         for i, term in enumerate(terms.terms):
             for form in term.forms():
@@ -136,12 +137,12 @@ class Matcher:
         #: every form, cue word and context word in one scan (see :meth:`_scan_all`): key -> what each
         #: key that is a prefix of it (itself included, longest first) is: (length, term indices if it
         #: is a form else None, word entry if it is a cue or context word else None), where a word
-        #: entry is (cue word or None, (term, word, {term}) of its owners, must end on a token end)
+        #: entry is (cue word or None, term -> (word, {term}) of its owners, must end on a token end)
         keys: dict[str, tuple[tuple[int, ...] | None, _Word | None]] = {f: (ts, None) for f, ts in self.forms}
         for form, (cue, whole) in self.cues.items():
             keys[form] = (keys.get(form, (None, None))[0], (cue, (), whole))
         for form, owned in owners.items():
-            entry = (None, tuple((t, w, frozenset({t})) for t, w in owned), _ends_alnum(form))
+            entry = (None, {t: (w, frozenset({t})) for t, w in owned}, _ends_alnum(form))
             keys[form] = (keys.get(form, (None, None))[0], entry)
         self._all = _alternation(keys)
         self._all_prefixes: dict[str, list[tuple[int, tuple[int, ...] | None, _Word | None]]] = {
@@ -185,15 +186,16 @@ class Matcher:
             terms: frozenset[int] | None = None
             if cue is not None:
                 word = cue
-            elif len(owners) == 1:
-                t, word, terms = owners[0]
-                if t not in present:
+            elif len(present) == 1:
+                entry = owners.get(next(iter(present)))
+                if entry is None:
                     continue
+                word, terms = entry
             else:
-                mine = [(t, w) for t, w, _ in owners if t in present]
+                mine = sorted(t for t in present if t in owners)
                 if not mine:
                     continue
-                word, terms = mine[0][1], frozenset(t for t, _ in mine)
+                word, terms = owners[mine[0]][0], frozenset(mine)
             if not every and word in seen:
                 continue
             if bounds.is_start(p) and (not whole or bounds.is_end(e)):
@@ -292,8 +294,9 @@ class Matcher:
             return []
         # evidence items (start, end, word, the terms it speaks for or None for every term)
         items = self._words(words, bounds, found, any_weak)
-        ai_always = self.ai_always
-        items.extend((a, b, self.names[t], None) for t, a, b, weak in kept if ai_always[t] and not weak)
+        if self._any_ai_always:
+            ai_always = self.ai_always
+            items.extend((a, b, self.names[t], None) for t, a, b, weak in kept if ai_always[t] and not weak)
         items.sort(key=_span)
         decided: list[tuple[int, int, int, list[str]]] = []
         strong: dict[int, list[str]] = {}  # a term's evidence is the same for all its (not weak) hits
@@ -344,9 +347,9 @@ class Matcher:
         return "\n".join(lines)
 
 
-#: A cue or context word found by the scan: (cue word or None, (term, word, {term}) of each term it is a
+#: A cue or context word found by the scan: (cue word or None, term -> (word, {term}) of each term it is a
 #: context word of, must end on a token end).
-_Word = tuple[str | None, tuple[tuple[int, str, frozenset[int]], ...], bool]
+_Word = tuple[str | None, dict[int, tuple[str, frozenset[int]]], bool]
 
 
 def _span(item: tuple[int, int, str, int | None]) -> tuple[int, int]:

@@ -197,16 +197,15 @@ class _Runner:
 
 
 # -- frames --------------------------------------------------------------------
-def _decode(chunks: list[str], posts: pl.DataFrame, matcher: Matcher, dictionary_hash: str,
-            version: str) -> pl.DataFrame:
+def _decode(chunks: list[str], texts: pl.DataFrame) -> pl.DataFrame:
+    """The hits the workers encoded for ``texts`` (one slice of distinct candidate texts) as
+    (text, term_id, start, end, evidence), in the order they were found."""
     lines: list[str] = []
     for chunk in chunks:
         if chunk:
             lines.extend(chunk.split("\n"))
-    if not lines:
-        return pl.DataFrame(schema=HIT_SCHEMA)
     raw = (
-        pl.Series("line", lines)
+        pl.Series("line", lines, dtype=pl.String)
         .str.split_exact("\t", 4)
         .struct.rename_fields(["row", "term_id", "start", "end", "evidence"])
         .struct.unnest()
@@ -217,14 +216,23 @@ def _decode(chunks: list[str], posts: pl.DataFrame, matcher: Matcher, dictionary
             pl.col("end").cast(pl.Int32),
         )
     )
+    return raw.join(texts.select("text").with_row_index("row"), on="row", how="left", maintain_order="left") \
+        .select("text", "term_id", "start", "end", "evidence")
+
+
+def _hits(found: pl.DataFrame, posts: pl.DataFrame, matcher: Matcher, dictionary_hash: str,
+          version: str) -> pl.DataFrame:
+    """Hits (HIT_SCHEMA) of ``posts``: every post gets the hits ``found`` for its text, in post order."""
     terms = pl.DataFrame(
         {"term_id": range(len(matcher.names)), "term": matcher.names, "category": matcher.categories},
         schema={"term_id": pl.UInt32, "term": pl.String, "category": pl.String},
     )
     evidence = pl.col("evidence").fill_null("")
     return (
-        raw.join(posts.with_row_index("row"), on="row", how="left")
-        .join(terms, on="term_id", how="left")
+        posts.with_row_index("post")
+        .join(found.with_row_index("hit"), on="text", how="inner")
+        .sort("post", "hit")
+        .join(terms, on="term_id", how="left", maintain_order="left")
         .select(
             "platform",
             "post_id",
@@ -249,30 +257,32 @@ def tag_frame(posts: pl.DataFrame | pl.LazyFrame, terms: TermDictionary, *, pref
     """Hits (HIT_SCHEMA) of posts with platform, post_id, created_at and text columns.
 
     Returns (hits, posts seen, posts tokenised). ``prefilter=False`` tokenises
-    every post: the slow path the pre-filter must agree with.
+    every post: the slow path the pre-filter must agree with. A text that
+    several posts share (reposts, copies, bots) is matched once: the hits of a
+    post depend on its text alone.
     """
     matcher = _runner.matcher if _runner is not None else Matcher(terms)
     lazy = posts.lazy().select(_POST_COLUMNS)
     seen = posts.height if isinstance(posts, pl.DataFrame) else lazy.select(pl.len()).collect().item()
     texts = lazy.filter(pl.col("text").is_not_null() & (pl.col("text") != "")).collect()
+    distinct = texts.group_by("text", maintain_order=True).len("posts")
 
     def slices() -> Iterator[pl.DataFrame]:
-        for first in range(0, max(texts.height, 1), SLICE):
-            part = texts.slice(first, SLICE)
+        for first in range(0, max(distinct.height, 1), SLICE):
+            part = distinct.slice(first, SLICE)
             yield matcher.prefilter.candidates(part) if prefilter else part
 
     runner = _runner or _Runner(matcher, workers)
-    version = tagger_version()
-    parts: list[pl.DataFrame] = []
+    found: list[pl.DataFrame] = []
     tokenised = 0
     try:
         for candidates, chunks in runner.run(slices()):
-            parts.append(_decode(chunks, candidates, matcher, terms.hash, version))
-            tokenised += candidates.height
+            found.append(_decode(chunks, candidates))
+            tokenised += candidates.get_column("posts").sum()
     finally:
         if _runner is None:
             runner.close()
-    return (pl.concat(parts) if len(parts) > 1 else parts[0]), seen, tokenised
+    return _hits(pl.concat(found), texts, matcher, terms.hash, tagger_version()), seen, tokenised
 
 
 def tag_texts(texts: list[str], terms: TermDictionary | None = None) -> list[list[dict[str, Any]]]:
