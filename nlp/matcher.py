@@ -337,10 +337,11 @@ class Matcher:
         evidence words joined by ``EVIDENCE_SEP``). Strings cross process
         boundaries far faster than lists of Python objects."""
         lines: list[str] = []
+        match = self.match_canonical
         for i, text in enumerate(texts):
             if not text:
                 continue
-            hits = self.match(text)
+            hits = match(canonical(text), text)
             if hits:
                 row = base + i
                 lines.extend(f"{row}\t{t}\t{a}\t{b}\t{EVIDENCE_SEP.join(ev)}" for t, a, b, ev in hits)
