@@ -20,7 +20,10 @@ seconds of each side (user + system, dtrack's tagging workers included):
 on a shared machine wall times follow the other jobs' load, CPU seconds much
 less (but dtrack's two tagging processes count twice there, so the CPU ratio
 understates dtrack on an idle machine). The load average is printed too;
-use --repeat to keep the best of several interleaved runs.
+use --repeat to keep the best of several interleaved runs. ``--against
+CHECKOUT`` also runs another checkout's dtrack (PYTHONPATH pointing at it)
+in the same loop, for a before/after comparison that the load of a shared
+machine cannot tilt.
 """
 
 from __future__ import annotations
@@ -134,6 +137,7 @@ def main() -> None:
     ap.add_argument("sizes", nargs="*", type=int, default=[100_000])
     ap.add_argument("--corpus", action="append", choices=list(TARGETS), default=None)
     ap.add_argument("--repeat", type=int, default=1, help="interleaved runs; the best of each side is kept")
+    ap.add_argument("--against", type=Path, default=None, help="another dtrack checkout to run side by side")
     args = ap.parse_args()
     corpora = args.corpus or list(TARGETS)
     terms = [t.canonical for t in load_terms().terms]
@@ -149,9 +153,14 @@ def main() -> None:
                 src = work / f"{corpus}-{n}.ndjson"
                 write_corpus(src, corpus, n)
                 load = os.getloadavg()[0]
-                best = dict.fromkeys(("ingest", "timeline", "dtrack", "notebook", "dtrack_cpu", "notebook_cpu"),
-                                     float("inf"))
+                best = dict.fromkeys(("ingest", "timeline", "dtrack", "notebook", "dtrack_cpu", "notebook_cpu",
+                                      "against", "against_cpu"), float("inf"))
                 for _ in range(args.repeat):
+                    if args.against is not None:
+                        other = dict(env, PYTHONPATH=str(args.against))
+                        ingest, timeline, cpu = run_dtrack(src, work, terms, other)
+                        best["against"] = min(best["against"], ingest + timeline)
+                        best["against_cpu"] = min(best["against_cpu"], cpu)
                     ingest, timeline, cpu = run_dtrack(src, work, terms, env)
                     best["ingest"] = min(best["ingest"], ingest)
                     best["timeline"] = min(best["timeline"], timeline)
@@ -169,6 +178,9 @@ def main() -> None:
                       f"{'met' if ratio >= TARGETS[corpus] else 'NOT met'}  (load {load:.1f}); CPU seconds "
                       f"dtrack {best['dtrack_cpu']:.2f} notebook {best['notebook_cpu']:.2f} "
                       f"= {best['notebook_cpu'] / best['dtrack_cpu']:.1f}x", flush=True)
+                if args.against is not None:
+                    print(f"{'':>9} {'':<8} against {args.against}: dtrack {best['against']:6.2f} s, ratio "
+                          f"{best['notebook'] / best['against']:5.1f}x, CPU {best['against_cpu']:.2f} s", flush=True)
     print(f"{os.cpu_count()} CPUs; best of {args.repeat}; load average now {os.getloadavg()[0]:.1f}")
 
 

@@ -49,7 +49,7 @@ from dtrack.data.schema import HIT_SCHEMA, POST_SCHEMA
 from dtrack.data.store import Store, StoreWriter
 from dtrack.nlp.matcher import EVIDENCE_SEP, Matcher
 from dtrack.nlp.terms import RULES_VERSION, TermDictionary, load_terms_text
-from dtrack.nlp.tokenizer import get_tagger, versions
+from dtrack.nlp.tokenizer import get_tagger, prepare, versions
 
 META_KEY = "tagging"
 RUNS_KEY = "tagging_runs"
@@ -161,6 +161,7 @@ class _Runner:
 
     def _pooled(self, slices: Iterator[pl.DataFrame]) -> Iterator[tuple[pl.DataFrame, list[str]]]:
         if self.pool is None:
+            prepare()
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
             ctx = multiprocessing.get_context(method)
             self.pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(self.matcher,))

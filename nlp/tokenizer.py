@@ -26,6 +26,7 @@ in offsets of the stored text.
 from __future__ import annotations
 
 import bisect
+import functools
 import os
 import re
 import shlex
@@ -215,6 +216,39 @@ class _NfkcTable(dict):
 _NFKC = _NfkcTable()
 
 
+@functools.cache
+def _changing() -> re.Pattern[str]:
+    """A regex finding the characters whose NFKC differs from them (every astral character too: the
+    class stays a bitmap). Built once per process (about 50 ms)."""
+    points = [cp for cp in range(0x10000) if not 0xD800 <= cp <= 0xDFFF
+              and unicodedata.normalize("NFKC", chr(cp)) != chr(cp)]
+    ranges: list[str] = []
+    i = 0
+    while i < len(points):
+        j = i
+        while j + 1 < len(points) and points[j + 1] == points[j] + 1:
+            j += 1
+        ranges.append(re.escape(chr(points[i])) + (f"-{re.escape(chr(points[j]))}" if j > i else ""))
+        i = j + 1
+    return re.compile("[" + "".join(ranges) + "\U00010000-\U0010ffff]")
+
+
+def prepare() -> None:
+    """Build this process's lookup tables now: called before forking tagging workers, which then share
+    them instead of each building its own."""
+    _changing()
+
+
+def _nfkc_char(m: re.Match[str]) -> str:
+    return _NFKC[ord(m.group())]
+
+
+def _nfkc_each(text: str) -> str:
+    """``text.translate(_NFKC)`` (every character NFKC-normalised on its own), in about half the time:
+    only the characters that change are looked up."""
+    return _changing().sub(_nfkc_char, text)
+
+
 def _is_joiner(c: str) -> bool:
     """Does ``c`` combine with the character before it under NFKC (so both must be normalised together)?"""
     if unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Mc", "Me"):
@@ -326,7 +360,7 @@ def _fold(text: str) -> tuple[str, dict[str, Any]]:
         if len(lowered) == len(text):
             return lowered, {}
     else:
-        per_char = text.translate(_NFKC)
+        per_char = _nfkc_each(text)
         if unicodedata.is_normalized("NFKC", per_char):
             lowered = per_char.lower()
             if len(lowered) == len(per_char):

@@ -140,3 +140,11 @@ def test_slices_pool_and_shared_texts_give_the_hits_of_one_post_at_a_time(monkey
     columns = ["post_id", "term", "category", "variant", "start", "end", "ai_context", "evidence"]
     assert len(rows) > 1000
     assert fast.select(columns).rows() == rows  # same hits, in post order
+
+
+def test_normalising_only_the_changing_characters_is_normalising_each() -> None:
+    from dtrack.nlp.tokenizer import _NFKC, _nfkc_each
+
+    for first in range(0, 0x30000, 0x1000):
+        block = "".join(chr(cp) for cp in range(first, first + 0x1000) if not 0xD800 <= cp <= 0xDFFF)
+        assert _nfkc_each(block) == block.translate(_NFKC)
