@@ -128,7 +128,7 @@ def _init_worker(matcher: Matcher) -> None:
     get_tagger()  # this process's own Tagger
 
 
-def _work(job: tuple[int, int, list[str | None]]) -> tuple[int, str]:
+def _work(job: tuple[int, int, list[str]]) -> tuple[int, str]:
     assert _WORKER is not None
     part, base, texts = job
     return part, _WORKER.encode(texts, base)
@@ -143,51 +143,50 @@ class _Runner:
         self.workers = default_workers() if workers is None else max(1, workers)
         self.pool: Any = None
 
-    def run(self, slices: Iterator[pl.DataFrame]) -> Iterator[tuple[pl.DataFrame, list[str]]]:
-        """(candidates, encoded chunks with rows counted from the slice's first) of each slice, in order.
+    def run(self, parts: Iterator[tuple[list[str], int]]) -> Iterator[tuple[list[str], int, list[str]]]:
+        """(texts, candidates, encoded chunks with rows counted from the part's first text) of each part
+        (see :func:`_distinct`), in order.
 
-        Slices are pulled until PARALLEL_MIN candidates are in hand; if the input ends first it is all
-        done here, else the pool gets those and, from its feeding thread, the slices still to come.
+        Parts are pulled until PARALLEL_MIN texts are in hand; if the input ends first it is all done
+        here, else the pool gets those and, from its feeding thread, the parts still to come.
         """
-        held: list[pl.DataFrame] = []
-        for frame in slices:
-            held.append(frame)
-            if self.workers > 1 and sum(f.height for f in held) >= PARALLEL_MIN:
-                yield from self._pooled(itertools.chain(held, slices))
+        held: list[tuple[list[str], int]] = []
+        for part in parts:
+            held.append(part)
+            if self.workers > 1 and sum(len(texts) for texts, _ in held) >= PARALLEL_MIN:
+                yield from self._pooled(itertools.chain(held, parts))
                 return
-        for frame in held:
-            texts = frame.get_column("text").to_list()
-            yield frame, [self.matcher.encode(texts[b:b + CHUNK], b) for b in range(0, len(texts), CHUNK)]
+        for texts, candidates in held:
+            yield texts, candidates, [self.matcher.encode(texts[b:b + CHUNK], b) for b in range(0, len(texts), CHUNK)]
 
-    def _pooled(self, slices: Iterator[pl.DataFrame]) -> Iterator[tuple[pl.DataFrame, list[str]]]:
+    def _pooled(self, parts: Iterator[tuple[list[str], int]]) -> Iterator[tuple[list[str], int, list[str]]]:
         if self.pool is None:
             prepare()
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
             ctx = multiprocessing.get_context(method)
             self.pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(self.matcher,))
-        frames: list[pl.DataFrame] = []  # filled by the pool's feeding thread, in slice order
+        pulled: list[tuple[list[str], int]] = []  # filled by the pool's feeding thread, in order
 
-        def jobs() -> Iterator[tuple[int, int, list[str | None]]]:
-            for part, frame in enumerate(slices):
-                frames.append(frame)
-                texts = frame.get_column("text").to_list()
+        def jobs() -> Iterator[tuple[int, int, list[str]]]:
+            for number, (texts, candidates) in enumerate(parts):
+                pulled.append((texts, candidates))
                 for base in range(0, len(texts), CHUNK):
-                    yield part, base, texts[base:base + CHUNK]
+                    yield number, base, texts[base:base + CHUNK]
 
-        done = 0  # slices handed back
+        done = 0  # parts handed back
         chunks: list[str] = []
         try:
-            for part, chunk in self.pool.imap(_work, jobs()):
-                while done < part:  # every job of the slices before ``part`` is back (imap keeps order)
-                    yield frames[done], chunks
+            for number, chunk in self.pool.imap(_work, jobs()):
+                while done < number:  # every job of the parts before this one is back (imap keeps order)
+                    yield *pulled[done], chunks
                     done, chunks = done + 1, []
                 chunks.append(chunk)
         except BaseException:  # a failed step (or a consumer that stopped): drop the queued work now
             self.pool.terminate()
             self.pool = None
             raise
-        while done < len(frames):
-            yield frames[done], chunks
+        while done < len(pulled):
+            yield *pulled[done], chunks
             done, chunks = done + 1, []
 
     def close(self) -> None:
@@ -198,8 +197,20 @@ class _Runner:
 
 
 # -- frames --------------------------------------------------------------------
-def _decode(chunks: list[str], texts: pl.DataFrame) -> pl.DataFrame:
-    """The hits the workers encoded for ``texts`` (one slice of distinct candidate texts) as
+def _distinct(frames: Iterator[pl.DataFrame]) -> Iterator[tuple[list[str], int]]:
+    """(texts not seen in an earlier frame, each once; the frame's height) of each frame of candidates."""
+    seen: set[str] = set()
+    for frame in frames:
+        fresh: list[str] = []
+        for text in frame.get_column("text").to_list():
+            if text not in seen:
+                seen.add(text)
+                fresh.append(text)
+        yield fresh, frame.height
+
+
+def _decode(chunks: list[str], texts: list[str]) -> pl.DataFrame:
+    """The hits the workers encoded for ``texts`` (one part of the distinct candidate texts) as
     (text, term_id, start, end, evidence), in the order they were found."""
     lines: list[str] = []
     for chunk in chunks:
@@ -217,8 +228,8 @@ def _decode(chunks: list[str], texts: pl.DataFrame) -> pl.DataFrame:
             pl.col("end").cast(pl.Int32),
         )
     )
-    return raw.join(texts.select("text").with_row_index("row"), on="row", how="left", maintain_order="left") \
-        .select("text", "term_id", "start", "end", "evidence")
+    return raw.join(pl.DataFrame({"text": texts}, schema={"text": pl.String}).with_row_index("row"), on="row",
+                    how="left", maintain_order="left").select("text", "term_id", "start", "end", "evidence")
 
 
 def _hits(found: pl.DataFrame, posts: pl.DataFrame, matcher: Matcher, dictionary_hash: str,
@@ -266,20 +277,19 @@ def tag_frame(posts: pl.DataFrame | pl.LazyFrame, terms: TermDictionary, *, pref
     lazy = posts.lazy().select(_POST_COLUMNS)
     seen = posts.height if isinstance(posts, pl.DataFrame) else lazy.select(pl.len()).collect().item()
     texts = lazy.filter(pl.col("text").is_not_null() & (pl.col("text") != "")).collect()
-    distinct = texts.group_by("text", maintain_order=True).len("posts")
 
     def slices() -> Iterator[pl.DataFrame]:
-        for first in range(0, max(distinct.height, 1), SLICE):
-            part = distinct.slice(first, SLICE)
+        for first in range(0, max(texts.height, 1), SLICE):
+            part = texts.slice(first, SLICE).select("text")
             yield matcher.prefilter.candidates(part) if prefilter else part
 
     runner = _runner or _Runner(matcher, workers)
     found: list[pl.DataFrame] = []
     tokenised = 0
     try:
-        for candidates, chunks in runner.run(slices()):
-            found.append(_decode(chunks, candidates))
-            tokenised += candidates.get_column("posts").sum()
+        for distinct, candidates, chunks in runner.run(_distinct(slices())):
+            found.append(_decode(chunks, distinct))
+            tokenised += candidates
     finally:
         if _runner is None:
             runner.close()
