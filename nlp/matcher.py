@@ -140,7 +140,7 @@ class Matcher:
         #: entry is (cue word or None, term -> (word, {term}) of its owners, must end on a token end)
         keys: dict[str, tuple[tuple[int, ...] | None, _Word | None]] = {f: (ts, None) for f, ts in self.forms}
         for form, (cue, whole) in self.cues.items():
-            keys[form] = (keys.get(form, (None, None))[0], (cue, (), whole))
+            keys[form] = (keys.get(form, (None, None))[0], (cue, {}, whole))
         for form, owned in owners.items():
             entry = (None, {t: (w, frozenset({t})) for t, w in owned}, _ends_alnum(form))
             keys[form] = (keys.get(form, (None, None))[0], entry)
