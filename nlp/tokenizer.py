@@ -219,9 +219,13 @@ _NFKC = _NfkcTable()
 @functools.cache
 def _changing() -> re.Pattern[str]:
     """A regex finding the characters whose NFKC differs from them (every astral character too: the
-    class stays a bitmap). Built once per process (about 50 ms)."""
-    points = [cp for cp in range(0x10000) if not 0xD800 <= cp <= 0xDFFF
-              and unicodedata.normalize("NFKC", chr(cp)) != chr(cp)]
+    class stays a bitmap). Built once per process (a few ms)."""
+    return _char_class([cp for cp in range(0x10000) if not 0xD800 <= cp <= 0xDFFF
+                        and not unicodedata.is_normalized("NFKC", chr(cp))])
+
+
+def _char_class(points: list[int]) -> re.Pattern[str]:
+    """A regex matching one of the (BMP) code points or any astral character."""
     ranges: list[str] = []
     i = 0
     while i < len(points):
@@ -230,13 +234,14 @@ def _changing() -> re.Pattern[str]:
             j += 1
         ranges.append(re.escape(chr(points[i])) + (f"-{re.escape(chr(points[j]))}" if j > i else ""))
         i = j + 1
-    return re.compile("[" + "".join(ranges) + "\U00010000-\U0010ffff]")
+    return re.compile("[" + "".join(ranges) + "\\U00010000-\\U0010ffff]")
 
 
 def prepare() -> None:
     """Build this process's lookup tables now: called before forking tagging workers, which then share
     them instead of each building its own."""
     _changing()
+    _lengthening()
 
 
 def _nfkc_char(m: re.Match[str]) -> str:
@@ -267,27 +272,32 @@ def _is_cjk(c: str) -> bool:
             or 0xFF00 <= cp <= 0xFFEF or 0x20000 <= cp <= 0x3FFFF)
 
 
-class _MarkTable(dict):
-    """ord(char) -> "a" + "b" * (len(NFKC(char)) - 1): marks which normalised
-    characters begin an original one, so offsets map back with ``str.count``."""
-
-    def __missing__(self, key: int) -> str:
-        value = "a" + "b" * (len(_NFKC[key]) - 1)
-        self[key] = value
-        return value
+@functools.cache
+def _lengthening() -> re.Pattern[str]:
+    """A regex finding the characters NFKC makes longer (… -> ..., ㍻ -> 平成; every astral character
+    too, checked one by one: the class stays a bitmap)."""
+    return _char_class([cp for cp in range(0x10000) if not 0xD800 <= cp <= 0xDFFF and len(_NFKC[cp]) > 1])
 
 
-_MARKS = _MarkTable()
+def _expansions(text: str) -> list[tuple[int, int]]:
+    """(offset, how many characters longer NFKC makes it) of each character of ``text`` that NFKC makes
+    longer: all it takes to map offsets of the NFKC text back."""
+    out = []
+    for m in _lengthening().finditer(text):
+        extra = len(_NFKC[ord(m.group())]) - 1
+        if extra > 0:
+            out.append((m.start(), extra))
+    return out
 
 
 class Canonical:
     """A post's canonical text and the way back to offsets in the original.
 
     Two steps can change offsets: NFKC (… -> ..., ｶﾞ -> ガ) and whitespace
-    folding. The first is kept as ``marks`` (one letter per normalised
-    character, "a" where an original character begins; counting them is C
-    speed) or, after the rare segment-wise path, explicit ``starts``/``ends``
-    lists; the second as a short list of shifts, one per folded whitespace run.
+    folding. The first is kept as the few characters NFKC made longer (found
+    on first use) or, after the rare segment-wise path, explicit
+    ``starts``/``ends`` lists; the second as a short list of shifts, one per
+    folded whitespace run.
     """
 
     __slots__ = ("_ends", "_marks", "_original_text", "_shift_at", "_shifts", "_starts", "text")
@@ -297,7 +307,7 @@ class Canonical:
                  shifts: list[int] | None = None) -> None:
         self.text = text
         self._original_text = original  # set when NFKC changed lengths; marks are made on first use
-        self._marks: str | None = None
+        self._marks: list[tuple[int, int]] | None = None
         self._starts = starts
         self._ends = ends
         self._shift_at = shift_at or []
@@ -314,8 +324,15 @@ class Canonical:
             return self._starts[folded], self._ends[folded]
         if self._original_text is not None:
             if self._marks is None:
-                self._marks = self._original_text.translate(_MARKS)
-            i = self._marks.count("a", 0, folded + 1) - 1
+                self._marks = _expansions(self._original_text)
+            shift = 0  # normalised characters so far beyond one per original character
+            for j, extra in self._marks:
+                if j + shift > folded:
+                    break
+                if folded <= j + shift + extra:  # one of the characters original character j became
+                    return j, j + 1
+                shift += extra
+            i = min(folded - shift, len(self._original_text) - 1)
             return i, i + 1
         return folded, folded + 1
 

@@ -148,3 +148,15 @@ def test_normalising_only_the_changing_characters_is_normalising_each() -> None:
     for first in range(0, 0x30000, 0x1000):
         block = "".join(chr(cp) for cp in range(first, first + 0x1000) if not 0xD800 <= cp <= 0xDFFF)
         assert _nfkc_each(block) == block.translate(_NFKC)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["…", "㍻", "ﬁ", "①", "ｱ", "a", "無", " ", "\u3000", "\n", "ＡＩ", "😀"]), max_size=25)
+       .map("".join))
+def test_offsets_past_lengthened_characters_map_to_the_character_they_came_from(text: str) -> None:
+    """Each canonical character maps back to the original character whose NFKC it is part of."""
+    canon = canonical(text)
+    for i, char in enumerate(canon.text):
+        start, end = canon.original_span(i, i + 1)
+        assert end == start + 1
+        assert char == " " or char in unicodedata.normalize("NFKC", text[start]).lower()
