@@ -276,7 +276,9 @@ def _is_cjk(c: str) -> bool:
 def _lengthening() -> re.Pattern[str]:
     """A regex finding the characters NFKC makes longer (… -> ..., ㍻ -> 平成; every astral character
     too, checked one by one: the class stays a bitmap)."""
-    return _char_class([cp for cp in range(0x10000) if not 0xD800 <= cp <= 0xDFFF and len(_NFKC[cp]) > 1])
+    return _char_class([cp for cp in range(0x10000) if not 0xD800 <= cp <= 0xDFFF
+                        and not unicodedata.is_normalized("NFKC", chr(cp))
+                        and len(unicodedata.normalize("NFKC", chr(cp))) > 1])
 
 
 def _expansions(text: str) -> list[tuple[int, int]]:
