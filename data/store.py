@@ -113,6 +113,8 @@ def sorted_insert(haystack: np.ndarray, new: np.ndarray) -> np.ndarray:
     """The sorted union (with repeats) of a sorted array and new values."""
     if new.size == 0:
         return haystack
+    if new.size * 8 >= haystack.size:  # one sort beats np.insert's scatter unless ``new`` is small
+        return np.sort(np.concatenate([haystack, new]))
     new = np.sort(new)
     return np.insert(haystack, np.searchsorted(haystack, new), new)
 
@@ -182,7 +184,7 @@ class _LogState:
     """What a reader has folded of one log so far (logs only grow, so a later read
     continues where this one stopped)."""
 
-    __slots__ = ("by_sha", "files", "name", "size", "sources")
+    __slots__ = ("by_sha", "files", "name", "size", "sizes", "sources")
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -190,6 +192,7 @@ class _LogState:
         self.files: dict[str, dict[str, None]] = {kind: {} for kind in KINDS}
         self.sources: list[dict[str, Any]] = []
         self.by_sha: dict[str, dict[str, Any]] = {}
+        self.sizes: set[int] = set()
 
     def fold_files(self, entry: dict[str, Any]) -> None:
         for rel in entry.get("remove", ()):
@@ -202,6 +205,8 @@ class _LogState:
         sha = record.get("sha256")
         if sha is not None:
             self.by_sha.setdefault(sha, record)
+        if record.get("size") is not None:
+            self.sizes.add(record["size"])
 
 
 class Store:
@@ -327,6 +332,14 @@ class Store:
             if record.get("sha256") == sha256:
                 return record
         return None
+
+    def has_source_size(self, size: int) -> bool:
+        """Whether a source of exactly ``size`` bytes was ingested (a file of another size cannot
+        be one of them: the ingest then hashes it while reading it instead of before)."""
+        raw = self.raw_manifest()
+        if "logs" in raw:
+            return size in self._read_log(raw["logs"]["sources"], "sources").sizes
+        return any(record.get("size") == size for record in raw.get("sources", []))
 
     def meta(self, key: str, default: Any = None) -> Any:
         """A value other stages keep in the manifest (e.g. the tagging dictionary hash)."""
@@ -616,6 +629,10 @@ class Transaction:
     def find_source(self, sha256: str) -> dict[str, Any] | None:
         """A source with this hash committed before, or recorded earlier in this transaction."""
         return self._source_shas.get(sha256) or self.store.find_source(sha256)
+
+    def has_source_size(self, size: int) -> bool:
+        """Whether a source of ``size`` bytes was committed before or recorded in this transaction."""
+        return any(record.get("size") == size for record in self._sources) or self.store.has_source_size(size)
 
     def remove_files(self, rels: list[str]) -> None:
         """Take committed files out of the store when this transaction commits (compaction)."""

@@ -112,3 +112,48 @@ def test_a_file_failing_half_way_leaves_nothing_of_itself(tmp_path: Path, monkey
     assert [Path(s["path"]).name for s in store.sources()] == ["a.ndjson", "c.ndjson"]
     assert store.scan_quarantine().collect().height == 0
     assert store.version.endswith("-1")
+
+
+def _stored(store: Store) -> tuple[pl.DataFrame, pl.DataFrame, list[dict]]:
+    posts = store.scan_posts().drop("collected_at").collect().sort("post_id")
+    quarantine = store.scan_quarantine().drop("quarantined_at").collect().sort("source_line")
+    sources = [{k: v for k, v in s.items() if k != "ingested_at"} for s in store.sources()]
+    return posts, quarantine, sources
+
+
+def test_hashing_while_reading_stores_what_hashing_first_stores(tmp_path: Path, monkeypatch) -> None:
+    """A big file is hashed in a thread while it is read: the same rows, sha256 on every row and
+    quarantined record, the same ledger, and a second ingest is skipped (or, forced, adds no record)."""
+    src = tmp_path / "posts.ndjson"
+    src.write_text("".join(_line(i) for i in range(300)) + '{"id": "x", "created_at": "not a time"}\n',
+                   encoding="utf-8")
+    first = Store(tmp_path / "first")
+    monkeypatch.setattr(ingest, "HASH_AHEAD_BYTES", 10**12)  # hash first, as before
+    reports = _ingest(first, [src])
+    assert reports[0].quarantined == 1
+    monkeypatch.setattr(ingest, "HASH_AHEAD_BYTES", 0)  # every file is hashed while it is read
+    ahead = Store(tmp_path / "ahead")
+    assert [r.sha256 for r in _ingest(ahead, [src])] == [r.sha256 for r in reports]
+    for a, b in zip(_stored(first), _stored(ahead), strict=True):
+        assert a == b if isinstance(a, list) else a.equals(b)
+    assert set(ahead.scan_posts().collect()["source_sha256"]) == {reports[0].sha256}
+    assert _ingest(ahead, [src])[0].status == "skipped"  # a source of this size exists: hashed first
+    with ahead.writer() as w:
+        forced = ingest_paths(w, [src], force=True)
+    assert forced[0].status == "ok" and forced[0].duplicate == 300 and forced[0].sha256 == reports[0].sha256
+    assert len(ahead.sources()) == 1
+
+
+def test_a_file_hashed_while_read_that_fails_leaves_nothing(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(ingest, "HASH_AHEAD_BYTES", 0)
+    src = tmp_path / "posts.ndjson"
+    src.write_text("".join(_line(i) for i in range(50)), encoding="utf-8")
+    store = Store(tmp_path / "store")
+
+    def broken(*args, **kwargs):
+        raise OSError("disk went away")
+
+    monkeypatch.setattr(ingest, "file_sha256", broken)
+    report = _ingest(store, [src])[0]
+    assert report.status == "error" and "disk went away" in report.message
+    assert store.scan_posts().collect().height == 0 and store.sources() == []
