@@ -56,9 +56,8 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import orjson
 import polars as pl
 
@@ -77,6 +76,9 @@ from dtrack.data.schema import (
 )
 from dtrack.data.times import readable
 
+if TYPE_CHECKING:  # numpy is imported where the dedup index is used: readers never load it
+    import numpy as np
+
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 2
 LOG_DIR = "log"
@@ -94,6 +96,7 @@ _EMPTY = {"posts": empty_posts, "hits": empty_hits, "quarantine": empty_quaranti
 
 def key_hashes(keys: pl.DataFrame) -> np.ndarray:
     """64-bit hashes of (platform, post_id) rows (stable within one process)."""
+    import numpy as np
     if keys.height == 0:
         return np.empty(0, dtype=np.uint64)
     return keys.select(pl.struct(list(POST_KEY)).hash(seed=0)).to_series().to_numpy()
@@ -103,6 +106,7 @@ def contains_sorted(haystack: np.ndarray, needles: np.ndarray) -> np.ndarray:
     """Boolean mask: which of the (sorted) needles occur in the sorted haystack.
     Sorted needles walk the haystack forwards through memory, several times
     faster than random probes."""
+    import numpy as np
     if haystack.size == 0 or needles.size == 0:
         return np.zeros(needles.size, dtype=bool)
     idx = np.minimum(np.searchsorted(haystack, needles), haystack.size - 1)
@@ -111,6 +115,7 @@ def contains_sorted(haystack: np.ndarray, needles: np.ndarray) -> np.ndarray:
 
 def sorted_insert(haystack: np.ndarray, new: np.ndarray) -> np.ndarray:
     """The sorted union (with repeats) of a sorted array and new values."""
+    import numpy as np
     if new.size == 0:
         return haystack
     if new.size * 8 >= haystack.size:  # one sort beats np.insert's scatter unless ``new`` is small
@@ -446,6 +451,7 @@ class StoreWriter:
     # loaded only when that happens (re-ingests, overlapping exports).
     def hashes(self) -> np.ndarray:
         """Sorted hashes of every committed key (loaded once per writer)."""
+        import numpy as np
         if self._hashes is None:
             self._hashes = np.sort(key_hashes(self.store._scan("posts").select(POST_KEY).collect()))
         return self._hashes
@@ -547,6 +553,7 @@ class Transaction:
         Rows whose key is already stored, or already staged in this writer, are
         dropped as duplicates; within ``posts`` the first row of a key wins.
         """
+        import numpy as np
         if posts.height == 0:
             return 0, 0
         posts = posts.select(list(POST_SCHEMA)).cast(POST_SCHEMA)  # type: ignore[arg-type]
@@ -608,6 +615,7 @@ class Transaction:
     def rollback(self, mark: tuple[int, ...]) -> bool:
         """Forget what was added since ``mark``. False when that is no longer possible
         (posts were already written to a staged file): then abort the whole transaction."""
+        import numpy as np
         flushes, posts, rows, sources, quarantine, qrows = mark
         if self._flushes != flushes:
             return False
@@ -762,6 +770,7 @@ class Transaction:
 
     def commit(self) -> None:
         """Move staged files into place and publish them with one manifest replace."""
+        import numpy as np
         if self.done:
             return
         try:
