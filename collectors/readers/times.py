@@ -152,9 +152,9 @@ _ISO_Z_DIGITS = (0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18)
 
 def iso_z_series(values: pl.Series) -> pl.Series | None:
     """``Datetime(us, UTC)`` for a column whose every value is ``YYYY-MM-DDTHH:MM:SSZ``, with
-    3 or 6 fraction digits or none (all of one length: what one exporter writes), else None.
+    3 or 6 fraction digits or none, else None.
 
-    The commonest time in exports, read by arithmetic on the bytes (about 8 times faster
+    The commonest time in exports, read by arithmetic on the bytes (about 2.5 times faster
     than polars' general format parser, which cost a fifth of a generic NDJSON ingest).
     Anything else, a null or a field out of range (month 13, 31 June, second 60, year 0)
     included, returns None and the general parser reads the column: the two agree on every
@@ -166,9 +166,30 @@ def iso_z_series(values: pl.Series) -> pl.Series | None:
     if n == 0 or values.null_count():
         return None
     lengths = values.str.len_bytes()
-    width = lengths[0]
-    if width not in _ISO_Z_LENGTHS or lengths.min() != width or lengths.max() != width:
+    widths = lengths.unique().to_list()
+    if not set(widths) <= _ISO_Z_LENGTHS.keys():
         return None
+    if len(widths) == 1:
+        micros = _iso_z_micros(values, widths[0])
+    else:  # e.g. Python's isoformat() leaves out a zero fraction
+        micros = np.empty(n, dtype=np.int64)
+        for width in widths:
+            rows = (lengths == width).arg_true()
+            part = _iso_z_micros(values.gather(rows), width)
+            if part is None:
+                return None
+            micros[rows.to_numpy()] = part
+    if micros is None:
+        return None
+    return pl.Series(values.name, micros, dtype=pl.Int64).cast(pl.Datetime("us", "UTC"))
+
+
+def _iso_z_micros(values: pl.Series, width: int) -> Any:
+    """Microseconds since 1970 of ISO 8601 UTC times all ``width`` bytes long (a numpy array),
+    or None when one of them is not such a time."""
+    import numpy as np
+
+    n = values.len()
     raw = np.frombuffer(values.str.join("").item().encode(), dtype=np.uint8)
     if raw.size != n * width:
         return None
@@ -203,8 +224,7 @@ def iso_z_series(values: pl.Series) -> pl.Series | None:
     yoe = y - era * 400
     doy = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5 + day - 1
     days = era * 146_097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719_468
-    micros = ((days * 24 + hour) * 60 + minute) * 60_000_000 + second * 1_000_000 + fraction
-    return pl.Series(values.name, micros, dtype=pl.Int64).cast(pl.Datetime("us", "UTC"))
+    return ((days * 24 + hour) * 60 + minute) * 60_000_000 + second * 1_000_000 + fraction
 
 
 def parse_time_series(values: pl.Series, tz: Any) -> pl.Series:
