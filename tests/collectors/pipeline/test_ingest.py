@@ -157,3 +157,47 @@ def test_a_file_hashed_while_read_that_fails_leaves_nothing(tmp_path: Path, monk
     report = _ingest(store, [src])[0]
     assert report.status == "error" and "disk went away" in report.message
     assert store.scan_posts().collect().height == 0 and store.sources() == []
+
+
+def test_the_fast_paths_give_byte_identical_analysis_outputs(tmp_path: Path, monkeypatch) -> None:
+    """The NDJSON fast paths (blocks read ahead, ISO times read from the bytes, the hash taken
+    while reading) against the general ones: the same posts, and the same timeline and KWIC bytes."""
+    import datetime as dt
+    import random
+
+    import dtrack
+    import dtrack.collectors.formats.ndjson as ndjson
+    from dtrack.analysis.export import csv_bytes
+    from dtrack.collectors.readers import times
+    from dtrack.nlp.synthetic import generate_texts
+    from dtrack.nlp.tagger import tag_store
+
+    rng = random.Random(16)
+    start = dt.datetime(2022, 6, 1, tzinfo=dt.UTC).timestamp()
+    src = tmp_path / "posts.ndjson"
+    with open(src, "w", encoding="utf-8") as fh:
+        for i, text in enumerate(generate_texts(600, term_share=0.3, seed=16)):
+            when = dt.datetime.fromtimestamp(start + rng.random() * 200 * 86_400, dt.UTC)
+            created = when.isoformat().replace("+00:00", "Z") if i % 50 else when.strftime("%Y-%m-%dT%H:%M:%SZ")
+            fh.write(json.dumps({"id": str(10**17 + i), "created_at": created, "text": text,
+                                 "user": f"u{i % 40}"}, ensure_ascii=False) + "\n")
+    monkeypatch.setattr(ndjson, "CHUNK_BYTES", 20_000)  # many blocks: the read-ahead maps most of them
+
+    def build(name: str) -> tuple[bytes, bytes, pl.DataFrame]:
+        store = Store(tmp_path / name)
+        with store.writer() as w:
+            assert ingest_paths(w, [src])[0].new == 600
+            tag_store(store, writer=w)
+        api = dtrack.open_store(store.path)
+        posts = store.scan_posts().drop("collected_at").collect().sort("post_id")
+        return (csv_bytes(api.timeline(["無断学習", "AI絵師"], freq="day")),
+                csv_bytes(api.kwic("無断学習")), posts)
+
+    monkeypatch.setattr(ingest, "HASH_AHEAD_BYTES", 0)
+    fast = build("fast")
+    monkeypatch.setattr(ingest, "HASH_AHEAD_BYTES", 10**12)
+    monkeypatch.setattr(times, "iso_z_series", lambda values: None)
+    general = build("general")
+    assert fast[0] == general[0] and fast[1] == general[1]
+    assert fast[2].equals(general[2])
+    assert fast[0].count(b"\n") > 100 and b"2022-06" in fast[1]
