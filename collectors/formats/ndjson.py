@@ -37,7 +37,10 @@ B = TypeVar("B")
 NAME = "ndjson"
 VERSION = "1"
 DESCRIPTION = "generic JSON lines, one post object a line (columns guessed or --map)"
+#: The longest line read (a longer one is quarantined, never kept).
 CHUNK_BYTES = 32 * 1024 * 1024
+#: Bytes read at a time (a block of whole lines).
+READ_BYTES = 8 * 1024 * 1024
 
 
 def sniff(path: Path, head: bytes) -> bool:
@@ -214,28 +217,38 @@ def _read_ahead(blocks: Iterator[B], prepare: Callable[[B], T]) -> Iterator[tupl
 
 def _blocks(path: Path) -> Iterator[tuple[bytes | LongLine, int]]:
     """The file in blocks of whole lines (the last may lack its newline), each with its number of
-    lines, and a ``LongLine`` in place of a line longer than a block (it is quarantined; memory
-    stays one block). Each read ends at its last newline and the next read starts right after
-    it, so a block is copied once, not glued together from pieces, and its lines counted once."""
+    lines, and a ``LongLine`` in place of a line of ``CHUNK_BYTES`` or more (it is quarantined;
+    memory stays one block). Each read ends at its last newline and the next read starts right
+    after it, so a block is copied once, not glued together from pieces, and its lines counted once.
+
+    Reads are ``READ_BYTES``: blocks under glibc's largest mmap threshold (32 MiB) reuse freed
+    heap memory instead of mapping (and page-faulting in) fresh pages every time. A line longer
+    than a read is read on to ``CHUNK_BYTES``, the longest line kept."""
+    step = min(READ_BYTES, CHUNK_BYTES)
     with open(path, "rb") as fh:
         pos = 0
         line_no = 1
-        while chunk := fh.read(CHUNK_BYTES):
+        while chunk := fh.read(step):
+            more = len(chunk) == step  # a short read is the end of the file
+            if more and step < CHUNK_BYTES and chunk.find(b"\n") < 0:  # a line longer than a read
+                rest = fh.read(CHUNK_BYTES - step)
+                chunk += rest
+                more = len(rest) == CHUNK_BYTES - step
             if pos == 0 and chunk.startswith(BOM):
                 chunk, pos = chunk[len(BOM):], len(BOM)
             cut = chunk.rfind(b"\n")
-            if cut < 0 and len(chunk) == CHUNK_BYTES:  # one line longer than a block: skipped, not kept
+            if cut < 0 and more:  # one line of CHUNK_BYTES or more: skipped, not kept
                 long = LongLine(line_no, pos, len(chunk), chunk[:200])
-                while (more := fh.read(CHUNK_BYTES)) and (nl := more.find(b"\n")) < 0:
-                    long.length += len(more)
-                if more:
+                while (extra := fh.read(CHUNK_BYTES)) and (nl := extra.find(b"\n")) < 0:
+                    long.length += len(extra)
+                if extra:
                     long.length += nl
                 pos += long.length + 1
                 fh.seek(pos)
                 line_no += 1
                 yield long, 1
                 continue
-            if len(chunk) < CHUNK_BYTES or cut < 0:
+            if not more:
                 block = chunk.removesuffix(b"\n")
                 count = block.count(b"\n") + 1
                 pos += len(chunk)
