@@ -173,3 +173,26 @@ def test_lines_longer_than_a_read_are_kept_up_to_the_cap(ingest, store: Store, t
     assert posts["source_line"].to_list() == [i + 1 for i in range(12) if i != 7]
     assert posts.filter(pl.col("post_id") == "11")["text"].item() == "長" * 440
     assert store.scan_quarantine().collect()["source_line"].to_list() == [8]
+
+
+def test_the_first_copy_wins_across_blocks_read_fast_and_slow(ingest, store: Store, tmp_path: Path,
+                                                              monkeypatch) -> None:
+    """Frames of many blocks are stored together, and dicts of a block polars refused in between:
+    the rows still reach deduplication in file order, so the first copy of a key is the one kept."""
+    from dtrack.collectors.formats import ndjson
+
+    monkeypatch.setattr(ndjson, "READ_BYTES", 200)
+    lines = []
+    for i in range(30):
+        key = "dup" if i in (3, 14, 25) else f"p{i}"
+        lines.append(f'{{"id":"{key}","created_at":"2022-08-29T03:00:{i:02d}Z","text":"line {i}"}}')
+    lines[14] = lines[14][:-1] + ', broken'  # its block is read line by line
+    lines[15] = lines[15].replace('"id":"p15"', '"id":"dup"')  # a copy in the slow block, after the broken line
+    lines[16] = lines[16].replace('"id":"p16"', '"id":"first-slow"')  # first read line by line...
+    lines[28] = lines[28].replace('"id":"p28"', '"id":"first-slow"')  # ...then again in a fast block
+    path = tmp_path / "dups.ndjson"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = ingest(store, path, fmt="ndjson")
+    assert (report.quarantined, report.duplicate) == (1, 3)
+    kept = store.scan_posts().filter(pl.col("post_id").is_in(["dup", "first-slow"])).collect().sort("post_id")
+    assert kept["source_line"].to_list() == [4, 17] and kept["text"].to_list() == ["line 3", "line 16"]
