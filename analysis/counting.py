@@ -180,6 +180,44 @@ def term_uses(
     )
 
 
+def table_day_counts(
+    counts: pl.LazyFrame,
+    tz: str,
+    *,
+    include_reposts: bool = False,
+    platforms: Sequence[str] | None = None,
+) -> pl.LazyFrame:
+    """:func:`daily_totals` from the store's counts table (``data.daily``: posts per UTC
+    quarter-hour, platform and repost flag): the same quarter-hours summed into the same days."""
+    return (
+        counted_posts(counts, include_reposts=include_reposts, platforms=platforms)
+        .group_by(day=local_day(tz, "bucket"))
+        .agg(total=pl.col("posts").sum().cast(pl.Int64))
+    )
+
+
+def table_uses(
+    uses: pl.LazyFrame,
+    terms: Sequence[str] | None = None,
+    *,
+    context: str = "any",
+    include_reposts: bool = False,
+    platforms: Sequence[str] | None = None,
+    tz: str = DEFAULT_TZ,
+) -> pl.LazyFrame:
+    """:func:`term_uses` from the store's uses table (``data.daily``: one row per term and post,
+    the join with the posts already made at tag time); the same columns and rows."""
+    check_context(context)
+    if terms is not None:
+        uses = uses.filter(pl.col("term").is_in(list(terms)))
+    if context == "ai":
+        uses = uses.filter(pl.col("ai_context"))
+    return counted_posts(uses, include_reposts=include_reposts, platforms=platforms).select(
+        "term", "platform", "post_id", "created_at", day=local_day(tz), author=pl.col("author"),
+        ai_context=pl.col("ai_context"),
+    )
+
+
 def daily_term_counts(uses: pl.LazyFrame) -> pl.LazyFrame:
     """Uses per term and local day from :func:`term_uses` (days without use absent)."""
     return uses.group_by("term", "day").agg(posts=pl.len().cast(pl.Int64))

@@ -464,13 +464,25 @@ def _counting(q: Query) -> dict[str, Any]:
     return {"include_reposts": q.include_reposts, "platforms": list(q.platforms) or None, "tz": q.tz}
 
 
-def _run_timeline(store: Store, q: Query) -> Result:
-    from dtrack.analysis.timeline import share_note, timeline
+def _run_timeline(store: Store, q: Query, *, tables: bool = True) -> Result:
+    """The timeline from the store's precomputed tables when they can answer (``data.daily``),
+    else from the posts and hits; the rows are the same either way (tests/analysis/test_timeline_tables.py).
+    ``tables=False`` forces the scan."""
+    from dtrack.analysis.timeline import share_note, share_note_from_tables, timeline, timeline_from_tables
+    from dtrack.data.daily import post_counts_of, uses_of
 
+    uses = uses_of(store) if tables else None
+    platforms = list(q.platforms) or None
+    if uses is not None:
+        counts = post_counts_of(store)
+        frame = timeline_from_tables(counts, uses, list(q.terms), freq=q.freq, context=q.context, start=q.start,
+                                     end=q.end, **_counting(q)).collect()
+        note = share_note_from_tables(counts, uses, include_reposts=q.include_reposts, platforms=platforms)
+        return Result(frame, notes=[note] if note else [])
     posts, hits = store.scan_posts(), store.scan_hits()
     frame = timeline(posts, hits, list(q.terms), freq=q.freq, context=q.context, start=q.start, end=q.end,
                      **_counting(q)).collect()
-    note = share_note(posts, hits, include_reposts=q.include_reposts, platforms=list(q.platforms) or None)
+    note = share_note(posts, hits, include_reposts=q.include_reposts, platforms=platforms)
     return Result(frame, notes=[note] if note else [])
 
 
