@@ -474,7 +474,7 @@ def _run_timeline(store: Store, q: Query, *, tables: bool = True) -> Result:
     uses = uses_of(store) if tables else None
     platforms = list(q.platforms) or None
     if uses is not None:
-        counts = post_counts_of(store)
+        uses, counts = uses.collect().lazy(), post_counts_of(store)  # read once for the rows and the note
         frame = timeline_from_tables(counts, uses, list(q.terms), freq=q.freq, context=q.context, start=q.start,
                                      end=q.end, **_counting(q)).collect()
         note = share_note_from_tables(counts, uses, include_reposts=q.include_reposts, platforms=platforms)

@@ -65,9 +65,9 @@ import numpy as np
 import orjson
 import polars as pl
 
+from dtrack.data.daily import count_posts
 from dtrack.data.errors import DEFAULT_STORE, StoreError, StoreFull, StoreLocked, resolve_store_path  # noqa: F401
 from dtrack.data.lock import LockBusy, file_lock, holder_text
-from dtrack.data.daily import count_posts
 from dtrack.data.schema import (
     COUNT_SCHEMA,
     HIT_SCHEMA,

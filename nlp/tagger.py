@@ -333,6 +333,8 @@ def tag_store(store: Store, *, writer: StoreWriter | None = None, terms: TermDic
     if not todo and not full and not old_uses and not uncounted:
         report.seconds = time.perf_counter() - started
         return report
+    if not todo and not full:
+        report.reason = "precomputed counts built (nothing new to tag)"
     runner = _Runner(Matcher(terms), workers)
     try:
         with writer.transaction() as txn:
