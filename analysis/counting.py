@@ -196,6 +196,30 @@ def table_day_counts(
     )
 
 
+def quarter_hours_fit(counts: pl.LazyFrame, tz: str) -> bool:
+    """Whether each quarter-hour of ``counts`` (a ``bucket`` column) lies within one local day in ``tz``.
+
+    True for every offset in use since 1972 (whole quarter-hours); False for
+    local mean times (Asia/Tokyo before 1888 was +9:18:59) or a change of
+    offset inside a quarter-hour. Then a per-day count that must follow the
+    exact ``created_at`` (coverage, the span of the data) is taken from the posts.
+    """
+    check_tz(tz)
+    start = pl.col("bucket")
+    end = start + pl.duration(minutes=15) - pl.duration(microseconds=1)
+
+    def offset(at: pl.Expr) -> pl.Expr:
+        return at.dt.convert_time_zone(tz).dt.replace_time_zone(None) - at.dt.replace_time_zone(None)
+
+    bad = (
+        counts.select("bucket").drop_nulls().unique()
+        .filter((start.dt.convert_time_zone(tz).dt.date() != end.dt.convert_time_zone(tz).dt.date())
+                | (offset(start) != offset(end)))
+        .select(pl.len()).collect().item()
+    )
+    return bad == 0
+
+
 def table_uses(
     uses: pl.LazyFrame,
     terms: Sequence[str] | None = None,

@@ -209,3 +209,18 @@ def test_hand_counted_timeline_from_the_tables(tmp_path: Path) -> None:
         (dt.date(2022, 8, 29), 0, 0, 0.0),
         (dt.date(2022, 8, 30), 0, 0, 0.0),
     ]
+
+
+def test_quarter_hours_fit_the_days_of_real_offsets_not_local_mean_time():
+    from dtrack.analysis.counting import quarter_hours_fit
+
+    def buckets(*times: str) -> pl.LazyFrame:
+        return pl.LazyFrame({"bucket": [dt.datetime.fromisoformat(t) for t in times]},
+                            schema={"bucket": pl.Datetime("us", "UTC")})
+
+    recent = buckets("2022-08-28T14:45:00+00:00", "2022-08-28T15:00:00+00:00", "2022-03-13T06:45:00+00:00")
+    for tz in TZS:
+        assert quarter_hours_fit(recent, tz), tz
+    # Tokyo kept local mean time (+9:18:59) until 1888: a quarter-hour can straddle midnight
+    assert not quarter_hours_fit(buckets("1887-06-01T14:30:00+00:00"), "Asia/Tokyo")
+    assert quarter_hours_fit(buckets("1887-06-01T14:30:00+00:00"), "UTC")
