@@ -188,10 +188,13 @@ def table_day_counts(
     platforms: Sequence[str] | None = None,
 ) -> pl.LazyFrame:
     """:func:`daily_totals` from the store's counts table (``data.daily``: posts per UTC
-    quarter-hour, platform and repost flag): the same quarter-hours summed into the same days."""
+    quarter-hour, platform and repost flag): the same quarter-hours summed into the same days.
+    ``counts`` may also be summed into local days of ``tz`` already (a ``day`` column, no ``bucket``:
+    ``data.daily.day_counts_of``)."""
+    day = pl.col("day") if "day" in counts.collect_schema() else local_day(tz, "bucket")
     return (
         counted_posts(counts, include_reposts=include_reposts, platforms=platforms)
-        .group_by(day=local_day(tz, "bucket"))
+        .group_by(day=day)
         .agg(total=pl.col("posts").sum().cast(pl.Int64))
     )
 

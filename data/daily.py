@@ -37,6 +37,8 @@ caller then scans. ``dtrack tag`` fills both in for an older store.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -49,6 +51,10 @@ if TYPE_CHECKING:
 
 #: The bucket of the counts table: every UTC offset in use is a multiple of it.
 BUCKET = "15m"
+#: Tables held in memory per store version (a filter change re-reads nothing; a commit changes the version).
+MEMO_ENTRIES = 8
+_memo: OrderedDict[tuple[str, ...], Any] = OrderedDict()
+_memo_lock = threading.Lock()
 #: The tagging meta flag that says the uses table covers every tagged posts file.
 USES_FLAG = "uses"
 TAGGING_META = "tagging"
@@ -148,3 +154,38 @@ def build_uses(posts: pl.LazyFrame, per_post_hits: pl.DataFrame) -> pl.DataFrame
         .select(list(USE_SCHEMA))
         .collect()
     )
+
+
+def memoised(store: Store, what: str, make: Any) -> Any:
+    """``make()`` once per store version (frames are immutable, so sharing them is safe)."""
+    key = (str(store.path), store.version, what)
+    with _memo_lock:
+        if key in _memo:
+            _memo.move_to_end(key)
+            return _memo[key]
+    value = make()
+    with _memo_lock:
+        _memo[key] = value
+        while len(_memo) > MEMO_ENTRIES:
+            _memo.popitem(last=False)
+    return value
+
+
+def day_counts_of(store: Store, tz: str) -> pl.DataFrame:
+    """Counted-post rows summed into local days of ``tz`` (``day``, ``platform``, ``is_repost``,
+    ``posts``), kept per store version: the quarter-hours of :func:`post_counts_of`, each on its day."""
+    def make() -> pl.DataFrame:
+        return (post_counts_of(store)
+                .group_by(day=pl.col("bucket").dt.convert_time_zone(tz).dt.date(), platform=pl.col("platform"),
+                          is_repost=pl.col("is_repost"))
+                .agg(posts=pl.col("posts").sum())
+                .collect())
+    return memoised(store, f"days:{tz}", make)
+
+
+def uses_frame(store: Store) -> pl.DataFrame | None:
+    """:func:`uses_of`, read into memory once per store version."""
+    def make() -> pl.DataFrame | None:
+        uses = uses_of(store)
+        return None if uses is None else uses.collect()
+    return memoised(store, "uses", make)
