@@ -61,8 +61,9 @@ TAGGING_META = "tagging"
 
 
 def count_posts(posts: pl.DataFrame | pl.LazyFrame, file: str) -> pl.DataFrame:
-    """The counts rows of one posts file (the rows a reader of the store would see)."""
-    return (
+    """The counts rows of one posts file (the rows a reader of the store would see). A file with no
+    readable post gets one row of 0 posts, so it still counts as counted."""
+    counts = (
         posts.lazy()
         .filter(readable("created_at"))
         .group_by(bucket=pl.col("created_at").dt.truncate(BUCKET), platform=pl.col("platform"),
@@ -72,6 +73,12 @@ def count_posts(posts: pl.DataFrame | pl.LazyFrame, file: str) -> pl.DataFrame:
                 posts="posts")
         .collect()
     )
+    if counts.height == 0:
+        return pl.DataFrame({"file": [file], "posts": [0]}, schema_overrides={"posts": pl.Int64}).select(
+            [pl.col("file"), *(pl.lit(None, dtype=COUNT_SCHEMA[c]).alias(c) for c in ("bucket", "platform",
+                                                                                    "is_repost")),
+             pl.col("posts")])
+    return counts
 
 
 def _scan(paths: list[str], schema: dict[str, pl.DataType]) -> pl.LazyFrame:
@@ -106,7 +113,7 @@ def post_counts_of(store: Store) -> pl.LazyFrame:
     frames = [counts.lazy()]
     if missing:
         frames.append(count_posts(_scan(missing, POST_SCHEMA), "").lazy())
-    return pl.concat(frames).drop("file")
+    return pl.concat(frames).filter(pl.col("posts") > 0).drop("file")
 
 
 def uses_ready(store: Store, manifest: dict[str, Any] | None = None) -> bool:

@@ -224,3 +224,26 @@ def test_quarter_hours_fit_the_days_of_real_offsets_not_local_mean_time():
     # Tokyo kept local mean time (+9:18:59) until 1888: a quarter-hour can straddle midnight
     assert not quarter_hours_fit(buckets("1887-06-01T14:30:00+00:00"), "Asia/Tokyo")
     assert quarter_hours_fit(buckets("1887-06-01T14:30:00+00:00"), "UTC")
+
+
+def test_repair_keeps_the_tables_exact_and_a_file_of_unreadable_posts_counts_as_counted(tmp_path: Path) -> None:
+    from dtrack.data.repair import move_bad_times
+    from dtrack.data.schema import POST_SCHEMA
+    from dtrack.data.times import TimeRange
+    from tests.conftest import build_poisoned_store
+
+    store = build_poisoned_store(tmp_path / "store")  # two posts of year 0 and 10000, tagged
+    assert daily.uses_of(store) is not None and not daily.uncounted_files(store)
+    q = TIMELINE.bind(["無断学習"], tz="Asia/Tokyo")
+    assert csv_bytes(_run_timeline(store, q).frame) == csv_bytes(_run_timeline(store, q, tables=False).frame)
+    with store.writer() as writer:
+        move_bad_times(writer, TimeRange())
+    assert daily.uses_of(store).select(pl.len()).collect().item() == 3  # type: ignore[union-attr]
+    assert csv_bytes(_run_timeline(store, q).frame) == csv_bytes(_run_timeline(store, q, tables=False).frame)
+    assert tag_store(store, workers=1).reason == "up to date"
+    # a posts file none of whose rows a reader can show still has its (zero) counts row
+    unreadable = pl.DataFrame({"platform": ["x"], "post_id": ["z"], "is_repost": [False],
+                               "created_at": [dt.datetime(1, 1, 1, tzinfo=dt.UTC)]})
+    marker = daily.count_posts(unreadable.with_columns(pl.lit(None, dtype=POST_SCHEMA[c]).alias(c)
+                                                       for c in POST_SCHEMA if c not in unreadable.columns), "f")
+    assert marker.rows() == [("f", None, None, None, 0)]
