@@ -32,6 +32,9 @@ Layout::
       posts/month=YYYY-MM/*.parquet posts, partitioned by the UTC month of created_at
       hits/month=YYYY-MM/*.parquet  term hits (written by the tagger)
       words/month=YYYY-MM/*.parquet candidate words per post, for discovery (nlp/words.py)
+      uses/month=YYYY-MM/*.parquet  one row per (term, post) use, written with the hits (data/daily.py)
+      counts/*.parquet              posts per quarter-hour, platform, repost flag and posts file
+                                    (data/daily.py), written with the posts
       quarantine/*.parquet          records that could not be read, with the reason
       staging/                      a transaction's files before commit
 
@@ -56,26 +59,33 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import orjson
 import polars as pl
 
+from dtrack.data.daily import count_posts
 from dtrack.data.errors import DEFAULT_STORE, StoreError, StoreFull, StoreLocked, resolve_store_path  # noqa: F401
 from dtrack.data.lock import LockBusy, file_lock, holder_text
 from dtrack.data.schema import (
+    COUNT_SCHEMA,
     HIT_SCHEMA,
     POST_KEY,
     POST_SCHEMA,
     QUARANTINE_SCHEMA,
+    USE_SCHEMA,
     WORD_SCHEMA,
+    empty_counts,
     empty_hits,
     empty_posts,
     empty_quarantine,
+    empty_uses,
     empty_words,
 )
 from dtrack.data.times import readable
+
+if TYPE_CHECKING:  # numpy is imported where the dedup index is used: readers never load it
+    import numpy as np
 
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 2
@@ -83,17 +93,20 @@ LOG_DIR = "log"
 #: Replaced files are deleted this long after they left the manifest, so a
 #: reader that listed them just before still finds them.
 GARBAGE_GRACE_SECONDS = 300
-KINDS = ("posts", "hits", "quarantine", "words")
+KINDS = ("posts", "hits", "quarantine", "words", "uses", "counts")
 #: Posts a transaction holds in memory before writing them out (one file per month). The
 #: write runs in a background thread while the next batch is read, so at most twice this
 #: many posts are in memory at once.
 STAGE_ROWS = 500_000
-_SCHEMAS = {"posts": POST_SCHEMA, "hits": HIT_SCHEMA, "quarantine": QUARANTINE_SCHEMA, "words": WORD_SCHEMA}
-_EMPTY = {"posts": empty_posts, "hits": empty_hits, "quarantine": empty_quarantine, "words": empty_words}
+_SCHEMAS = {"posts": POST_SCHEMA, "hits": HIT_SCHEMA, "quarantine": QUARANTINE_SCHEMA, "words": WORD_SCHEMA,
+            "uses": USE_SCHEMA, "counts": COUNT_SCHEMA}
+_EMPTY = {"posts": empty_posts, "hits": empty_hits, "quarantine": empty_quarantine, "words": empty_words,
+          "uses": empty_uses, "counts": empty_counts}
 
 
 def key_hashes(keys: pl.DataFrame) -> np.ndarray:
     """64-bit hashes of (platform, post_id) rows (stable within one process)."""
+    import numpy as np
     if keys.height == 0:
         return np.empty(0, dtype=np.uint64)
     return keys.select(pl.struct(list(POST_KEY)).hash(seed=0)).to_series().to_numpy()
@@ -103,6 +116,7 @@ def contains_sorted(haystack: np.ndarray, needles: np.ndarray) -> np.ndarray:
     """Boolean mask: which of the (sorted) needles occur in the sorted haystack.
     Sorted needles walk the haystack forwards through memory, several times
     faster than random probes."""
+    import numpy as np
     if haystack.size == 0 or needles.size == 0:
         return np.zeros(needles.size, dtype=bool)
     idx = np.minimum(np.searchsorted(haystack, needles), haystack.size - 1)
@@ -111,8 +125,11 @@ def contains_sorted(haystack: np.ndarray, needles: np.ndarray) -> np.ndarray:
 
 def sorted_insert(haystack: np.ndarray, new: np.ndarray) -> np.ndarray:
     """The sorted union (with repeats) of a sorted array and new values."""
+    import numpy as np
     if new.size == 0:
         return haystack
+    if new.size * 8 >= haystack.size:  # one sort beats np.insert's scatter unless ``new`` is small
+        return np.sort(np.concatenate([haystack, new]))
     new = np.sort(new)
     return np.insert(haystack, np.searchsorted(haystack, new), new)
 
@@ -124,6 +141,7 @@ def _now() -> dt.datetime:
 
 
 def _fsync_dir(path: Path) -> None:
+    """fsync a folder (its entries) or a file."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -137,13 +155,18 @@ def _fsync_files(paths: list[Path]) -> None:
     The commit order databases document (SQLite's journal, PostgreSQL's WAL):
     data durable first, then the one record that makes it visible. Without it a
     power cut can leave a manifest that lists a file whose blocks never reached
-    the disk."""
-    for path in paths:
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    the disk.
+
+    The files are flushed together, by a few threads: the file system commits
+    concurrent fsyncs in one journal transaction (48 month files took 0.17 s one
+    by one and 0.03 s together here); all are waited for, so the order is kept."""
+    if len(paths) < 2:
+        for path in paths:
+            _fsync_dir(path)
+        return
+    with ThreadPoolExecutor(min(8, len(paths)), thread_name_prefix="dtrack-fsync") as pool:
+        for _ in pool.map(_fsync_dir, paths):  # re-raises the first failure
+            pass
 
 
 def _disk_full(exc: BaseException) -> bool:
@@ -182,7 +205,7 @@ class _LogState:
     """What a reader has folded of one log so far (logs only grow, so a later read
     continues where this one stopped)."""
 
-    __slots__ = ("by_sha", "files", "name", "size", "sources")
+    __slots__ = ("by_sha", "files", "name", "size", "sizes", "sources")
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -190,6 +213,7 @@ class _LogState:
         self.files: dict[str, dict[str, None]] = {kind: {} for kind in KINDS}
         self.sources: list[dict[str, Any]] = []
         self.by_sha: dict[str, dict[str, Any]] = {}
+        self.sizes: set[int] = set()
 
     def fold_files(self, entry: dict[str, Any]) -> None:
         for rel in entry.get("remove", ()):
@@ -202,6 +226,8 @@ class _LogState:
         sha = record.get("sha256")
         if sha is not None:
             self.by_sha.setdefault(sha, record)
+        if record.get("size") is not None:
+            self.sizes.add(record["size"])
 
 
 class Store:
@@ -328,6 +354,14 @@ class Store:
                 return record
         return None
 
+    def has_source_size(self, size: int) -> bool:
+        """Whether a source of exactly ``size`` bytes was ingested (a file of another size cannot
+        be one of them: the ingest then hashes it while reading it instead of before)."""
+        raw = self.raw_manifest()
+        if "logs" in raw:
+            return size in self._read_log(raw["logs"]["sources"], "sources").sizes
+        return any(record.get("size") == size for record in raw.get("sources", []))
+
     def meta(self, key: str, default: Any = None) -> Any:
         """A value other stages keep in the manifest (e.g. the tagging dictionary hash)."""
         return self.raw_manifest().get("meta", {}).get(key, default)
@@ -433,6 +467,7 @@ class StoreWriter:
     # loaded only when that happens (re-ingests, overlapping exports).
     def hashes(self) -> np.ndarray:
         """Sorted hashes of every committed key (loaded once per writer)."""
+        import numpy as np
         if self._hashes is None:
             self._hashes = np.sort(key_hashes(self.store._scan("posts").select(POST_KEY).collect()))
         return self._hashes
@@ -499,6 +534,8 @@ class Transaction:
         self._writes: list[Future[None]] = []  # post batches being written in the background
         self._write_pool: ThreadPoolExecutor | None = None
         self._flushes = 0  # batches handed to staging so far (a savepoint cannot undo those)
+        self._counts: list[pl.DataFrame] = []  # counts rows of the posts files staged (data/daily.py)
+        self._rebuild_counts = False
         self.done = False
 
     def _staged_name(self, kind: str, partition: str | None) -> tuple[Path, str]:
@@ -514,6 +551,8 @@ class Transaction:
         staged, rel = self._staged_name(kind, partition)
         df.write_parquet(staged, statistics=True, compression="zstd", compression_level=1)
         self._staged.append((staged, rel))
+        if kind == "posts":  # counted in the transaction that stores them (data/daily.py)
+            self._counts.append(count_posts(df, rel))
         return rel
 
     def _stage_by_month(self, kind: str, df: pl.DataFrame) -> None:
@@ -534,6 +573,7 @@ class Transaction:
         Rows whose key is already stored, or already staged in this writer, are
         dropped as duplicates; within ``posts`` the first row of a key wins.
         """
+        import numpy as np
         if posts.height == 0:
             return 0, 0
         posts = posts.select(list(POST_SCHEMA)).cast(POST_SCHEMA)  # type: ignore[arg-type]
@@ -595,6 +635,7 @@ class Transaction:
     def rollback(self, mark: tuple[int, ...]) -> bool:
         """Forget what was added since ``mark``. False when that is no longer possible
         (posts were already written to a staged file): then abort the whole transaction."""
+        import numpy as np
         flushes, posts, rows, sources, quarantine, qrows = mark
         if self._flushes != flushes:
             return False
@@ -617,6 +658,10 @@ class Transaction:
         """A source with this hash committed before, or recorded earlier in this transaction."""
         return self._source_shas.get(sha256) or self.store.find_source(sha256)
 
+    def has_source_size(self, size: int) -> bool:
+        """Whether a source of ``size`` bytes was committed before or recorded in this transaction."""
+        return any(record.get("size") == size for record in self._sources) or self.store.has_source_size(size)
+
     def remove_files(self, rels: list[str]) -> None:
         """Take committed files out of the store when this transaction commits (compaction)."""
         self._remove.extend(rels)
@@ -627,6 +672,8 @@ class Transaction:
         staged, rel = self._staged_name(kind, partition)
         lazy.sink_parquet(staged, statistics=True, compression="zstd", compression_level=1)
         self._staged.append((staged, rel))
+        if kind == "posts":
+            self._counts.append(count_posts(pl.scan_parquet(staged), rel))
         return rel
 
     def staged_path(self, rel: str) -> Path:
@@ -659,6 +706,42 @@ class Transaction:
         """Stage hit rows (HIT_SCHEMA)."""
         if hits.height:
             self._stage_by_month("hits", hits.select(list(HIT_SCHEMA)).cast(HIT_SCHEMA))  # type: ignore[arg-type]
+
+    def add_uses(self, uses: pl.DataFrame) -> None:
+        """Stage term-use rows (USE_SCHEMA, data/daily.py)."""
+        if uses.height:
+            self._stage_by_month("uses", uses.select(list(USE_SCHEMA)).cast(USE_SCHEMA))  # type: ignore[arg-type]
+
+    def add_counts(self, counts: pl.DataFrame) -> None:
+        """Add counts rows (COUNT_SCHEMA) of committed posts files that have none (``dtrack tag`` on an
+        older store); staged posts are counted by the transaction itself."""
+        if counts.height:
+            self._counts.append(counts.select(list(COUNT_SCHEMA)).cast(COUNT_SCHEMA))  # type: ignore[arg-type]
+
+    def rebuild_counts(self) -> None:
+        """Write the counts table as one file at commit (compaction)."""
+        self._rebuild_counts = True
+
+    def _stage_counts(self) -> None:
+        """The counts rows of this transaction's posts files as one file; when posts files leave the
+        store, the whole table again without their rows (so it never counts a file that is gone)."""
+        removes_posts = "posts" in self._replace or any(rel.startswith("posts/") for rel in self._remove)
+        if not (self._counts or removes_posts or self._rebuild_counts):
+            return
+        frames = list(self._counts)
+        if removes_posts or self._rebuild_counts:
+            manifest = self.store.manifest()
+            gone = set(self._remove) | (set(manifest["files"].get("posts", [])) if "posts" in self._replace else set())
+            kept = [rel for rel in manifest["files"].get("posts", []) if rel not in gone]
+            stored = manifest["files"].get("counts", [])
+            if stored:
+                frames.insert(0, pl.scan_parquet([str(self.store.path / rel) for rel in stored], schema=COUNT_SCHEMA,
+                                                 missing_columns="insert", extra_columns="ignore")
+                              .filter(pl.col("file").is_in(pl.Series(kept, dtype=pl.String).implode())).collect())
+            self._replace.add("counts")
+        frames = [f for f in frames if f.height]
+        if frames:
+            self._stage("counts", pl.concat(frames), None)
 
     def add_words(self, words: pl.DataFrame) -> None:
         """Stage candidate-word rows (WORD_SCHEMA)."""
@@ -745,6 +828,7 @@ class Transaction:
 
     def commit(self) -> None:
         """Move staged files into place and publish them with one manifest replace."""
+        import numpy as np
         if self.done:
             return
         try:
@@ -754,6 +838,7 @@ class Transaction:
             raise
         self._close_pool()
         self._flush_quarantine()
+        self._stage_counts()
         self.done = True
         if not (self._staged or self._sources or self._meta or self._replace or self._remove):
             self.abort()
@@ -776,8 +861,7 @@ class Transaction:
             self._moved.append(final)
             folders.add(final.parent)
             added.append(rel)
-        for folder in sorted(folders, key=lambda p: -len(p.parts)):  # the renames, and new folders' entries
-            _fsync_dir(folder)
+        _fsync_files(sorted(folders, key=lambda p: -len(p.parts)))  # the renames, and new folders' entries
         self._publish(raw, current, added, removed)
         self._moved = []
         shutil.rmtree(self.staging, ignore_errors=True)
