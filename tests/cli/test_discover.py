@@ -125,3 +125,16 @@ def test_a_bad_cluster_is_a_usage_error(store_path: str) -> None:
     with pytest.raises(QueryError, match="local:N needs a positive number"):
         dtrack.open_store(store_path).discover(cluster="local:0")
     assert Store(store_path).meta("discovery") is None  # nothing was counted
+
+
+def test_an_unreachable_scheduler_fails_before_counting(store_path: str) -> None:
+    import socket
+
+    dask = pytest.importorskip("dask", reason="the cluster extra: pip install 'dtrack[cluster]'")
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with dask.config.set({"distributed.comm.timeouts.connect": "3s"}):
+        result = _run("--store", store_path, "--cluster", f"tcp://127.0.0.1:{port}")
+    assert result.exit_code == 1 and f"no Dask scheduler answers at tcp://127.0.0.1:{port}" in result.stderr
+    assert Store(store_path).meta("discovery") is None
