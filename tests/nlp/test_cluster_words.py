@@ -3,9 +3,6 @@ rows a local count stores, incrementally, and survives a worker killed mid-run."
 
 from __future__ import annotations
 
-import logging
-import os
-import signal
 from pathlib import Path
 
 import polars as pl
@@ -15,6 +12,7 @@ from dtrack.data.cluster import Progress
 from dtrack.data.store import Store
 from dtrack.nlp.words import META_KEY, count_store
 from tests.analysis.story import burst_posts
+from tests.conftest import cluster_with_a_victim
 
 pytest.importorskip("distributed", reason="the cluster extra: pip install 'dtrack[cluster]'")
 
@@ -87,24 +85,12 @@ def test_cluster_counting_stores_the_local_rows_incrementally(dask_client, tmp_p
 def test_a_worker_killed_mid_count_changes_nothing(tmp_path: Path) -> None:
     """SIGKILL one worker process as soon as the first task is done: Dask reruns its tasks, and the
     stored rows are complete and exact, committed once."""
-    from distributed import Client, LocalCluster
-
     posts = _posts()
     local = _store(tmp_path / "local", posts)
     count_store(local, workers=1)
     remote = _store(tmp_path / "remote", posts)
-    killed: list[int] = []
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
-                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
-        pids = client.run(os.getpid)
-
-        def kill_once(line: str) -> None:
-            if not killed:
-                victim = sorted(pids.values())[0]
-                os.kill(victim, signal.SIGKILL)
-                killed.append(victim)
-
-        version = remote.manifest()["version"]
+    version = remote.manifest()["version"]
+    with cluster_with_a_victim() as (client, kill_once, killed):
         report = count_store(remote, cluster=client, task_posts=20,
                              progress=Progress("discover", write=kill_once, every=0))
     assert killed
