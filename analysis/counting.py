@@ -180,6 +180,71 @@ def term_uses(
     )
 
 
+def table_day_counts(
+    counts: pl.LazyFrame,
+    tz: str,
+    *,
+    include_reposts: bool = False,
+    platforms: Sequence[str] | None = None,
+) -> pl.LazyFrame:
+    """:func:`daily_totals` from the store's counts table (``data.daily``: posts per UTC
+    quarter-hour, platform and repost flag): the same quarter-hours summed into the same days.
+    ``counts`` may also be summed into local days of ``tz`` already (a ``day`` column, no ``bucket``:
+    ``data.daily.day_counts_of``)."""
+    day = pl.col("day") if "day" in counts.collect_schema() else local_day(tz, "bucket")
+    return (
+        counted_posts(counts, include_reposts=include_reposts, platforms=platforms)
+        .group_by(day=day)
+        .agg(total=pl.col("posts").sum().cast(pl.Int64))
+    )
+
+
+def quarter_hours_fit(counts: pl.LazyFrame, tz: str) -> bool:
+    """Whether each quarter-hour of ``counts`` (a ``bucket`` column) lies within one local day in ``tz``.
+
+    True for every offset in use since 1972 (whole quarter-hours); False for
+    local mean times (Asia/Tokyo before 1888 was +9:18:59) or a change of
+    offset inside a quarter-hour. Then a per-day count that must follow the
+    exact ``created_at`` (coverage, the span of the data) is taken from the posts.
+    """
+    check_tz(tz)
+    start = pl.col("bucket")
+    end = start + pl.duration(minutes=15) - pl.duration(microseconds=1)
+
+    def offset(at: pl.Expr) -> pl.Expr:
+        return at.dt.convert_time_zone(tz).dt.replace_time_zone(None) - at.dt.replace_time_zone(None)
+
+    bad = (
+        counts.select("bucket").drop_nulls().unique()
+        .filter((start.dt.convert_time_zone(tz).dt.date() != end.dt.convert_time_zone(tz).dt.date())
+                | (offset(start) != offset(end)))
+        .select(pl.len()).collect().item()
+    )
+    return bad == 0
+
+
+def table_uses(
+    uses: pl.LazyFrame,
+    terms: Sequence[str] | None = None,
+    *,
+    context: str = "any",
+    include_reposts: bool = False,
+    platforms: Sequence[str] | None = None,
+    tz: str = DEFAULT_TZ,
+) -> pl.LazyFrame:
+    """:func:`term_uses` from the store's uses table (``data.daily``: one row per term and post,
+    the join with the posts already made at tag time); the same columns and rows."""
+    check_context(context)
+    if terms is not None:
+        uses = uses.filter(pl.col("term").is_in(list(terms)))
+    if context == "ai":
+        uses = uses.filter(pl.col("ai_context"))
+    return counted_posts(uses, include_reposts=include_reposts, platforms=platforms).select(
+        "term", "platform", "post_id", "created_at", day=local_day(tz), author=pl.col("author"),
+        ai_context=pl.col("ai_context"),
+    )
+
+
 def daily_term_counts(uses: pl.LazyFrame) -> pl.LazyFrame:
     """Uses per term and local day from :func:`term_uses` (days without use absent)."""
     return uses.group_by("term", "day").agg(posts=pl.len().cast(pl.Int64))

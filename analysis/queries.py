@@ -424,9 +424,11 @@ def resolve_query_terms(store: Store, q: Query, *, dictionary: TermDictionary | 
     from dtrack.nlp.tagger import store_terms
     if dictionary is None:
         dictionary = store_terms(store)
+    from dtrack.data.daily import memoised
     from dtrack.nlp.tagger import META_KEY
 
-    tagged = set(store.scan_hits().select(pl.col("term").unique()).collect().to_series().to_list())
+    tagged = memoised(store, "hit_terms", lambda: frozenset(
+        store.scan_hits().select(pl.col("term").unique()).collect().to_series().to_list()))
     changes: dict[str, Any] = {}
     warnings: list[str] = []
     state = store.meta(META_KEY) or {}
@@ -489,13 +491,25 @@ def _counting(q: Query) -> dict[str, Any]:
     return {"include_reposts": q.include_reposts, "platforms": list(q.platforms) or None, "tz": q.tz}
 
 
-def _run_timeline(store: Store, q: Query) -> Result:
-    from dtrack.analysis.timeline import share_note, timeline
+def _run_timeline(store: Store, q: Query, *, tables: bool = True) -> Result:
+    """The timeline from the store's precomputed tables when they can answer (``data.daily``),
+    else from the posts and hits; the rows are the same either way (tests/analysis/test_timeline_tables.py).
+    ``tables=False`` forces the scan."""
+    from dtrack.analysis.timeline import share_note, share_note_from_tables, timeline, timeline_from_tables
+    from dtrack.data.daily import day_counts_of, uses_frame
 
+    used = uses_frame(store) if tables else None
+    platforms = list(q.platforms) or None
+    if used is not None:
+        uses, counts = used.lazy(), day_counts_of(store, q.tz).lazy()  # held per store version
+        frame = timeline_from_tables(counts, uses, list(q.terms), freq=q.freq, context=q.context, start=q.start,
+                                     end=q.end, **_counting(q)).collect()
+        note = share_note_from_tables(counts, uses, include_reposts=q.include_reposts, platforms=platforms)
+        return Result(frame, notes=[note] if note else [])
     posts, hits = store.scan_posts(), store.scan_hits()
     frame = timeline(posts, hits, list(q.terms), freq=q.freq, context=q.context, start=q.start, end=q.end,
                      **_counting(q)).collect()
-    note = share_note(posts, hits, include_reposts=q.include_reposts, platforms=list(q.platforms) or None)
+    note = share_note(posts, hits, include_reposts=q.include_reposts, platforms=platforms)
     return Result(frame, notes=[note] if note else [])
 
 

@@ -5,6 +5,12 @@ periods without a use are rows with zero (a gap in a chart is then a gap in
 use, not a missing row), the share is taken against every counted post of the
 same period under the same platform and repost filters, and cumulative
 columns add up the rows shown. See :mod:`analysis.counting` for the rule.
+
+Two ways in, one answer. :func:`timeline` reads the posts and the hits;
+:func:`timeline_from_tables` reads the tables the store precomputes
+(``data.daily``: posts per quarter-hour, one row per term and post) and
+gives the same rows, byte for byte, without reading a post. Both feed the
+same :func:`_periods` step, so the rule cannot drift between them.
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ from dtrack.analysis.counting import (
     local_day_counts,
     period_start,
     posts_between,
+    table_day_counts,
+    table_uses,
     term_uses,
 )
 
@@ -87,21 +95,47 @@ def timeline(
     >>> timeline(posts, hits).collect().select("period", "posts", "share_per_10k").rows()
     [(datetime.date(2022, 8, 29), 1, 10000.0), (datetime.date(2022, 8, 30), 0, 0.0)]
     """
+    _check(tz, context, freq)
+    posts = posts_between(posts, start, end, tz)
+    days = local_day_counts(counted_posts(posts, include_reposts=include_reposts, platforms=platforms), tz)
+    uses = term_uses(posts, hits, terms, context=context, include_reposts=include_reposts, platforms=platforms, tz=tz)
+    return _periods(days, uses, terms, freq=freq, start=start, end=end)
+
+
+def timeline_from_tables(
+    counts: pl.LazyFrame,
+    uses: pl.LazyFrame,
+    terms: Sequence[str] | None = None,
+    *,
+    freq: str = "day",
+    context: str = "any",
+    include_reposts: bool = False,
+    platforms: Sequence[str] | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    tz: str = DEFAULT_TZ,
+) -> pl.LazyFrame:
+    """:func:`timeline` from the store's precomputed tables (``data.daily.post_counts_of`` and
+    ``data.daily.uses_of``) instead of the posts and hits: the same rows, without reading a post."""
+    _check(tz, context, freq)
+    days = table_day_counts(counts, tz, include_reposts=include_reposts, platforms=platforms)
+    used = table_uses(uses, terms, context=context, include_reposts=include_reposts, platforms=platforms, tz=tz)
+    return _periods(days, used, terms, freq=freq, start=start, end=end)
+
+
+def _check(tz: str, context: str, freq: str) -> None:
     check_tz(tz)
     check_context(context)
     if freq not in FREQS:
         raise ValueError(f"freq must be one of {', '.join(FREQS)}, not {freq!r}")
-    posts = posts_between(posts, start, end, tz)
-    base = clip_days(
-        local_day_counts(counted_posts(posts, include_reposts=include_reposts, platforms=platforms), tz),
-        start,
-        end,
-    ).with_columns(period=period_start(freq))
-    uses = clip_days(
-        term_uses(posts, hits, terms, context=context, include_reposts=include_reposts, platforms=platforms, tz=tz),
-        start,
-        end,
-    ).with_columns(period=period_start(freq))
+
+
+def _periods(days: pl.LazyFrame, uses: pl.LazyFrame, terms: Sequence[str] | None, *, freq: str,
+             start: date | None, end: date | None) -> pl.LazyFrame:
+    """The timeline's rows from counted posts per local day (``day``, ``total``) and the uses
+    (``term``, ``day``, ``author``, as :func:`analysis.counting.term_uses` gives them)."""
+    base = clip_days(days, start, end).with_columns(period=period_start(freq))
+    uses = clip_days(uses, start, end).with_columns(period=period_start(freq))
 
     lo = pl.lit(_truncate(start, freq)) if start is not None else pl.col("period").min()
     hi = pl.lit(end) if end is not None else pl.col("period").max()
@@ -180,6 +214,29 @@ def share_note(
         .collect()
         .item()
     )
+    return _share_note(with_hit, total)
+
+
+def share_note_from_tables(
+    counts: pl.LazyFrame,
+    uses: pl.LazyFrame,
+    *,
+    include_reposts: bool = False,
+    platforms: Sequence[str] | None = None,
+) -> str | None:
+    """:func:`share_note` from the precomputed tables (see :func:`timeline_from_tables`)."""
+    total = counted_posts(counts, include_reposts=include_reposts, platforms=platforms).select(
+        pl.col("posts").sum()).collect().item()
+    if not total:
+        return "no counted posts: share_per_10k is empty"
+    with_hit = (
+        counted_posts(uses, include_reposts=include_reposts, platforms=platforms)
+        .select(pl.struct("platform", "post_id").n_unique()).collect().item()
+    )
+    return _share_note(with_hit, total)
+
+
+def _share_note(with_hit: int, total: int) -> str | None:
     fraction = with_hit / total
     if fraction > KEYWORD_STORE_FRACTION:
         return (

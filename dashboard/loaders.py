@@ -22,10 +22,18 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from dtrack.analysis.counting import FREQS, counted_between, counted_posts, local_day, period_start
+from dtrack.analysis.counting import (
+    FREQS,
+    counted_between,
+    counted_posts,
+    local_day,
+    period_start,
+    quarter_hours_fit,
+)
 from dtrack.analysis.evidence import evidence
 from dtrack.analysis.kwic import context_columns
 from dtrack.analysis.queries import POSTS, Query, Result, execute, resolve_term
+from dtrack.data.daily import post_counts_of
 from dtrack.data.events import DEFAULT_EVENTS, load_events
 from dtrack.data.status import store_status
 from dtrack.data.store import Store
@@ -78,7 +86,16 @@ def hit_terms(store_path: str, version: str) -> list[str]:
 @_cache
 def date_span(store_path: str, version: str, tz: str) -> tuple[dt.date | None, dt.date | None]:
     """First and last day with a post, in the research timezone."""
-    row = Store(store_path).scan_posts().select(
+    return span_of(Store(store_path), tz)
+
+
+def span_of(store: Store, tz: str, *, tables: bool = True) -> tuple[dt.date | None, dt.date | None]:
+    """:func:`date_span` from the counts table (``data.daily``) when its quarter-hours fit ``tz``'s days,
+    else from the posts; the same days either way."""
+    counts = post_counts_of(store).rename({"bucket": "created_at"}) if tables else None
+    if counts is None or not quarter_hours_fit(counts.select(bucket="created_at"), tz):
+        counts = store.scan_posts()
+    row = counts.select(
         first=pl.col("created_at").min().dt.convert_time_zone(tz).dt.date(),
         last=pl.col("created_at").max().dt.convert_time_zone(tz).dt.date(),
     ).collect().row(0)
@@ -92,13 +109,28 @@ def coverage(store_path: str, version: str, tz: str, freq: str) -> pl.DataFrame:
     Periods without posts are kept as zeros so that gaps in the collection show
     as gaps in the stacked chart instead of being bridged.
     """
-    counts = (
-        Store(store_path).scan_posts()
-        .select("platform", day=local_day(tz))
-        .group_by(period=period_start(freq, "day"), platform=pl.col("platform"))
-        .agg(posts=pl.len())
-        .collect()
-    )
+    return coverage_of(Store(store_path), tz, freq)
+
+
+def coverage_of(store: Store, tz: str, freq: str, *, tables: bool = True) -> pl.DataFrame:
+    """:func:`coverage` from the counts table (``data.daily``) when its quarter-hours fit ``tz``'s
+    days, else from the posts; the same rows either way (tests/dashboard/test_loaders.py)."""
+    table = post_counts_of(store) if tables else None
+    if table is not None and quarter_hours_fit(table, tz):
+        counts = (
+            table.select("platform", "posts", day=local_day(tz, "bucket"))
+            .group_by(period=period_start(freq, "day"), platform=pl.col("platform"))
+            .agg(posts=pl.col("posts").sum())
+            .collect()
+        )
+    else:
+        counts = (
+            store.scan_posts()
+            .select("platform", day=local_day(tz))
+            .group_by(period=period_start(freq, "day"), platform=pl.col("platform"))
+            .agg(posts=pl.len())
+            .collect()
+        )
     if counts.height == 0:
         return pl.DataFrame(schema={"period": pl.Date, "platform": pl.String, "posts": pl.UInt32})
     periods = pl.DataFrame({"period": pl.date_range(counts["period"].min(), counts["period"].max(),

@@ -11,7 +11,10 @@ first read from). The tagged-files bookkeeping in the meta (key ``tagging``,
 list ``files``) is carried over: post files that were tagged are merged only
 with other tagged files, untagged ones only with untagged ones, and the
 merged file replaces its parts on that list, so nothing is tagged twice and
-nothing is left untagged. Hits carry no bookkeeping and are merged freely.
+nothing is left untagged. Hits and uses carry no bookkeeping and are merged
+freely. The counts table (``data.daily``) is not merged row by row: it is
+keyed by posts file, so the transaction writes it again as one file, the
+merged posts files counted and their parts' rows dropped.
 
 Safety. Everything happens in one store transaction: the merged files are
 written under ``staging/`` (streamed with ``sink_parquet``, so memory is
@@ -82,6 +85,8 @@ def plan(manifest: dict[str, Any], month: str | None = None) -> list[tuple[str, 
     lists = [set((manifest.get("meta", {}).get(key) or {}).get("files", [])) for key in POST_FILE_LISTS]
     groups: dict[tuple[str, str | None, tuple[bool, ...]], list[str]] = {}
     for kind, files in manifest["files"].items():
+        if kind == "counts":  # rewritten whole by the transaction (Transaction.rebuild_counts)
+            continue
         for rel in files:
             m = _month_of(rel)
             if month is not None and m != month:
@@ -106,12 +111,15 @@ def compact_store(store: Store, *, writer: StoreWriter | None = None, month: str
     manifest = store.manifest()
     report = CompactReport(files_before={k: len(v) for k, v in manifest["files"].items()})
     groups = plan(manifest, month)
-    if not groups:
+    counts_files = len(manifest["files"].get("counts", []))
+    if not groups and (counts_files <= 1 or month is not None):
         report.files_after = dict(report.files_before)
         return report
     states = {key: manifest.get("meta", {}).get(key) for key in POST_FILE_LISTS}
     done = {key: list(state.get("files", [])) for key, state in states.items() if state}
     with writer.transaction() as txn:
+        if month is None or groups:
+            txn.rebuild_counts()
         for kind, m, files in groups:
             merged, rows = _merge(store, txn, kind, m, files)
             txn.remove_files(files)

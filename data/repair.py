@@ -4,7 +4,7 @@ Why a repair. Before times were checked at the door (``data.times``), a post
 dated year 0 or 9999 could be stored, and stored rows are never rewritten by
 ingest. The store hides the unreadable ones from readers; this takes them, and
 any other post outside the plausible range, out for good: each post file that
-holds such rows is rewritten without them, their hits go with them, and each
+holds such rows is rewritten without them, their hits (and precomputed uses) go with them, and each
 row becomes a quarantine record (source file, line, the reason, the row as
 JSON), so nothing is lost and the export can be fixed and ingested again
 (``dtrack ingest --force``). One transaction: readers see the store before or
@@ -24,7 +24,7 @@ from typing import Any
 
 import polars as pl
 
-from dtrack.data.schema import HIT_SCHEMA, POST_KEY, POST_SCHEMA, QUARANTINE_SCHEMA
+from dtrack.data.schema import HIT_SCHEMA, POST_KEY, POST_SCHEMA, QUARANTINE_SCHEMA, USE_SCHEMA
 from dtrack.data.store import StoreWriter
 from dtrack.data.times import TimeRange
 
@@ -60,12 +60,14 @@ def move_bad_times(writer: StoreWriter, time_range: TimeRange, *, dry_run: bool 
     keys = moved.select(POST_KEY)
     report.posts, report.files = moved.height, len(affected)
     hit_files = []
-    for rel in manifest["files"].get("hits", []):
-        hits = _read(store.path / rel, HIT_SCHEMA).collect()
-        keep = hits.join(keys, on=list(POST_KEY), how="anti")
-        if keep.height < hits.height:
-            hit_files.append((rel, keep))
-            report.hits += hits.height - keep.height
+    for kind, schema in (("hits", HIT_SCHEMA), ("uses", USE_SCHEMA)):  # uses: the precomputed table (data.daily)
+        for rel in manifest["files"].get(kind, []):
+            hits = _read(store.path / rel, schema).collect()
+            keep = hits.join(keys, on=list(POST_KEY), how="anti")
+            if keep.height < hits.height:
+                hit_files.append((rel, keep))
+                if kind == "hits":
+                    report.hits += hits.height - keep.height
     if dry_run:
         return report
     renamed: dict[str, str | None] = {}

@@ -88,6 +88,33 @@ WORD_SCHEMA: dict[str, pl.DataType] = {
 
 WORD_COLUMNS: tuple[str, ...] = tuple(WORD_SCHEMA)
 
+#: Counted posts per UTC quarter-hour, platform and repost flag, per posts file (data/daily.py):
+#: the denominator of every share, without reading the posts. Written with the posts.
+COUNT_SCHEMA: dict[str, pl.DataType] = {
+    # the posts file (store path) whose rows these are: a file that leaves the store takes its rows along
+    "file": pl.String(),
+    # created_at truncated to the quarter-hour (every UTC offset is whole quarter-hours)
+    "bucket": UTC_DATETIME,
+    "platform": pl.String(),
+    "is_repost": pl.Boolean(),
+    "posts": pl.Int64(),
+}
+
+#: One (term, post) use as ``analysis.counting.term_uses`` finds it, kept at tag time (data/daily.py):
+#: timelines read it instead of joining hits with posts. One row per post, not per day, so distinct
+#: authors per period and local days in any timezone come out exactly.
+USE_SCHEMA: dict[str, pl.DataType] = {
+    "term": pl.String(),
+    "platform": pl.String(),
+    "post_id": pl.String(),
+    "created_at": UTC_DATETIME,
+    # author_id, else author_name (the counting rule's author), may be null
+    "author": pl.String(),
+    "is_repost": pl.Boolean(),
+    # any of the post's hits of the term is AI-context
+    "ai_context": pl.Boolean(),
+}
+
 #: A record that could not be turned into a post, kept with the reason.
 QUARANTINE_SCHEMA: dict[str, pl.DataType] = {
     "source_file": pl.String(),
@@ -157,3 +184,13 @@ def empty_words() -> pl.DataFrame:
 def empty_quarantine() -> pl.DataFrame:
     """An empty frame with the quarantine schema."""
     return pl.DataFrame(schema=QUARANTINE_SCHEMA)
+
+
+def empty_counts() -> pl.DataFrame:
+    """An empty frame with the post-count schema."""
+    return pl.DataFrame(schema=COUNT_SCHEMA)
+
+
+def empty_uses() -> pl.DataFrame:
+    """An empty frame with the term-use schema."""
+    return pl.DataFrame(schema=USE_SCHEMA)

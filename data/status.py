@@ -47,7 +47,8 @@ def store_status(store: Store) -> dict[str, Any]:
         "files": {kind: len(files) for kind, files in manifest["files"].items()},
         # files `dtrack compact` would merge away (0 everywhere: nothing to compact)
         "compactable_files": {kind: sum(len(files) - 1 for k, _, files in groups if k == kind)
-                              for kind in manifest["files"]},
+                              + (max(len(files) - 1, 0) if kind == "counts" else 0)
+                              for kind, files in manifest["files"].items()},
         "meta": manifest.get("meta", {}),
         "updated_at": manifest.get("updated_at"),
         "posts_outside_time_range": int(implausible),

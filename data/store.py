@@ -32,6 +32,9 @@ Layout::
       posts/month=YYYY-MM/*.parquet posts, partitioned by the UTC month of created_at
       hits/month=YYYY-MM/*.parquet  term hits (written by the tagger)
       words/month=YYYY-MM/*.parquet candidate words per post, for discovery (nlp/words.py)
+      uses/month=YYYY-MM/*.parquet  one row per (term, post) use, written with the hits (data/daily.py)
+      counts/*.parquet              posts per quarter-hour, platform, repost flag and posts file
+                                    (data/daily.py), written with the posts
       quarantine/*.parquet          records that could not be read, with the reason
       staging/                      a transaction's files before commit
 
@@ -62,17 +65,22 @@ import numpy as np
 import orjson
 import polars as pl
 
+from dtrack.data.daily import count_posts
 from dtrack.data.errors import DEFAULT_STORE, StoreError, StoreFull, StoreLocked, resolve_store_path  # noqa: F401
 from dtrack.data.lock import LockBusy, file_lock, holder_text
 from dtrack.data.schema import (
+    COUNT_SCHEMA,
     HIT_SCHEMA,
     POST_KEY,
     POST_SCHEMA,
     QUARANTINE_SCHEMA,
+    USE_SCHEMA,
     WORD_SCHEMA,
+    empty_counts,
     empty_hits,
     empty_posts,
     empty_quarantine,
+    empty_uses,
     empty_words,
 )
 from dtrack.data.times import readable
@@ -83,13 +91,15 @@ LOG_DIR = "log"
 #: Replaced files are deleted this long after they left the manifest, so a
 #: reader that listed them just before still finds them.
 GARBAGE_GRACE_SECONDS = 300
-KINDS = ("posts", "hits", "quarantine", "words")
+KINDS = ("posts", "hits", "quarantine", "words", "uses", "counts")
 #: Posts a transaction holds in memory before writing them out (one file per month). The
 #: write runs in a background thread while the next batch is read, so at most twice this
 #: many posts are in memory at once.
 STAGE_ROWS = 500_000
-_SCHEMAS = {"posts": POST_SCHEMA, "hits": HIT_SCHEMA, "quarantine": QUARANTINE_SCHEMA, "words": WORD_SCHEMA}
-_EMPTY = {"posts": empty_posts, "hits": empty_hits, "quarantine": empty_quarantine, "words": empty_words}
+_SCHEMAS = {"posts": POST_SCHEMA, "hits": HIT_SCHEMA, "quarantine": QUARANTINE_SCHEMA, "words": WORD_SCHEMA,
+            "uses": USE_SCHEMA, "counts": COUNT_SCHEMA}
+_EMPTY = {"posts": empty_posts, "hits": empty_hits, "quarantine": empty_quarantine, "words": empty_words,
+          "uses": empty_uses, "counts": empty_counts}
 
 
 def key_hashes(keys: pl.DataFrame) -> np.ndarray:
@@ -499,6 +509,8 @@ class Transaction:
         self._writes: list[Future[None]] = []  # post batches being written in the background
         self._write_pool: ThreadPoolExecutor | None = None
         self._flushes = 0  # batches handed to staging so far (a savepoint cannot undo those)
+        self._counts: list[pl.DataFrame] = []  # counts rows of the posts files staged (data/daily.py)
+        self._rebuild_counts = False
         self.done = False
 
     def _staged_name(self, kind: str, partition: str | None) -> tuple[Path, str]:
@@ -514,6 +526,8 @@ class Transaction:
         staged, rel = self._staged_name(kind, partition)
         df.write_parquet(staged, statistics=True, compression="zstd", compression_level=1)
         self._staged.append((staged, rel))
+        if kind == "posts":  # counted in the transaction that stores them (data/daily.py)
+            self._counts.append(count_posts(df, rel))
         return rel
 
     def _stage_by_month(self, kind: str, df: pl.DataFrame) -> None:
@@ -627,6 +641,8 @@ class Transaction:
         staged, rel = self._staged_name(kind, partition)
         lazy.sink_parquet(staged, statistics=True, compression="zstd", compression_level=1)
         self._staged.append((staged, rel))
+        if kind == "posts":
+            self._counts.append(count_posts(pl.scan_parquet(staged), rel))
         return rel
 
     def staged_path(self, rel: str) -> Path:
@@ -659,6 +675,42 @@ class Transaction:
         """Stage hit rows (HIT_SCHEMA)."""
         if hits.height:
             self._stage_by_month("hits", hits.select(list(HIT_SCHEMA)).cast(HIT_SCHEMA))  # type: ignore[arg-type]
+
+    def add_uses(self, uses: pl.DataFrame) -> None:
+        """Stage term-use rows (USE_SCHEMA, data/daily.py)."""
+        if uses.height:
+            self._stage_by_month("uses", uses.select(list(USE_SCHEMA)).cast(USE_SCHEMA))  # type: ignore[arg-type]
+
+    def add_counts(self, counts: pl.DataFrame) -> None:
+        """Add counts rows (COUNT_SCHEMA) of committed posts files that have none (``dtrack tag`` on an
+        older store); staged posts are counted by the transaction itself."""
+        if counts.height:
+            self._counts.append(counts.select(list(COUNT_SCHEMA)).cast(COUNT_SCHEMA))  # type: ignore[arg-type]
+
+    def rebuild_counts(self) -> None:
+        """Write the counts table as one file at commit (compaction)."""
+        self._rebuild_counts = True
+
+    def _stage_counts(self) -> None:
+        """The counts rows of this transaction's posts files as one file; when posts files leave the
+        store, the whole table again without their rows (so it never counts a file that is gone)."""
+        removes_posts = "posts" in self._replace or any(rel.startswith("posts/") for rel in self._remove)
+        if not (self._counts or removes_posts or self._rebuild_counts):
+            return
+        frames = list(self._counts)
+        if removes_posts or self._rebuild_counts:
+            manifest = self.store.manifest()
+            gone = set(self._remove) | (set(manifest["files"].get("posts", [])) if "posts" in self._replace else set())
+            kept = [rel for rel in manifest["files"].get("posts", []) if rel not in gone]
+            stored = manifest["files"].get("counts", [])
+            if stored:
+                frames.insert(0, pl.scan_parquet([str(self.store.path / rel) for rel in stored], schema=COUNT_SCHEMA,
+                                                 missing_columns="insert", extra_columns="ignore")
+                              .filter(pl.col("file").is_in(pl.Series(kept, dtype=pl.String).implode())).collect())
+            self._replace.add("counts")
+        frames = [f for f in frames if f.height]
+        if frames:
+            self._stage("counts", pl.concat(frames), None)
 
     def add_words(self, words: pl.DataFrame) -> None:
         """Stage candidate-word rows (WORD_SCHEMA)."""
@@ -754,6 +806,7 @@ class Transaction:
             raise
         self._close_pool()
         self._flush_quarantine()
+        self._stage_counts()
         self.done = True
         if not (self._staged or self._sources or self._meta or self._replace or self._remove):
             self.abort()

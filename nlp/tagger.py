@@ -14,6 +14,12 @@ file has left the manifest, every post is tagged again and all hits are
 replaced in the same transaction (``txn.replace_all("hits")``): readers see
 the old hits or the new ones, never a mix.
 
+Precomputed uses. The same transaction writes the uses table
+(``data.daily``: one row per term and post, with the post's author, time and
+repost flag) for the hits it adds, replaces it with them on a re-tag, and
+records ``tagging.uses``; a store tagged before the table existed gets it (and
+the counts of its posts files) on the next run, even one with nothing new.
+
 Which dictionary. ``tag_store(store)`` uses the dictionary the store was last
 tagged with (the default plus the user's ``--terms`` file, whose text is kept
 in the meta), so ``dtrack ingest`` does not silently undo a custom dictionary.
@@ -40,6 +46,7 @@ from typing import Any
 
 import polars as pl
 
+from dtrack.data import daily
 from dtrack.data.schema import HIT_SCHEMA, POST_SCHEMA
 from dtrack.data.store import Store, StoreWriter
 from dtrack.nlp.matcher import EVIDENCE_SEP, Matcher
@@ -320,14 +327,24 @@ def tag_store(store: Store, *, writer: StoreWriter | None = None, terms: TermDic
     had_hits = bool(store.manifest()["files"].get("hits"))
     report = TagReport(dictionary_hash=terms.hash, tagger_version=version, reason=reason, retagged=full and had_hits)
     state = store.meta(META_KEY) or {}
-    if not todo and not full:
+    # the precomputed tables (data.daily) of a store tagged before they existed are built now
+    old_uses = bool(state) and not full and not state.get(daily.USES_FLAG)
+    uncounted = daily.uncounted_files(store)
+    if not todo and not full and not old_uses and not uncounted:
         report.seconds = time.perf_counter() - started
         return report
+    if not todo and not full:
+        report.reason = "precomputed counts built (nothing new to tag)"
     runner = _Runner(Matcher(terms), workers)
     try:
         with writer.transaction() as txn:
+            if full or old_uses:
+                txn.replace_all("uses")
             if full:
                 txn.replace_all("hits")
+            if uncounted:
+                txn.add_counts(pl.concat([daily.count_posts(scan_post_files(store, [rel]), rel) for rel in uncounted]))
+            per_post = [daily.per_post(store.scan_hits())] if old_uses else []
             if cluster is not None:
                 from dtrack.nlp.cluster import tag_on_cluster
 
@@ -336,12 +353,16 @@ def tag_store(store: Store, *, writer: StoreWriter | None = None, terms: TermDic
                 parts = _tag_local(store, todo, terms, runner)
             for hits, seen, tokenised in parts:
                 txn.add_hits(hits)
+                per_post.append(daily.per_post(hits))
                 report.posts_tagged += seen
                 report.candidates += tokenised
                 report.hits += hits.height
+            previous = [] if full else list(state.get("files", []))
+            used_files = (previous if old_uses else []) + todo
+            if per_post and used_files:
+                txn.add_uses(daily.build_uses(scan_post_files(store, used_files), pl.concat(per_post)))
             report.files = len(todo)
             report.seconds = time.perf_counter() - started
-            previous = [] if full else list(state.get("files", []))
             run = {
                 "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 "reason": reason,
@@ -362,6 +383,7 @@ def tag_store(store: Store, *, writer: StoreWriter | None = None, terms: TermDic
                 "hits": (0 if full else int(state.get("hits", 0))) + report.hits,
                 "last_run": run,
                 "files": previous + todo,
+                daily.USES_FLAG: True,
             })
             runs = list(store.meta(RUNS_KEY) or [])
             txn.set_meta(RUNS_KEY, [*runs, run][-MAX_RUNS:])

@@ -76,7 +76,7 @@ def test_full_disk_names_the_store_cleans_up_and_the_next_source_is_read(
     assert f"{small}: ndjson: read 3, new 3" in done.stdout, out
     assert "rc=1" in done.stdout
     state = json.loads(done.stdout.strip().splitlines()[-1])
-    assert state == {"listed": 1, "unlisted": [], "staging": []}
+    assert state == {"listed": 2, "unlisted": [], "staging": []}  # the small file's posts and their counts
 
 
 def test_unreadable_file_in_a_folder_fails_the_run_and_is_named(

@@ -9,7 +9,7 @@ import pytest
 
 from dtrack.analysis import timeline as timeline_module
 from dtrack.analysis.evidence import evidence
-from dtrack.analysis.timeline import timeline
+from dtrack.analysis.timeline import timeline, timeline_from_tables
 from dtrack.collectors.pipeline.ingest import ingest_paths
 from dtrack.dashboard import loaders
 from dtrack.dashboard.query import bind
@@ -45,7 +45,12 @@ def test_loaders_recompute_only_when_the_store_changes(tmp_path, monkeypatch):
         calls.append(kwargs.get("freq"))
         return timeline(*args, **kwargs)
 
+    def counted_tables(*args, **kwargs):  # the same timeline from the precomputed tables (data.daily)
+        calls.append(kwargs.get("freq"))
+        return timeline_from_tables(*args, **kwargs)
+
     monkeypatch.setattr(timeline_module, "timeline", counted)
+    monkeypatch.setattr(timeline_module, "timeline_from_tables", counted_tables)
     store = Store(tmp_path / "store")
     with store.writer() as writer:
         ingest_paths(writer, [STORY], fmt="ndjson")
@@ -110,3 +115,11 @@ def test_long_spans_open_by_week():
     assert default_freq(D(2022, 8, 1), D(2022, 9, 30)) == "day"
     assert default_freq(D(2020, 1, 1), D(2020, 1, 1) + dt.timedelta(days=DAY_VIEW_DAYS)) == "week"
     assert default_freq(None, None) == "day"
+
+
+@pytest.mark.parametrize("tz", ["Asia/Tokyo", "UTC", "America/New_York", "Asia/Kathmandu"])
+def test_coverage_and_span_from_the_counts_table_are_those_of_the_posts(story_store: Store, tz: str):
+    for freq in ("day", "week", "month"):
+        fast = loaders.coverage_of(story_store, tz, freq)
+        assert fast.equals(loaders.coverage_of(story_store, tz, freq, tables=False)), freq
+    assert loaders.span_of(story_store, tz) == loaders.span_of(story_store, tz, tables=False)

@@ -22,6 +22,10 @@ from dtrack.nlp.tagger import tag_store
 
 TEXTS = ["無断学習はやめて", "今日はラーメン", "AIに無断学習させないで #無断学習禁止", "猫がかわいい", "mimicで学習"]
 
+#: Files per kind after compacting the piled store: one per month (three months), one quarantine and
+#: counts file (data.daily).
+MERGED = {"posts": 3, "hits": 3, "quarantine": 1, "words": 0, "uses": 3, "counts": 1}
+
 
 def _write(path: Path, start: int, n: int, months: tuple[int, ...] = (1, 2, 3), bad: int = 0) -> Path:
     with open(path, "w", encoding="utf-8") as fh:
@@ -79,9 +83,9 @@ def test_compaction_keeps_every_row_hit_and_provenance_field(piled: Store) -> No
 
     _same(before, _snapshot(piled))
     files = piled.manifest()["files"]
-    assert {k: len(v) for k, v in files.items()} == {"posts": 3, "hits": 3, "quarantine": 1, "words": 0}
+    assert {k: len(v) for k, v in files.items()} == MERGED
     assert report.files_before == files_before and report.months == ["2023-01", "2023-02", "2023-03"]
-    assert store_status(piled)["compactable_files"] == {"posts": 0, "hits": 0, "quarantine": 0, "words": 0}
+    assert store_status(piled)["compactable_files"] == dict.fromkeys(MERGED, 0)
     # the tagged-files bookkeeping follows: nothing to tag, nothing changes
     version = piled.version
     assert tag_store(piled, workers=1).reason == "up to date" and piled.version == version
@@ -138,10 +142,10 @@ def test_cli_compact_and_status(piled: Store) -> None:
     assert bad.exit_code == 2 and "YYYY-MM" in bad.output
     done = runner.invoke(main, ["compact", "--json", "--store", str(piled.path)])
     assert done.exit_code == 0, done.output
-    assert json.loads(done.output)["files_after"] == {"posts": 3, "hits": 3, "quarantine": 1, "words": 0}
+    assert json.loads(done.output)["files_after"] == MERGED
     status = json.loads(runner.invoke(main, ["status", "--format", "json", "--store", str(piled.path)]).output)
-    assert status["files"] == {"posts": 3, "hits": 3, "quarantine": 1, "words": 0}
-    assert status["compactable_files"] == {"posts": 0, "hits": 0, "quarantine": 0, "words": 0}
+    assert status["files"] == MERGED
+    assert status["compactable_files"] == dict.fromkeys(MERGED, 0)
 
 
 # -- crashes and readers: a real child process -----------------------------------------
@@ -179,7 +183,7 @@ def test_kill_9_mid_compaction_leaves_before_or_after(piled: Store, point: str, 
     reopened = Store(piled.path)
     files = reopened.manifest()["files"]
     if point == "after-manifest":
-        assert {k: len(v) for k, v in files.items()} == {"posts": 3, "hits": 3, "quarantine": 1, "words": 0}
+        assert {k: len(v) for k, v in files.items()} == MERGED
     else:
         assert files == files_before
     _same(before, _snapshot(reopened))
@@ -206,7 +210,7 @@ def test_a_reader_during_compaction_sees_before_or_after(piled: Store, subproces
         reader = Store(piled.path)
         manifest = reader.manifest()
         n_files = sum(len(v) for v in manifest["files"].values())
-        assert n_files in (len(old_files), 7)  # the old set or the merged one, never a mix
+        assert n_files in (len(old_files), 11)  # the old set or the merged one (with uses, counts), never a mix
         assert reader.scan_posts().collect().height == posts
         assert reader.scan_hits().collect().height == hits
         seen_versions.add(manifest["version"])

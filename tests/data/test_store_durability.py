@@ -112,7 +112,7 @@ def test_commit_flushes_data_and_folders_before_the_manifest(tmp_path: Path, sub
     publish = events.index(("replace", str((store.path / "manifest.json").resolve())))
     before = events[:publish]
     new = _listed(store) - old
-    assert len(new) == 4  # three months of posts and one quarantine file
+    assert len(new) == 5  # three months of posts, one quarantine file and their counts (data.daily)
     for final in new:
         moved = before.index(("replace", final))
         staged_sync = [i for i, (kind, target) in enumerate(before)
