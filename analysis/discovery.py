@@ -357,6 +357,19 @@ def _day_expr(tz: str, rows: pl.LazyFrame) -> pl.Expr:
     return (pl.col("created_at").dt.replace_time_zone(None) + pl.lit(offset)).dt.date()
 
 
+def _count(store: Any, workers: int | None, cluster: str | None) -> Any:
+    """Count the new posts' candidate words, here or on ``cluster`` (its address, workers, dashboard and a
+    progress line on stderr, as `dtrack ingest --cluster` shows them)."""
+    from dtrack.nlp.words import count_store
+
+    if cluster is None:
+        return count_store(store, workers=workers)
+    from dtrack.data.cluster import Progress, session
+
+    with session(cluster) as client:
+        return count_store(store, workers=workers, cluster=client, progress=Progress("discover"))
+
+
 def discover(
     store: Any,
     *,
@@ -377,17 +390,20 @@ def discover(
     count: bool = True,
     workers: int | None = None,
     notes: list[str] | None = None,
+    cluster: str | None = None,
 ) -> pl.DataFrame:
     """The discovery table of a store; counts candidate words of uncounted posts first.
 
     ``terms``: the dictionary whose words are left out (default: the one the
     store was tagged with). ``count=False`` ranks the stored counts as they
     are. What was done (counting, a stale count) is appended to ``notes``.
+    ``cluster``: a Dask cluster address (data/cluster.py) whose workers count,
+    connected only when there is something to count; the ranking runs here.
     """
-    from dtrack.nlp.words import count_store, is_current
+    from dtrack.nlp.words import is_current
 
     if count and not is_current(store):
-        report = count_store(store, workers=workers)
+        report = _count(store, workers, cluster)
         if notes is not None:
             notes.append(report.summary())
     elif notes is not None and not is_current(store):

@@ -62,6 +62,8 @@ KINDS = {
     "names": "names (tuple of str, repeatable option), () for all",
     "file": "a path (str) or None",
     "tz": "an IANA timezone name (str); None means $DTRACK_TZ, else Asia/Tokyo",
+    "cluster": "where the work runs: a Dask cluster address (str: tcp://HOST:PORT, local, local:N, "
+               "slurm:CONFIG.yaml) or None for this process",
 }
 
 
@@ -155,6 +157,8 @@ class Param:
             return None if value in (None, "") else os.fspath(value)
         if kind == "tz":
             return _check_tz(value if value else default_tz(), self.label)
+        if kind == "cluster":
+            return _check_cluster(value, self.label)
         raise AssertionError(kind)  # pragma: no cover
 
     def argv(self, value: Any) -> list[str]:
@@ -193,6 +197,20 @@ def _check_tz(name: str, label: str) -> str:
     return name
 
 
+def _check_cluster(value: Any, label: str) -> str | None:
+    """A usable cluster address (the form, and Dask installed), checked before anything runs."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    from dtrack.data.cluster import ClusterError, parse_address, require_dask
+
+    try:
+        parse_address(str(value))
+        require_dask()
+    except ClusterError as exc:
+        raise QueryError(str(exc)) from None
+    return str(value).strip()
+
+
 def _as_date(value: Any, label: str) -> dt.date | None:
     if value is None or value == "":
         return None
@@ -228,6 +246,13 @@ START = Param("start", "date", None, "First day counted (research timezone).", f
               metavar="YYYY-MM-DD")
 END = Param("end", "date", None, "Last day counted (inclusive).", flag="--to", key="to", metavar="YYYY-MM-DD")
 TZ = Param("tz", "tz", None, "Research timezone (IANA name): days are cut in it.", flag="--tz")
+#: Where an analysis's expensive step (tokenising new posts) runs; not recorded in the sidecar (it changes
+#: no number). The CLI option also reads $DTRACK_CLUSTER; the API and the dashboard only an explicit value.
+CLUSTER = Param("cluster", "cluster", None,
+                "Tokenise new posts on a Dask cluster: tcp://HOST:PORT (a running scheduler), local or local:N "
+                "(N worker processes here), slurm:CONFIG.yaml [default: this process]. Needs pip install "
+                "'dtrack[cluster]'; the store must be on a file system the workers share (docs/cluster.md).",
+                flag="--cluster", key="", metavar="ADDRESS")
 
 
 # -- a bound query, a result -------------------------------------------------------------------------------
@@ -862,7 +887,8 @@ def _run_discover(store: Store, q: Query) -> Result:
     counting: list[str] = []
     frame = discover(store, freq=q.freq, start=q.start, end=q.end, top=q.top, min_authors=q.min_authors,
                      terms=terms, include_known=q.include_known, stoplist=stoplist, baseline=q.baseline,
-                     min_score=q.min_score, min_ratio=q.min_ratio, notes=counting, **_counting(q))
+                     min_score=q.min_score, min_ratio=q.min_ratio, notes=counting, cluster=q.cluster,
+                     **_counting(q))
     return Result(frame, warnings=counting)
 
 
@@ -877,12 +903,15 @@ baseline_total, variants, longer_forms, platforms (lists joined by | in
 CSV). Candidates are noun compounds, katakana and Latin words and
 hashtags (docs/discovery.md). Words of the dictionary in use (--terms,
 else the store's) are left out unless --include-known. New posts' words
-are counted first (said on stderr).
+are counted first (said on stderr); with --cluster the workers of a
+Dask cluster tokenise them and this process commits the counts (the same
+rows, the same table; docs/cluster.md).
 
 \b
 Example:
   dtrack discover --from 2022-08-01 --to 2022-09-30 --top 10
-  dtrack discover --freq day --min-authors 5 --format json --out rising.json""",
+  dtrack discover --freq day --min-authors 5 --format json --out rising.json
+  dtrack discover --cluster local:8 --top 10""",
     params=(
         Param("freq", "choice", "week", "Period length (weeks start on Monday).", flag="--freq", choices=FREQS),
         Param("start", "date", None, "First period scored: the one holding this day (its baseline may lie before).",
@@ -907,7 +936,7 @@ Example:
               flag="--include-known"),
         Param("stoplist", "file", None, "Words never reported: one a line, '# ' starts a comment line.",
               flag="--stoplist", metavar="FILE"),
-        INCLUDE_REPOSTS, PLATFORMS, TZ,
+        INCLUDE_REPOSTS, PLATFORMS, TZ, CLUSTER,
     ),
     run=_run_discover,
     rule_context=False,

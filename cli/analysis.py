@@ -20,6 +20,8 @@ import click
 
 from dtrack.analysis.queries import ANALYSES, Analysis, InputFileError, Param, Query, QueryError, Result, execute
 from dtrack.cli.common import fail, store_option
+from dtrack.data.cluster import ENV as CLUSTER_ENV
+from dtrack.data.cluster import ClusterError
 from dtrack.data.defaults import DEFAULT_TZ
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -47,6 +49,8 @@ def _click_param(p: Param) -> click.Parameter:
         kwargs.update(type=click.Path(dir_okay=False), default=None)
     elif p.kind == "tz":
         kwargs.update(default=DEFAULT_TZ, show_default=True, envvar="DTRACK_TZ", metavar=None)
+    elif p.kind == "cluster":
+        kwargs.update(default=None, envvar=CLUSTER_ENV, show_envvar=True)
     return click.Option([p.flag, p.name], **kwargs)
 
 
@@ -82,7 +86,7 @@ def make_command(analysis: Analysis) -> click.Command:
             result = execute(store, q)
         except QueryError as exc:
             raise click.UsageError(str(exc)) from None
-        except InputFileError as exc:
+        except (InputFileError, ClusterError) as exc:  # a scheduler that does not answer, a store not shared
             fail(str(exc))
         for warning in result.warnings:
             click.echo(f"dtrack: note: {warning}", err=True)

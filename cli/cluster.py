@@ -1,4 +1,5 @@
-"""``--cluster ADDRESS`` for the commands whose work can run on a Dask cluster (ingest, tag)."""
+"""``--cluster ADDRESS`` for the commands whose work can run on a Dask cluster (ingest, tag; discover's
+``--cluster`` is a shared parameter of the query layer, ``analysis.queries.CLUSTER``)."""
 
 from __future__ import annotations
 
@@ -49,14 +50,10 @@ def open_cluster(address: str | None) -> Iterator[Any]:
     if address is None:
         yield None
         return
-    from dtrack.data.cluster import ClusterError, connect, dashboard, wait_for_workers
+    from dtrack.data.cluster import ClusterError, session
 
     try:
-        with connect(address, quiet=True) as client:
-            workers = wait_for_workers(client)
-            link = dashboard(client)
-            click.echo(f"cluster: {client.scheduler.address}, {workers} worker(s)"
-                       + (f", dashboard {link}" if link else ""), err=True)
+        with session(address, announce=lambda line: click.echo(line, err=True)) as client:
             yield client
     except ClusterError as exc:
         fail(str(exc))

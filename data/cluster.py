@@ -204,6 +204,26 @@ def dashboard(client: Any) -> str | None:
         return None
 
 
+def describe(client: Any) -> str:
+    """``cluster: ADDRESS, N worker(s), dashboard URL``, once a worker has joined (what a command prints first)."""
+    workers = wait_for_workers(client)
+    link = dashboard(client)
+    return f"cluster: {client.scheduler.address}, {workers} worker(s)" + (f", dashboard {link}" if link else "")
+
+
+@contextmanager
+def session(address: str, announce: Callable[[str], None] | None = None) -> Iterator[Any]:
+    """:func:`connect` quietly, wait for a worker, and hand :func:`describe`'s line to ``announce``
+    (default: stderr), so the user can open the dashboard while the work runs."""
+    with connect(address, quiet=True) as client:
+        line = describe(client)
+        if announce is None:
+            print(line, file=sys.stderr, flush=True)
+        else:
+            announce(line)
+        yield client
+
+
 # -- the shared file system ----------------------------------------------------------
 def _answer_probe(probe: str) -> str:
     """On a worker: read the client's probe file and write an answer beside it."""

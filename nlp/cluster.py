@@ -1,14 +1,15 @@
 """Per-post work over stored posts on a Dask cluster: workers compute, the client commits.
 
-Tagging (and any stage shaped like it: a function from a slice of posts to
-rows) is spread in tasks of about :data:`TASK_POSTS` posts. Each task reads
-its slices of committed post files (the store must be on a file system the
-workers share), runs the work with this worker process's state (the Matcher
-and its MeCab Tagger are built once per process and dictionary), and writes
+Tagging and discover's candidate-word counting (and any stage shaped like
+them: a function from a slice of posts to rows) are spread in tasks of about
+:data:`TASK_POSTS` posts. Each task reads its slices of committed post files
+(the store must be on a file system the workers share), runs the work with
+this worker process's state (the Matcher and MeCab Taggers are built once
+per process, and per dictionary for the Matcher), and writes
 the rows as a Parquet part under the store's ``staging/``. The client reads
 the parts back in plan order and hands them to the stage's one transaction
-(``tag_store``), which records the files done and the run as it does
-locally: the rows are the ones a local run stores.
+(``tag_store``, ``words.count_store``), which records the files done and the
+run as it does locally: the rows are the ones a local run stores.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from dtrack.data.schema import POST_SCHEMA
 from dtrack.data.store import Store
 from dtrack.nlp.tagger import BATCH_POSTS, _Runner, tag_frame
 from dtrack.nlp.terms import TermDictionary
+from dtrack.nlp.words import words_frame
 
 #: Posts per task: big enough to amortise a task's overhead, small enough to spread a big file.
 TASK_POSTS = 100_000
@@ -43,6 +45,13 @@ def tag_work(posts: pl.LazyFrame, terms: TermDictionary) -> tuple[pl.DataFrame, 
         matcher = _MATCHERS[terms.hash] = Matcher(terms)
     hits, seen, tokenised = tag_frame(posts, terms, _runner=_Runner(matcher, 1))
     return hits, {"seen": seen, "tokenised": tokenised}
+
+
+def words_work(posts: pl.LazyFrame) -> tuple[pl.DataFrame, dict[str, int]]:
+    """Candidate-word rows of ``posts`` with this process's candidate Tagger (built on first use; no pool:
+    the worker process is the unit of parallelism)."""
+    rows = words_frame(posts, workers=1)
+    return rows, {"seen": posts.select(pl.len()).collect().item()}
 
 
 def run_part(pieces: list[tuple[str, int, int]], work: Work, args: tuple[Any, ...], out_dir: str) -> dict[str, Any]:
@@ -79,9 +88,11 @@ def tasks(store: Store, files: list[str], size: int = TASK_POSTS) -> Iterator[li
 
 
 def map_on_cluster(client: Any, store: Store, files: list[str], work: Work, args: tuple[Any, ...],
-                   progress: Progress | None = None) -> Iterator[tuple[pl.DataFrame, dict[str, int]]]:
+                   progress: Progress | None = None, task_posts: int = TASK_POSTS,
+                   ) -> Iterator[tuple[pl.DataFrame, dict[str, int]]]:
     """(rows, summed counts) of ``work`` over the posts of ``files``, in order, in batches of about
-    BATCH_POSTS posts (as few files as a local run writes), computed by the cluster's workers."""
+    BATCH_POSTS posts (as few files as a local run writes), computed by the cluster's workers in
+    tasks of about ``task_posts`` posts."""
     from distributed import as_completed
 
     staging = store.path / "staging" / f"cluster-map-{uuid.uuid4().hex[:12]}"
@@ -89,7 +100,7 @@ def map_on_cluster(client: Any, store: Store, files: list[str], work: Work, args
     progress = progress or Progress("work", write=lambda line: None)
     try:
         futures = [client.submit(run_part, pieces, work, args, str(staging), pure=False, retries=RETRIES)
-                   for pieces in tasks(store, files)]
+                   for pieces in tasks(store, files, task_posts)]
         progress.add(len(futures))
         index = {f.key: i for i, f in enumerate(futures)}
         done: dict[int, dict[str, Any]] = {}
@@ -122,3 +133,10 @@ def tag_on_cluster(client: Any, store: Store, files: list[str], terms: TermDicti
     """(hits, posts seen, posts tokenised) of ``files``, in order, computed by the workers."""
     for hits, counts in map_on_cluster(client, store, files, tag_work, (terms,), progress):
         yield hits, counts["seen"], counts["tokenised"]
+
+
+def count_on_cluster(client: Any, store: Store, files: list[str], progress: Progress | None = None,
+                     task_posts: int = TASK_POSTS) -> Iterator[tuple[pl.DataFrame, int]]:
+    """(candidate-word rows, posts counted) of ``files``, in order, computed by the workers."""
+    for rows, counts in map_on_cluster(client, store, files, words_work, (), progress, task_posts):
+        yield rows, counts["seen"]

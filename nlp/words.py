@@ -15,12 +15,19 @@ What is stored: one row per (post, candidate word) with the post's time,
 author and repost flag (``data.schema.WORD_SCHEMA``). The candidate list does
 not depend on the term dictionary or the user's stop-list (both are applied
 when ranking), so changing either costs no recount.
+
+On a Dask cluster (``cluster=``, ``dtrack discover --cluster``) the workers
+tokenise slices of the files to count, one candidate Tagger per worker
+process, and write their rows into the store's staging folder; this process
+reads them back in order and commits them in the same one transaction, so
+the stored rows are the ones a local count stores.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -98,15 +105,27 @@ def is_current(store: Store) -> bool:
     return not todo and not full
 
 
-def count_store(store: Store, *, writer: StoreWriter | None = None, workers: int | None = None) -> WordsReport:
+def _count_local(store: Store, files: list[str], workers: int | None) -> Iterator[tuple[pl.DataFrame, int]]:
+    """(candidate-word rows, posts counted) of ``files`` in groups, in this process and its pool."""
+    for group in post_batches(store, files):
+        lazy = scan_post_files(store, group)
+        yield words_frame(lazy, workers=workers), lazy.select(pl.len()).collect().item()
+
+
+def count_store(store: Store, *, writer: StoreWriter | None = None, workers: int | None = None,
+                cluster: Any = None, progress: Any = None, task_posts: int | None = None) -> WordsReport:
     """Count candidate words of every post not yet counted; see the module docstring.
 
     ``writer``: the caller already holds the store's write lock; otherwise it
-    is taken here (``StoreLocked`` if another process writes).
+    is taken here (``StoreLocked`` if another process writes). ``cluster``: a
+    ``distributed.Client`` whose workers tokenise (``nlp.cluster``); the rows
+    and the transaction are the same. ``progress``: a ``data.cluster.Progress``;
+    ``task_posts``: posts per cluster task (default ``nlp.cluster.TASK_POSTS``).
     """
     if writer is None:
         with store.writer(purpose="dtrack discover (counting candidate words)") as own:
-            return count_store(store, writer=own, workers=workers)
+            return count_store(store, writer=own, workers=workers, cluster=cluster, progress=progress,
+                               task_posts=task_posts)
     started = time.perf_counter()
     todo, full, reason = plan(store)
     report = WordsReport(reason=reason, recounted=full)
@@ -116,11 +135,15 @@ def count_store(store: Store, *, writer: StoreWriter | None = None, workers: int
     with writer.transaction() as txn:
         if full:
             txn.replace_all("words")
-        for group in post_batches(store, todo):
-            lazy = scan_post_files(store, group)
-            rows = words_frame(lazy, workers=workers)
+        if cluster is not None:
+            from dtrack.nlp.cluster import TASK_POSTS, count_on_cluster
+
+            parts = count_on_cluster(cluster, store, todo, progress, task_posts or TASK_POSTS)
+        else:
+            parts = _count_local(store, todo, workers)
+        for rows, posts in parts:
             txn.add_words(rows)
-            report.posts += lazy.select(pl.len()).collect().item()
+            report.posts += posts
             report.rows += rows.height
         report.files = len(todo)
         report.seconds = time.perf_counter() - started

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +105,29 @@ def dask_client():
     yield client
     client.close()
     cluster.close()
+
+
+@contextmanager
+def cluster_with_a_victim() -> Iterator[tuple[Any, Callable[[str], None], list[int]]]:
+    """A LocalCluster of two worker processes of its own (the test kills one), a client, a progress writer that
+    SIGKILLs the first worker process the first time it is called (as soon as the first task is done), and
+    the list of killed process ids."""
+    distributed = pytest.importorskip("distributed", reason="the cluster extra: pip install 'dtrack[cluster]'")
+    import logging
+    import signal
+
+    killed: list[int] = []
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                                  silence_logs=logging.ERROR) as cluster, distributed.Client(cluster) as client:
+        pids = client.run(os.getpid)
+
+        def kill_once(line: str) -> None:
+            if not killed:
+                victim = sorted(pids.values())[0]
+                os.kill(victim, signal.SIGKILL)
+                killed.append(victim)
+
+        yield client, kill_once, killed
 
 
 def drop_caps_prefix() -> list[str] | None:

@@ -1,6 +1,7 @@
 """The Done-when test of the cluster issue, with real `dask scheduler` and `dask worker` processes:
 `dtrack ingest --cluster tcp://...` then `dtrack tag --cluster ...` give the same `dtrack status`, the same
-`dtrack timeline` and the same output of every analysis, byte for byte, as the same commands without it."""
+`dtrack timeline` and the same output of every analysis, byte for byte, as the same commands without it;
+so does `dtrack discover --cluster ...`, whose workers count the candidate words."""
 
 from __future__ import annotations
 
@@ -95,6 +96,18 @@ def test_ingest_and_tag_on_a_dask_scheduler_match_the_local_commands(scheduler: 
         want = _in_process(*argv, "--store", str(local))
         assert want.count(b"\n") > 1, argv
         assert _in_process(*argv, "--store", str(remote)) == want, argv
+    # discover counts the candidate words first: on the workers with --cluster, here without
+    rising = ["discover", "--freq", "week", "--from", "2022-08-01", "--to", "2022-10-31", "--include-known"]
+    want = _dtrack(subprocess_env, *rising, "--store", str(local)).stdout
+    got = _dtrack(subprocess_env, *rising, "--cluster", scheduler, "--store", str(remote))
+    assert f"cluster: {scheduler}, 2 worker(s)" in got.stderr
+    assert re.search(r"discover: (\d+)/\1 tasks, [\d,]+ posts, [\d,]+ posts/s", got.stderr)
+    assert "candidate words: counted" in got.stderr
+    assert want.count("\n") > 10 and got.stdout == want
+    from dtrack.data.store import Store
+
+    words = [Store(s).scan_words().collect().sort("platform", "post_id", "word") for s in (local, remote)]
+    assert words[0].height > 1000 and words[1].equals(words[0])
 
 
 def _in_process(*args: str) -> bytes:
@@ -130,12 +143,16 @@ def test_a_bad_cluster_address_is_a_usage_error(tmp_path: Path, subprocess_env: 
     assert not (tmp_path / "s" / "manifest.json").exists()
 
 
-def test_without_the_extra_cluster_says_what_to_install(tmp_path: Path, subprocess_env: dict) -> None:
+@pytest.mark.parametrize("argv", [["ingest", str(ROOT / "data" / "samples")], ["discover"]])
+def test_without_the_extra_cluster_says_what_to_install(argv: list[str], tmp_path: Path,
+                                                        subprocess_env: dict) -> None:
     code = ("import sys; sys.modules['distributed'] = None; sys.argv = ['dtrack'] + sys.argv[1:]; "
             "from dtrack.cli.main import main; main()")
-    res = subprocess.run([sys.executable, "-c", code, "ingest", "--cluster", "local:2", "--store",
-                          str(tmp_path / "s"), str(ROOT / "data" / "samples")],
-                         env=subprocess_env, capture_output=True, text=True, timeout=120)
+    store = tmp_path / "s"
+    if argv[0] == "discover":  # a store with posts to count
+        _dtrack(subprocess_env, "ingest", "--no-tag", "--store", str(store), str(ROOT / "data" / "samples"))
+    res = subprocess.run([sys.executable, "-c", code, argv[0], "--cluster", "local:2", "--store", str(store),
+                          *argv[1:]], env=subprocess_env, capture_output=True, text=True, timeout=120)
     assert res.returncode == 2, res.stderr
     assert "pip install 'dtrack[cluster]'" in res.stderr
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import signal
 import sys
 from pathlib import Path
 
@@ -23,6 +21,8 @@ ROOT = Path(__file__).resolve().parents[3]
 SAMPLES = ROOT / "data" / "samples"
 sys.path.insert(0, str(ROOT / "tests" / "analysis"))
 from story import generate_story  # noqa: E402
+
+from tests.conftest import cluster_with_a_victim  # noqa: E402
 
 #: Small byte ranges, so that the 400 kB twarc file is read as several tasks.
 SPLIT = 50_000
@@ -144,26 +144,11 @@ def test_a_second_run_changes_nothing(local_run, dask_client, tmp_path: Path) ->
 def test_a_worker_killed_mid_run_changes_nothing(local_run, tmp_path: Path) -> None:
     """SIGKILL one worker process as soon as the first task is done: Dask reruns its tasks on the
     other worker (and the restarted one), and the store is complete and exact, each source committed once."""
-    import logging
-
-    from distributed import Client, LocalCluster
-
     inputs, expected, expected_reports = local_run
-    killed: list[int] = []
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
-                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
-        pids = client.run(os.getpid)
-
-        def kill_once(line: str) -> None:
-            if not killed:
-                victim = sorted(pids.values())[0]
-                os.kill(victim, signal.SIGKILL)
-                killed.append(victim)
-
-        store = Store(tmp_path / "store")
-        with store.writer() as writer:
-            reports = ingest_on_cluster(client, writer, [inputs], split_bytes=5_000,
-                                        progress=Progress("ingest", write=kill_once, every=0))
+    store = Store(tmp_path / "store")
+    with cluster_with_a_victim() as (client, kill_once, killed), store.writer() as writer:
+        reports = ingest_on_cluster(client, writer, [inputs], split_bytes=5_000,
+                                    progress=Progress("ingest", write=kill_once, every=0))
     assert killed
     assert [_report(r) for r in reports] == expected_reports
     assert_same(snapshot(store), expected)
