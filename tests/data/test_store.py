@@ -124,6 +124,14 @@ def test_writer_waits_for_the_lock(store: Store, subprocess_env: dict) -> None:
     assert 0.3 < waited < 20
 
 
+def _staged(staging: Path) -> list[Path]:
+    """Staged files, read while the writer may be creating and removing the folders under it."""
+    try:
+        return list(staging.rglob("*.parquet"))
+    except FileNotFoundError:  # a folder went away between listing and descending
+        return []
+
+
 def test_killed_mid_ingest_leaves_store_unchanged(store: Store, tmp_path: Path, subprocess_env: dict) -> None:
     first = _write_ndjson(tmp_path / "first.ndjson", 0, 100)
     with store.writer() as w:
@@ -142,9 +150,9 @@ def test_killed_mid_ingest_leaves_store_unchanged(store: Store, tmp_path: Path, 
     child = subprocess.Popen([sys.executable, "-c", script], env=subprocess_env)
     deadline = time.monotonic() + 60
     staging = store.path / "staging"
-    while time.monotonic() < deadline and not list(staging.rglob("*.parquet")):
+    while time.monotonic() < deadline and not _staged(staging):
         time.sleep(0.02)
-    assert list(staging.rglob("*.parquet")), "the child never staged a file"
+    assert _staged(staging), "the child never staged a file"
     child.send_signal(signal.SIGKILL)
     child.wait(timeout=30)
     assert (store.version, store.scan_posts().collect().height, store.sources()) == before

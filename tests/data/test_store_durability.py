@@ -24,7 +24,7 @@ from dtrack.data.schema import POST_SCHEMA, QUARANTINE_SCHEMA
 from dtrack.data.store import Store, StoreFull
 
 CHILD = r"""
-import datetime as dt, json, os, signal, sys
+import datetime as dt, json, os, signal, sys, threading
 import polars as pl
 from dtrack.data.schema import POST_SCHEMA, QUARANTINE_SCHEMA
 from dtrack.data.store import Store
@@ -32,15 +32,17 @@ from dtrack.data.store import Store
 root, kill_at, log_path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 log = open(log_path, "a")
 calls = 0
+lock = threading.Lock()  # the commit flushes files from several threads: count and log one call at a time
 real_fsync, real_replace = os.fsync, os.replace
 
 def event(kind, target):
     global calls
-    calls += 1
-    log.write(json.dumps([kind, target]) + "\n")
-    log.flush()
-    if calls == kill_at:
-        os.kill(os.getpid(), signal.SIGKILL)
+    with lock:
+        calls += 1
+        log.write(json.dumps([kind, target]) + "\n")
+        log.flush()
+        if calls == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
 
 def fsync(fd):
     event("fsync", os.readlink(f"/proc/self/fd/{fd}"))
