@@ -1,8 +1,9 @@
 """Term timelines: uses per day/week/month, events marked, and the posts behind every point.
 
 Filters map one to one onto `dtrack timeline` options, so the CSV download is
-what that command writes. Hovering a point shows its count and the first posts
-of the period; clicking it (or choosing term and period below) lists them.
+what that command writes. Hovering a point shows its count (and the first
+posts of the period on a chart of up to :data:`HOVER_POSTS_UP_TO` points);
+clicking it (or choosing term and period below) lists them.
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ from dtrack.dashboard.common import (
 from dtrack.dashboard.downloads import query_download, result_download
 from dtrack.dashboard.query import bind, period_end
 
+#: The first posts of each period go into the hovers only on charts of up to this many points (a monthly
+#: chart, or a short date range): on four years by day they would be most of the page's weight, read from
+#: the hits on every change, for text no one reads at that zoom. A click on any point lists its posts.
+HOVER_POSTS_UP_TO = 400
 #: Posts listed under the chart (all of them are in the CSV download and on the Posts page).
 POST_ROWS = 200
 #: Shares of periods with fewer posts in all than this are not drawn (one post in three is not "3,333 per 10k").
@@ -59,7 +64,7 @@ def render() -> None:
         return
     result = loaders.analysis_result(s.store_path, version, f)
     frame = result.frame
-    hover = loaders.hover_posts(s.store_path, version, f)
+    hover = loaders.hover_posts(s.store_path, version, f) if frame.height <= HOVER_POSTS_UP_TO else None
     events = filters.event_markers(s, prefix="tl", start=f.start or view.span[0], end=f.end or view.span[1])
     storied = st.selectbox(s.t("story_highlight"), ["", *f.terms], index=1, key="tl_story",
                            format_func=lambda v: v or s.t("none"), bind="query-params")
@@ -109,7 +114,9 @@ def _story(s: Settings, version: str, term: str, f: Query) -> tuple[set, tuple[d
     return highlight, (start - margin, end + margin)
 
 
+@st.fragment
 def _period_posts(s: Settings, version: str, f: Query, frame: pl.DataFrame) -> None:
+    """The posts of one term and period; choosing another reruns only this part, not the chart."""
     st.subheader(s.t("period_posts_title"))
     st.caption(s.t("period_posts_help"))
     used = frame.filter(pl.col("posts") > 0)
