@@ -21,6 +21,10 @@ on a shared machine wall times follow the other jobs' load, CPU seconds much
 less (but dtrack's two tagging processes count twice there, so the CPU ratio
 understates dtrack on an idle machine). The load average is printed too;
 use --repeat to keep the best of several interleaved runs.
+
+``--before DIR`` also times the dtrack of another checkout (e.g. a copy of
+main: ``git archive main | tar -x -C /tmp/before``) in the same runs,
+interleaved, and prints the before/after ratio of its whole-process seconds.
 """
 
 from __future__ import annotations
@@ -120,7 +124,7 @@ def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 def run_dtrack(src: Path, work: Path, terms: list[str], env: dict[str, str]) -> tuple[float, float, float]:
     """(ingest wall, timeline wall, CPU of both)."""
-    store = work / "store"
+    store = work / f"store-{abs(hash(env['PYTHONPATH']))}"
     shutil.rmtree(store, ignore_errors=True)
     dtrack = [sys.executable, "-m", "dtrack"]
     ingest, ingest_cpu = timed([*dtrack, "ingest", str(src), "--store", str(store)], env)
@@ -134,11 +138,16 @@ def main() -> None:
     ap.add_argument("sizes", nargs="*", type=int, default=[100_000])
     ap.add_argument("--corpus", action="append", choices=list(TARGETS), default=None)
     ap.add_argument("--repeat", type=int, default=1, help="interleaved runs; the best of each side is kept")
+    ap.add_argument("--before", type=Path, default=None,
+                    help="a checkout of an earlier dtrack, timed in the same runs (before/after)")
     args = ap.parse_args()
     corpora = args.corpus or list(TARGETS)
     terms = [t.canonical for t in load_terms().terms]
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     env.pop("DTRACK_STORE", None)
+    before_env = None
+    if args.before is not None:
+        before_env = dict(env, PYTHONPATH=str(args.before.resolve()) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     rows = []
     with tempfile.TemporaryDirectory(prefix="dtrack-vs-notebook-") as tmp:
         work = Path(tmp)
@@ -149,9 +158,13 @@ def main() -> None:
                 src = work / f"{corpus}-{n}.ndjson"
                 write_corpus(src, corpus, n)
                 load = os.getloadavg()[0]
-                best = dict.fromkeys(("ingest", "timeline", "dtrack", "notebook", "dtrack_cpu", "notebook_cpu"),
-                                     float("inf"))
+                best = dict.fromkeys(("ingest", "timeline", "dtrack", "notebook", "dtrack_cpu", "notebook_cpu",
+                                      "before", "before_cpu"), float("inf"))
                 for _ in range(args.repeat):
+                    if before_env is not None:
+                        ingest, timeline, cpu = run_dtrack(src, work, terms, before_env)
+                        best["before"] = min(best["before"], ingest + timeline)
+                        best["before_cpu"] = min(best["before_cpu"], cpu)
                     ingest, timeline, cpu = run_dtrack(src, work, terms, env)
                     best["ingest"] = min(best["ingest"], ingest)
                     best["timeline"] = min(best["timeline"], timeline)
@@ -169,6 +182,11 @@ def main() -> None:
                       f"{'met' if ratio >= TARGETS[corpus] else 'NOT met'}  (load {load:.1f}); CPU seconds "
                       f"dtrack {best['dtrack_cpu']:.2f} notebook {best['notebook_cpu']:.2f} "
                       f"= {best['notebook_cpu'] / best['dtrack_cpu']:.1f}x", flush=True)
+                if before_env is not None:
+                    print(f"{'':>9} {'':<8} before: dtrack {best['before']:6.2f} s (CPU {best['before_cpu']:.2f} s), "
+                          f"ratio to the notebook {best['notebook'] / best['before']:5.1f}x; after/before "
+                          f"{best['before'] / best['dtrack']:.2f}x faster (CPU "
+                          f"{best['before_cpu'] / best['dtrack_cpu']:.2f}x)", flush=True)
     print(f"{os.cpu_count()} CPUs; best of {args.repeat}; load average now {os.getloadavg()[0]:.1f}")
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -33,10 +33,14 @@ from dtrack.collectors.readers.lines import LongLine
 from dtrack.collectors.records import ParseContext, Quarantine, Record
 
 T = TypeVar("T")
+B = TypeVar("B")
 NAME = "ndjson"
 VERSION = "1"
 DESCRIPTION = "generic JSON lines, one post object a line (columns guessed or --map)"
+#: The longest line read (a longer one is quarantined, never kept).
 CHUNK_BYTES = 32 * 1024 * 1024
+#: Bytes read at a time (a block of whole lines).
+READ_BYTES = 8 * 1024 * 1024
 
 
 def sniff(path: Path, head: bytes) -> bool:
@@ -52,35 +56,41 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record]:
     chosen: dict[str, str] | None = None
     known: dict[str, dict[str, str]] = {}  # the mapping, once chosen, for the read-ahead thread
 
-    def prepare(block: bytes | LongLine) -> tuple[pl.DataFrame | Exception, pl.DataFrame | None]:
+    def prepare(item: tuple[bytes | LongLine, int]) -> _Prepared:
+        """Everything about a block that needs no state but the mapping: read in the read-ahead
+        thread (polars releases the GIL), so parsing overlaps deduplication and writing."""
+        block = item[0]
         if isinstance(block, LongLine):
-            return ValueError("a line too long to read"), None
+            return _Prepared(ValueError("a line too long to read"))
         frame = _read_block(block)
         if isinstance(frame, Exception) or "chosen" not in known:
-            return frame, None
+            return _Prepared(frame)
+        mapping = known["chosen"]
+        if _float_ids(frame, mapping) or _mixed_ids(frame, block, mapping):
+            return _Prepared(frame, exact=False)
         try:
-            return frame, map_frame(frame, known["chosen"], ctx)
+            return _Prepared(frame, map_frame(frame, mapping, ctx))
         except Exception:  # mapped again (and reported) on the caller's side
-            return frame, None
+            return _Prepared(frame)
 
     line_no = 1
     done = 0
-    for block, (first_try, premapped) in _read_ahead(_blocks(path), prepare):
+    for (block, count), ready in _read_ahead(_blocks(path), prepare):
         if isinstance(block, LongLine):
             yield block.quarantine(CHUNK_BYTES)
             line_no += 1
             done += block.length + 1
             continue
-        count = block.count(b"\n") + 1
         first_line = line_no
         line_no += count
         done += len(block) + 1
         numbers: Sequence[int] = range(first_line, first_line + count)
         lines: Sequence[bytes] = _LazyLines(block)
+        premapped = ready.mapped
         try:
-            if isinstance(first_try, Exception):
-                raise first_try
-            frame = first_try
+            if isinstance(ready.frame, Exception):
+                raise ready.frame
+            frame = ready.frame
             if frame.height != count:
                 # blank lines (polars skips them): number the others and read again
                 numbered = [(n, ln) for n, ln in enumerate(block.split(b"\n"), first_line) if ln.strip()]
@@ -90,6 +100,7 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record]:
                 frame = pl.read_ndjson(io.BytesIO(b"\n".join(lines)), infer_schema_length=1000)
                 if frame.height != len(numbers):
                     raise ValueError("row count differs from line count")
+                premapped = None
         except Exception:
             chosen = yield from _slow(list(lines), list(numbers), chosen, ctx)
         else:
@@ -97,18 +108,34 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record]:
                 chosen = choose_columns(flat_names(frame.schema), ctx.mapping)
                 require_columns(chosen, path)
                 known["chosen"] = chosen
-            if _float_ids(frame, chosen) or _mixed_ids(frame, block, chosen):
+            exact = ready.exact if frame is ready.frame and ready.exact is not None else None
+            if exact is None:
+                exact = not (_float_ids(frame, chosen) or _mixed_ids(frame, block, chosen))
+            if not exact:
                 # polars widened big integer ids to floats: re-read exactly, line by line
                 chosen = yield from _slow(list(lines), list(numbers), chosen, ctx)
                 ctx.progress(done)
                 continue
             line_col = (pl.int_range(first_line, first_line + count, dtype=pl.Int64, eager=True)
                         if isinstance(numbers, range) else pl.Series(numbers, dtype=pl.Int64))
-            if premapped is None or frame is not first_try:
+            if premapped is None:
                 premapped = map_frame(frame, chosen, ctx)
             mapped = premapped.with_columns(source_line=line_col)
             yield from split_rejects(mapped, lines)
         ctx.progress(done)
+
+
+class _Prepared:
+    """A block as the read-ahead thread left it: the frame (or why polars refused it), the
+    frame mapped to post columns, and whether its ids read exactly (None: not checked yet)."""
+
+    __slots__ = ("exact", "frame", "mapped")
+
+    def __init__(self, frame: pl.DataFrame | Exception, mapped: pl.DataFrame | None = None,
+                 exact: bool | None = None) -> None:
+        self.frame = frame
+        self.mapped = mapped
+        self.exact = True if mapped is not None else exact
 
 
 def _slow(lines: Sequence[bytes], numbers: Sequence[int], chosen: dict[str, str] | None,
@@ -168,51 +195,71 @@ def _read_block(block: bytes) -> pl.DataFrame | Exception:
         return exc
 
 
-def _read_ahead(blocks: Iterator[bytes], prepare: Callable[[bytes], T]) -> Iterator[tuple[bytes, T]]:
-    """``prepare`` the next block in a thread while the caller stores this one.
-    polars releases the GIL while parsing, so reading overlaps deduplication and writing."""
+def _read_ahead(blocks: Iterator[B], prepare: Callable[[B], T]) -> Iterator[tuple[B, T]]:
+    """Read and ``prepare`` the next block in a thread while the caller stores this one.
+    polars releases the GIL while parsing (and the file's read while reading), so reading
+    overlaps deduplication and writing. ``blocks`` is only ever advanced by that thread."""
+    end = object()
+
+    def step() -> tuple[Any, Any]:
+        item = next(blocks, end)
+        return item, (None if item is end else prepare(item))  # type: ignore[arg-type]
+
     with ThreadPoolExecutor(1) as pool:
-        pending: tuple[bytes, Future[T]] | None = None
-        for block in blocks:
-            ahead = (block, pool.submit(prepare, block))
-            if pending is not None:
-                yield pending[0], pending[1].result()
-            pending = ahead
-        if pending is not None:
-            yield pending[0], pending[1].result()
+        pending = pool.submit(step)
+        while True:
+            item, ready = pending.result()
+            if item is end:
+                return
+            pending = pool.submit(step)
+            yield item, ready
 
 
-def _blocks(path: Path) -> Iterator[bytes | LongLine]:
-    """The file in blocks of whole lines (the last may lack its newline), and a ``LongLine`` in
-    place of a line longer than a block (it is quarantined; memory stays one block).
-    Each read ends at its last newline and the next read starts right after it,
-    so a block is copied once, not glued together from pieces."""
+def _blocks(path: Path) -> Iterator[tuple[bytes | LongLine, int]]:
+    """The file in blocks of whole lines (the last may lack its newline), each with its number of
+    lines, and a ``LongLine`` in place of a line of ``CHUNK_BYTES`` or more (it is quarantined;
+    memory stays one block). Each read ends at its last newline and the next read starts right
+    after it, so a block is copied once, not glued together from pieces, and its lines counted once.
+
+    Reads are ``READ_BYTES``: blocks under glibc's largest mmap threshold (32 MiB) reuse freed
+    heap memory instead of mapping (and page-faulting in) fresh pages every time. A line longer
+    than a read is read on to ``CHUNK_BYTES``, the longest line kept."""
+    step = min(READ_BYTES, CHUNK_BYTES)
     with open(path, "rb") as fh:
         pos = 0
         line_no = 1
-        while chunk := fh.read(CHUNK_BYTES):
+        while chunk := fh.read(step):
+            more = len(chunk) == step  # a short read is the end of the file
+            if more and step < CHUNK_BYTES and chunk.find(b"\n") < 0:  # a line longer than a read
+                rest = fh.read(CHUNK_BYTES - step)
+                chunk += rest
+                more = len(rest) == CHUNK_BYTES - step
             if pos == 0 and chunk.startswith(BOM):
                 chunk, pos = chunk[len(BOM):], len(BOM)
             cut = chunk.rfind(b"\n")
-            if cut < 0 and len(chunk) == CHUNK_BYTES:  # one line longer than a block: skipped, not kept
+            if cut < 0 and more:  # one line of CHUNK_BYTES or more: skipped, not kept
                 long = LongLine(line_no, pos, len(chunk), chunk[:200])
-                while (more := fh.read(CHUNK_BYTES)) and (nl := more.find(b"\n")) < 0:
-                    long.length += len(more)
-                if more:
+                while (extra := fh.read(CHUNK_BYTES)) and (nl := extra.find(b"\n")) < 0:
+                    long.length += len(extra)
+                if extra:
                     long.length += nl
                 pos += long.length + 1
                 fh.seek(pos)
                 line_no += 1
-                yield long
+                yield long, 1
                 continue
-            if len(chunk) < CHUNK_BYTES or cut < 0:
-                yield chunk.removesuffix(b"\n")
+            if not more:
+                block = chunk.removesuffix(b"\n")
+                count = block.count(b"\n") + 1
                 pos += len(chunk)
+                line_no += count
+                yield block, count
                 continue
-            line_no += chunk.count(b"\n", 0, cut) + 1
+            count = chunk.count(b"\n", 0, cut) + 1
+            line_no += count
             pos += cut + 1
             fh.seek(pos)
-            yield chunk[:cut]
+            yield chunk[:cut], count
 
 
 _ID_FIELDS = ("post_id", "author_id", "reply_to", "repost_of", "quote_of")

@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -36,7 +37,7 @@ from dtrack.collectors.readers.json_values import dumps_raw
 from dtrack.collectors.readers.times import parse_time, parse_time_series
 from dtrack.collectors.records import BATCH_ROWS, Notice, ParseContext, Quarantine, SourceError
 from dtrack.data.schema import POST_REQUIRED, POST_SCHEMA, QUARANTINE_SCHEMA
-from dtrack.data.store import StoreError, StoreFull, StoreWriter, Transaction
+from dtrack.data.store import Store, StoreError, StoreFull, StoreWriter, Transaction
 from dtrack.data.times import ISO
 
 #: Sources are grouped into one transaction until they add up to this many bytes...
@@ -45,6 +46,14 @@ GROUP_BYTES = 64 * 1024 * 1024
 GROUP_SOURCES = 5_000
 #: Longest raw text kept for one quarantined record.
 MAX_RAW_CHARS = 100_000
+#: A file at least this big is hashed while it is read (in a thread: hashlib releases the GIL)
+#: instead of before, unless a source of its size was ingested before (then the hash decides
+#: first whether it is skipped).
+HASH_AHEAD_BYTES = 16 * 1024 * 1024
+#: Rows of collectors' frames gathered before they are stored: every store probes the dedup
+#: index, and on a re-ingest each probe joins against all stored keys (a generic NDJSON file
+#: comes in 8 MiB blocks, other formats in frames of ``BATCH_ROWS``).
+FRAME_ROWS = 250_000
 #: Notices kept verbatim per source (all are counted).
 MAX_NOTICES = 1_000
 #: The start of the message for a file no collector recognises (skipped inside a folder).
@@ -147,16 +156,25 @@ class _Batcher:
     """Collects records of one source and writes them through one transaction."""
 
     def __init__(self, txn: Any, report: IngestReport, collector: Any, ctx: ParseContext,
-                 sha256: str, source_file: str) -> None:
+                 sha256: str | Future[tuple[str, int]], source_file: str) -> None:
         self.txn = txn
         self.report = report
         self.ctx = ctx
-        self.sha256 = sha256
+        self._sha256 = sha256
         self.source_file = source_file
         self.collector_id = f"{collector.NAME}/{collector.VERSION}"
         self.rows: list[dict[str, Any]] = []
+        self.frames: list[pl.DataFrame] = []  # normalised frames not stored yet (in order)
+        self.frame_rows = 0
         self.quarantine: list[dict[str, Any]] = []
         self.now = dt.datetime.now(dt.UTC)
+
+    @property
+    def sha256(self) -> str:
+        """The source's hash (waited for here when it is still being computed while reading)."""
+        if not isinstance(self._sha256, str):
+            self._sha256 = self._sha256.result()[0]
+        return self._sha256
 
     def add_quarantine(self, line: int | None, raw: str, reason: str) -> None:
         self.report.quarantined += 1
@@ -201,15 +219,29 @@ class _Batcher:
         if isinstance(row["extra"], dict):
             row["extra"] = dumps_raw(row["extra"]) if row["extra"] else None
         row["is_repost"] = bool(row["is_repost"])
+        if self.frames:  # rows are stored in the order they came
+            self._store_frames()
         self.rows.append(row)
         if len(self.rows) >= BATCH_ROWS:
             self.flush()
 
     def add_frame(self, frame: pl.DataFrame) -> None:
-        self.flush()
-        self._store(_normalise_frame(frame, self))
+        if self.rows:
+            self.flush()
+        frame = _normalise_frame(frame, self)
+        if frame.height:
+            self.frames.append(frame)
+            self.frame_rows += frame.height
+            if self.frame_rows >= FRAME_ROWS:
+                self._store_frames()
+
+    def _store_frames(self) -> None:
+        frames, self.frames, self.frame_rows = self.frames, [], 0
+        if frames:
+            self._store(pl.concat(frames) if len(frames) > 1 else frames[0])
 
     def flush(self) -> None:
+        self._store_frames()
         if self.rows:
             frame = pl.from_dicts(self.rows, schema=_COLLECTED, strict=False)
             self.rows = []
@@ -365,21 +397,25 @@ def ingest_source(
         fmt = source_format(path, fmt)
         collector = get_collector(fmt)
         report.format = fmt
-        report.sha256, report.size = file_sha256(path)
-        previous = (txn or writer.store).find_source(report.sha256)
-        if previous and not force:
-            report.status = "skipped"
-            report.message = f"already ingested {previous.get('ingested_at', '')} as {previous.get('path')}"
-            return report
+        hashing = _hash_ahead(txn or writer.store, path, force)
+        if hashing is None:
+            report.sha256, report.size = file_sha256(path)
+            previous = (txn or writer.store).find_source(report.sha256)
+            if previous and not force:
+                report.status = "skipped"
+                report.message = f"already ingested {previous.get('ingested_at', '')} as {previous.get('path')}"
+                return report
+        else:
+            report.size = path.stat().st_size
         if on_start:
             on_start(report)
         if txn is None:
             with writer.transaction() as own:
-                _read_source(own, report, collector, ctx, path, name, fmt, previous is None)
+                _read_source(own, report, collector, ctx, path, name, fmt, hashing)
         else:
             mark = txn.mark()
             try:
-                _read_source(txn, report, collector, ctx, path, name, fmt, previous is None)
+                _read_source(txn, report, collector, ctx, path, name, fmt, hashing)
             except Exception as exc:
                 if not txn.rollback(mark):
                     raise _RegroupWithout(_redo_report(report, exc)) from None
@@ -408,12 +444,33 @@ def _redo_report(report: IngestReport, exc: Exception) -> IngestReport:
     return report
 
 
+def _hash_ahead(where: Store | Transaction, path: Path, force: bool) -> Future[tuple[str, int]] | None:
+    """The file's hash, started in a thread, when it may be computed while the file is read: a
+    big file that cannot be a source ingested before (none had its size), or any with --force.
+    Reading it twice (hash, then parse) cost a fifth of a generic NDJSON ingest."""
+    if not path.is_file():
+        return None
+    size = path.stat().st_size
+    if size < HASH_AHEAD_BYTES or not (force or not where.has_source_size(size)):
+        return None
+    pool = ThreadPoolExecutor(1, thread_name_prefix="dtrack-sha256")
+    try:
+        return pool.submit(file_sha256, path)
+    finally:
+        pool.shutdown(wait=False)
+
+
 def _read_source(txn: Transaction, report: IngestReport, collector: Any, ctx: ParseContext, path: Path,
-                 name: str, fmt: str, record: bool) -> None:
-    """Everything one source yields, into ``txn``; its ledger record last."""
-    batcher = _Batcher(txn, report, collector, ctx, report.sha256 or "", name)
-    read_records(batcher, collector.parse(path, ctx), fmt)
-    if record:
+                 name: str, fmt: str, hashing: Future[tuple[str, int]] | None = None) -> None:
+    """Everything one source yields, into ``txn``; its ledger record last. ``hashing``: the
+    source's hash being computed while it is read (else ``report.sha256`` is already known)."""
+    batcher = _Batcher(txn, report, collector, ctx, hashing or report.sha256 or "", name)
+    try:
+        read_records(batcher, collector.parse(path, ctx), fmt)
+    finally:
+        if hashing is not None:
+            report.sha256 = hashing.result()[0]  # also when reading failed: the thread is done
+    if txn.find_source(report.sha256 or "") is None:  # --force on a source ingested before: no new record
         txn.add_source(source_record(report))
 
 

@@ -145,6 +145,88 @@ def parse_times(values: pl.Series, formats: str | Sequence[str], tz: dt.tzinfo |
     return out.cast(target)
 
 
+#: Lengths of the ISO 8601 UTC times :func:`iso_z_series` reads: seconds, milliseconds, microseconds.
+_ISO_Z_LENGTHS = {20: 1, 24: 1_000, 27: 1}
+_ISO_Z_DIGITS = (0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18)
+
+
+def iso_z_series(values: pl.Series) -> pl.Series | None:
+    """``Datetime(us, UTC)`` for a column whose every value is ``YYYY-MM-DDTHH:MM:SSZ``, with
+    3 or 6 fraction digits or none, else None.
+
+    The commonest time in exports, read by arithmetic on the bytes (about 2.5 times faster
+    than polars' general format parser, which cost a fifth of a generic NDJSON ingest).
+    Anything else, a null or a field out of range (month 13, 31 June, second 60, year 0)
+    included, returns None and the general parser reads the column: the two agree on every
+    value this one accepts (tests/collectors/readers/test_times.py checks them against each other)."""
+    import numpy as np
+    import polars as pl
+
+    n = values.len()
+    if n == 0 or values.null_count():
+        return None
+    lengths = values.str.len_bytes()
+    widths = lengths.unique().to_list()
+    if not set(widths) <= _ISO_Z_LENGTHS.keys():
+        return None
+    if len(widths) == 1:
+        micros = _iso_z_micros(values, widths[0])
+    else:  # e.g. Python's isoformat() leaves out a zero fraction
+        micros = np.empty(n, dtype=np.int64)
+        for width in widths:
+            rows = (lengths == width).arg_true()
+            part = _iso_z_micros(values.gather(rows), width)
+            if part is None:
+                return None
+            micros[rows.to_numpy()] = part
+    if micros is None:
+        return None
+    return pl.Series(values.name, micros, dtype=pl.Int64).cast(pl.Datetime("us", "UTC"))
+
+
+def _iso_z_micros(values: pl.Series, width: int) -> Any:
+    """Microseconds since 1970 of ISO 8601 UTC times all ``width`` bytes long (a numpy array),
+    or None when one of them is not such a time."""
+    import numpy as np
+
+    n = values.len()
+    raw = np.frombuffer(values.str.join("").item().encode(), dtype=np.uint8)
+    if raw.size != n * width:
+        return None
+    rows = raw.reshape(n, width)
+    seps = {4: b"-", 7: b"-", 10: b"T", 13: b":", 16: b":", width - 1: b"Z"} | ({19: b"."} if width > 20 else {})
+    for at, char in seps.items():
+        if not (rows[:, at] == char[0]).all():
+            return None
+    positions = list(_ISO_Z_DIGITS) + list(range(20, width - 1))
+    digits = rows[:, positions] - np.uint8(48)  # a byte below "0" wraps round to over 9
+    if (digits > 9).any():
+        return None
+
+    def number(first: int, count: int) -> np.ndarray:
+        out = digits[:, first].astype(np.int64)
+        for k in range(first + 1, first + count):
+            out = out * 10 + digits[:, k]
+        return out
+
+    year, month, day = number(0, 4), number(4, 2), number(6, 2)
+    hour, minute, second = number(8, 2), number(10, 2), number(12, 2)
+    fraction = number(14, width - 21) * _ISO_Z_LENGTHS[width] if width > 20 else 0
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    month_days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[np.clip(month, 0, 12)] \
+        + ((month == 2) & leap)
+    if not ((year >= 1) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= month_days)
+            & (hour <= 23) & (minute <= 59) & (second <= 59)).all():
+        return None
+    # days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil)
+    y = year - (month <= 2)
+    era = np.floor_divide(y, 400)
+    yoe = y - era * 400
+    doy = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5 + day - 1
+    days = era * 146_097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719_468
+    return ((days * 24 + hour) * 60 + minute) * 60_000_000 + second * 1_000_000 + fraction
+
+
 def parse_time_series(values: pl.Series, tz: Any) -> pl.Series:
     """Vectorised :func:`parse_time` (to ``Datetime(us, UTC)``): numbers are epoch seconds, strings ISO 8601
     with or without a zone (naive read in ``tz``) or Twitter's format; anything else goes through
@@ -165,6 +247,10 @@ def parse_time_series(values: pl.Series, tz: Any) -> pl.Series:
         if values.dtype.time_zone is None:  # type: ignore[union-attr]
             values = values.dt.replace_time_zone(str(tz), ambiguous="earliest", non_existent="null")
         return values.dt.convert_time_zone("UTC").cast(target)
+    if values.dtype == pl.String:
+        fast = iso_z_series(values)
+        if fast is not None:
+            return fast
     text = values.cast(pl.String).str.strip_chars()
     zone = str(tz)
 

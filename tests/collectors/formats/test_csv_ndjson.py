@@ -151,3 +151,48 @@ def test_a_line_longer_than_a_block_is_quarantined_and_the_rest_read(ingest, sto
     assert sorted(store.scan_posts().collect()["post_id"]) == (["0", "2", "3", "4"] if newline else ["0"])
     record = store.scan_quarantine().collect().row(0, named=True)
     assert record["source_line"] == 2 and "(starting at byte 62) is" in record["reason"]
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_lines_longer_than_a_read_are_kept_up_to_the_cap(ingest, store: Store, tmp_path: Path, monkeypatch,
+                                                          bom: bytes) -> None:
+    """Reads are smaller than the longest line kept: a line longer than a read is read on and
+    kept, one over the cap is quarantined, and every line keeps its number (a BOM included)."""
+    from dtrack.collectors.formats import ndjson
+
+    monkeypatch.setattr(ndjson, "READ_BYTES", 64)
+    monkeypatch.setattr(ndjson, "CHUNK_BYTES", 4096)
+    lines = [f'{{"id":"{i}","created_at":"2022-08-29T03:00:{i:02d}Z","text":"{"長" * (i * 40)}"}}' for i in range(12)]
+    lines[7] = '{"id":"7","created_at":"2022-08-29T03:00:07Z","text":"' + "x" * 5000 + '"}'
+    path = tmp_path / "long.ndjson"
+    path.write_bytes(bom + "\n".join(lines).encode() + b"\n")
+    report = ingest(store, path, fmt="ndjson")
+    assert (report.new, report.quarantined) == (11, 1)
+    posts = store.scan_posts().collect().sort("source_line")
+    assert posts["post_id"].to_list() == [str(i) for i in range(12) if i != 7]
+    assert posts["source_line"].to_list() == [i + 1 for i in range(12) if i != 7]
+    assert posts.filter(pl.col("post_id") == "11")["text"].item() == "長" * 440
+    assert store.scan_quarantine().collect()["source_line"].to_list() == [8]
+
+
+def test_the_first_copy_wins_across_blocks_read_fast_and_slow(ingest, store: Store, tmp_path: Path,
+                                                              monkeypatch) -> None:
+    """Frames of many blocks are stored together, and dicts of a block polars refused in between:
+    the rows still reach deduplication in file order, so the first copy of a key is the one kept."""
+    from dtrack.collectors.formats import ndjson
+
+    monkeypatch.setattr(ndjson, "READ_BYTES", 200)
+    lines = []
+    for i in range(30):
+        key = "dup" if i in (3, 14, 25) else f"p{i}"
+        lines.append(f'{{"id":"{key}","created_at":"2022-08-29T03:00:{i:02d}Z","text":"line {i}"}}')
+    lines[14] = lines[14][:-1] + ', broken'  # its block is read line by line
+    lines[15] = lines[15].replace('"id":"p15"', '"id":"dup"')  # a copy in the slow block, after the broken line
+    lines[16] = lines[16].replace('"id":"p16"', '"id":"first-slow"')  # first read line by line...
+    lines[28] = lines[28].replace('"id":"p28"', '"id":"first-slow"')  # ...then again in a fast block
+    path = tmp_path / "dups.ndjson"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = ingest(store, path, fmt="ndjson")
+    assert (report.quarantined, report.duplicate) == (1, 3)
+    kept = store.scan_posts().filter(pl.col("post_id").is_in(["dup", "first-slow"])).collect().sort("post_id")
+    assert kept["source_line"].to_list() == [4, 17] and kept["text"].to_list() == ["line 3", "line 16"]

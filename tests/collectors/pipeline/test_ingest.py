@@ -112,3 +112,92 @@ def test_a_file_failing_half_way_leaves_nothing_of_itself(tmp_path: Path, monkey
     assert [Path(s["path"]).name for s in store.sources()] == ["a.ndjson", "c.ndjson"]
     assert store.scan_quarantine().collect().height == 0
     assert store.version.endswith("-1")
+
+
+def _stored(store: Store) -> tuple[pl.DataFrame, pl.DataFrame, list[dict]]:
+    posts = store.scan_posts().drop("collected_at").collect().sort("post_id")
+    quarantine = store.scan_quarantine().drop("quarantined_at").collect().sort("source_line")
+    sources = [{k: v for k, v in s.items() if k != "ingested_at"} for s in store.sources()]
+    return posts, quarantine, sources
+
+
+def test_hashing_while_reading_stores_what_hashing_first_stores(tmp_path: Path, monkeypatch) -> None:
+    """A big file is hashed in a thread while it is read: the same rows, sha256 on every row and
+    quarantined record, the same ledger, and a second ingest is skipped (or, forced, adds no record)."""
+    src = tmp_path / "posts.ndjson"
+    src.write_text("".join(_line(i) for i in range(300)) + '{"id": "x", "created_at": "not a time"}\n',
+                   encoding="utf-8")
+    first = Store(tmp_path / "first")
+    monkeypatch.setattr(ingest, "HASH_AHEAD_BYTES", 10**12)  # hash first, as before
+    reports = _ingest(first, [src])
+    assert reports[0].quarantined == 1
+    monkeypatch.setattr(ingest, "HASH_AHEAD_BYTES", 0)  # every file is hashed while it is read
+    ahead = Store(tmp_path / "ahead")
+    assert [r.sha256 for r in _ingest(ahead, [src])] == [r.sha256 for r in reports]
+    for a, b in zip(_stored(first), _stored(ahead), strict=True):
+        assert a == b if isinstance(a, list) else a.equals(b)
+    assert set(ahead.scan_posts().collect()["source_sha256"]) == {reports[0].sha256}
+    assert _ingest(ahead, [src])[0].status == "skipped"  # a source of this size exists: hashed first
+    with ahead.writer() as w:
+        forced = ingest_paths(w, [src], force=True)
+    assert forced[0].status == "ok" and forced[0].duplicate == 300 and forced[0].sha256 == reports[0].sha256
+    assert len(ahead.sources()) == 1
+
+
+def test_a_file_hashed_while_read_that_fails_leaves_nothing(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(ingest, "HASH_AHEAD_BYTES", 0)
+    src = tmp_path / "posts.ndjson"
+    src.write_text("".join(_line(i) for i in range(50)), encoding="utf-8")
+    store = Store(tmp_path / "store")
+
+    def broken(*args, **kwargs):
+        raise OSError("disk went away")
+
+    monkeypatch.setattr(ingest, "file_sha256", broken)
+    report = _ingest(store, [src])[0]
+    assert report.status == "error" and "disk went away" in report.message
+    assert store.scan_posts().collect().height == 0 and store.sources() == []
+
+
+def test_the_fast_paths_give_byte_identical_analysis_outputs(tmp_path: Path, monkeypatch) -> None:
+    """The NDJSON fast paths (blocks read ahead, ISO times read from the bytes, the hash taken
+    while reading) against the general ones: the same posts, and the same timeline and KWIC bytes."""
+    import datetime as dt
+    import random
+
+    import dtrack
+    import dtrack.collectors.formats.ndjson as ndjson
+    from dtrack.analysis.export import csv_bytes
+    from dtrack.collectors.readers import times
+    from dtrack.nlp.synthetic import generate_texts
+    from dtrack.nlp.tagger import tag_store
+
+    rng = random.Random(16)
+    start = dt.datetime(2022, 6, 1, tzinfo=dt.UTC).timestamp()
+    src = tmp_path / "posts.ndjson"
+    with open(src, "w", encoding="utf-8") as fh:
+        for i, text in enumerate(generate_texts(600, term_share=0.3, seed=16)):
+            when = dt.datetime.fromtimestamp(start + rng.random() * 200 * 86_400, dt.UTC)
+            created = when.isoformat().replace("+00:00", "Z") if i % 50 else when.strftime("%Y-%m-%dT%H:%M:%SZ")
+            fh.write(json.dumps({"id": str(10**17 + i), "created_at": created, "text": text,
+                                 "user": f"u{i % 40}"}, ensure_ascii=False) + "\n")
+    monkeypatch.setattr(ndjson, "CHUNK_BYTES", 20_000)  # many blocks: the read-ahead maps most of them
+
+    def build(name: str) -> tuple[bytes, bytes, pl.DataFrame]:
+        store = Store(tmp_path / name)
+        with store.writer() as w:
+            assert ingest_paths(w, [src])[0].new == 600
+            tag_store(store, writer=w)
+        api = dtrack.open_store(store.path)
+        posts = store.scan_posts().drop("collected_at").collect().sort("post_id")
+        return (csv_bytes(api.timeline(["無断学習", "AI絵師"], freq="day")),
+                csv_bytes(api.kwic("無断学習")), posts)
+
+    monkeypatch.setattr(ingest, "HASH_AHEAD_BYTES", 0)
+    fast = build("fast")
+    monkeypatch.setattr(ingest, "HASH_AHEAD_BYTES", 10**12)
+    monkeypatch.setattr(times, "iso_z_series", lambda values: None)
+    general = build("general")
+    assert fast[0] == general[0] and fast[1] == general[1]
+    assert fast[2].equals(general[2])
+    assert fast[0].count(b"\n") > 100 and b"2022-06" in fast[1]
