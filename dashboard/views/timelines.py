@@ -2,7 +2,7 @@
 
 Filters map one to one onto `dtrack timeline` options, so the CSV download is
 what that command writes. Hovering a point shows its count (and the first
-posts of the period on a chart of up to :data:`HOVER_POSTS_UP_TO` points);
+posts of the period on a short chart, :data:`HOVER_POSTS_UP_TO`);
 clicking it (or choosing term and period below) lists them.
 """
 
@@ -25,11 +25,12 @@ from dtrack.dashboard.common import (
     term_page,
 )
 from dtrack.dashboard.downloads import query_download, result_download
-from dtrack.dashboard.query import bind, period_end
+from dtrack.dashboard.query import DAY_VIEW_DAYS, TimelineView, bind, period_end
 
-#: The first posts of each period go into the hovers only on charts of up to this many points (a monthly
-#: chart, or a short date range): on four years by day they would be most of the page's weight, read from
-#: the hits on every change, for text no one reads at that zoom. A click on any point lists its posts.
+#: The first posts of each period go into the hovers only on charts of up to this many points spanning up
+#: to DAY_VIEW_DAYS days (a short date range): on four years by day they would be most of the page's weight,
+#: and every term's posts would be read from the hits on a cold change (seconds at 10M posts), for text no
+#: one reads at that zoom. A click on any point lists its posts.
 HOVER_POSTS_UP_TO = 400
 #: Posts listed under the chart (all of them are in the CSV download and on the Posts page).
 POST_ROWS = 200
@@ -64,7 +65,7 @@ def render() -> None:
         return
     result = loaders.analysis_result(s.store_path, version, f)
     frame = result.frame
-    hover = loaders.hover_posts(s.store_path, version, f) if frame.height <= HOVER_POSTS_UP_TO else None
+    hover = loaders.hover_posts(s.store_path, version, f) if _short(f, view, frame) else None
     events = filters.event_markers(s, prefix="tl", start=f.start or view.span[0], end=f.end or view.span[1])
     storied = st.selectbox(s.t("story_highlight"), ["", *f.terms], index=1, key="tl_story",
                            format_func=lambda v: v or s.t("none"), bind="query-params")
@@ -84,6 +85,13 @@ def render() -> None:
         st.markdown(f"[{md_escape(s.t('story_title', term=storied))} ↗]({story_link(storied, s.lang)})")
     download_buttons(result_download(result, s.store_path, f), "tl_timeline", s)
     _period_posts(s, version, f, frame)
+
+
+def _short(f: Query, view: TimelineView, frame: pl.DataFrame) -> bool:
+    """Is the chart short enough for posts in its hovers (:data:`HOVER_POSTS_UP_TO`)?"""
+    first, last = f.start or view.span[0], f.end or view.span[1]
+    days = (last - first).days if first is not None and last is not None else 0
+    return frame.height <= HOVER_POSTS_UP_TO and days <= DAY_VIEW_DAYS
 
 
 def hide_small_shares(minimum: int = MIN_DENOMINATOR) -> pl.Expr:
