@@ -19,15 +19,23 @@ single-core ratio).
 
     python bench/tagging.py            # N = 200,000 posts per corpus
     python bench/tagging.py 50000 --repeat 3
+    python bench/tagging.py 100000 --before /path/to/other/checkout   # before/after in one run
+
+``--before`` times ``tag_store`` of another checkout of dtrack on copies of
+the same stores, in a subprocess, interleaved with this one's, and checks
+that both wrote the same hits: a before/after comparison that the load of a
+shared machine cannot tilt (both sides see it).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import shlex
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -37,6 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import fugashi  # noqa: E402
+import polars as pl  # noqa: E402
 import unidic_lite  # noqa: E402
 
 from dtrack.data.store import Store  # noqa: E402
@@ -75,18 +84,47 @@ def raw_wakati(texts: list[str]) -> float:
     return len(texts) / (time.perf_counter() - started)
 
 
+#: Times tag_store in another checkout (PYTHONPATH points at it): prints {"seconds", "cpu"} as JSON.
+BEFORE = r"""
+import json, resource, sys, time
+from dtrack.data.store import Store
+from dtrack.nlp.tagger import tag_store
+from dtrack.nlp.terms import load_terms
+def cpu():
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+terms = load_terms()
+started, before = time.perf_counter(), cpu()
+tag_store(Store(sys.argv[1]), terms=terms, workers=None if sys.argv[2] == "0" else int(sys.argv[2]))
+print(json.dumps({"seconds": time.perf_counter() - started, "cpu": cpu() - before}))
+"""
+
+
+def hits_of(store: Store) -> pl.DataFrame:
+    """A store's hits in a fixed order, for comparing two runs."""
+    return store.scan_hits().collect().sort(pl.all().exclude("evidence"))
+
+
+def run_before(checkout: Path, store: Path, workers: int | None) -> dict[str, float]:
+    env = dict(os.environ, PYTHONPATH=str(checkout))
+    out = subprocess.run([sys.executable, "-c", BEFORE, str(store), str(workers or 0)], env=env, cwd=checkout,
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def run_corpus(name: str, n: int, share: float, seed: int, workers: int | None, repeat: int,
-               tmp: Path) -> dict[str, float]:
-    """Time tag_store and both raw baselines ``repeat`` times, interleaved, keeping the best of each
-    (on a shared machine the load changes from second to second)."""
+               tmp: Path, before: Path | None = None) -> dict[str, float]:
+    """Time tag_store (and the other checkout's) and both raw baselines ``repeat`` times, interleaved,
+    keeping the best of each (on a shared machine the load changes from second to second)."""
     posts = generate_posts(n, term_share=share, seed=seed, platform="bench")
     texts = posts.get_column("text").to_list()
     master = tmp / f"{name}-master"
     with Store(master).writer() as w, w.transaction() as txn:
         txn.add_posts(posts)
     terms = load_terms()
-    best: dict[str, float] = {"seconds": float("inf"), "features": 0.0, "wakati": 0.0, "cpu": float("inf"),
-                              "features_cpu": float("inf")}
+    inf = float("inf")
+    best: dict[str, float] = {"seconds": inf, "features": 0.0, "wakati": 0.0, "cpu": inf, "features_cpu": inf,
+                              "before": inf, "before_cpu": inf, "same": 1.0}
     report = None
     noop = 0.0
     for i in range(repeat):
@@ -102,6 +140,15 @@ def run_corpus(name: str, n: int, share: float, seed: int, workers: int | None, 
         again = tag_store(store, terms=terms, workers=workers)
         noop = time.perf_counter() - noop_started
         assert again.posts_tagged == 0 and store.version == version, "an unchanged store must stay unchanged"
+        if before is not None:
+            other = tmp / f"{name}-{i}-before"
+            shutil.copytree(master, other)
+            timing = run_before(before, other, workers)
+            best["before"] = min(best["before"], timing["seconds"])
+            best["before_cpu"] = min(best["before_cpu"], timing["cpu"])
+            if not hits_of(store).equals(hits_of(Store(other))):
+                best["same"] = 0.0
+            shutil.rmtree(other)
         shutil.rmtree(copy)
         rate, features_cpu = raw_features(texts)
         best["features"] = max(best["features"], rate)
@@ -111,7 +158,8 @@ def run_corpus(name: str, n: int, share: float, seed: int, workers: int | None, 
     return {
         "posts": n, "tokenised": report.candidates, "hits": report.hits, "seconds": best["seconds"],
         "ours": n / best["seconds"], "features": best["features"], "wakati": best["wakati"], "noop": noop,
-        "cpu": best["cpu"], "features_cpu": best["features_cpu"],
+        "cpu": best["cpu"], "features_cpu": best["features_cpu"], "before": best["before"],
+        "before_cpu": best["before_cpu"], "same": best["same"],
     }
 
 
@@ -121,13 +169,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=None, help=f"tagging processes [{default_workers()}]")
     parser.add_argument("--repeat", type=int, default=1, help="time everything this many times, keep the best")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--before", type=Path, default=None,
+                        help="another dtrack checkout to time side by side (e.g. main before a change)")
     args = parser.parse_args()
     aims = {"a": 20.0, "b": 1.5}
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="dtrack-bench-") as tmp:
         results = {
-            "a": run_corpus("a", args.n, 0.01, args.seed, args.workers, args.repeat, Path(tmp)),
-            "b": run_corpus("b", args.n, 1.0, args.seed + 1, args.workers, args.repeat, Path(tmp)),
+            "a": run_corpus("a", args.n, 0.01, args.seed, args.workers, args.repeat, Path(tmp), args.before),
+            "b": run_corpus("b", args.n, 1.0, args.seed + 1, args.workers, args.repeat, Path(tmp), args.before),
         }
     print(f"tagging benchmark: {args.n:,} posts per corpus, workers={args.workers or default_workers()}, "
           f"best of {args.repeat}; load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after "
@@ -145,6 +195,14 @@ def main() -> None:
                       f"({r['features_cpu'] / r['cpu']:.1f}x)" for k, r in results.items()))
     print(f"re-running tag_store with nothing new: {results['a']['noop'] * 1000:.0f} ms (a), "
           f"{results['b']['noop'] * 1000:.0f} ms (b)")
+    if args.before is not None:
+        print(f"before = {args.before} (same stores, interleaved):")
+        for key, r in results.items():
+            print(f"  {labels[key]:<26} tag_store {r['before']:.2f} s -> {r['seconds']:.2f} s "
+                  f"({r['before'] / r['seconds']:.2f}x), CPU {r['before_cpu']:.2f} s -> {r['cpu']:.2f} s "
+                  f"({r['before_cpu'] / r['cpu']:.2f}x); vs fugashi+features "
+                  f"{r['posts'] / r['before'] / r['features']:.2f}x -> {r['ours'] / r['features']:.2f}x; "
+                  f"hits identical: {'yes' if r['same'] else 'NO'}")
 
 
 if __name__ == "__main__":

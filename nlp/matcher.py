@@ -50,6 +50,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from typing import Any
 
 from dtrack.nlp.prefilter import Prefilter
 from dtrack.nlp.terms import TermDictionary
@@ -83,6 +84,7 @@ class Matcher:
         self.categories = [t.category for t in terms.terms]
         self.ai_only = [t.ai_only for t in terms.terms]
         self.ai_always = [t.ai_always for t in terms.terms]
+        self._any_ai_always = any(self.ai_always)
         by_form: dict[str, list[int]] = {}
         for i, term in enumerate(terms.terms):
             for form in term.forms():
@@ -91,11 +93,6 @@ class Matcher:
         self.forms: list[tuple[str, tuple[int, ...]]] = sorted(
             ((f, tuple(ts)) for f, ts in by_form.items()), key=lambda ft: (-len(ft[0]), ft[0])
         )
-        #: one regex finding where any form starts (alternation, longest first, so a match is
-        #: the longest form there), and for each form the forms that are prefixes of it: the
-        #: only other forms that can start at the same place
-        self._scan = _alternation(f for f, _ in self.forms)
-        self._prefixes = _prefixes(dict(self.forms))
         self.exclusions: dict[int, list[tuple[str, bool]]] = {
             i: [(x, _ends_alnum(x)) for x in term.exclusion_forms()]
             for i, term in enumerate(terms.terms)
@@ -132,9 +129,24 @@ class Matcher:
                     words.setdefault(form, (word, _ends_alnum(form)))
             if words:
                 self.context[i] = words
-        #: frozenset of terms present -> (scan, prefixes, form -> (word, whole, terms or None)), built on demand
-        self._scans: dict[frozenset[int], tuple[re.Pattern[str], dict[str, list[tuple[int, object]]],
-                                                dict[str, tuple[str, bool, frozenset[int] | None]]]] = {}
+        #: context form -> (term, word as configured) of each term it is a context word of, by term
+        owners: dict[str, list[tuple[int, str]]] = {}
+        for t in sorted(self.context):
+            for form, (word, _) in self.context[t].items():
+                owners.setdefault(form, []).append((t, word))
+        #: every form, cue word and context word in one scan (see :meth:`_scan_all`): key -> what each
+        #: key that is a prefix of it (itself included, longest first) is: (length, term indices if it
+        #: is a form else None, word entry if it is a cue or context word else None), where a word
+        #: entry is (cue word or None, term -> (word, {term}) of its owners, must end on a token end)
+        keys: dict[str, tuple[tuple[int, ...] | None, _Word | None]] = {f: (ts, None) for f, ts in self.forms}
+        for form, (cue, whole) in self.cues.items():
+            keys[form] = (keys.get(form, (None, None))[0], (cue, {}, whole))
+        for form, owned in owners.items():
+            entry = (None, {t: (w, frozenset({t})) for t, w in owned}, _ends_alnum(form))
+            keys[form] = (keys.get(form, (None, None))[0], entry)
+        self._all = _alternation(keys)
+        self._all_prefixes: dict[str, list[tuple[int, tuple[int, ...] | None, _Word | None]]] = {
+            key: [(n, *value) for n, value in entries] for key, entries in _prefixes(keys).items()}  # type: ignore[misc]
 
     @functools.cached_property
     def prefilter(self) -> Prefilter:
@@ -142,38 +154,52 @@ class Matcher:
         return Prefilter(f for f, _ in self.forms)
 
     # -- one post --------------------------------------------------------------
-    def _word_scan(self, present: frozenset[int]) -> tuple[re.Pattern[str], dict[str, list[tuple[int, object]]],
-                                                          dict[str, tuple[str, bool, frozenset[int] | None]]]:
-        """One scan for the cue words and the context words of the ``present`` terms (built once per
-        combination of terms, then cached): form -> (word, must end on a token end, terms or None = all)."""
-        found = self._scans.get(present)
-        if found is None:
-            words: dict[str, tuple[str, bool, frozenset[int] | None]] = {
-                f: (w, whole, None) for f, (w, whole) in self.cues.items()}
-            for t in sorted(present):
-                for form, (word, whole) in self.context[t].items():
-                    known = words.get(form)
-                    if known is None:
-                        words[form] = (word, whole, frozenset({t}))
-                    elif known[2] is not None:
-                        words[form] = (known[0], whole, known[2] | {t})
-            found = self._scans[present] = (_alternation(words), _prefixes({f: f for f in words}), words)
-        return found
+    def _scan_all(self, text: str) -> tuple[list[tuple[int, int, tuple[int, ...]]], list[tuple[int, int, _Word]]]:
+        """(start, end, term indices) of every form occurring in ``text`` and (start, end, word entry) of
+        every cue or context word, overlaps included, in text order (longest first at one place): one
+        regex pass."""
+        occurrences: list[tuple[int, int, tuple[int, ...]]] = []
+        words: list[tuple[int, int, _Word]] = []
+        search = self._all.search
+        prefixes = self._all_prefixes
+        m = search(text)
+        while m:
+            p = m.start()
+            for n, term_ids, word in prefixes[m.group()]:
+                if term_ids is not None:
+                    occurrences.append((p, p + n, term_ids))
+                if word is not None:
+                    words.append((p, p + n, word))
+            m = search(text, p + 1)
+        return occurrences, words
 
-    def _words(self, text: str, bounds: Boundaries, present: set[int], every: bool
+    @staticmethod
+    def _words(found: list[tuple[int, int, _Word]], bounds: Boundaries, present: dict[int, Any], every: bool
                ) -> list[tuple[int, int, str, frozenset[int] | None]]:
         """(start, end, word, terms or None for a cue) of the cue words and of the context words of the
-        ``present`` terms: every occurrence when ``every`` (a weak hit must tell inside from outside),
-        else the first of each word (boundary checks are the costly part). Not sorted."""
-        scan, prefixes, words = self._word_scan(frozenset(t for t in present if t in self.context))
+        ``present`` terms among ``found`` (from :meth:`_scan_all`): every occurrence when ``every`` (a weak
+        hit must tell inside from outside), else the first of each word (boundary checks are the costly
+        part). A context word of several present terms is named as the first of them configured it."""
         out: list[tuple[int, int, str, frozenset[int] | None]] = []
         seen: set[str] = set()
-        for p, form in _starts(scan, prefixes, text):
-            word, whole, terms = words[form]
+        for p, e, (cue, owners, whole) in found:
+            terms: frozenset[int] | None = None
+            if cue is not None:
+                word = cue
+            elif len(present) == 1:
+                entry = owners.get(next(iter(present)))
+                if entry is None:
+                    continue
+                word, terms = entry
+            else:
+                mine = sorted(t for t in present if t in owners)
+                if not mine:
+                    continue
+                word, terms = owners[mine[0]][0], frozenset(mine)
             if not every and word in seen:
                 continue
-            if bounds.is_start(p) and (not whole or bounds.is_end(p + len(form))):
-                out.append((p, p + len(form), word, terms))
+            if bounds.is_start(p) and (not whole or bounds.is_end(e)):
+                out.append((p, e, word, terms))
                 seen.add(word)
         return out
 
@@ -187,18 +213,6 @@ class Matcher:
                     spans.append((p, p + n))
                 p = text.find(form, p + 1)
         return spans
-
-    def _occurrences(self, text: str) -> list[tuple[int, int, tuple[int, ...]]]:
-        """(start, end, term indices) of every form occurring in ``text``, overlaps included."""
-        out = []
-        search = self._scan.search
-        m = search(text)
-        while m:
-            p = m.start()
-            for n, term_ids in self._prefixes[m.group()]:
-                out.append((p, p + n, term_ids))
-            m = search(text, p + 1)
-        return out
 
     def _kana_cuts(self, text: str, p: int, e: int, cache: dict[tuple[int, int], frozenset[int]]) -> bool:
         """Is [p, e) a kana form whose kana run can be cut into reading pieces with cuts at p and e?"""
@@ -246,7 +260,7 @@ class Matcher:
         """Hits as (term index, start, end, evidence) in ORIGINAL offsets; ``original`` is the text
         ``canon`` was made from (needed for ``cased`` spellings)."""
         text = canon.text
-        occurrences = self._occurrences(text)
+        occurrences, words = self._scan_all(text)
         if not occurrences:
             return []
         bounds = Boundaries(text)
@@ -279,9 +293,10 @@ class Matcher:
         if not kept:
             return []
         # evidence items (start, end, word, the terms it speaks for or None for every term)
-        items = self._words(text, bounds, set(found), any_weak)
-        ai_always = self.ai_always
-        items.extend((a, b, self.names[t], None) for t, a, b, weak in kept if ai_always[t] and not weak)
+        items = self._words(words, bounds, found, any_weak)
+        if self._any_ai_always:
+            ai_always = self.ai_always
+            items.extend((a, b, self.names[t], None) for t, a, b, weak in kept if ai_always[t] and not weak)
         items.sort(key=_span)
         decided: list[tuple[int, int, int, list[str]]] = []
         strong: dict[int, list[str]] = {}  # a term's evidence is the same for all its (not weak) hits
@@ -322,14 +337,20 @@ class Matcher:
         evidence words joined by ``EVIDENCE_SEP``). Strings cross process
         boundaries far faster than lists of Python objects."""
         lines: list[str] = []
+        match = self.match_canonical
         for i, text in enumerate(texts):
             if not text:
                 continue
-            hits = self.match(text)
+            hits = match(canonical(text), text)
             if hits:
                 row = base + i
                 lines.extend(f"{row}\t{t}\t{a}\t{b}\t{EVIDENCE_SEP.join(ev)}" for t, a, b, ev in hits)
         return "\n".join(lines)
+
+
+#: A cue or context word found by the scan: (cue word or None, term -> (word, {term}) of each term it is a
+#: context word of, must end on a token end).
+_Word = tuple[str | None, dict[int, tuple[str, frozenset[int]]], bool]
 
 
 def _span(item: tuple[int, int, str, int | None]) -> tuple[int, int]:
@@ -346,24 +367,28 @@ def _as_written(text: str) -> str:
 
 
 def _alternation(forms: object) -> re.Pattern[str]:
-    """A regex matching any of ``forms`` (longest first, so the longest wins at a position)."""
-    ordered = sorted(forms, key=len, reverse=True)  # type: ignore[call-overload]
-    return re.compile("|".join(re.escape(f) for f in ordered) or "(?!)")
+    """A regex matching the longest of ``forms`` that starts at a place, written as a trie
+    (無断(?:学習|転載)...): ``re`` tries the alternatives of a plain alternation one by one at every
+    place, a trie only the branch of the next character."""
+    trie: dict[str, Any] = {}
+    for form in forms:  # type: ignore[attr-defined]
+        node = trie
+        for ch in form:
+            node = node.setdefault(ch, {})
+        node[""] = True
+    return re.compile(_trie_pattern(trie) or "(?!)")
+
+
+def _trie_pattern(node: dict[str, Any]) -> str:
+    """The pattern of a trie node: a branch per next character, optional where a form ends here
+    (greedy, so the longer form is tried first)."""
+    branches = [re.escape(ch) + _trie_pattern(child) for ch, child in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
 
 
 def _prefixes(forms: dict[str, object]) -> dict[str, list[tuple[int, object]]]:
     """form -> (length, value) of itself and of every other form that is a prefix of it."""
     return {form: [(k, forms[form[:k]]) for k in range(len(form), 0, -1) if form[:k] in forms] for form in forms}
-
-
-def _starts(scan: re.Pattern[str], prefixes: dict[str, list[tuple[int, object]]],
-            text: str) -> list[tuple[int, str]]:
-    """(position, form) of every form occurring in ``text``, overlapping ones included."""
-    out = []
-    m = scan.search(text)
-    while m:
-        p = m.start()
-        for n, _ in prefixes[m.group()]:
-            out.append((p, text[p:p + n]))
-        m = scan.search(text, p + 1)
-    return out

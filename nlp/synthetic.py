@@ -110,3 +110,35 @@ def generate_posts(n: int, *, term_share: float = 0.01, seed: int = 0, tricky: b
     missing = {c: pl.lit(None, dtype=t) for c, t in POST_SCHEMA.items() if c not in frame.columns}
     missing["is_repost"] = pl.lit(False)
     return frame.with_columns(**missing).select(list(POST_SCHEMA)).cast(POST_SCHEMA)  # type: ignore[arg-type]
+
+
+#: Characters and spellings where a fast path could part from the plain one: text NFKC changes
+#: (and lengthens), astral emoji and sequences, line breaks and spaces inside terms, Latin case,
+#: Greek sigma, combining marks, Hangul jamo, dashes between katakana, the bulk separator.
+VARIED = ["ﬁ", "㍻", "①", "…", "ＡＩ", "ｱｲ", "ｶﾞｸｼｭｳ", "e\u0301", "か\u3099", "ΣΑΣ", "σ", "ς", "İ", "ß", "ﾡﾢ",
+          "\u1100\u1161", "가", "😀", "👩\u200d🎨", "🇯🇵", "\U0001f3fb", "\n", "\r\n", "\u3000", " ", "\t", "\u200b",
+          "\x00", "\x01", "NOVELAI", "novel ai", "Novel AI", "Mid-Journey", "MIDJOURNEY", "lora", "LoRA", "LORA",
+          "ステ-ブル", "ミッドジャ～ニー", "ス-テ-ブ", "無断\n学習", "無断 学習", "無断\u3000学習", "ＭｉＭｉＣ", "#",
+          "＃",
+          "ｰ", "ｰｰ", "\ufeff", "\u2028", "𠮷", "\U000e0100", "\U00031350", "ǅ", "Ω", "K"]
+
+
+def generate_varied_texts(n: int, *, seed: int = 0) -> list[str]:
+    """``n`` posts mixing :func:`generate_texts` (terms, near misses, tricky characters) with ``VARIED``
+    pieces at random places, some posts only those: for checking that every way of tagging agrees."""
+    rng = random.Random(seed)
+    base = generate_texts(n, term_share=0.7, seed=seed, tricky=True, near_miss_share=0.2)
+    words = TERM_SPELLINGS + NEAR_MISSES + AI_CUES
+    texts: list[str] = []
+    for text in base:
+        pieces = [text] if rng.random() < 0.8 else []
+        for _ in range(rng.randint(0, 6)):
+            piece = rng.choice(VARIED) if rng.random() < 0.7 else rng.choice(words)
+            if pieces and rng.random() < 0.5:
+                where = rng.randrange(len(pieces))
+                cut = rng.randrange(len(pieces[where]) + 1)
+                pieces[where] = pieces[where][:cut] + piece + pieces[where][cut:]
+            else:
+                pieces.append(piece)
+        texts.append("".join(pieces))
+    return texts

@@ -26,6 +26,7 @@ in offsets of the stored text.
 from __future__ import annotations
 
 import bisect
+import functools
 import os
 import re
 import shlex
@@ -51,7 +52,7 @@ _WS_RE = re.compile("[" + re.escape(WHITESPACE) + "]+")
 #: are after NFKC (－ -> -, ～ -> ~); between two katakana they become ー.
 DASHES = "-~\u2010\u2012\u2013\u2014\u2015\u2212\u301c"
 _KATAKANA = "\u30a1-\u30fa"
-_DASH_RE = re.compile(f"(?<=[{_KATAKANA}\u30fc])[{re.escape(DASHES)}](?=[{_KATAKANA}])")
+_DASH_RE = re.compile(f"[{re.escape(DASHES)}](?<=[{_KATAKANA}\u30fc][{re.escape(DASHES)}])(?=[{_KATAKANA}])")
 #: The same rule without look-around (Rust regex): ``$1ー$2``, applied twice so that
 #: dashes one character apart (ス-テ-ブ) are both replaced.
 DASH_REGEX = ("([\\x{30A1}-\\x{30FA}\\x{30FC}])["
@@ -145,18 +146,16 @@ class Boundaries:
         self.text = text
         self._ascii = text.isascii()
         out = get_tagger().parse(text) if text else ""
-        self._offsets = " " + out.strip() + " "
-
-    def _byte(self, pos: int) -> int:
-        return pos if self._ascii else len(self.text[:pos].encode())
+        # the output is " s,e s,e ...": one space in front of every token, nothing after the last
+        self._offsets = out + " " if out.startswith(" ") else " " + out.strip() + " "
 
     def is_start(self, pos: int) -> bool:
         """Does a token start at character offset ``pos``?"""
-        return f" {self._byte(pos)}," in self._offsets
+        return f" {pos if self._ascii else len(self.text[:pos].encode())}," in self._offsets
 
     def is_end(self, pos: int) -> bool:
         """Does a token end at character offset ``pos`` (exclusive)?"""
-        return f",{self._byte(pos)} " in self._offsets
+        return f",{pos if self._ascii else len(self.text[:pos].encode())} " in self._offsets
 
 
 def _word_readings(text: str) -> list[tuple[str, str]] | None:
@@ -217,6 +216,44 @@ class _NfkcTable(dict):
 _NFKC = _NfkcTable()
 
 
+@functools.cache
+def _changing() -> re.Pattern[str]:
+    """A regex finding the characters whose NFKC differs from them (every astral character too: the
+    class stays a bitmap). Built once per process (a few ms)."""
+    return _char_class([cp for cp in range(0x10000) if not 0xD800 <= cp <= 0xDFFF
+                        and not unicodedata.is_normalized("NFKC", chr(cp))])
+
+
+def _char_class(points: list[int]) -> re.Pattern[str]:
+    """A regex matching one of the (BMP) code points or any astral character."""
+    ranges: list[str] = []
+    i = 0
+    while i < len(points):
+        j = i
+        while j + 1 < len(points) and points[j + 1] == points[j] + 1:
+            j += 1
+        ranges.append(re.escape(chr(points[i])) + (f"-{re.escape(chr(points[j]))}" if j > i else ""))
+        i = j + 1
+    return re.compile("[" + "".join(ranges) + "\\U00010000-\\U0010ffff]")
+
+
+def prepare() -> None:
+    """Build this process's lookup tables now: called before forking tagging workers, which then share
+    them instead of each building its own."""
+    _changing()
+    _lengthening()
+
+
+def _nfkc_char(m: re.Match[str]) -> str:
+    return _NFKC[ord(m.group())]
+
+
+def _nfkc_each(text: str) -> str:
+    """``text.translate(_NFKC)`` (every character NFKC-normalised on its own), in about half the time:
+    only the characters that change are looked up."""
+    return _changing().sub(_nfkc_char, text)
+
+
 def _is_joiner(c: str) -> bool:
     """Does ``c`` combine with the character before it under NFKC (so both must be normalised together)?"""
     if unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Mc", "Me"):
@@ -235,27 +272,34 @@ def _is_cjk(c: str) -> bool:
             or 0xFF00 <= cp <= 0xFFEF or 0x20000 <= cp <= 0x3FFFF)
 
 
-class _MarkTable(dict):
-    """ord(char) -> "a" + "b" * (len(NFKC(char)) - 1): marks which normalised
-    characters begin an original one, so offsets map back with ``str.count``."""
+@functools.cache
+def _lengthening() -> re.Pattern[str]:
+    """A regex finding the characters NFKC makes longer (… -> ..., ㍻ -> 平成; every astral character
+    too, checked one by one: the class stays a bitmap)."""
+    return _char_class([cp for cp in range(0x10000) if not 0xD800 <= cp <= 0xDFFF
+                        and not unicodedata.is_normalized("NFKC", chr(cp))
+                        and len(unicodedata.normalize("NFKC", chr(cp))) > 1])
 
-    def __missing__(self, key: int) -> str:
-        value = "a" + "b" * (len(_NFKC[key]) - 1)
-        self[key] = value
-        return value
 
-
-_MARKS = _MarkTable()
+def _expansions(text: str) -> list[tuple[int, int]]:
+    """(offset, how many characters longer NFKC makes it) of each character of ``text`` that NFKC makes
+    longer: all it takes to map offsets of the NFKC text back."""
+    out = []
+    for m in _lengthening().finditer(text):
+        extra = len(_NFKC[ord(m.group())]) - 1
+        if extra > 0:
+            out.append((m.start(), extra))
+    return out
 
 
 class Canonical:
     """A post's canonical text and the way back to offsets in the original.
 
     Two steps can change offsets: NFKC (… -> ..., ｶﾞ -> ガ) and whitespace
-    folding. The first is kept as ``marks`` (one letter per normalised
-    character, "a" where an original character begins; counting them is C
-    speed) or, after the rare segment-wise path, explicit ``starts``/``ends``
-    lists; the second as a short list of shifts, one per folded whitespace run.
+    folding. The first is kept as the few characters NFKC made longer (found
+    on first use) or, after the rare segment-wise path, explicit
+    ``starts``/``ends`` lists; the second as a short list of shifts, one per
+    folded whitespace run.
     """
 
     __slots__ = ("_ends", "_marks", "_original_text", "_shift_at", "_shifts", "_starts", "text")
@@ -265,7 +309,7 @@ class Canonical:
                  shifts: list[int] | None = None) -> None:
         self.text = text
         self._original_text = original  # set when NFKC changed lengths; marks are made on first use
-        self._marks: str | None = None
+        self._marks: list[tuple[int, int]] | None = None
         self._starts = starts
         self._ends = ends
         self._shift_at = shift_at or []
@@ -282,13 +326,22 @@ class Canonical:
             return self._starts[folded], self._ends[folded]
         if self._original_text is not None:
             if self._marks is None:
-                self._marks = self._original_text.translate(_MARKS)
-            i = self._marks.count("a", 0, folded + 1) - 1
+                self._marks = _expansions(self._original_text)
+            shift = 0  # normalised characters so far beyond one per original character
+            for j, extra in self._marks:
+                if j + shift > folded:
+                    break
+                if folded <= j + shift + extra:  # one of the characters original character j became
+                    return j, j + 1
+                shift += extra
+            i = min(folded - shift, len(self._original_text) - 1)
             return i, i + 1
         return folded, folded + 1
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Original [start, end) of the canonical span [start, end) (end > start)."""
+        if self._starts is None and self._original_text is None and not self._shift_at:
+            return start, end  # nothing changed length
         return self._original(self._folded(start))[0], self._original(self._folded(end - 1))[1]
 
 
@@ -326,7 +379,7 @@ def _fold(text: str) -> tuple[str, dict[str, Any]]:
         if len(lowered) == len(text):
             return lowered, {}
     else:
-        per_char = text.translate(_NFKC)
+        per_char = _nfkc_each(text)
         if unicodedata.is_normalized("NFKC", per_char):
             lowered = per_char.lower()
             if len(lowered) == len(per_char):

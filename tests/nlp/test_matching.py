@@ -220,3 +220,34 @@ def test_prefilter_keeps_posts_found_only_by_kana_cuts_and_look_alike_rules() ->
 ])
 def test_lora_case_decides(text: str, found: bool) -> None:
     assert any(h["term"] == "LoRA" for h in tag_texts([text], TERMS)[0]) is found
+
+
+def test_hits_are_those_of_the_plain_matcher_before_the_fast_path() -> None:
+    """The one-pass trie scan and the other speed-ups must not change a single hit: the fixture holds
+    what the matcher found before them (main at cae9125) for varied text (NFKC-changing and
+    lengthening characters, emoji and sequences, line breaks inside terms, Latin case, Greek sigma,
+    combining marks, Hangul jamo, dashes between katakana, NUL and other controls)."""
+    import json
+    from pathlib import Path
+
+    from dtrack.nlp.matcher import Matcher
+
+    fixture = json.loads((Path(__file__).parent / "fixtures" / "tagging" / "varied_hits.json").read_text("utf-8"))
+    assert Matcher(TERMS).encode(fixture["texts"]).split("\n") == fixture["encoded"]
+
+
+def test_one_scan_finds_every_form_and_word_a_brute_force_search_finds() -> None:
+    from dtrack.nlp.matcher import Matcher
+    from dtrack.nlp.synthetic import generate_varied_texts
+    from dtrack.nlp.tokenizer import canonical
+
+    matcher = Matcher(TERMS)
+    forms = dict(matcher.forms)
+    words = set(matcher.cues) | {f for ws in matcher.context.values() for f in ws}
+    for text in generate_varied_texts(1500, seed=4):
+        canon = canonical(text).text
+        occurrences, found = matcher._scan_all(canon)
+        every = [(p, p + len(f), ts) for p in range(len(canon)) for f, ts in forms.items() if canon.startswith(f, p)]
+        assert sorted(occurrences) == sorted(every)
+        every_word = [(p, p + len(w)) for p in range(len(canon)) for w in words if canon.startswith(w, p)]
+        assert sorted((p, e) for p, e, _ in found) == sorted(every_word)

@@ -115,3 +115,48 @@ def test_big_dictionary_path_agrees(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(prefilter, "MAX_REGEX_CHARS", 0)
     assert prefilter.Prefilter(PREFILTER.patterns).candidates(frame).equals(regex_path)
     assert 0 < regex_path.height < frame.height
+
+
+def test_slices_pool_and_shared_texts_give_the_hits_of_one_post_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """tag_frame's fast path (distinct texts matched once, pre-filtered slice by slice in the pool's
+    feeding thread, chunks on two workers) against tag_texts: every post on its own, in this process,
+    no pre-filter. Varied text, and many posts sharing a text."""
+    from dtrack.nlp.synthetic import generate_varied_texts
+    from dtrack.nlp.tagger import tag_texts
+
+    texts = generate_varied_texts(1200, seed=6)
+    texts += texts[::3] + ["", "無断学習"] * 20  # reposts and copies
+    posts = generate_posts(len(texts), seed=6).with_columns(pl.Series("text", texts, dtype=pl.String))
+    monkeypatch.setattr(tagger, "SLICE", 300)
+    monkeypatch.setattr(tagger, "CHUNK", 40)
+    monkeypatch.setattr(tagger, "PARALLEL_MIN", 100)
+    fast, seen, tokenised = tag_frame(posts, TERMS, workers=2)
+    assert seen == len(texts) and 0 < tokenised < len(texts)
+    rows = [
+        (post_id, h["term"], h["category"], h["variant"], h["start"], h["end"], h["ai_context"], h["evidence"])
+        for post_id, found in zip(posts.get_column("post_id").to_list(), tag_texts(texts, TERMS), strict=True)
+        for h in found
+    ]
+    columns = ["post_id", "term", "category", "variant", "start", "end", "ai_context", "evidence"]
+    assert len(rows) > 1000
+    assert fast.select(columns).rows() == rows  # same hits, in post order
+
+
+def test_normalising_only_the_changing_characters_is_normalising_each() -> None:
+    from dtrack.nlp.tokenizer import _NFKC, _nfkc_each
+
+    for first in range(0, 0x30000, 0x1000):
+        block = "".join(chr(cp) for cp in range(first, first + 0x1000) if not 0xD800 <= cp <= 0xDFFF)
+        assert _nfkc_each(block) == block.translate(_NFKC)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["…", "㍻", "ﬁ", "①", "ｱ", "a", "無", " ", "\u3000", "\n", "ＡＩ", "😀"]), max_size=25)
+       .map("".join))
+def test_offsets_past_lengthened_characters_map_to_the_character_they_came_from(text: str) -> None:
+    """Each canonical character maps back to the original character whose NFKC it is part of."""
+    canon = canonical(text)
+    for i, char in enumerate(canon.text):
+        start, end = canon.original_span(i, i + 1)
+        assert end == start + 1
+        assert char == " " or char in unicodedata.normalize("NFKC", text[start]).lower()
