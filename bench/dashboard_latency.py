@@ -22,13 +22,13 @@ with every figure (the machine is shared).
 
     python bench/dashboard_latency.py --posts 10000000 --repeat 2 --no-browser
 
-Before/after on a loaded machine: ``--baseline DIR`` serves another checkout
+Before/after on a loaded machine: ``--before DIR`` serves another checkout
 (``git archive main | tar -x -C DIR``) next to this one and makes every change
 on both pages in turn, so both see the same load; besides the wall times it
 prints the renderer's main-thread work until the chart is drawn (CDP
 ``TaskDuration``), which other processes on the machine barely change.
 
-    python bench/dashboard_latency.py --store STORE --baseline /tmp/main-copy --no-timeline
+    python bench/dashboard_latency.py --store STORE --before /tmp/main-copy --no-timeline
 """
 
 from __future__ import annotations
@@ -243,7 +243,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="rounds of changes (median reported)")
     parser.add_argument("--no-browser", action="store_true", help="only the timeline timings, no Chromium")
     parser.add_argument("--no-timeline", action="store_true", help="skip the timeline timings, only the browser")
-    parser.add_argument("--baseline", type=Path, default=None,
+    parser.add_argument("--before", type=Path, default=None,
                         help="another checkout (e.g. `git archive main | tar -x -C DIR`) served side by side: "
                              "each change is made on both pages in turn, so both see the same load")
     args = parser.parse_args()
@@ -255,7 +255,7 @@ def main() -> None:
     if args.no_browser:
         return
     cold_target, warm_target = (1000, 500) if args.posts <= 1_000_000 else (2000, 2000)
-    roots = {"this": ROOT} if args.baseline is None else {"baseline": args.baseline.resolve(), "this": ROOT}
+    roots = {"this": ROOT} if args.before is None else {"before": args.before.resolve(), "this": ROOT}
     results = {side: {name: {"chart": [], "run": [], "busy": []} for name, _, _ in CHANGES} for side in roots}
     (ROOT / "bench" / "out").mkdir(parents=True, exist_ok=True)
     with contextlib.ExitStack() as stack:
@@ -291,9 +291,9 @@ def main() -> None:
                 print(f"round {round_ + 1} ({side}): "
                       + ", ".join(f"{results[side][n]['chart'][-1]:.0f}" for n, _, _ in CHANGES), flush=True)
     medians = {side: report(results[side], side, args.posts, cold_target, warm_target) for side in results}
-    if args.baseline is not None:
-        (bc, bw, bb), (tc, tw, tb) = medians["baseline"], medians["this"]
-        print(f"\nmedians, baseline -> this (measured in turn, one run): cold {bc:.0f} -> {tc:.0f} ms "
+    if args.before is not None:
+        (bc, bw, bb), (tc, tw, tb) = medians["before"], medians["this"]
+        print(f"\nmedians, before -> this (measured in turn, one run): cold {bc:.0f} -> {tc:.0f} ms "
               f"({bc / tc:.1f}x), warm {bw:.0f} -> {tw:.0f} ms ({bw / tw:.1f}x), renderer work {bb:.0f} -> "
               f"{tb:.0f} ms ({bb / max(tb, 1e-3):.1f}x)")
 
