@@ -21,11 +21,20 @@ ratio is measured side by side whatever the load; the load average is printed
 with every figure (the machine is shared).
 
     python bench/dashboard_latency.py --posts 10000000 --repeat 2 --no-browser
+
+Before/after on a loaded machine: ``--before DIR`` serves another checkout
+(``git archive main | tar -x -C DIR``) next to this one and makes every change
+on both pages in turn, so both see the same load; besides the wall times it
+prints the renderer's main-thread work until the chart is drawn (CDP
+``TaskDuration``), which other processes on the machine barely change.
+
+    python bench/dashboard_latency.py --store STORE --before /tmp/main-copy --no-timeline
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import statistics
@@ -157,8 +166,15 @@ def time_timeline(path: Path, repeat: int) -> None:
               f"after (held per store version); scan/tables {scan / max(tables, 1e-3):.0f}x ({load()})", flush=True)
 
 
-def timed(page, action, chart: str = "tl_chart") -> tuple[float, float]:
-    """(ms to the redrawn chart, ms to the end of the run) for one filter change.
+def busy_ms(cdp) -> float:
+    """The renderer's main-thread task time so far (ms): what the page itself spent, whatever the load."""
+    metrics = cdp.send("Performance.getMetrics")["metrics"]
+    return next(m["value"] for m in metrics if m["name"] == "TaskDuration") * 1000
+
+
+def timed(page, cdp, action, chart: str = "tl_chart") -> tuple[float, float, float]:
+    """(ms to the redrawn chart, ms to the end of the run, ms of renderer main-thread work until the chart)
+    for one filter change.
 
     ``action`` is (prepare, commit): the clock runs from the commit (the click
     that changes the value), not while a dropdown opens.
@@ -166,12 +182,14 @@ def timed(page, action, chart: str = "tl_chart") -> tuple[float, float]:
     prepare, commit = action
     prepare()
     before = plot_signature(page, chart)
+    busy = busy_ms(cdp)
     t0 = time.perf_counter()
     commit()
-    wait_plot_change(page, chart, before, timeout=TIMEOUT_MS * 3)
+    wait_plot_change(page, chart, before, timeout=TIMEOUT_MS * 3, polling=50)
     t_chart = time.perf_counter()
+    busy = busy_ms(cdp) - busy
     wait_idle(page, TIMEOUT_MS * 3)
-    return (t_chart - t0) * 1000, (time.perf_counter() - t0) * 1000
+    return (t_chart - t0) * 1000, (time.perf_counter() - t0) * 1000, busy
 
 
 def segment(page, widget: str, label: str):
@@ -201,74 +219,107 @@ def remove_term(page):
     return prepare, commit
 
 
+CHANGES = [  # the page opens with two terms over four years by week
+    ("add a term", "tl_terms", "+"),
+    ("remove it again", "tl_terms", "-"),
+    ("period week -> month", "tl_freq", "month"),
+    ("measure -> per 10k posts", "tl_measure", "per 10k posts"),
+    ("context -> AI only", "tl_context", "AI context only"),
+    ("scale -> log", "tl_scale", "log"),
+    ("context -> any", "tl_context", "any"),
+    ("measure -> count", "tl_measure", "count"),
+    ("scale -> linear", "tl_scale", "linear"),
+    ("period month -> day", "tl_freq", "day"),
+    ("add a term (by day)", "tl_terms", "+"),
+    ("remove it (by day)", "tl_terms", "-"),
+    ("period day -> week", "tl_freq", "week"),
+]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--posts", type=int, default=1_000_000)
     parser.add_argument("--store", type=Path, default=None, help="store folder (built if it has fewer posts)")
     parser.add_argument("--repeat", type=int, default=3, help="rounds of changes (median reported)")
     parser.add_argument("--no-browser", action="store_true", help="only the timeline timings, no Chromium")
+    parser.add_argument("--no-timeline", action="store_true", help="skip the timeline timings, only the browser")
+    parser.add_argument("--before", type=Path, default=None,
+                        help="another checkout (e.g. `git archive main | tar -x -C DIR`) served side by side: "
+                             "each change is made on both pages in turn, so both see the same load")
     args = parser.parse_args()
     path = args.store or ROOT / "bench" / "out" / f"store-{args.posts}"
     build_store(path, args.posts)
     print(load(), flush=True)
-    time_timeline(path, args.repeat)
+    if not args.no_timeline:
+        time_timeline(path, args.repeat)
     if args.no_browser:
         return
     cold_target, warm_target = (1000, 500) if args.posts <= 1_000_000 else (2000, 2000)
-
-    changes = [  # the page opens with two terms over four years by week
-        ("add a term", "tl_terms", "+"),
-        ("remove it again", "tl_terms", "-"),
-        ("period week -> month", "tl_freq", "month"),
-        ("measure -> per 10k posts", "tl_measure", "per 10k posts"),
-        ("context -> AI only", "tl_context", "AI context only"),
-        ("scale -> log", "tl_scale", "log"),
-        ("context -> any", "tl_context", "any"),
-        ("measure -> count", "tl_measure", "count"),
-        ("scale -> linear", "tl_scale", "linear"),
-        ("period month -> day", "tl_freq", "day"),
-        ("add a term (by day)", "tl_terms", "+"),
-        ("remove it (by day)", "tl_terms", "-"),
-        ("period day -> week", "tl_freq", "week"),
-    ]
-    results: dict[str, dict[str, list[float]]] = {name: {"chart": [], "run": []} for name, _, _ in changes}
-    log = ROOT / "bench" / "out" / "dashboard.log"
-    with dashboard_server(path, log) as url, chromium() as browser:
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.set_default_timeout(TIMEOUT_MS * 3)
-        t0 = time.perf_counter()
-        open_page(page, url + "timelines", key("tl_chart") + " .js-plotly-plot", timeout=TIMEOUT_MS * 6)
-        print(f"first load of Term timelines: {(time.perf_counter() - t0) * 1000:.0f} ms", flush=True)
+    roots = {"this": ROOT} if args.before is None else {"before": args.before.resolve(), "this": ROOT}
+    results = {side: {name: {"chart": [], "run": [], "busy": []} for name, _, _ in CHANGES} for side in roots}
+    (ROOT / "bench" / "out").mkdir(parents=True, exist_ok=True)
+    with contextlib.ExitStack() as stack:
+        browser = stack.enter_context(chromium())
+        pages = {}
+        for side, root in roots.items():
+            log = ROOT / "bench" / "out" / f"dashboard-{side}.log"
+            url = stack.enter_context(dashboard_server(path, log, root=root))
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(TIMEOUT_MS * 3)
+            cdp = page.context.new_cdp_session(page)
+            cdp.send("Performance.enable")
+            t0 = time.perf_counter()
+            open_page(page, url + "timelines", key("tl_chart") + " .js-plotly-plot", timeout=TIMEOUT_MS * 6)
+            print(f"first load of Term timelines ({side}): {(time.perf_counter() - t0) * 1000:.0f} ms", flush=True)
+            pages[side] = (page, cdp, log)
         for round_ in range(args.repeat):
-            for name, widget, label in changes:
-                try:
-                    action = {"+": add_term(page), "-": remove_term(page)}.get(label) or segment(page, widget, label)
-                    chart_ms, run_ms = timed(page, action)
-                except Exception:
-                    shot = ROOT / "bench" / "out" / "failed.png"
-                    page.screenshot(path=str(shot))
-                    print(f"{name}: no new chart; screenshot {shot}, server log:\n"
-                          + log.read_text(errors="replace")[-3000:], flush=True)
-                    raise
-                results[name]["chart"].append(chart_ms)
-                results[name]["run"].append(run_ms)
-            print(f"round {round_ + 1}: " + ", ".join(f"{results[n]['chart'][-1]:.0f}" for n, _, _ in changes),
-                  flush=True)
-    print(f"\nTerm timelines, {args.posts:,} posts: ms from click to redrawn chart / to end of run "
-          f"(targets: cold < {cold_target} ms, warm < {warm_target} ms; {load()})")
-    print(f"{'change':<28}{'cold chart':>12}{'cold run':>10}{'warm chart':>12}{'warm run':>10}")
-    colds, warms = [], []
-    for name, _, _ in changes:
-        chart, run = results[name]["chart"], results[name]["run"]
+            for name, widget, label in CHANGES:
+                for side, (page, cdp, log) in pages.items():
+                    try:
+                        action = ({"+": add_term(page), "-": remove_term(page)}.get(label)
+                                  or segment(page, widget, label))
+                        chart_ms, run_ms, busy = timed(page, cdp, action)
+                    except Exception:
+                        shot = ROOT / "bench" / "out" / "failed.png"
+                        page.screenshot(path=str(shot))
+                        print(f"{name} ({side}): no new chart; screenshot {shot}, server log:\n"
+                              + log.read_text(errors="replace")[-3000:], flush=True)
+                        raise
+                    for what, value in (("chart", chart_ms), ("run", run_ms), ("busy", busy)):
+                        results[side][name][what].append(value)
+            for side in pages:
+                print(f"round {round_ + 1} ({side}): "
+                      + ", ".join(f"{results[side][n]['chart'][-1]:.0f}" for n, _, _ in CHANGES), flush=True)
+    medians = {side: report(results[side], side, args.posts, cold_target, warm_target) for side in results}
+    if args.before is not None:
+        (bc, bw, bb), (tc, tw, tb) = medians["before"], medians["this"]
+        print(f"\nmedians, before -> this (measured in turn, one run): cold {bc:.0f} -> {tc:.0f} ms "
+              f"({bc / tc:.1f}x), warm {bw:.0f} -> {tw:.0f} ms ({bw / tw:.1f}x), renderer work {bb:.0f} -> "
+              f"{tb:.0f} ms ({bb / max(tb, 1e-3):.1f}x)")
+
+
+def report(results: dict[str, dict[str, list[float]]], side: str, posts: int, cold_target: int,
+           warm_target: int) -> tuple[float, float, float]:
+    """Print one side's table; returns its (cold, warm, renderer work) medians over the changes."""
+    print(f"\nTerm timelines ({side}), {posts:,} posts: ms from click to redrawn chart / to end of run, and the "
+          f"renderer's main-thread work to the chart (targets: cold < {cold_target} ms, warm < {warm_target} ms; "
+          f"{load()})")
+    print(f"{'change':<28}{'cold chart':>12}{'cold run':>10}{'warm chart':>12}{'warm run':>10}{'work':>8}")
+    colds, warms, works = [], [], []
+    for name, _, _ in CHANGES:
+        chart, run, busy = results[name]["chart"], results[name]["run"], results[name]["busy"]
         warm_chart = statistics.median(chart[1:]) if len(chart) > 1 else float("nan")
         warm_run = statistics.median(run[1:]) if len(run) > 1 else float("nan")
+        work = statistics.median(busy)
         colds.append(chart[0])
         warms.append(warm_chart)
-        print(f"{name:<28}{chart[0]:>12.0f}{run[0]:>10.0f}{warm_chart:>12.0f}{warm_run:>10.0f}")
-    cold, warm = statistics.median(colds), statistics.median(warms)
-    print(f"{'median of the changes':<28}{cold:>12.0f}{'':>10}{warm:>12.0f}")
+        works.append(work)
+        print(f"{name:<28}{chart[0]:>12.0f}{run[0]:>10.0f}{warm_chart:>12.0f}{warm_run:>10.0f}{work:>8.0f}")
+    cold, warm, work = statistics.median(colds), statistics.median(warms), statistics.median(works)
+    print(f"{'median of the changes':<28}{cold:>12.0f}{'':>10}{warm:>12.0f}{'':>10}{work:>8.0f}")
     print(f"target: cold < {cold_target} ms: {'met' if cold < cold_target else 'NOT met'}; "
           f"warm < {warm_target} ms: {'met' if warm < warm_target else 'NOT met'}")
+    return cold, warm, work
 
 
 if __name__ == "__main__":

@@ -37,6 +37,10 @@ GAP_COLOUR = "rgba(120,120,120,0.18)"
 #: At most this many point markers drawn per line (thousands of SVG markers are slow to draw); every
 #: point still hovers and clicks, since a line keeps its markers (plotly selects only traces with markers).
 MARKERS_UP_TO = 400
+#: A range slider under a timeline only when each line has at most this many points (four years by month,
+#: two by week): the slider draws every line a second time, which on four years by week or day costs more
+#: than the chart itself in the browser. Longer charts opened on a window get a "whole span" button instead.
+SLIDER_UP_TO = 110
 #: Event labels longer than this are cut (the whole label is in its hover).
 EVENT_LABEL_CHARS = 24
 #: Rows of the label track above a plot, each ROW_HEIGHT px; labels keep LABEL_GAP px apart.
@@ -143,8 +147,10 @@ def timeline_chart(
     ``measure`` is a timeline column (posts, share_per_10k, authors, cumulative_...).
     ``events`` (date, label, kind) become labelled vertical markers coloured by
     kind; ``hover`` (term, period, first_posts) adds the first posts of each
-    period to its hover. Each point carries ``customdata`` = [term, period ISO
-    date, posts, first posts], which the page reads back when a point is clicked.
+    period to its hover. Lines of more than :data:`SLIDER_UP_TO` points get no
+    range slider (a "whole span" button when ``window`` zooms in). Each point
+    carries ``customdata`` = [term, period ISO date, posts, first posts], which
+    the page reads back when a point is clicked.
     """
     fig = go.Figure()
     if hover is not None and hover.height:
@@ -176,7 +182,12 @@ def timeline_chart(
         add_event_markers(fig, events, highlight=highlight, lang=lang, window=window)
     fig.update_layout(yaxis_type="log" if scale == "log" else "linear", yaxis_title=escape(value_label),
                       xaxis_title=None, hovermode="closest", clickmode="event+select")
-    fig.update_xaxes(rangeslider={"visible": True, "thickness": 0.07})
+    longest = frame.group_by("term").len().get_column("len").max() or 0
+    if longest <= SLIDER_UP_TO:
+        fig.update_xaxes(rangeslider={"visible": True, "thickness": 0.07})
+    elif window is not None:
+        fig.update_xaxes(rangeselector={"buttons": [{"step": "all", "label": escape(tr("whole_span", lang))}],
+                                        "x": 0, "y": 1, "yanchor": "top", "xanchor": "left"})
     if window is not None:
         fig.update_xaxes(range=[_day_edge(window[0]), _day_edge(window[1])])
     return _style(fig, height=460, lang=lang)

@@ -209,6 +209,7 @@ LABELS: dict[str, dict[str, str]] = {
     "download_xlsx": {"en": "Excel (.xlsx)", "ja": "Excel ファイル (.xlsx)"},
     "story_highlight": {"en": "Highlight the events of", "ja": "出来事を強調する語"},
     "none": {"en": "none", "ja": "なし"},
+    "whole_span": {"en": "whole span", "ja": "全期間"},
     # events everywhere
     "events_file": {"en": "Events file (path on the server)", "ja": "出来事ファイル (サーバー上のパス)"},
     "events_file_help": {

@@ -1,8 +1,9 @@
 """Term timelines: uses per day/week/month, events marked, and the posts behind every point.
 
 Filters map one to one onto `dtrack timeline` options, so the CSV download is
-what that command writes. Hovering a point shows its count and the first posts
-of the period; clicking it (or choosing term and period below) lists them.
+what that command writes. Hovering a point shows its count (and the first
+posts of the period on a short chart, :data:`HOVER_POSTS_UP_TO`);
+clicking it (or choosing term and period below) lists them.
 """
 
 from __future__ import annotations
@@ -24,8 +25,13 @@ from dtrack.dashboard.common import (
     term_page,
 )
 from dtrack.dashboard.downloads import query_download, result_download
-from dtrack.dashboard.query import bind, period_end
+from dtrack.dashboard.query import DAY_VIEW_DAYS, TimelineView, bind, period_end
 
+#: The first posts of each period go into the hovers only on charts of up to this many points spanning up
+#: to DAY_VIEW_DAYS days (a short date range): on four years by day they would be most of the page's weight,
+#: and every term's posts would be read from the hits on a cold change (seconds at 10M posts), for text no
+#: one reads at that zoom. A click on any point lists its posts.
+HOVER_POSTS_UP_TO = 400
 #: Posts listed under the chart (all of them are in the CSV download and on the Posts page).
 POST_ROWS = 200
 #: Shares of periods with fewer posts in all than this are not drawn (one post in three is not "3,333 per 10k").
@@ -59,7 +65,7 @@ def render() -> None:
         return
     result = loaders.analysis_result(s.store_path, version, f)
     frame = result.frame
-    hover = loaders.hover_posts(s.store_path, version, f)
+    hover = loaders.hover_posts(s.store_path, version, f) if _short(f, view, frame) else None
     events = filters.event_markers(s, prefix="tl", start=f.start or view.span[0], end=f.end or view.span[1])
     storied = st.selectbox(s.t("story_highlight"), ["", *f.terms], index=1, key="tl_story",
                            format_func=lambda v: v or s.t("none"), bind="query-params")
@@ -79,6 +85,13 @@ def render() -> None:
         st.markdown(f"[{md_escape(s.t('story_title', term=storied))} ↗]({story_link(storied, s.lang)})")
     download_buttons(result_download(result, s.store_path, f), "tl_timeline", s)
     _period_posts(s, version, f, frame)
+
+
+def _short(f: Query, view: TimelineView, frame: pl.DataFrame) -> bool:
+    """Is the chart short enough for posts in its hovers (:data:`HOVER_POSTS_UP_TO`)?"""
+    first, last = f.start or view.span[0], f.end or view.span[1]
+    days = (last - first).days if first is not None and last is not None else 0
+    return frame.height <= HOVER_POSTS_UP_TO and days <= DAY_VIEW_DAYS
 
 
 def hide_small_shares(minimum: int = MIN_DENOMINATOR) -> pl.Expr:
@@ -109,7 +122,9 @@ def _story(s: Settings, version: str, term: str, f: Query) -> tuple[set, tuple[d
     return highlight, (start - margin, end + margin)
 
 
+@st.fragment
 def _period_posts(s: Settings, version: str, f: Query, frame: pl.DataFrame) -> None:
+    """The posts of one term and period; choosing another reruns only this part, not the chart."""
     st.subheader(s.t("period_posts_title"))
     st.caption(s.t("period_posts_help"))
     used = frame.filter(pl.col("posts") > 0)

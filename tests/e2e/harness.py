@@ -38,9 +38,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def child_env() -> dict[str, str]:
+def child_env(root: Path = ROOT) -> dict[str, str]:
     env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["PYTHONPATH"] = str(root) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
     for name in ("DTRACK_STORE", "DTRACK_LANG", "DTRACK_TZ", "DTRACK_EVENTS"):
         env.pop(name, None)
@@ -49,13 +49,15 @@ def child_env() -> dict[str, str]:
 
 @contextlib.contextmanager
 def dashboard_server(store: Path, log: Path, *, port: int | None = None, timeout: float = 60,
-                     extra: tuple[str, ...] = ()) -> Iterator[str]:
-    """`python -m dtrack dashboard --store STORE --port N [extra...]` in its own process group; yields its URL."""
+                     extra: tuple[str, ...] = (), root: Path = ROOT) -> Iterator[str]:
+    """`python -m dtrack dashboard --store STORE --port N [extra...]` in its own process group; yields its URL.
+
+    ``root``: the checkout whose dtrack is served (bench/dashboard_latency.py --baseline serves another)."""
     port = port or free_port()
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "dtrack", "dashboard", "--store", str(store), "--port", str(port), *extra],
-            env=child_env(), cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            env=child_env(root), cwd=root, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )
         url = f"http://127.0.0.1:{port}/"
         try:
