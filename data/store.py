@@ -55,7 +55,7 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -423,6 +423,9 @@ class StoreWriter:
         self.store = store
         self._keys: pl.DataFrame | None = None
         self._hashes: np.ndarray | None = None
+        #: called with (path in the store, rows) for every posts file a transaction stages, from the thread
+        #: writing it: ``dtrack ingest`` pre-filters the new posts there for tagging (``nlp.tagger.IngestTap``)
+        self.on_posts: Callable[[str, pl.DataFrame], None] | None = None
 
     def recover(self) -> None:
         """Remove what a crashed writer left: staging files, files not in the manifest,
@@ -553,6 +556,8 @@ class Transaction:
         self._staged.append((staged, rel))
         if kind == "posts":  # counted in the transaction that stores them (data/daily.py)
             self._counts.append(count_posts(df, rel))
+            if self.writer.on_posts is not None:
+                self.writer.on_posts(rel, df)
         return rel
 
     def _stage_by_month(self, kind: str, df: pl.DataFrame) -> None:

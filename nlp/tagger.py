@@ -42,8 +42,9 @@ import datetime as dt
 import itertools
 import multiprocessing
 import os
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
@@ -71,6 +72,13 @@ PARALLEL_MIN = 5_000
 #: Posts read per step; all steps of a run are still one transaction.
 BATCH_POSTS = 1_000_000
 _POST_COLUMNS = ["platform", "post_id", "created_at", "text"]
+#: What the uses table needs of a post too (``data.daily.build_uses``).
+_USE_COLUMNS = [*_POST_COLUMNS, "author_id", "author_name", "is_repost"]
+#: Candidate rows an ingest keeps for tagging after it (``IngestTap``); beyond them files are read back.
+TAP_ROWS = 250_000
+#: A part of the candidates: (its distinct texts not seen before, its rows); and that with the encoded hits.
+_Part = tuple[list[str], pl.DataFrame]
+_Done = tuple[list[str], pl.DataFrame, list[str]]
 
 
 @dataclass
@@ -150,14 +158,14 @@ class _Runner:
         self.workers = default_workers() if workers is None else max(1, workers)
         self.pool: Any = None
 
-    def run(self, parts: Iterator[tuple[list[str], int]]) -> Iterator[tuple[list[str], int, list[str]]]:
-        """(texts, candidates, encoded chunks with rows counted from the part's first text) of each part
+    def run(self, parts: Iterator[_Part]) -> Iterator[_Done]:
+        """(texts, candidate frame, encoded chunks with rows counted from the part's first text) of each part
         (see :func:`_distinct`), in order.
 
         Parts are pulled until PARALLEL_MIN texts are in hand; if the input ends first it is all done
         here, else the pool gets those and, from its feeding thread, the parts still to come.
         """
-        held: list[tuple[list[str], int]] = []
+        held: list[_Part] = []
         for part in parts:
             held.append(part)
             if self.workers > 1 and sum(len(texts) for texts, _ in held) >= PARALLEL_MIN:
@@ -166,13 +174,10 @@ class _Runner:
         for texts, candidates in held:
             yield texts, candidates, [self.matcher.encode(texts[b:b + CHUNK], b) for b in range(0, len(texts), CHUNK)]
 
-    def _pooled(self, parts: Iterator[tuple[list[str], int]]) -> Iterator[tuple[list[str], int, list[str]]]:
+    def _pooled(self, parts: Iterator[_Part]) -> Iterator[_Done]:
         if self.pool is None:
-            prepare()
-            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-            ctx = multiprocessing.get_context(method)
-            self.pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(self.matcher,))
-        pulled: list[tuple[list[str], int]] = []  # filled by the pool's feeding thread, in order
+            self.pool = _start_pool(self.matcher, self.workers)
+        pulled: list[_Part] = []  # filled by the pool's feeding thread, in order
 
         def jobs() -> Iterator[tuple[int, int, list[str]]]:
             for number, (texts, candidates) in enumerate(parts):
@@ -204,8 +209,8 @@ class _Runner:
 
 
 # -- frames --------------------------------------------------------------------
-def _distinct(frames: Iterator[pl.DataFrame]) -> Iterator[tuple[list[str], int]]:
-    """(texts not seen in an earlier frame, each once; the frame's height) of each frame of candidates."""
+def _distinct(frames: Iterator[pl.DataFrame]) -> Iterator[_Part]:
+    """(texts not seen in an earlier frame, each once; the frame) of each frame of candidates."""
     seen: set[str] = set()
     for frame in frames:
         fresh: list[str] = []
@@ -213,7 +218,7 @@ def _distinct(frames: Iterator[pl.DataFrame]) -> Iterator[tuple[list[str], int]]
             if text not in seen:
                 seen.add(text)
                 fresh.append(text)
-        yield fresh, frame.height
+        yield fresh, frame
 
 
 def _decode(chunks: list[str], texts: list[str]) -> pl.DataFrame:
@@ -241,7 +246,8 @@ def _decode(chunks: list[str], texts: list[str]) -> pl.DataFrame:
 
 def _hits(found: pl.DataFrame, posts: pl.DataFrame, matcher: Matcher, dictionary_hash: str,
           version: str) -> pl.DataFrame:
-    """Hits (HIT_SCHEMA) of ``posts``: every post gets the hits ``found`` for its text, in post order."""
+    """Hits (HIT_SCHEMA) of ``posts``: every post gets the hits ``found`` for its text, in post order.
+    (``posts`` are the candidates only: a post the pre-filter left out has no hit.)"""
     terms = pl.DataFrame(
         {"term_id": range(len(matcher.names)), "term": matcher.names, "category": matcher.categories},
         schema={"term_id": pl.UInt32, "term": pl.String, "category": pl.String},
@@ -280,27 +286,50 @@ def tag_frame(posts: pl.DataFrame | pl.LazyFrame, terms: TermDictionary, *, pref
     several posts share (reposts, copies, bots) is matched once: the hits of a
     post depend on its text alone.
     """
+    hits, seen, candidates = _tag_posts(posts, terms, _POST_COLUMNS, prefilter=prefilter, workers=workers,
+                                        _runner=_runner)
+    return hits, seen, candidates.height
+
+
+def _written(lazy: pl.LazyFrame) -> pl.LazyFrame:
+    """The posts with a text (the others cannot have a hit)."""
+    return lazy.filter(pl.col("text").is_not_null() & (pl.col("text") != ""))
+
+
+def _tag_posts(posts: pl.DataFrame | pl.LazyFrame, terms: TermDictionary, columns: list[str], *,
+               prefilter: bool = True, workers: int | None = None,
+               _runner: _Runner | None = None) -> tuple[pl.DataFrame, int, pl.DataFrame]:
+    """:func:`tag_frame`, returning the candidate posts (``columns``) instead of their number."""
     matcher = _runner.matcher if _runner is not None else Matcher(terms)
-    lazy = posts.lazy().select(_POST_COLUMNS)
+    lazy = posts.lazy().select(columns)
     seen = posts.height if isinstance(posts, pl.DataFrame) else lazy.select(pl.len()).collect().item()
-    texts = lazy.filter(pl.col("text").is_not_null() & (pl.col("text") != "")).collect()
+    texts = _written(lazy).collect()
 
     def slices() -> Iterator[pl.DataFrame]:
         for first in range(0, max(texts.height, 1), SLICE):
-            part = texts.slice(first, SLICE).select("text")
+            part = texts.slice(first, SLICE)
             yield matcher.prefilter.candidates(part) if prefilter else part
 
     runner = _runner or _Runner(matcher, workers)
-    found: list[pl.DataFrame] = []
-    tokenised = 0
     try:
-        for distinct, candidates, chunks in runner.run(_distinct(slices())):
-            found.append(_decode(chunks, distinct))
-            tokenised += candidates
+        hits, candidates = _tag_candidates(slices(), runner, terms)
     finally:
         if _runner is None:
             runner.close()
-    return _hits(pl.concat(found), texts, matcher, terms.hash, tagger_version()), seen, tokenised
+    return hits, seen, candidates
+
+
+def _tag_candidates(parts: Iterator[pl.DataFrame], runner: _Runner,
+                    terms: TermDictionary) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(hits, the candidates) of frames of candidate posts (at least one frame, in post order): only
+    these are tokenised and joined with what was found."""
+    found: list[pl.DataFrame] = []
+    frames: list[pl.DataFrame] = []
+    for distinct, frame, chunks in runner.run(_distinct(parts)):
+        found.append(_decode(chunks, distinct))
+        frames.append(frame)
+    candidates = pl.concat(frames)
+    return _hits(pl.concat(found), candidates, runner.matcher, terms.hash, tagger_version()), candidates
 
 
 def tag_texts(texts: list[str], terms: TermDictionary | None = None) -> list[list[dict[str, Any]]]:
@@ -350,12 +379,14 @@ def _plan(store: Store, terms: TermDictionary, version: str) -> tuple[list[str],
     return todo, False, "new posts" if todo else "up to date"
 
 
-def post_batches(store: Store, files: list[str]) -> Iterator[list[str]]:
-    """Groups of post files of at most about BATCH_POSTS rows (tagging and word counting read in these steps)."""
+def post_batches(store: Store, files: list[str], known: Mapping[str, int] | None = None) -> Iterator[list[str]]:
+    """Groups of post files of at most about BATCH_POSTS rows (tagging and word counting read in these steps).
+    ``known``: rows of some files, not read again."""
     group: list[str] = []
     rows = 0
     for rel in files:
-        n = pl.scan_parquet(store.path / rel).select(pl.len()).collect().item()
+        n = known[rel] if known and rel in known else \
+            pl.scan_parquet(store.path / rel).select(pl.len()).collect().item()
         if group and rows + n > BATCH_POSTS:
             yield group
             group, rows = [], 0
@@ -371,11 +402,138 @@ def scan_post_files(store: Store, files: list[str]) -> pl.LazyFrame:
                            extra_columns="ignore")
 
 
-def _tag_local(store: Store, files: list[str], terms: TermDictionary,
-               runner: _Runner) -> Iterator[tuple[pl.DataFrame, int, int]]:
-    """(hits, posts seen, posts tokenised) of ``files`` in groups, in this process and its pool."""
-    for group in post_batches(store, files):
-        yield tag_frame(scan_post_files(store, group), terms, _runner=runner)
+class IngestTap:
+    """Tagging done while an ingest stores its posts, for the tagging that follows it.
+
+    Why. ``dtrack ingest`` tags its new posts right after storing them. Reading
+    every post back to pre-filter it costs a third of the ingest on a general
+    corpus, where one post in a hundred is a candidate, and tokenising the
+    candidates afterwards leaves the cores the ingest did not use idle. The
+    store calls this (``StoreWriter.on_posts``) with each posts file it stages,
+    in the thread writing it, while the next batch is parsed: the pre-filter
+    runs there (polars, without the GIL), the candidate rows are kept with the
+    file's row count, and their texts go to the tagging workers at once. The
+    workers are forked before the ingest starts (``start()``): forked later, from
+    a heap of parsed batches, every page the ingest writes after would be copied.
+
+    :func:`tag_store` then tags a group of files from these rows when it holds
+    every file of the group, and reads the group as before otherwise (files of
+    an aborted transaction are never asked for; a file that failed here, or came
+    after ``TAP_ROWS`` candidates, is read back). Each distinct text is
+    tokenised once and a post's hits depend on its text alone, so the hits, the
+    uses and the tagging state are those of the reading path; the transaction
+    that stores them is the same too.
+    """
+
+    def __init__(self, terms: TermDictionary, limit: int = TAP_ROWS, workers: int | None = None) -> None:
+        self.dictionary_hash = terms.hash
+        self.matcher = Matcher(terms)
+        self.prefilter = self.matcher.prefilter
+        self.limit = limit
+        self.workers = default_workers() if workers is None else max(1, workers)
+        self.rows: dict[str, int] = {}  # posts file -> its rows
+        self.candidates: dict[str, pl.DataFrame] = {}  # posts file -> its candidate rows (_USE_COLUMNS)
+        self.kept = 0
+        self.pool: Any = None
+        self.sending = True  # False once the pool failed to take work
+        self._lock = threading.Lock()
+        self._seen: set[str] = set()  # texts tokenised or on their way
+        self._waiting: list[str] = []  # texts not yet sent to a worker
+        self._sent: list[tuple[list[str], Any]] = []  # (texts, AsyncResult of their encoded hits)
+        self._found: list[pl.DataFrame] = []  # decoded hits (text, term_id, start, end, evidence)
+
+    def __call__(self, rel: str, posts: pl.DataFrame) -> None:
+        if self.kept >= self.limit:
+            return
+        try:
+            candidates = self.prefilter.candidates(_written(posts.lazy().select(_USE_COLUMNS)))
+        except Exception:  # never fail the ingest: this file is read back instead
+            return
+        with self._lock:
+            if self.kept + candidates.height > self.limit:
+                return
+            self.kept += candidates.height
+            self.rows[rel] = posts.height
+            self.candidates[rel] = candidates
+            for text in candidates.get_column("text").to_list():
+                if text not in self._seen:
+                    self._seen.add(text)
+                    self._waiting.append(text)
+            if self.pool is not None and self.sending:
+                self._send()
+
+    def start(self) -> None:
+        """Start the tagging workers (with one core, texts are tokenised here when tagging asks)."""
+        if self.workers > 1 and self.pool is None:
+            try:
+                self.pool = _start_pool(self.matcher, self.workers)
+            except Exception:  # e.g. no process can be started: everything is tokenised here
+                self.pool = None
+
+    def _send(self) -> None:
+        """Hand the waiting texts to the workers; on any failure they stay waiting (tokenised here)."""
+        try:
+            while self._waiting:
+                texts = self._waiting[:CHUNK]
+                self._sent.append((texts, self.pool.apply_async(_work, ((0, 0, texts),))))
+                del self._waiting[:CHUNK]
+        except Exception:  # a pool that cannot take work: the rest is tokenised here
+            self.sending = False
+
+    def found(self) -> pl.DataFrame:
+        """The hits of every text seen so far, each text once (waits for the workers)."""
+        with self._lock:
+            waiting, self._waiting = self._waiting, []
+            sent, self._sent = self._sent, []
+        for base in range(0, len(waiting), CHUNK):
+            texts = waiting[base:base + CHUNK]
+            self._found.append(_decode([self.matcher.encode(texts, 0)], texts))
+        for texts, result in sent:
+            self._found.append(_decode([result.get()[1]], texts))
+        if len(self._found) != 1:
+            self._found = [pl.concat(self._found) if self._found else _decode([], [])]
+        return self._found[0]
+
+    def take(self, group: list[str]) -> pl.DataFrame:
+        """The candidate rows of ``group`` (files all held here), in file order; forgotten here."""
+        frames = [self.candidates.pop(rel) for rel in group]
+        return pl.concat(frames) if frames else pl.DataFrame(schema={c: POST_SCHEMA[c] for c in _USE_COLUMNS})
+
+    def close(self) -> None:
+        """Stop the workers (anything they still do is not needed)."""
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+
+
+def _start_pool(matcher: Matcher, workers: int) -> Any:
+    """A pool of forked tagging workers, each with its own Tagger."""
+    prepare()
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    return multiprocessing.get_context(method).Pool(workers, initializer=_init_worker, initargs=(matcher,))
+
+
+def prepare_ingest(writer: StoreWriter) -> None:
+    """Called by ``collectors.pipeline.collect`` before it ingests with :func:`tag_store` as its hook:
+    tag the posts while they are stored (see :class:`IngestTap`)."""
+    tap = IngestTap(store_terms(writer.store))
+    tap.start()
+    writer.on_posts = tap
+
+
+def _tag_local(store: Store, files: list[str], terms: TermDictionary, runner: _Runner,
+               tap: IngestTap | None) -> Iterator[tuple[pl.DataFrame, int, int, pl.DataFrame]]:
+    """(hits, posts seen, posts tokenised, uses rows) of ``files`` in groups, in this process and its pool."""
+    for group in post_batches(store, files, tap.rows if tap else None):
+        if tap is not None and all(rel in tap.candidates for rel in group):
+            seen = sum(tap.rows[rel] for rel in group)
+            candidates = tap.take(group)
+            hits = _hits(tap.found(), candidates, tap.matcher, terms.hash, tagger_version())
+        else:
+            hits, seen, candidates = _tag_posts(scan_post_files(store, group), terms, _USE_COLUMNS, _runner=runner)
+        # a post's hits all come from its own group, and every post with a hit is a candidate
+        yield hits, seen, candidates.height, daily.build_uses(candidates.lazy(), daily.per_post(hits))
 
 
 def tag_store(store: Store, *, writer: StoreWriter | None = None, terms: TermDictionary | None = None,
@@ -405,7 +563,12 @@ def tag_store(store: Store, *, writer: StoreWriter | None = None, terms: TermDic
         return report
     if not todo and not full:
         report.reason = "precomputed counts built (nothing new to tag)"
-    runner = _Runner(Matcher(terms), workers)
+    tap = writer.on_posts if isinstance(writer.on_posts, IngestTap) and cluster is None else None
+    if tap is not None and tap.dictionary_hash != terms.hash:
+        tap = None
+    runner = _Runner(tap.matcher if tap is not None else Matcher(terms), workers)
+    if tap is not None and tap.pool is not None and tap.sending:  # the ingest's workers tag the rest
+        runner.pool = tap.pool
     try:
         with writer.transaction() as txn:
             if full or old_uses:
@@ -415,22 +578,29 @@ def tag_store(store: Store, *, writer: StoreWriter | None = None, terms: TermDic
             if uncounted:
                 txn.add_counts(pl.concat([daily.count_posts(scan_post_files(store, [rel]), rel) for rel in uncounted]))
             per_post = [daily.per_post(store.scan_hits())] if old_uses else []
+            uses: list[pl.DataFrame] = []
             if cluster is not None:
                 from dtrack.nlp.cluster import tag_on_cluster
 
-                parts = tag_on_cluster(cluster, store, todo, terms, progress)
+                parts: Iterator[tuple[pl.DataFrame, int, int, pl.DataFrame | None]] = (
+                    (*part, None) for part in tag_on_cluster(cluster, store, todo, terms, progress))
             else:
-                parts = _tag_local(store, todo, terms, runner)
-            for hits, seen, tokenised in parts:
+                parts = _tag_local(store, todo, terms, runner, tap)
+            for hits, seen, tokenised, used in parts:
                 txn.add_hits(hits)
-                per_post.append(daily.per_post(hits))
+                if used is None or old_uses:  # the uses of all these hits are built from the posts at the end
+                    per_post.append(daily.per_post(hits))
+                else:
+                    uses.append(used)
                 report.posts_tagged += seen
                 report.candidates += tokenised
                 report.hits += hits.height
             previous = [] if full else list(state.get("files", []))
             used_files = (previous if old_uses else []) + todo
             if per_post and used_files:
-                txn.add_uses(daily.build_uses(scan_post_files(store, used_files), pl.concat(per_post)))
+                uses.append(daily.build_uses(scan_post_files(store, used_files), pl.concat(per_post)))
+            if uses:
+                txn.add_uses(pl.concat(uses))
             report.files = len(todo)
             report.seconds = time.perf_counter() - started
             run = {
@@ -460,3 +630,6 @@ def tag_store(store: Store, *, writer: StoreWriter | None = None, terms: TermDic
     finally:
         runner.close()
     return report
+
+
+tag_store.prepare_ingest = prepare_ingest  # type: ignore[attr-defined]  # see collectors.pipeline.collect

@@ -19,7 +19,12 @@ Failure policy (the same for all three callers; docs/scheduler.md):
   sources share one transaction: see ``pipeline.ingest``.)
 
 The tagging step is a ``module:function`` reference resolved when it runs,
-so the collectors never import the tagger (``dtrack.nlp``) themselves.
+so the collectors never import the tagger (``dtrack.nlp``) themselves. A
+hook may carry a ``prepare_ingest(writer)`` attribute, called before the
+sources are read (local ingests only): the tagger uses it to pre-filter the
+new posts while they are written, instead of reading them back
+(``nlp.tagger.IngestTap``). What it sets up (``writer.on_posts``) is cleared, and closed if it
+has a ``close()``, after tagging.
 """
 
 from __future__ import annotations
@@ -126,17 +131,46 @@ def collect(
                 return
             yield source
 
+    if tag is not None and cluster is None:
+        _prepare(writer, tag)
+    try:
+        return _ingest_then_tag(writer, wanted(), result, fmt=fmt, ctx=ctx, force=force, tag=tag,
+                                tag_owed=tag_owed, on_start=on_start, on_report=on_report, stop=stop,
+                                grouped=should_stop is None, cluster=cluster, progress=progress)
+    finally:
+        tap, writer.on_posts = writer.on_posts, None
+        close = getattr(tap, "close", None)
+        if callable(close):
+            close()
+
+
+def _prepare(writer: StoreWriter, tag: str) -> None:
+    """The hook's ``prepare_ingest`` (see the module docstring); a hook that cannot be resolved fails
+    later, where its error is reported."""
+    try:
+        prepare = getattr(resolve_hook(tag), "prepare_ingest", None)
+        if callable(prepare):
+            prepare(writer)
+    except Exception:  # tagging then reads the posts back, or reports why it cannot run
+        writer.on_posts = None
+
+
+def _ingest_then_tag(writer: StoreWriter, wanted: Iterable[str | Path], result: Collected, *, fmt: str | None,
+                     ctx: ParseContext | None, force: bool, tag: str | None, tag_owed: bool,
+                     on_start: Callable[[IngestReport], None] | None,
+                     on_report: Callable[[IngestReport], None] | None, stop: Callable[[], bool], grouped: bool,
+                     cluster: Any, progress: Callable[[str], Any] | None) -> Collected:
     on_cluster: dict[str, Any] = {}
     if cluster is None:
         # asked to stop, a run ends after the source being read: then sources are committed one by one
-        result.reports = ingest_paths(writer, wanted(), fmt=fmt, ctx=ctx, force=force,
-                                      on_start=on_start, on_report=on_report, group_sources=should_stop is None)
+        result.reports = ingest_paths(writer, wanted, fmt=fmt, ctx=ctx, force=force,
+                                      on_start=on_start, on_report=on_report, group_sources=grouped)
     else:
         from dtrack.collectors.pipeline.cluster import ingest_on_cluster
 
-        result.reports = ingest_on_cluster(cluster, writer, wanted(), fmt=fmt, ctx=ctx, force=force,
+        result.reports = ingest_on_cluster(cluster, writer, wanted, fmt=fmt, ctx=ctx, force=force,
                                            on_report=on_report, progress=progress("ingest") if progress else None,
-                                           group_sources=should_stop is None)
+                                           group_sources=grouped)
         on_cluster = {"cluster": cluster, "progress": progress("tag") if progress else None}
     if tag is None or not (tag_owed or any(r.new for r in result.reports)):
         return result
