@@ -425,11 +425,11 @@ class IngestTap:
     that stores them is the same too.
     """
 
-    def __init__(self, terms: TermDictionary, limit: int = TAP_ROWS, workers: int | None = None) -> None:
+    def __init__(self, terms: TermDictionary, limit: int | None = None, workers: int | None = None) -> None:
         self.dictionary_hash = terms.hash
         self.matcher = Matcher(terms)
         self.prefilter = self.matcher.prefilter
-        self.limit = limit
+        self.limit = TAP_ROWS if limit is None else limit
         self.workers = default_workers() if workers is None else max(1, workers)
         self.rows: dict[str, int] = {}  # posts file -> its rows
         self.candidates: dict[str, pl.DataFrame] = {}  # posts file -> its candidate rows (_USE_COLUMNS)

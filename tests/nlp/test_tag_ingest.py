@@ -1,0 +1,188 @@
+"""Tagging fused into ingest (``nlp.tagger.IngestTap``) stores exactly what ``ingest --no-tag`` + ``tag`` store.
+
+The reference is the reading path: the same sources ingested without tagging, then ``tag_store`` on the
+store. Compared: the posts, the hits of each month file in their stored order, the uses and counts rows,
+the tagging state; on real-shaped NDJSON with hostile lines (a BOM, bad JSON, duplicates, empty and null
+texts, copies of one text under many ids, NFKC-changing characters, several months and sources).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from dtrack.collectors.pipeline.collect import collect
+from dtrack.collectors.pipeline.ingest import ingest_paths
+from dtrack.data.store import Store
+from dtrack.nlp import tagger
+from dtrack.nlp.prefilter import Prefilter
+from dtrack.nlp.synthetic import generate_varied_texts
+from dtrack.nlp.tagger import META_KEY, RUNS_KEY, IngestTap, tag_store
+from dtrack.nlp.terms import load_terms_text
+
+EXTRA_TERM = """
+[[term]]
+canonical = "絵柄"
+category = "style"
+variants = ["画風"]
+"""
+
+
+def write_sources(folder: Path, n: int = 1200, seed: int = 7) -> list[Path]:
+    """Three NDJSON files in a folder and one on its own, over four months."""
+    rng = random.Random(seed)
+    texts = generate_varied_texts(n, seed=seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    lines: list[str] = []
+    for i, text in enumerate(texts):
+        month = 8 + i % 4
+        post = {"id": str(10**15 + i), "created_at": f"2022-{month:02d}-{1 + i % 27:02d}T{i % 24:02d}:07:00Z",
+                "text": text, "user": f"u{rng.randint(1, 40)}"}
+        if i % 53 == 0:
+            post["text"] = ""
+        elif i % 59 == 0:
+            post["text"] = None
+        elif i % 61 == 0:
+            del post["text"]
+        elif i % 7 == 0:
+            post["text"] = texts[i // 2]  # the same text under another id (reposts, copies, bots)
+        if i % 13 == 0:
+            post["retweeted"] = True
+        lines.append(json.dumps(post, ensure_ascii=False))
+        if i % 97 == 0:
+            lines.append(lines[-1])  # an exact duplicate
+        if i % 211 == 0:
+            lines.append('{"id": "broken", "text": ')  # not JSON: quarantined
+    lines.append(json.dumps({"id": "bad-time", "created_at": "2022-13-45T25:61:00Z", "text": "無断学習"}))
+    quarter = len(lines) // 4
+    paths = []
+    for k in range(4):
+        part = lines[k * quarter:] if k == 3 else lines[k * quarter:(k + 1) * quarter]
+        path = folder / f"part{k}.ndjson" if k < 3 else folder.parent / f"{folder.name}-alone.ndjson"
+        path.write_bytes(("\ufeff" if k == 0 else "").encode() + ("\n".join(part) + "\n").encode())
+        paths.append(path)
+    return [folder, paths[3]]
+
+
+def month_hits(store: Store) -> dict[str, pl.DataFrame]:
+    """The hits of each month, files of a month in the order they were listed."""
+    out: dict[str, list[pl.DataFrame]] = {}
+    for rel in store.manifest()["files"].get("hits", []):
+        out.setdefault(rel.split("/")[1], []).append(pl.read_parquet(store.path / rel))
+    return {month: pl.concat(frames) for month, frames in out.items()}
+
+
+def sorted_rows(store: Store, kind: str, drop: tuple[str, ...] = ()) -> pl.DataFrame:
+    files = [str(store.path / rel) for rel in store.manifest()["files"].get(kind, [])]
+    frame = pl.read_parquet(files).drop(list(drop)) if files else pl.DataFrame()
+    return frame.sort(frame.columns) if frame.height else frame
+
+
+def assert_same_store(fused: Store, reference: Store) -> None:
+    assert sorted_rows(fused, "posts", ("collected_at",)).equals(sorted_rows(reference, "posts", ("collected_at",)))
+    got, want = month_hits(fused), month_hits(reference)
+    assert got.keys() == want.keys() and got
+    for month in want:
+        assert got[month].equals(want[month]), month
+    assert sorted_rows(fused, "uses").equals(sorted_rows(reference, "uses"))
+    assert sorted_rows(fused, "counts", ("file",)).equals(sorted_rows(reference, "counts", ("file",)))
+    a, b = fused.meta(META_KEY), reference.meta(META_KEY)
+    for state, store in ((a, fused), (b, reference)):
+        assert state["files"] == store.manifest()["files"]["posts"]
+    drop = {"files", "last_run"}
+    assert {k: v for k, v in a.items() if k not in drop} == {k: v for k, v in b.items() if k not in drop}
+    run_a, run_b = ({k: v for k, v in s["last_run"].items() if k not in ("at", "seconds")} for s in (a, b))
+    assert run_a == run_b
+    assert len(fused.meta(RUNS_KEY)) == len(reference.meta(RUNS_KEY))
+
+
+def reference_store(path: Path, sources: list[Path]) -> Store:
+    store = Store(path)
+    with store.writer() as w:
+        collect(w, sources, tag=None)
+    tag_store(store)
+    return store
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The groups of posts files tagging reads back from the store."""
+    calls: list[list[str]] = []
+    scan = tagger.scan_post_files
+
+    def spy(store: Store, files: list[str]) -> pl.LazyFrame:
+        calls.append(list(files))
+        return scan(store, files)
+
+    monkeypatch.setattr(tagger, "scan_post_files", spy)
+    return calls
+
+
+def test_ingest_tags_what_no_tag_then_tag_stores_without_reading_posts_back(tmp_path: Path,
+                                                                           reads: list[list[str]]) -> None:
+    sources = write_sources(tmp_path / "in")
+    reference = reference_store(tmp_path / "reference", sources)
+    reads.clear()
+    fused = Store(tmp_path / "fused")
+    with fused.writer() as w:
+        done = collect(w, sources)
+        assert w.on_posts is None  # cleared (and its workers stopped) after tagging
+    assert done.tag_error is None and done.tagged.candidates > 100 and done.tagged.hits > 100
+    assert reads == []  # every posts file's candidates came from the ingest
+    assert_same_store(fused, reference)
+    # a second run with nothing new commits nothing; a dictionary change re-tags both alike
+    version = fused.version
+    with fused.writer() as w:
+        collect(w, sources)
+    assert fused.version == version
+    terms = load_terms_text(EXTRA_TERM)
+    for store in (fused, reference):
+        assert tag_store(store, terms=terms).retagged
+    assert_same_store(fused, reference)
+
+
+def test_files_past_the_limit_or_that_fail_are_read_back(tmp_path: Path, reads: list[list[str]],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    sources = write_sources(tmp_path / "in", n=900, seed=3)
+    monkeypatch.setattr(tagger, "BATCH_POSTS", 200)  # several groups, some held, some not
+    reference = reference_store(tmp_path / "reference", sources)
+    reads.clear()
+    monkeypatch.setattr(tagger, "TAP_ROWS", 350)  # the first files fit, the rest are read back
+    fused = Store(tmp_path / "fused")
+    with fused.writer() as w:
+        collect(w, sources)
+    assert reads and len(reads) < len(list(tagger.post_batches(fused, fused.manifest()["files"]["posts"])))
+    assert_same_store(fused, reference)
+
+
+def test_a_tap_that_fails_or_runs_without_workers_changes_nothing(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    sources = write_sources(tmp_path / "in", n=600, seed=5)
+    reference = reference_store(tmp_path / "reference", sources)
+    calls = {"n": 0}
+    candidates = Prefilter.candidates
+
+    def flaky(self: Prefilter, posts: pl.DataFrame | pl.LazyFrame, column: str = "text") -> pl.DataFrame:
+        calls["n"] += 1
+        if calls["n"] % 2:
+            raise RuntimeError("pre-filter failed in the writing thread")
+        return candidates(self, posts, column)
+
+    for workers in (1, 2):
+        fused = Store(tmp_path / f"fused{workers}")
+        with fused.writer() as w:
+            tap = IngestTap(load_terms_text(None), workers=workers)
+            tap.start()
+            assert (tap.pool is None) == (workers == 1)
+            w.on_posts = tap
+            with monkeypatch.context() as patch:
+                patch.setattr(Prefilter, "candidates", flaky)
+                ingest_paths(w, sources)
+            assert 0 < len(tap.candidates) < len(fused.manifest()["files"]["posts"])
+            tag_store(fused, writer=w)
+            tap.close()
+        assert_same_store(fused, reference)
