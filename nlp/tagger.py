@@ -39,6 +39,7 @@ the time, with the workers idle.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import multiprocessing
 import os
@@ -110,8 +111,9 @@ class TagReport:
         )
 
 
+@functools.cache
 def tagger_version() -> str:
-    """Version stamp of the matching rules and the tokenizer (hits carry it)."""
+    """Version stamp of the matching rules and the tokenizer (hits carry it; read once per process)."""
     return (f"dtrack-nlp/{RULES_VERSION} fugashi/{metadata.version('fugashi')} "
             f"unidic-lite/{metadata.version('unidic-lite')}")
 
@@ -426,6 +428,8 @@ class IngestTap:
     """
 
     def __init__(self, terms: TermDictionary, limit: int | None = None, workers: int | None = None) -> None:
+        self.terms = terms
+        self.overlay = terms.overlay
         self.dictionary_hash = terms.hash
         self.matcher = Matcher(terms)
         self.prefilter = self.matcher.prefilter
@@ -437,9 +441,10 @@ class IngestTap:
         self.pool: Any = None
         self.sending = True  # False once the pool failed to take work
         self._lock = threading.Lock()
-        self._seen: set[str] = set()  # texts tokenised or on their way
-        self._waiting: list[str] = []  # texts not yet sent to a worker
-        self._sent: list[tuple[list[str], Any]] = []  # (texts, AsyncResult of their encoded hits)
+        self._texts: list[str] = []  # every distinct candidate text, numbered as the workers number them
+        self._seen: set[str] = set()
+        self._next = 0  # _texts[_next:] are not yet sent to a worker
+        self._sent: list[Any] = []  # AsyncResults of encoded hits, not yet read
         self._found: list[pl.DataFrame] = []  # decoded hits (text, term_id, start, end, evidence)
 
     def __call__(self, rel: str, posts: pl.DataFrame) -> None:
@@ -458,7 +463,7 @@ class IngestTap:
             for text in candidates.get_column("text").to_list():
                 if text not in self._seen:
                     self._seen.add(text)
-                    self._waiting.append(text)
+                    self._texts.append(text)
             if self.pool is not None and self.sending:
                 self._send()
 
@@ -473,25 +478,24 @@ class IngestTap:
     def _send(self) -> None:
         """Hand the waiting texts to the workers; on any failure they stay waiting (tokenised here)."""
         try:
-            while self._waiting:
-                texts = self._waiting[:CHUNK]
-                self._sent.append((texts, self.pool.apply_async(_work, ((0, 0, texts),))))
-                del self._waiting[:CHUNK]
+            while self._next < len(self._texts):
+                base = self._next
+                self._sent.append(self.pool.apply_async(_work, ((0, base, self._texts[base:base + CHUNK]),)))
+                self._next = min(base + CHUNK, len(self._texts))
         except Exception:  # a pool that cannot take work: the rest is tokenised here
             self.sending = False
 
     def found(self) -> pl.DataFrame:
         """The hits of every text seen so far, each text once (waits for the workers)."""
         with self._lock:
-            waiting, self._waiting = self._waiting, []
+            first, self._next = self._next, len(self._texts)
             sent, self._sent = self._sent, []
-        for base in range(0, len(waiting), CHUNK):
-            texts = waiting[base:base + CHUNK]
-            self._found.append(_decode([self.matcher.encode(texts, 0)], texts))
-        for texts, result in sent:
-            self._found.append(_decode([result.get()[1]], texts))
+        encoded = [self.matcher.encode(self._texts[b:b + CHUNK], b) for b in range(first, len(self._texts), CHUNK)]
+        encoded += [result.get()[1] for result in sent]
+        if encoded or not self._found:
+            self._found.append(_decode(encoded, self._texts))  # rows are numbered in _texts
         if len(self._found) != 1:
-            self._found = [pl.concat(self._found) if self._found else _decode([], [])]
+            self._found = [pl.concat(self._found)]
         return self._found[0]
 
     def take(self, group: list[str]) -> pl.DataFrame:
@@ -549,6 +553,9 @@ def tag_store(store: Store, *, writer: StoreWriter | None = None, terms: TermDic
         with store.writer(purpose="dtrack tag") as own:
             return tag_store(store, writer=own, terms=terms, workers=workers, cluster=cluster, progress=progress)
     started = time.perf_counter()
+    tap = writer.on_posts if isinstance(writer.on_posts, IngestTap) and cluster is None else None
+    if terms is None and tap is not None and tap.overlay == (store.meta(META_KEY) or {}).get("dictionary"):
+        terms = tap.terms  # the dictionary store_terms gives, read when the ingest started
     terms = terms if terms is not None else store_terms(store)
     version = tagger_version()
     todo, full, reason = _plan(store, terms, version)
@@ -563,7 +570,6 @@ def tag_store(store: Store, *, writer: StoreWriter | None = None, terms: TermDic
         return report
     if not todo and not full:
         report.reason = "precomputed counts built (nothing new to tag)"
-    tap = writer.on_posts if isinstance(writer.on_posts, IngestTap) and cluster is None else None
     if tap is not None and tap.dictionary_hash != terms.hash:
         tap = None
     runner = _Runner(tap.matcher if tap is not None else Matcher(terms), workers)
