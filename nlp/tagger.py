@@ -33,7 +33,14 @@ it saves. The posts are pre-filtered a slice at a time in the pool's feeding
 thread (polars works without the GIL) and each slice's hits are decoded as
 soon as its chunks are back, so neither step leaves the two cores to the
 workers alone: on a corpus where every post has a term they took a seventh of
-the time, with the workers idle.
+the time, with the workers idle. Only the candidates are joined with the hits
+found and give the uses rows (a post the pre-filter leaves out has no hit).
+
+During an ingest. ``dtrack ingest`` tags its new posts as it stores them
+(:class:`IngestTap`): each posts file is pre-filtered in the thread writing it
+and the candidates' texts go to the workers at once, so the tagging after the
+ingest reads nothing back. It is the same transaction, with the same rows, as
+``dtrack ingest --no-tag`` followed by ``dtrack tag``.
 """
 
 from __future__ import annotations
