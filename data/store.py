@@ -419,13 +419,14 @@ def _empty_manifest() -> dict[str, Any]:
 class StoreWriter:
     """The holder of the write lock: runs transactions and keeps the dedup keys."""
 
+    #: called with (path in the store, rows) for every posts file a transaction stages, from the thread
+    #: writing it: ``dtrack ingest`` pre-filters the new posts there for tagging (``nlp.tagger.IngestTap``)
+    on_posts: Callable[[str, pl.DataFrame], None] | None = None
+
     def __init__(self, store: Store) -> None:
         self.store = store
         self._keys: pl.DataFrame | None = None
         self._hashes: np.ndarray | None = None
-        #: called with (path in the store, rows) for every posts file a transaction stages, from the thread
-        #: writing it: ``dtrack ingest`` pre-filters the new posts there for tagging (``nlp.tagger.IngestTap``)
-        self.on_posts: Callable[[str, pl.DataFrame], None] | None = None
 
     def recover(self) -> None:
         """Remove what a crashed writer left: staging files, files not in the manifest,
