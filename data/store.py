@@ -55,11 +55,11 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import orjson
 import polars as pl
@@ -416,12 +416,21 @@ def _empty_manifest() -> dict[str, Any]:
     }
 
 
+class PostsObserver(Protocol):
+    """What ``StoreWriter.on_posts`` is told (it must not raise: the ingest goes on regardless)."""
+
+    def added(self, posts: pl.DataFrame) -> None: ...
+
+    def staged(self, rel: str, posts: pl.DataFrame) -> None: ...
+
+
 class StoreWriter:
     """The holder of the write lock: runs transactions and keeps the dedup keys."""
 
-    #: called with (path in the store, rows) for every posts file a transaction stages, from the thread
-    #: writing it: ``dtrack ingest`` pre-filters the new posts there for tagging (``nlp.tagger.IngestTap``)
-    on_posts: Callable[[str, pl.DataFrame], None] | None = None
+    #: Told of the posts transactions add (``added(rows)``, as they are added) and of every posts file
+    #: they stage (``staged(path in the store, rows)``, from the thread writing it): ``dtrack ingest``
+    #: tags the new posts while it stores them (``nlp.tagger.IngestTap``).
+    on_posts: PostsObserver | None = None
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -558,7 +567,7 @@ class Transaction:
         if kind == "posts":  # counted in the transaction that stores them (data/daily.py)
             self._counts.append(count_posts(df, rel))
             if self.writer.on_posts is not None:
-                self.writer.on_posts(rel, df)
+                self.writer.on_posts.staged(rel, df)
         return rel
 
     def _stage_by_month(self, kind: str, df: pl.DataFrame) -> None:
@@ -609,6 +618,8 @@ class Transaction:
             fresh = unique
         if fresh.height:
             self._pending_posts.append(fresh)
+            if self.writer.on_posts is not None:
+                self.writer.on_posts.added(fresh)
             self._pending_rows += fresh.height
             if self._pending_rows >= STAGE_ROWS:
                 self._flush_posts(wait=False)

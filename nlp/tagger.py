@@ -53,6 +53,7 @@ import os
 import threading
 import time
 from collections.abc import Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
@@ -61,7 +62,7 @@ from typing import Any
 import polars as pl
 
 from dtrack.data import daily
-from dtrack.data.schema import HIT_SCHEMA, POST_SCHEMA
+from dtrack.data.schema import HIT_SCHEMA, POST_KEY, POST_SCHEMA
 from dtrack.data.store import Store, StoreWriter
 from dtrack.nlp.matcher import EVIDENCE_SEP, Matcher
 from dtrack.nlp.terms import RULES_VERSION, TermDictionary, load_terms_text
@@ -453,12 +454,70 @@ class IngestTap:
         self._next = 0  # _texts[_next:] are not yet sent to a worker
         self._sent: list[Any] = []  # AsyncResults of encoded hits, not yet read
         self._found: list[pl.DataFrame] = []  # decoded hits (text, term_id, start, end, evidence)
+        self._thread: ThreadPoolExecutor | None = None  # pre-filters what ``added`` is given
+        self._early: list[Future[None]] = []  # its steps not known to be done
+        self._early_keys: dict[str, list[pl.DataFrame]] = {}  # month partition -> keys of candidates added
+        self._early_rows = 0
+        self._early_ok = True  # every batch added so far was pre-filtered: staged files can use it
 
-    def __call__(self, rel: str, posts: pl.DataFrame) -> None:
+    def added(self, posts: pl.DataFrame) -> None:
+        """New posts of a transaction, as ``add_posts`` takes them: pre-filtered in this tap's thread and
+        their texts sent to the workers then, long before the batch is written."""
+        with self._lock:
+            if not self._early_ok:
+                return
+            try:
+                if self._thread is None:
+                    self._thread = ThreadPoolExecutor(1, thread_name_prefix="dtrack-tap")
+                self._early.append(self._thread.submit(self._early_candidates, posts))
+            except Exception:  # e.g. no thread can be started: files are pre-filtered when staged
+                self._early_ok = False
+
+    def _early_candidates(self, posts: pl.DataFrame) -> None:
+        """Pre-filter ``posts`` (in this tap's thread); keep the candidates' keys by month, send their texts."""
+        found = self.prefilter.candidates(_written(posts.lazy().select("platform", "post_id", "created_at", "text")))
+        months = found.get_column("created_at")
+        parts = found.select(*POST_KEY, "text", _month=months.dt.year().cast(pl.Int32) * 100
+                             + months.dt.month().cast(pl.Int32)).partition_by("_month", as_dict=True)
+        with self._lock:
+            if not self._early_ok or self._early_rows + found.height > self.limit:
+                self._early_ok = False
+                return
+            self._early_rows += found.height
+            for (month,), part in parts.items():  # named as the store names its month partitions
+                self._early_keys.setdefault(f"month={month // 100:04d}-{month % 100:02d}", []).append(
+                    part.select(*POST_KEY, "text"))
+            self._add_texts(found.get_column("text").to_list())
+
+    def _from_early(self, rel: str, posts: pl.DataFrame) -> pl.DataFrame | None:
+        """The candidates of a staged posts file, from those :meth:`added` found (None if it could
+        not find them all)."""
+        with self._lock:
+            early = list(self._early)
+        for step in early:  # every batch added before this file was staged, so all of the file's rows
+            if step.exception() is not None:
+                self._early_ok = False
+        with self._lock:
+            self._early = [step for step in self._early if not step.done()]
+            if not self._early_ok:
+                return None
+            keys = self._early_keys.get(rel.split("/")[1], [])
+            if len(keys) > 1:
+                keys[:] = [pl.concat(keys)]
+        rows = posts.lazy().select(_USE_COLUMNS)
+        if not keys:
+            return rows.clear().collect()
+        # on the text too: a post added, rolled back and added again from another source may differ
+        return rows.join(keys[0].lazy(), on=[*POST_KEY, "text"], how="semi", maintain_order="left").collect()
+
+    def staged(self, rel: str, posts: pl.DataFrame) -> None:
+        """A posts file being written: its candidate rows and row count are kept for :func:`tag_store`."""
         if self.kept >= self.limit:
             return
         try:
-            candidates = self.prefilter.candidates(_written(posts.lazy().select(_USE_COLUMNS)))
+            candidates = self._from_early(rel, posts)
+            if candidates is None:
+                candidates = self.prefilter.candidates(_written(posts.lazy().select(_USE_COLUMNS)))
         except Exception:  # never fail the ingest: this file is read back instead
             return
         with self._lock:
@@ -467,12 +526,16 @@ class IngestTap:
             self.kept += candidates.height
             self.rows[rel] = posts.height
             self.candidates[rel] = candidates
-            for text in candidates.get_column("text").to_list():
-                if text not in self._seen:
-                    self._seen.add(text)
-                    self._texts.append(text)
-            if self.pool is not None and self.sending:
-                self._send()
+            self._add_texts(candidates.get_column("text").to_list())
+
+    def _add_texts(self, texts: list[str]) -> None:
+        """Number the texts not seen before and send them to the workers (holding the lock)."""
+        for text in texts:
+            if text not in self._seen:
+                self._seen.add(text)
+                self._texts.append(text)
+        if self.pool is not None and self.sending:
+            self._send()
 
     def start(self) -> None:
         """Start the tagging workers (with one core, texts are tokenised here when tagging asks)."""
@@ -512,6 +575,9 @@ class IngestTap:
 
     def close(self) -> None:
         """Stop the workers (anything they still do is not needed)."""
+        if self._thread is not None:
+            self._thread.shutdown(wait=True, cancel_futures=True)
+            self._thread = None
         if self.pool is not None:
             self.pool.terminate()
             self.pool.join()

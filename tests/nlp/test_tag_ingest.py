@@ -186,3 +186,21 @@ def test_a_tap_that_fails_or_runs_without_workers_changes_nothing(tmp_path: Path
             tag_store(fused, writer=w)
             tap.close()
         assert_same_store(fused, reference)
+
+
+def test_files_take_their_candidates_from_the_batches_added(tmp_path: Path) -> None:
+    """The tap pre-filters each batch as it is added; a staged file's candidates are its rows among those."""
+    sources = write_sources(tmp_path / "in", n=800, seed=11)
+    reference = reference_store(tmp_path / "reference", sources)
+    fused = Store(tmp_path / "fused")
+    with fused.writer() as w:
+        tap = IngestTap(load_terms_text(None), workers=2)
+        tap.start()
+        w.on_posts = tap
+        ingest_paths(w, sources)
+        assert tap._early_ok and tap._early_keys  # every file came from the batches added, none pre-filtered again
+        assert set(tap.candidates) == set(fused.manifest()["files"]["posts"])
+        tag_store(fused, writer=w)
+        tap.close()
+    assert_same_store(fused, reference)
+
