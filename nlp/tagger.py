@@ -37,10 +37,10 @@ the time, with the workers idle. Only the candidates are joined with the hits
 found and give the uses rows (a post the pre-filter leaves out has no hit).
 
 During an ingest. ``dtrack ingest`` tags its new posts as it stores them
-(:class:`IngestTap`): each posts file is pre-filtered in the thread writing it
-and the candidates' texts go to the workers at once, so the tagging after the
-ingest reads nothing back. It is the same transaction, with the same rows, as
-``dtrack ingest --no-tag`` followed by ``dtrack tag``.
+(:class:`IngestTap`): each batch is pre-filtered as it is added and the
+candidates' texts go to the workers at once, so the tagging after the ingest
+reads nothing back and finds most texts done. It is the same transaction, with
+the same rows, as ``dtrack ingest --no-tag`` followed by ``dtrack tag``.
 """
 
 from __future__ import annotations
@@ -418,13 +418,18 @@ class IngestTap:
     Why. ``dtrack ingest`` tags its new posts right after storing them. Reading
     every post back to pre-filter it costs a third of the ingest on a general
     corpus, where one post in a hundred is a candidate, and tokenising the
-    candidates afterwards leaves the cores the ingest did not use idle. The
-    store calls this (``StoreWriter.on_posts``) with each posts file it stages,
-    in the thread writing it, while the next batch is parsed: the pre-filter
-    runs there (polars, without the GIL), the candidate rows are kept with the
-    file's row count, and their texts go to the tagging workers at once. The
-    workers are forked before the ingest starts (``start()``): forked later, from
-    a heap of parsed batches, every page the ingest writes after would be copied.
+    candidates afterwards leaves the cores the ingest did not use idle.
+
+    How. The store (``StoreWriter.on_posts``) tells this of every batch of new
+    posts a transaction adds (:meth:`added`): it is pre-filtered in this tap's
+    thread (polars, without the GIL) while the next block is parsed, and the
+    candidates' new texts go to the tagging workers at once. The workers are
+    forked before the ingest starts (:meth:`start`): forked later, from a heap of
+    parsed batches, every page the ingest writes after would be copied. The
+    store also tells this of every posts file it stages (:meth:`staged`, from the
+    thread writing it): the file's candidate rows are its rows among the
+    candidates added (or, if a batch could not be pre-filtered, the file is
+    pre-filtered there) and are kept with the file's row count.
 
     :func:`tag_store` then tags a group of files from these rows when it holds
     every file of the group, and reads the group as before otherwise (files of
@@ -557,10 +562,11 @@ class IngestTap:
 
     def found(self) -> pl.DataFrame:
         """The hits of every text seen so far, each text once (waits for the workers)."""
-        with self._lock:
-            first, self._next = self._next, len(self._texts)
+        with self._lock:  # texts first..last are encoded here; those after, if any arrive, are sent
+            first, last = self._next, len(self._texts)
+            self._next = last
             sent, self._sent = self._sent, []
-        encoded = [self.matcher.encode(self._texts[b:b + CHUNK], b) for b in range(first, len(self._texts), CHUNK)]
+        encoded = [self.matcher.encode(self._texts[b:min(b + CHUNK, last)], b) for b in range(first, last, CHUNK)]
         encoded += [result.get()[1] for result in sent]
         if encoded or not self._found:
             self._found.append(_decode(encoded, self._texts))  # rows are numbered in _texts
