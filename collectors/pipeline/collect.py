@@ -21,10 +21,10 @@ Failure policy (the same for all three callers; docs/scheduler.md):
 The tagging step is a ``module:function`` reference resolved when it runs,
 so the collectors never import the tagger (``dtrack.nlp``) themselves. A
 hook may carry a ``prepare_ingest(writer)`` attribute, called before the
-sources are read (local ingests only): the tagger uses it to pre-filter the
-new posts while they are written, instead of reading them back
-(``nlp.tagger.IngestTap``). What it sets up (``writer.on_posts``) is cleared, and closed if it
-has a ``close()``, after tagging.
+sources are read (local ingests only): the tagger uses it to tag the new
+posts while they are stored instead of reading them back afterwards
+(``nlp.tagger.IngestTap``). What it sets up (``writer.on_posts``) is cleared
+after tagging, and closed if it has a ``close()``.
 """
 
 from __future__ import annotations
