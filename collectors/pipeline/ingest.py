@@ -284,7 +284,9 @@ def _normalise_frame(frame: pl.DataFrame, batcher: _Batcher) -> pl.DataFrame:
     missing = pl.any_horizontal(pl.col(c).is_null() for c in POST_REQUIRED)
     time_range = batcher.ctx.time_range
     implausible = ~missing & time_range.outside("created_at")
-    bad = missing | implausible
+    bad = frame.select(missing | implausible).to_series()
+    if not bad.any():  # the common case: no copy of the frame through a filter
+        return frame.select(list(_COLLECTED)).cast(_COLLECTED)  # type: ignore[arg-type]
     rejected = frame.filter(bad)
     if rejected.height:
         reasons = rejected.select(pl.when(implausible).then(time_range.reason())).to_series()
