@@ -200,7 +200,7 @@ def _read_block(block: bytes) -> pl.DataFrame | Exception:
         return exc
 
 
-def _read_ahead(blocks: Iterator[B], prepare: Callable[[B], T], workers: int = PREPARE_WORKERS) -> Iterator[tuple[B, T]]:
+def _read_ahead(blocks: Iterator[B], prepare: Callable[[B], T], workers: int | None = None) -> Iterator[tuple[B, T]]:
     """Blocks with ``prepare`` run on them ahead, by ``workers`` threads, in file order: the
     next blocks are parsed and mapped while the caller stores this one (polars releases the GIL
     while parsing, so on two cores one block's parse overlaps another's mapping and the
@@ -208,6 +208,7 @@ def _read_ahead(blocks: Iterator[B], prepare: Callable[[B], T], workers: int = P
     beyond the one handed over, so memory stays a few blocks. The first block is handed over
     before any other is prepared: the caller chooses the mapping from it, and the later blocks
     are then mapped ahead too."""
+    workers = workers or PREPARE_WORKERS
     pending: deque[tuple[B, Future[T]]] = deque()
     with ThreadPoolExecutor(workers, thread_name_prefix="dtrack-ndjson") as pool:
 
