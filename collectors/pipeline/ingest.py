@@ -50,6 +50,8 @@ MAX_RAW_CHARS = 100_000
 #: instead of before, unless a source of its size was ingested before (then the hash decides
 #: first whether it is skipped).
 HASH_AHEAD_BYTES = 16 * 1024 * 1024
+#: Bytes hashed at a time (hashlib releases the GIL while it hashes them).
+HASH_READ_BYTES = 4 * 1024 * 1024
 #: Rows of collectors' frames gathered before they are stored: every store probes the dedup
 #: index, and on a re-ingest each probe joins against all stored keys (a generic NDJSON file
 #: comes in 8 MiB blocks, other formats in frames of ``BATCH_ROWS``).
@@ -98,10 +100,12 @@ def file_sha256(path: Path) -> tuple[str, int]:
         return digest.hexdigest(), size
     digest = hashlib.sha256()
     size = 0
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-            size += len(chunk)
+    buffer = bytearray(HASH_READ_BYTES)  # one buffer read into again and again: no allocation per read
+    view = memoryview(buffer)
+    with open(path, "rb", buffering=0) as fh:
+        while n := fh.readinto(buffer):
+            digest.update(view[:n])
+            size += n
     return digest.hexdigest(), size
 
 
