@@ -53,7 +53,7 @@ HASH_AHEAD_BYTES = 16 * 1024 * 1024
 #: Bytes hashed at a time (hashlib releases the GIL while it hashes them).
 HASH_READ_BYTES = 4 * 1024 * 1024
 #: Rows of collectors' frames gathered before they are stored: every store probes the dedup
-#: index, and on a re-ingest each probe joins against all stored keys (a generic NDJSON file
+#: index, and on a re-ingest each probe checks its hits against stored keys (a generic NDJSON file
 #: comes in 8 MiB blocks, other formats in frames of ``BATCH_ROWS``).
 FRAME_ROWS = 250_000
 #: Notices kept verbatim per source (all are counted).
