@@ -70,3 +70,35 @@ def test_cluster_tagging_stores_the_local_hits(dask_client, tmp_path: Path) -> N
     again = tag_store(remote, cluster=dask_client)
     assert again.reason == "up to date" and remote.version == version  # nothing new: no commit
     assert not list((remote.path / "staging").glob("cluster-*"))
+
+
+@pytest.mark.slow
+def test_a_task_that_keeps_killing_its_workers_is_a_cluster_error(tmp_path: Path) -> None:
+    """A task whose work kills the worker process every time ends the run with a ClusterError that says
+    nothing was stored (the CLI prints it as one line, exit 1), not with Dask's KilledWorker traceback."""
+    import logging
+    import os
+    import signal
+
+    import dask
+    import distributed
+
+    from dtrack.data.cluster import ClusterError
+    from dtrack.nlp.cluster import map_on_cluster
+
+    store = _ingested(tmp_path)
+    files = store.manifest()["files"]["posts"]
+    version = store.version
+
+    def kill_my_worker(posts: pl.LazyFrame) -> tuple[pl.DataFrame, dict[str, int]]:
+        os.kill(os.getpid(), signal.SIGKILL)
+        raise AssertionError("unreachable")
+
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
+            distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0",
+                                     silence_logs=logging.CRITICAL) as cluster, \
+            distributed.Client(cluster) as client, \
+            pytest.raises(ClusterError, match=r"kept killing its workers.*nothing of this run was stored"):
+        list(map_on_cluster(client, store, files, kill_my_worker, ()))
+    assert store.version == version
+    assert not list((store.path / "staging").glob("cluster-map-*"))
