@@ -80,6 +80,7 @@ def _chart_part(s: Settings, version: str, f: Query, span: tuple[dt.date | None,
                 result: Result) -> None:
     """How the counted query is drawn: measure, scale, event kinds and story highlight, the chart, its
     download. Runs again on its own when one of its controls changes (the counts are the same)."""
+    _whole_page_if_written(s, version)
     view = filters.view_filters(s, "tl", span)
     frame = result.frame
     hover = loaders.hover_posts(s.store_path, version, f) if _short(f, view, frame) else None
@@ -101,6 +102,13 @@ def _chart_part(s: Settings, version: str, f: Query, span: tuple[dt.date | None,
     if storied:
         st.markdown(f"[{md_escape(s.t('story_title', term=storied))} ↗]({story_link(storied, s.lang)})")
     download_buttons(result_download(result, s.store_path, f), "tl_timeline", s)
+
+
+def _whole_page_if_written(s: Settings, version: str) -> None:
+    """A part rerun on its own holds the query and counts of the page's last run: if the store was written
+    since, the whole page runs again, so a new ingest shows up on the next change as before."""
+    if s.version != version:
+        st.rerun()
 
 
 def _short(f: Query, view: TimelineView, frame: pl.DataFrame) -> bool:
@@ -141,6 +149,7 @@ def _story(s: Settings, version: str, term: str, f: Query) -> tuple[set, tuple[d
 @st.fragment(key=POSTS_PART)
 def _period_posts(s: Settings, version: str, f: Query, frame: pl.DataFrame) -> None:
     """The posts of one term and period; choosing another reruns only this part, not the chart."""
+    _whole_page_if_written(s, version)
     st.subheader(s.t("period_posts_title"))
     st.caption(s.t("period_posts_help"))
     used = frame.filter(pl.col("posts") > 0)
