@@ -25,6 +25,12 @@ use --repeat to keep the best of several interleaved runs.
 ``--before DIR`` also times the dtrack of another checkout (e.g. a copy of
 main: ``git archive main | tar -x -C /tmp/before``) in the same runs,
 interleaved, and prints the before/after ratio of its whole-process seconds.
+
+For the ``ai`` corpus it also prints ``dtrack ingest`` (ingest + tag) scaled
+linearly to 10,000,000 posts against the issue's aim (under 3 minutes). Run it
+at 1,000,000 (``--no-notebook`` skips the notebook, which takes minutes there)
+or at 10,000,000 on a quiet machine: at 100,000 the two start-ups weigh in and
+the projection overstates.
 """
 
 from __future__ import annotations
@@ -49,6 +55,8 @@ from dtrack.nlp.synthetic import AI_CUES, TERM_SPELLINGS, generate_texts  # noqa
 from dtrack.nlp.terms import load_terms  # noqa: E402
 
 TARGETS = {"general": 20.0, "hits": 1.5, "ai": 3.0}
+#: 10M posts of the AI-discourse corpus ingested and tagged in under this many seconds.
+AI_10M_SECONDS = 180.0
 AI_SENTENCES = [
     "生成AIと著作権の関係について考える", "クリエイターの権利を守るべきだ", "学習データの透明性が必要だと思う",
     "AIの規制はどこまで必要なのか", "画像生成の利用規約を読んだ", "イラストレーターの仕事が減るという話",
@@ -140,6 +148,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1, help="interleaved runs; the best of each side is kept")
     ap.add_argument("--before", type=Path, default=None,
                     help="a checkout of an earlier dtrack, timed in the same runs (before/after)")
+    ap.add_argument("--no-notebook", action="store_true", help="time dtrack only (large sizes)")
     args = ap.parse_args()
     corpora = args.corpus or list(TARGETS)
     terms = [t.canonical for t in load_terms().terms]
@@ -170,21 +179,36 @@ def main() -> None:
                     best["timeline"] = min(best["timeline"], timeline)
                     best["dtrack"] = min(best["dtrack"], ingest + timeline)
                     best["dtrack_cpu"] = min(best["dtrack_cpu"], cpu)
+                    if args.no_notebook:
+                        continue
                     wall, cpu = timed([sys.executable, str(nb), str(src), str(work / "nb.csv"), "\n".join(terms)], env)
                     best["notebook"] = min(best["notebook"], wall)
                     best["notebook_cpu"] = min(best["notebook_cpu"], cpu)
                 ratio = best["notebook"] / best["dtrack"]
                 rows.append((n, corpus, best, ratio, load))
                 src.unlink()
-                print(f"{n:>9,} {corpus:<8} dtrack {best['dtrack']:6.2f} s (ingest+tag {best['ingest']:.2f}, "
-                      f"timeline {best['timeline']:.2f})  notebook {best['notebook']:6.2f} s  "
-                      f"ratio {ratio:5.1f}x  target >= {TARGETS[corpus]}x "
-                      f"{'met' if ratio >= TARGETS[corpus] else 'NOT met'}  (load {load:.1f}); CPU seconds "
-                      f"dtrack {best['dtrack_cpu']:.2f} notebook {best['notebook_cpu']:.2f} "
-                      f"= {best['notebook_cpu'] / best['dtrack_cpu']:.1f}x", flush=True)
+                if args.no_notebook:
+                    print(f"{n:>9,} {corpus:<8} dtrack {best['dtrack']:6.2f} s (ingest+tag {best['ingest']:.2f}, "
+                          f"timeline {best['timeline']:.2f}; CPU {best['dtrack_cpu']:.2f} s)  (load {load:.1f})",
+                          flush=True)
+                else:
+                    print(f"{n:>9,} {corpus:<8} dtrack {best['dtrack']:6.2f} s (ingest+tag {best['ingest']:.2f}, "
+                          f"timeline {best['timeline']:.2f})  notebook {best['notebook']:6.2f} s  "
+                          f"ratio {ratio:5.1f}x  target >= {TARGETS[corpus]}x "
+                          f"{'met' if ratio >= TARGETS[corpus] else 'NOT met'}  (load {load:.1f}); CPU seconds "
+                          f"dtrack {best['dtrack_cpu']:.2f} notebook {best['notebook_cpu']:.2f} "
+                          f"= {best['notebook_cpu'] / best['dtrack_cpu']:.1f}x", flush=True)
+                if corpus == "ai":
+                    projected = best["ingest"] * 10_000_000 / n
+                    print(f"{'':>9} {'':<8} ingest+tag of 10,000,000 AI-discourse posts, "
+                          f"{'measured' if n == 10_000_000 else f'scaled linearly from {n:,}'}: {projected:.0f} s, "
+                          f"target < {AI_10M_SECONDS:.0f} s {'met' if projected < AI_10M_SECONDS else 'NOT met'}",
+                          flush=True)
                 if before_env is not None:
-                    print(f"{'':>9} {'':<8} before: dtrack {best['before']:6.2f} s (CPU {best['before_cpu']:.2f} s), "
-                          f"ratio to the notebook {best['notebook'] / best['before']:5.1f}x; after/before "
+                    against = ("" if args.no_notebook
+                               else f", ratio to the notebook {best['notebook'] / best['before']:5.1f}x")
+                    print(f"{'':>9} {'':<8} before: dtrack {best['before']:6.2f} s (CPU {best['before_cpu']:.2f} s)"
+                          f"{against}; after/before "
                           f"{best['before'] / best['dtrack']:.2f}x faster (CPU "
                           f"{best['before_cpu'] / best['dtrack_cpu']:.2f}x)", flush=True)
     print(f"{os.cpu_count()} CPUs; best of {args.repeat}; load average now {os.getloadavg()[0]:.1f}")

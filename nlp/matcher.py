@@ -54,7 +54,14 @@ from typing import Any
 
 from dtrack.nlp.prefilter import Prefilter
 from dtrack.nlp.terms import TermDictionary
-from dtrack.nlp.tokenizer import Boundaries, Canonical, canonical, canonical_form, hiragana_to_katakana
+from dtrack.nlp.tokenizer import (
+    Boundaries,
+    Canonical,
+    canonical,
+    canonical_form,
+    hiragana_to_katakana,
+    offsets_parser,
+)
 
 #: Separates evidence words in the compact strings workers return.
 EVIDENCE_SEP = "\x1f"
@@ -255,15 +262,15 @@ class Matcher:
         x, y = canon.original_span(a, b)
         return _as_written(original[x:y]).lstrip("#") not in spellings
 
-    def match_canonical(self, canon: Canonical, original: str | None = None
+    def match_canonical(self, canon: Canonical, original: str | None = None, parse: Any = None
                         ) -> list[tuple[int, int, int, tuple[str, ...]]]:
         """Hits as (term index, start, end, evidence) in ORIGINAL offsets; ``original`` is the text
-        ``canon`` was made from (needed for ``cased`` spellings)."""
+        ``canon`` was made from (needed for ``cased`` spellings); ``parse``: see :class:`Boundaries`."""
         text = canon.text
         occurrences, words = self._scan_all(text)
         if not occurrences:
             return []
-        bounds = Boundaries(text)
+        bounds = Boundaries(text, parse)
         runs: dict[tuple[int, int], frozenset[int]] = {}
         found: dict[int, list[tuple[int, int]]] = {}
         for p, e, term_ids in occurrences:
@@ -338,10 +345,11 @@ class Matcher:
         boundaries far faster than lists of Python objects."""
         lines: list[str] = []
         match = self.match_canonical
+        parse = offsets_parser()
         for i, text in enumerate(texts):
             if not text:
                 continue
-            hits = match(canonical(text), text)
+            hits = match(canonical(text), text, parse)
             if hits:
                 row = base + i
                 lines.extend(f"{row}\t{t}\t{a}\t{b}\t{EVIDENCE_SEP.join(ev)}" for t, a, b, ev in hits)

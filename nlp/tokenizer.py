@@ -131,23 +131,36 @@ def tokens(text: str) -> list[str]:
     return [node.surface for node in get_tagger()(text)]
 
 
+_PARSE: tuple[int, Any] | None = None
+
+
+def offsets_parser() -> Any:
+    """This process's ``parse`` of the offsets Tagger (see :class:`Boundaries`), looked up once per
+    process rather than once per post."""
+    global _PARSE
+    pid = os.getpid()
+    if _PARSE is None or _PARSE[0] != pid:
+        _PARSE = (pid, get_tagger().parse)
+    return _PARSE[1]
+
+
 class Boundaries:
     """Token boundaries of a text, answering "does a token start/end here?".
 
     The tagger writes " start,end" (UTF-8 byte offsets) for every token; a
     question is a substring test on that string, so nothing is built per
     token. Character offsets are turned into byte offsets only for the few
-    positions asked about.
+    positions asked about. ``parse``: :func:`offsets_parser` (passed in by a
+    caller that tokenises many texts).
     """
 
     __slots__ = ("_ascii", "_offsets", "text")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, parse: Any = None) -> None:
         self.text = text
         self._ascii = text.isascii()
-        out = get_tagger().parse(text) if text else ""
         # the output is " s,e s,e ...": one space in front of every token, nothing after the last
-        self._offsets = out + " " if out.startswith(" ") else " " + out.strip() + " "
+        self._offsets = ((parse or offsets_parser())(text) if text else "") + " "
 
     def is_start(self, pos: int) -> bool:
         """Does a token start at character offset ``pos``?"""
