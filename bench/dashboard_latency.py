@@ -26,7 +26,10 @@ Before/after on a loaded machine: ``--before DIR`` serves another checkout
 (``git archive main | tar -x -C DIR``) next to this one and makes every change
 on both pages in turn, so both see the same load; besides the wall times it
 prints the renderer's main-thread work until the chart is drawn (CDP
-``TaskDuration``), which other processes on the machine barely change.
+``TaskDuration``), which other processes on the machine barely change, and
+the kilobytes the server sent for each change (over the WebSocket: a chart-only
+rerun sends no post list, and a message the browser already holds is not sent
+again).
 
     python bench/dashboard_latency.py --store STORE --before /tmp/main-copy --no-timeline
 """
@@ -256,7 +259,8 @@ def main() -> None:
         return
     cold_target, warm_target = (1000, 500) if args.posts <= 1_000_000 else (2000, 2000)
     roots = {"this": ROOT} if args.before is None else {"before": args.before.resolve(), "this": ROOT}
-    results = {side: {name: {"chart": [], "run": [], "busy": []} for name, _, _ in CHANGES} for side in roots}
+    results = {side: {name: {"chart": [], "run": [], "busy": [], "bytes": []} for name, _, _ in CHANGES}
+               for side in roots}
     (ROOT / "bench" / "out").mkdir(parents=True, exist_ok=True)
     with contextlib.ExitStack() as stack:
         browser = stack.enter_context(chromium())
@@ -266,15 +270,19 @@ def main() -> None:
             url = stack.enter_context(dashboard_server(path, log, root=root))
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.set_default_timeout(TIMEOUT_MS * 3)
+            received = [0]  # bytes the server sent over the WebSocket (a message the browser holds is not resent)
+            page.on("websocket", lambda ws, received=received: ws.on(
+                "framereceived", lambda data, received=received: received.__setitem__(0, received[0] + len(data))))
             cdp = page.context.new_cdp_session(page)
             cdp.send("Performance.enable")
             t0 = time.perf_counter()
             open_page(page, url + "timelines", key("tl_chart") + " .js-plotly-plot", timeout=TIMEOUT_MS * 6)
             print(f"first load of Term timelines ({side}): {(time.perf_counter() - t0) * 1000:.0f} ms", flush=True)
-            pages[side] = (page, cdp, log)
+            pages[side] = (page, cdp, log, received)
         for round_ in range(args.repeat):
             for name, widget, label in CHANGES:
-                for side, (page, cdp, log) in pages.items():
+                for side, (page, cdp, log, received) in pages.items():
+                    received[0] = 0
                     try:
                         action = ({"+": add_term(page), "-": remove_term(page)}.get(label)
                                   or segment(page, widget, label))
@@ -285,7 +293,7 @@ def main() -> None:
                         print(f"{name} ({side}): no new chart; screenshot {shot}, server log:\n"
                               + log.read_text(errors="replace")[-3000:], flush=True)
                         raise
-                    for what, value in (("chart", chart_ms), ("run", run_ms), ("busy", busy)):
+                    for what, value in (("chart", chart_ms), ("run", run_ms), ("busy", busy), ("bytes", received[0])):
                         results[side][name][what].append(value)
             for side in pages:
                 print(f"round {round_ + 1} ({side}): "
@@ -303,8 +311,8 @@ def report(results: dict[str, dict[str, list[float]]], side: str, posts: int, co
     """Print one side's table; returns its (cold, warm, renderer work) medians over the changes."""
     print(f"\nTerm timelines ({side}), {posts:,} posts: ms from click to redrawn chart / to end of run, and the "
           f"renderer's main-thread work to the chart (targets: cold < {cold_target} ms, warm < {warm_target} ms; "
-          f"{load()})")
-    print(f"{'change':<28}{'cold chart':>12}{'cold run':>10}{'warm chart':>12}{'warm run':>10}{'work':>8}")
+          f"{load()}); KB: sent by the server for the change, cold")
+    print(f"{'change':<28}{'cold chart':>12}{'cold run':>10}{'warm chart':>12}{'warm run':>10}{'work':>8}{'KB':>7}")
     colds, warms, works = [], [], []
     for name, _, _ in CHANGES:
         chart, run, busy = results[name]["chart"], results[name]["run"], results[name]["busy"]
@@ -314,7 +322,8 @@ def report(results: dict[str, dict[str, list[float]]], side: str, posts: int, co
         colds.append(chart[0])
         warms.append(warm_chart)
         works.append(work)
-        print(f"{name:<28}{chart[0]:>12.0f}{run[0]:>10.0f}{warm_chart:>12.0f}{warm_run:>10.0f}{work:>8.0f}")
+        print(f"{name:<28}{chart[0]:>12.0f}{run[0]:>10.0f}{warm_chart:>12.0f}{warm_run:>10.0f}{work:>8.0f}"
+              f"{results[name]['bytes'][0] / 1000:>7.0f}")
     cold, warm, work = statistics.median(colds), statistics.median(warms), statistics.median(works)
     print(f"{'median of the changes':<28}{cold:>12.0f}{'':>10}{warm:>12.0f}{'':>10}{work:>8.0f}")
     print(f"target: cold < {cold_target} ms: {'met' if cold < cold_target else 'NOT met'}; "

@@ -1,11 +1,12 @@
 """Ingest throughput of generic NDJSON next to orjson's bare parse of the same lines.
 
-Usage: python bench/ingest.py [N] [--keep DIR] [--general] [--before DIR] [--repeat R]
+Usage: python bench/ingest.py [N] [--keep DIR] [--general] [--before DIR] [--repeat R] [--stored K]
 
 Generates N posts (default 1,000,000; seeded) as NDJSON, then times
 (1) orjson.loads over every line, (2) `ingest_source` into a fresh store
 (detect, hash, parse, map, dedup, write Parquet, commit), (3) re-ingest of
-the same file with --force (every post a duplicate). Prints posts/s and MB/s.
+the same file with --force (every post a duplicate; with ``--stored K`` into a store that
+holds K N posts by then). Prints posts/s and MB/s.
 
 With --general it also writes a general corpus (about 1% of posts use a
 term, as in bench/vs_notebook.py) and runs ``dtrack ingest`` (ingest and tag)
@@ -38,7 +39,7 @@ WORDS = ["無断学習", "無断転載", "イラスト", "AI", "画像生成", "
          "学習", "禁止", "絵師", "プロンプト", "です", "ました", "けど", "w", "草"]
 
 
-def generate(path: Path, n: int, seed: int = 1) -> None:
+def generate(path: Path, n: int, seed: int = 1, first: int = 0) -> None:
     rng = random.Random(seed)
     start = dt.datetime(2020, 1, 1, tzinfo=dt.UTC).timestamp()
     span = 4 * 365 * 86400
@@ -47,7 +48,7 @@ def generate(path: Path, n: int, seed: int = 1) -> None:
             text = "".join(rng.choice(WORDS) for _ in range(rng.randint(4, 30)))
             ts = dt.datetime.fromtimestamp(start + rng.random() * span, dt.UTC)
             fh.write(orjson.dumps({
-                "id": str(10**17 + i),
+                "id": str(10**17 + first + i),
                 "created_at": ts.isoformat().replace("+00:00", "Z"),
                 "text": text,
                 "user": f"user{rng.randint(1, 50_000)}",
@@ -86,6 +87,8 @@ def main() -> None:
     ap.add_argument("--before", type=Path, default=None,
                     help="a checkout of an earlier dtrack, timed in the same run (before/after)")
     ap.add_argument("--repeat", type=int, default=1, help="interleaved runs; the best of each is kept")
+    ap.add_argument("--stored", type=int, default=1,
+                    help="the store holds this many times N posts at the re-ingest (other files ingested between)")
     args = ap.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="dtrack-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -93,6 +96,10 @@ def main() -> None:
     if not src.exists():
         generate(src, args.n)
     size_mb = src.stat().st_size / 1e6
+    others = [work / f"other-{k}.ndjson" for k in range(1, args.stored)]
+    for k, other in enumerate(others, 1):
+        if not other.exists():
+            generate(other, args.n, seed=k + 1, first=k * args.n)
     root = Path(__file__).resolve().parent.parent
     sides = {"dtrack": root} | ({"before": args.before.resolve()} if args.before else {})
     best: dict[str, dict[str, float]] = {}
@@ -103,13 +110,17 @@ def main() -> None:
             for label in ("ingest", "re-ingest"):  # re-ingest: every post a duplicate
                 if label == "ingest":
                     shutil.rmtree(work / f"store-{side}", ignore_errors=True)
+                else:  # grow the store first (untimed): the re-ingest probes an index of --stored x N keys
+                    for other in others:
+                        timed_ingest(side_root, other, work / f"store-{side}")
                 got = timed_ingest(side_root, src, work / f"store-{side}")
                 key = f"{side} {label}"
                 best[key] = {k: min(v, best.get(key, {}).get(k, float("inf"))) for k, v in got.items()}
 
     n = int(best["dtrack ingest"]["read"])
     print(f"posts: {n:,}  file: {size_mb:.0f} MB  new: {int(best['dtrack ingest']['new']):,}  "
-          f"re-ingest duplicates: {int(best['dtrack re-ingest']['duplicate']):,}  (best of {args.repeat})")
+          f"re-ingest duplicates: {int(best['dtrack re-ingest']['duplicate']):,} into a store of "
+          f"{args.stored * n:,} posts  (best of {args.repeat})")
     print(f"orjson parse only  : {parse_s:6.2f} s  {n / parse_s:>12,.0f} posts/s  {size_mb / parse_s:7.1f} MB/s")
     for key, got in best.items():
         print(f"{key:<19}: {got['wall']:6.2f} s  {n / got['wall']:>12,.0f} posts/s  {size_mb / got['wall']:7.1f} MB/s"

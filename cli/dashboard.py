@@ -60,6 +60,10 @@ def streamlit_command(store: Path, host: str, port: int, *, open_browser: bool =
         "--browser.serverAddress", "localhost" if host in ("127.0.0.1", "localhost") else host,
         "--client.toolbarMode", "viewer",
         "--theme.base", "light",
+        # Streamlit collects all of the process's garbage (gc.collect(2)) after every run by default: with
+        # polars, plotly and pandas loaded that held the GIL for 0.1-0.3 s after each filter change, while
+        # the change's last messages still waited to be sent. Python's own collector still runs.
+        "--runner.postScriptGC", "false",
         "--", "--store", str(store),
     ]
 

@@ -40,8 +40,9 @@ def date_range(s: Settings, version: str, key: str) -> tuple[dt.date | None, dt.
 
 
 def timeline_filters(s: Settings, version: str, terms: list[str], prefix: str,
-                     default_terms: int = 2) -> tuple[Query, TimelineView]:
-    """Terms, period, measure, context, scale, platforms, reposts and dates."""
+                     default_terms: int = 2) -> tuple[Query, tuple[dt.date | None, dt.date | None]]:
+    """What is counted: terms, period, context, platforms, reposts and dates; returns the query and the
+    store's span. How it is drawn (:func:`view_filters`) is chosen next to the chart."""
     url = {"bind": "query-params"}
     chosen = st.multiselect(s.t("terms"), terms, default=terms[:default_terms], key=f"{prefix}_terms",
                             placeholder=s.t("choose"), **url)
@@ -49,12 +50,8 @@ def timeline_filters(s: Settings, version: str, terms: list[str], prefix: str,
     first, last = loaders.date_span(s.store_path, version, s.tz)
     freq = row.segmented_control(s.t("freq"), FREQS, default=default_freq(first, last), required=True,
                                 format_func=lambda v: s.t(f"freq_{v}"), key=f"{prefix}_freq", **url)
-    measure = row.segmented_control(s.t("measure"), MEASURES, default="posts", required=True,
-                                   format_func=lambda v: s.t(f"measure_{v}"), key=f"{prefix}_measure", **url)
     context = row.segmented_control(s.t("context"), CONTEXTS, default="any", required=True,
                                    format_func=lambda v: s.t(f"context_{v}"), key=f"{prefix}_context", **url)
-    scale = row.segmented_control(s.t("scale"), SCALES, default="linear", required=True,
-                                 format_func=lambda v: s.t(f"scale_{v}"), key=f"{prefix}_scale", **url)
     c5, c6, c7 = st.columns([1.4, 0.8, 1.4])
     with c5:
         platforms = st.multiselect(s.t("platforms"), loaders.platforms(s.store_path, version),
@@ -66,7 +63,19 @@ def timeline_filters(s: Settings, version: str, terms: list[str], prefix: str,
         start, end, span = date_range(s, version, key=f"{prefix}_range")
     query = bind("timeline", s.tz, terms=tuple(chosen), freq=freq, context=context,
                  include_reposts=bool(include_reposts), platforms=tuple(sorted(platforms)), start=start, end=end)
-    return query, TimelineView(measure=measure, scale=scale, span=span)
+    return query, span
+
+
+def view_filters(s: Settings, prefix: str, span: tuple[dt.date | None, dt.date | None]) -> TimelineView:
+    """Measure and scale: they change only the drawing, so the page puts them inside the chart's
+    fragment, where a change reruns the chart alone (nothing is counted again)."""
+    url = {"bind": "query-params"}
+    row = st.container(horizontal=True, gap="small")
+    measure = row.segmented_control(s.t("measure"), MEASURES, default="posts", required=True,
+                                   format_func=lambda v: s.t(f"measure_{v}"), key=f"{prefix}_measure", **url)
+    scale = row.segmented_control(s.t("scale"), SCALES, default="linear", required=True,
+                                 format_func=lambda v: s.t(f"scale_{v}"), key=f"{prefix}_scale", **url)
+    return TimelineView(measure=measure, scale=scale, span=span)
 
 
 def event_markers(s: Settings, prefix: str, start: dt.date | None, end: dt.date | None) -> pl.DataFrame | None:

@@ -47,6 +47,8 @@ MAX_ENTRIES = 64
 KWIC_CHARS = 40
 #: Terms x filters whose whole evidence is kept in memory.
 EVIDENCE_ENTRIES = 24
+#: Lists of posts over fewer days than this are read for their days only (:func:`range_evidence`).
+RANGE_DAYS = 62
 #: Posts quoted in a timeline point's hover.
 HOVER_POSTS = 3
 #: Characters of each post quoted in a hover.
@@ -269,8 +271,8 @@ def _term_evidence(store_path: str, version: str, term: str, context: str, inclu
     """``analysis.evidence`` for a term over the whole store, oldest first.
 
     Held as a shared resource (not copied on every use like ``cache_data``):
-    a term can have hundreds of thousands of posts, and every period, hover
-    and KWIC list is a slice of this one frame (see :func:`evidence_frame`).
+    a term can have hundreds of thousands of posts, and every long list and
+    hover is a slice of this one frame (see :func:`term_slice`).
     Polars frames are immutable, so sharing it between sessions is safe.
     """
     store = Store(store_path)
@@ -281,11 +283,38 @@ def _term_evidence(store_path: str, version: str, term: str, context: str, inclu
 def evidence_frame(store_path: str, version: str, q: Query) -> pl.DataFrame:
     """The posts behind a count: the ``posts`` query ``q`` (``dtrack posts``), i.e. ``analysis.evidence``.
 
-    Cut from the term's whole evidence (:func:`term_evidence`) by local day,
-    which gives exactly the rows ``evidence`` gives for the range (it clips on
-    the same local day and sorts the same way; tests/dashboard/test_loaders.py
-    checks it), in milliseconds instead of a join over every post.
+    A range of up to :data:`RANGE_DAYS` days (a period under a timeline, a day
+    of a story) is read for that range alone (:func:`range_evidence`); a longer
+    or open one is cut from the term's whole evidence (:func:`term_slice`).
+    Both give exactly the rows ``evidence`` gives (tests/dashboard/test_loaders.py).
     """
+    if q.start is not None and q.end is not None and (q.end - q.start).days < RANGE_DAYS:
+        return range_evidence(store_path, version, q)
+    return term_slice(store_path, version, q)
+
+
+@_cache
+def range_evidence(store_path: str, version: str, q: Query) -> pl.DataFrame:
+    """``analysis.evidence`` over the posts of ``q``'s days only, as `dtrack posts` runs it.
+
+    ``evidence`` reads only the posts whose UTC time can fall on those local
+    days (``counting.posts_between``: the month files they are in) and the
+    hits of the term: tens of milliseconds at a million posts, and it grows
+    with the term's hits, not with the store. The term's whole evidence
+    (:func:`term_slice`) costs a join over every post with a hit, held per
+    store version: seconds at ten million posts on the first change of
+    context, reposts or platforms, for a list of one period.
+    """
+    store = Store(store_path)
+    term = resolved_term(store_path, version, q.term)
+    return evidence(store.scan_posts(), store.scan_hits(), term, start=q.start, end=q.end, context=q.context,
+                    include_reposts=q.include_reposts, platforms=_platforms(q.platforms), tz=q.tz, limit=q.limit)
+
+
+def term_slice(store_path: str, version: str, q: Query) -> pl.DataFrame:
+    """:func:`evidence_frame` cut from the term's whole evidence (:func:`_term_evidence`) by local day,
+    which gives exactly the rows ``evidence`` gives for the range (it clips on the same local day and
+    sorts the same way), in milliseconds once the term's evidence is held."""
     term = resolved_term(store_path, version, q.term)
     frame = _term_evidence(store_path, version, term, q.context, q.include_reposts, q.platforms, q.tz)
     day = pl.col("time").dt.date()

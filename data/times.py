@@ -21,6 +21,7 @@ range, and ``dtrack repair`` moves them to quarantine.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -60,7 +61,7 @@ class TimeRange:
         import polars as pl
 
         lo, hi = self.bounds()
-        return ~pl.col(column).is_between(pl.lit(lo), pl.lit(hi))
+        return ~pl.col(column).is_between(_lit_utc(lo), _lit_utc(hi))
 
     def contains(self, value: dt.datetime) -> bool:
         lo, hi = self.bounds()
@@ -114,8 +115,23 @@ def time_range_from_env() -> TimeRange:
     return parse_time_range(os.environ.get(TIME_RANGE_ENV))
 
 
+@functools.lru_cache(maxsize=16)
 def readable(column: str = "created_at") -> pl.Expr:
-    """True for a time every reader can show (see :data:`READABLE_MIN`); null counts as readable."""
+    """True for a time every reader can show (see :data:`READABLE_MIN`); null counts as readable.
+    Built once per column (an aware datetime literal costs a millisecond, and the store asks for
+    this once per posts file it writes)."""
     import polars as pl
 
-    return pl.col(column).is_between(pl.lit(READABLE_MIN), pl.lit(READABLE_MAX)) | pl.col(column).is_null()
+    return pl.col(column).is_between(_lit_utc(READABLE_MIN), _lit_utc(READABLE_MAX)) | pl.col(column).is_null()
+
+
+def _lit_utc(value: dt.datetime) -> pl.Expr:
+    """``pl.lit(value)`` for an aware datetime (``Datetime("us", "UTC")``), built from its
+    microseconds: polars' own conversion goes through a Series and a timezone lookup."""
+    import polars as pl
+
+    micros = (value - _EPOCH) // dt.timedelta(microseconds=1)
+    return pl.lit(micros, dtype=pl.Int64).cast(pl.Datetime("us", "UTC"))
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)

@@ -50,8 +50,10 @@ MAX_RAW_CHARS = 100_000
 #: instead of before, unless a source of its size was ingested before (then the hash decides
 #: first whether it is skipped).
 HASH_AHEAD_BYTES = 16 * 1024 * 1024
+#: Bytes hashed at a time (hashlib releases the GIL while it hashes them).
+HASH_READ_BYTES = 4 * 1024 * 1024
 #: Rows of collectors' frames gathered before they are stored: every store probes the dedup
-#: index, and on a re-ingest each probe joins against all stored keys (a generic NDJSON file
+#: index, and on a re-ingest each probe checks its hits against stored keys (a generic NDJSON file
 #: comes in 8 MiB blocks, other formats in frames of ``BATCH_ROWS``).
 FRAME_ROWS = 250_000
 #: Notices kept verbatim per source (all are counted).
@@ -98,10 +100,12 @@ def file_sha256(path: Path) -> tuple[str, int]:
         return digest.hexdigest(), size
     digest = hashlib.sha256()
     size = 0
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-            size += len(chunk)
+    buffer = bytearray(HASH_READ_BYTES)  # one buffer read into again and again: no allocation per read
+    view = memoryview(buffer)
+    with open(path, "rb", buffering=0) as fh:
+        while n := fh.readinto(buffer):
+            digest.update(view[:n])
+            size += n
     return digest.hexdigest(), size
 
 
@@ -284,7 +288,9 @@ def _normalise_frame(frame: pl.DataFrame, batcher: _Batcher) -> pl.DataFrame:
     missing = pl.any_horizontal(pl.col(c).is_null() for c in POST_REQUIRED)
     time_range = batcher.ctx.time_range
     implausible = ~missing & time_range.outside("created_at")
-    bad = missing | implausible
+    bad = frame.select(missing | implausible).to_series()
+    if not bad.any():  # the common case: no copy of the frame through a filter
+        return frame.select(list(_COLLECTED)).cast(_COLLECTED)  # type: ignore[arg-type]
     rejected = frame.filter(bad)
     if rejected.height:
         reasons = rejected.select(pl.when(implausible).then(time_range.reason())).to_series()

@@ -13,7 +13,7 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from dtrack.analysis.queries import Query
+from dtrack.analysis.queries import Query, Result
 from dtrack.dashboard import charts, filters, loaders
 from dtrack.dashboard.common import (
     Settings,
@@ -41,8 +41,15 @@ STORY_EVENTS = 5
 STORY_MARGIN_DAYS = 30
 
 
+#: Fragment keys: a change of measure, scale, event kinds or story reruns only the chart's fragment; a click
+#: on a point reruns only the post list's (``st.rerun(key)`` from the callback). A change of what is counted
+#: (terms, period, context, platforms, reposts, dates) reruns the page: both parts show the new query.
+CHART_PART = "tl_chart_part"
+POSTS_PART = "tl_posts_part"
+
+
 def _on_point_click() -> None:
-    """A clicked point selects its term and period in the pickers below the chart."""
+    """A clicked point selects its term and period in the pickers below the chart, and reruns only them."""
     state = st.session_state.get("tl_chart")
     points = (state or {}).get("selection", {}).get("points", []) if state else []
     for point in points:
@@ -50,7 +57,7 @@ def _on_point_click() -> None:
         if custom:
             st.session_state["tl_post_term"] = custom[0]
             st.session_state["tl_period"] = custom[1]
-            return
+            st.rerun(scope=POSTS_PART)
 
 
 def render() -> None:
@@ -59,11 +66,22 @@ def render() -> None:
         return
     s, terms_available = opened
     version = s.version
-    f, view = filters.timeline_filters(s, version, terms_available, prefix="tl")
+    f, span = filters.timeline_filters(s, version, terms_available, prefix="tl")
     if not f.terms:
         st.info(s.t("pick_terms"))
         return
     result = loaders.analysis_result(s.store_path, version, f)
+    _chart_part(s, version, f, span, result)
+    _period_posts(s, version, f, result.frame)
+
+
+@st.fragment(key=CHART_PART)
+def _chart_part(s: Settings, version: str, f: Query, span: tuple[dt.date | None, dt.date | None],
+                result: Result) -> None:
+    """How the counted query is drawn: measure, scale, event kinds and story highlight, the chart, its
+    download. Runs again on its own when one of its controls changes (the counts are the same)."""
+    _whole_page_if_written(s, version)
+    view = filters.view_filters(s, "tl", span)
     frame = result.frame
     hover = loaders.hover_posts(s.store_path, version, f) if _short(f, view, frame) else None
     events = filters.event_markers(s, prefix="tl", start=f.start or view.span[0], end=f.end or view.span[1])
@@ -84,7 +102,13 @@ def render() -> None:
     if storied:
         st.markdown(f"[{md_escape(s.t('story_title', term=storied))} ↗]({story_link(storied, s.lang)})")
     download_buttons(result_download(result, s.store_path, f), "tl_timeline", s)
-    _period_posts(s, version, f, frame)
+
+
+def _whole_page_if_written(s: Settings, version: str) -> None:
+    """A part rerun on its own holds the query and counts of the page's last run: if the store was written
+    since, the whole page runs again, so a new ingest shows up on the next change as before."""
+    if s.version != version:
+        st.rerun()
 
 
 def _short(f: Query, view: TimelineView, frame: pl.DataFrame) -> bool:
@@ -122,9 +146,10 @@ def _story(s: Settings, version: str, term: str, f: Query) -> tuple[set, tuple[d
     return highlight, (start - margin, end + margin)
 
 
-@st.fragment
+@st.fragment(key=POSTS_PART)
 def _period_posts(s: Settings, version: str, f: Query, frame: pl.DataFrame) -> None:
     """The posts of one term and period; choosing another reruns only this part, not the chart."""
+    _whole_page_if_written(s, version)
     st.subheader(s.t("period_posts_title"))
     st.caption(s.t("period_posts_help"))
     used = frame.filter(pl.col("posts") > 0)

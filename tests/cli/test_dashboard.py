@@ -26,6 +26,7 @@ def test_streamlit_runs_the_app_bound_to_the_given_host_and_port(tmp_path):
     assert argv[argv.index("--server.address") + 1] == "127.0.0.1"
     assert argv[argv.index("--server.port") + 1] == "8555"
     assert argv[argv.index("--browser.gatherUsageStats") + 1] == "false"
+    assert argv[argv.index("--runner.postScriptGC") + 1] == "false"  # no full gc.collect after each run
     assert argv[-3:] == ["--", "--store", str(tmp_path)]
     assert APP.is_file()
 

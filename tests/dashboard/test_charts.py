@@ -215,3 +215,15 @@ def test_xcorr_axis_title_is_translated_in_picker_order():
         "ラグ (日): mimic → 無断学習")
     english = charts.xcorr_chart(frame, "mimic", "無断学習").layout.xaxis.title.text
     assert english.startswith("lag (days): mimic → 無断学習")
+
+
+def test_timeline_margins_are_fixed_so_the_browser_draws_once():
+    """No automargin (plotly would draw, measure the labels and draw again); the margins hold the axes
+    (tests/e2e/test_timeline_reruns.py checks in the browser that no axis label is cut)."""
+    plain = charts.timeline_chart(_timeline())
+    events = pl.DataFrame({"date": [D(2022, 8, 28)], "label": ["mimic β"], "kind": ["service"]})
+    for fig in (plain, charts.timeline_chart(_timeline(), events=events, lang="ja")):
+        assert fig.layout.xaxis.automargin is False and fig.layout.yaxis.automargin is False
+        assert fig.layout.margin.l == charts.AXIS_ROOM_LEFT
+        assert fig.layout.margin.b >= charts.AXIS_ROOM_BOTTOM
+    assert plain.layout.height == 460 + charts.AXIS_ROOM_BOTTOM

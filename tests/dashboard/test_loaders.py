@@ -123,3 +123,34 @@ def test_coverage_and_span_from_the_counts_table_are_those_of_the_posts(story_st
         fast = loaders.coverage_of(story_store, tz, freq)
         assert fast.equals(loaders.coverage_of(story_store, tz, freq, tables=False)), freq
     assert loaders.span_of(story_store, tz) == loaders.span_of(story_store, tz, tables=False)
+
+
+@pytest.mark.parametrize(("context", "reposts", "platforms", "tz"), [
+    ("any", False, (), TZ),
+    ("ai", True, ("twitter",), TZ),
+    ("any", True, ("bluesky", "twitter"), "America/Los_Angeles"),
+    ("ai", False, (), "UTC"),
+])
+def test_a_short_range_read_alone_lists_the_rows_cut_from_the_whole_term(story_store: Store, context, reposts,
+                                                                          platforms, tz):
+    """The two ways evidence_frame answers agree on every day, week and month of the story, and on ranges
+    at the edges of RANGE_DAYS (a post near midnight UTC falls on another local day in each timezone)."""
+    path, version = str(story_store.path), story_store.version
+    whole = evidence(story_store.scan_posts(), story_store.scan_hits(), "無断学習", context=context,
+                     include_reposts=reposts, platforms=list(platforms) or None, tz=tz)
+    days = sorted(set(whole["time"].dt.date().to_list()))
+    assert len(days) > 10
+    ranges = [(d, d) for d in days] + [(d - dt.timedelta(days=d.weekday()), d + dt.timedelta(days=6 - d.weekday()))
+                                       for d in days[::3]]
+    ranges += [(d.replace(day=1), d.replace(day=1) + dt.timedelta(days=30)) for d in days[::5]]
+    ranges += [(days[0], days[0] + dt.timedelta(days=loaders.RANGE_DAYS - 1)), (days[-1], days[-1])]
+    for start, end in ranges:
+        for limit in (None, 2):
+            q = bind("posts", tz, "無断学習", start=start, end=end, context=context, include_reposts=reposts,
+                     platforms=platforms, limit=limit)
+            alone = loaders.range_evidence(path, version, q)
+            assert alone.equals(loaders.term_slice(path, version, q)), (start, end, limit)
+            assert loaders.evidence_frame(path, version, q).equals(alone)
+            expected = whole.filter(pl.col("time").dt.date().is_between(start, end))
+            expected = expected if limit is None else expected.head(limit)
+            assert alone.equals(expected)

@@ -214,6 +214,39 @@ def test_duplicates_of_posts_already_written_to_staging(store: Store, monkeypatc
     assert sorted(store.scan_posts().collect()["post_id"], key=int) == [str(i) for i in range(9)]
 
 
+def test_hash_hits_are_checked_against_the_stored_keys_of_the_same_hash(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dedup index is 64-bit hashes; a hit is checked exactly against the stored keys with that
+    hash. With a hash of a few values (every key collides with many others) the result must be the
+    set semantics of (platform, post_id): the first copy stored wins, nothing else is dropped."""
+    import random
+
+    import numpy as np
+
+    import dtrack.data.store as store_module
+
+    def weak(keys: pl.DataFrame) -> np.ndarray:
+        return (keys.select(pl.col("post_id").str.len_bytes() % 3 + pl.col("platform").str.len_bytes())
+                .to_series().cast(pl.UInt64).to_numpy())
+
+    monkeypatch.setattr(store_module, "key_hashes", weak)
+    rng = random.Random(7)
+    seen: dict[tuple[str, str], str] = {}
+    with store.writer() as w:
+        for commit in range(4):
+            with w.transaction() as txn:
+                for batch in range(3):
+                    platform = rng.choice(["generic", "x"])
+                    ids = [str(rng.randrange(200)) for _ in range(rng.randrange(1, 40))]
+                    text = f"{commit}-{batch}"
+                    new = [i for i in dict.fromkeys(ids) if (platform, i) not in seen]
+                    assert txn.add_posts(_posts(ids, platform, text)) == (len(new), len(ids) - len(new))
+                    seen.update({(platform, i): text for i in new})
+    posts = store.scan_posts().collect()
+    assert {(p, i): t for p, i, t in posts.select("platform", "post_id", "text").iter_rows()} == seen
+    assert posts.height == len(seen)
+
+
 def _as_format_1(store: Store) -> dict:
     """Rewrite a store the way dtrack wrote it before the logs: files and sources inside manifest.json."""
     import shutil

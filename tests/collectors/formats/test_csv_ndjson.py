@@ -196,3 +196,65 @@ def test_the_first_copy_wins_across_blocks_read_fast_and_slow(ingest, store: Sto
     assert (report.quarantined, report.duplicate) == (1, 3)
     kept = store.scan_posts().filter(pl.col("post_id").is_in(["dup", "first-slow"])).collect().sort("post_id")
     assert kept["source_line"].to_list() == [4, 17] and kept["text"].to_list() == ["line 3", "line 16"]
+
+
+def _hostile_ndjson(seed: int) -> bytes:
+    """Every shape the fast paths must treat as the general path does, in one file of many blocks:
+    a BOM, blank lines, a line over the cap, broken lines, ids of every JSON type (floats, mixed,
+    objects), times out of range, authors as strings and as objects, repeats of earlier posts."""
+    import json
+    import random
+
+    from tests.collectors.hostile import BAD_IDS, BAD_TIMES, GOOD_TIME
+
+    rng = random.Random(seed)
+    lines: list[bytes] = []
+    for i in range(400):
+        shape = rng.random()
+        post: dict = {"id": str(1000 + i), "created_at": GOOD_TIME if rng.random() < 0.8 else rng.choice(BAD_TIMES),
+                      "text": f"post {i} " + "長" * rng.randrange(0, 30),
+                      "user": rng.choice(["a", "b", {"screen_name": "obj", "id": 7}, {"name": "n"}])}
+        if shape < 0.05:
+            post["id"] = rng.choice(BAD_IDS)
+        elif shape < 0.1:
+            post["id"] = 5000 + i  # an int among strings: the block is read line by line
+        elif shape < 0.15:
+            post["id"] = str(1000 + rng.randrange(i + 1))  # a repeat
+        line = json.dumps(post, ensure_ascii=False).encode()
+        if rng.random() < 0.02:
+            line = line[:-3]  # broken
+        if rng.random() < 0.01:
+            line = b'{"id":"long","created_at":"' + GOOD_TIME.encode() + b'","text":"' + b"x" * 5000 + b'"}'
+        lines.append(line)
+        if rng.random() < 0.03:
+            lines.append(b"  ")
+    return b"\xef\xbb\xbf" + b"\n".join(lines) + b"\n"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_parallel_read_ahead_and_fast_mapping_store_what_the_serial_general_path_stores(
+        ingest, tmp_path: Path, monkeypatch, seed: int) -> None:
+    """Blocks parsed and mapped by two threads ahead, and the JSON-path matching skipped for a block
+    whose author column holds no object, against one thread and the matching always run: the
+    same posts (every column), the same quarantine (line, reason, raw) and the same report."""
+    from dtrack.collectors.formats import ndjson, tabular
+
+    monkeypatch.setattr(ndjson, "READ_BYTES", 700)
+    monkeypatch.setattr(ndjson, "CHUNK_BYTES", 4096)
+    path = tmp_path / "hostile.ndjson"
+    path.write_bytes(_hostile_ndjson(seed))
+    fast_check = tabular._has_objects
+    results = []
+    for workers, general in ((1, True), (2, False)):
+        monkeypatch.setattr(ndjson, "PREPARE_WORKERS", workers)
+        monkeypatch.setattr(tabular, "_has_objects", (lambda frame, expr: True) if general else fast_check)
+        store = Store(tmp_path / f"store-{workers}-{general}")
+        report = ingest(store, path, fmt="ndjson")
+        posts = store.scan_posts().collect().drop("collected_at").sort("source_line")
+        quarantine = store.scan_quarantine().collect().drop("quarantined_at").sort("source_line", "raw")
+        results.append((posts, quarantine, (report.read, report.new, report.duplicate, report.quarantined)))
+    (posts_a, quar_a, rep_a), (posts_b, quar_b, rep_b) = results
+    assert rep_a == rep_b and rep_a[2] > 0 and rep_a[3] > 0
+    assert posts_a.equals(posts_b)
+    assert quar_a.equals(quar_b)
+    assert posts_a.filter(pl.col("author_name") == "obj").height > 0  # objects were read on both paths
