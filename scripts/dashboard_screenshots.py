@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-
+sys.path.insert(0, str(ROOT))  # the browser harness lives in tests/e2e, not in the installed package
 
 from PIL import Image  # noqa: E402  (a Streamlit dependency)
 
