@@ -257,7 +257,8 @@ def main() -> None:
         time_timeline(path, args.repeat)
     if args.no_browser:
         return
-    cold_target, warm_target = (1000, 500) if args.posts <= 1_000_000 else (2000, 2000)
+    posts = Store(path).scan_posts().select(pl.len()).collect().item()  # --store: the store's own size
+    cold_target, warm_target = (1000, 500) if posts <= 1_000_000 else (2000, 2000)
     roots = {"this": ROOT} if args.before is None else {"before": args.before.resolve(), "this": ROOT}
     results = {side: {name: {"chart": [], "run": [], "busy": [], "bytes": []} for name, _, _ in CHANGES}
                for side in roots}
@@ -298,7 +299,7 @@ def main() -> None:
             for side in pages:
                 print(f"round {round_ + 1} ({side}): "
                       + ", ".join(f"{results[side][n]['chart'][-1]:.0f}" for n, _, _ in CHANGES), flush=True)
-    medians = {side: report(results[side], side, args.posts, cold_target, warm_target) for side in results}
+    medians = {side: report(results[side], side, posts, cold_target, warm_target) for side in results}
     if args.before is not None:
         (bc, bw, bb), (tc, tw, tb) = medians["before"], medians["this"]
         print(f"\nmedians, before -> this (measured in turn, one run): cold {bc:.0f} -> {tc:.0f} ms "
