@@ -58,6 +58,19 @@ class MissingExtra(ClusterError):
     """Dask is not installed."""
 
 
+def cluster_failure(future: Any, stored: str) -> ClusterError | None:
+    """The error for a finished task that the cluster failed, not the work (the scheduler lost it, or it
+    kept killing its workers), ending with what of the run is ``stored``; None for any other outcome."""
+    from distributed import KilledWorker
+
+    if future.status == "cancelled":
+        return ClusterError(f"the cluster lost a task (scheduler gone?); {stored}")
+    exc = future.exception() if future.status == "error" else None
+    if isinstance(exc, KilledWorker):
+        return ClusterError(f"a task kept killing its workers ({exc}); {stored}")
+    return None
+
+
 @dataclass(frozen=True)
 class ClusterAddress:
     """A parsed --cluster value: ``kind`` is tcp, local or slurm."""

@@ -22,7 +22,7 @@ from typing import Any
 
 import polars as pl
 
-from dtrack.data.cluster import RETRIES, ClusterError, Progress, check_shared
+from dtrack.data.cluster import RETRIES, Progress, check_shared, cluster_failure
 from dtrack.data.schema import POST_SCHEMA
 from dtrack.data.store import Store
 from dtrack.nlp.tagger import BATCH_POSTS, _Runner, tag_frame
@@ -129,19 +129,12 @@ def map_on_cluster(client: Any, store: Store, files: list[str], work: Work, args
 
 
 def _result(future: Any) -> dict[str, Any]:
-    """A task's result; the cluster's own failures (a task that kept killing its workers, a task the
-    scheduler lost) as a ClusterError that says nothing was stored, not as Dask's traceback. An error
-    the work itself raised is re-raised as it is: it is a bug to report, not a cluster problem."""
-    from distributed import KilledWorker
-
-    try:
-        return future.result()
-    except KilledWorker as exc:
-        raise ClusterError(f"a task kept killing its workers ({exc}); nothing of this run was stored") from None
-    except Exception as exc:
-        if future.status == "cancelled" or type(exc).__name__ == "CancelledError":
-            raise ClusterError("the cluster lost a task (scheduler gone?); nothing of this run was stored") from None
-        raise
+    """A task's result; the cluster's own failures as a ClusterError that says nothing was stored, not as
+    Dask's traceback. An error the work itself raised is re-raised as it is: a bug to report."""
+    failure = cluster_failure(future, "nothing of this run was stored")
+    if failure is not None:
+        raise failure
+    return future.result()
 
 
 def tag_on_cluster(client: Any, store: Store, files: list[str], terms: TermDictionary,

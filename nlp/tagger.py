@@ -484,17 +484,21 @@ class IngestTap:
 
     def _wait_for_backlog(self) -> None:
         """Wait until fewer than TAP_BACKLOG batches wait for the pre-filter (memory stays a few batches
-        whatever the file's size); a step found failed turns the early path off, as in :meth:`_from_early`."""
+        whatever the file's size)."""
         while True:
             with self._lock:
-                for step in self._early:
-                    if step.done() and step.exception() is not None:
-                        self._early_ok = False
-                self._early = [step for step in self._early if not step.done()]
+                self._forget_done()
                 if not self._early_ok or len(self._early) < TAP_BACKLOG:
                     return
                 oldest = self._early[0]
             wait([oldest])
+
+    def _forget_done(self) -> None:
+        """Drop the pre-filter steps that are done (holding the lock); one that failed turns the early path
+        off, since its batch's candidates are missing."""
+        if any(step.done() and step.exception() is not None for step in self._early):
+            self._early_ok = False
+        self._early = [step for step in self._early if not step.done()]
 
     def _early_candidates(self, posts: pl.DataFrame) -> None:
         """Pre-filter ``posts`` (in this tap's thread); keep the candidates' keys by month, send their texts."""
@@ -518,11 +522,9 @@ class IngestTap:
         not find them all)."""
         with self._lock:
             early = list(self._early)
-        for step in early:  # every batch added before this file was staged, so all of the file's rows
-            if step.exception() is not None:
-                self._early_ok = False
+        wait(early)  # every batch added before this file was staged, so all of the file's rows
         with self._lock:
-            self._early = [step for step in self._early if not step.done()]
+            self._forget_done()
             if not self._early_ok:
                 return None
             keys = self._early_keys.get(rel.split("/")[1], [])

@@ -59,7 +59,7 @@ from dtrack.collectors.pipeline.ingest import (
 )
 from dtrack.collectors.readers.files import BOM, read_head
 from dtrack.collectors.records import ParseContext, SourceError
-from dtrack.data.cluster import RETRIES, ClusterError, Progress, check_shared
+from dtrack.data.cluster import RETRIES, ClusterError, Progress, check_shared, cluster_failure
 from dtrack.data.store import StoreError, StoreFull, StoreWriter, Transaction
 
 #: Formats whose plain (uncompressed) JSON-lines files may be read in byte ranges:
@@ -333,14 +333,10 @@ def _submit_parts(client: Any, future: Any, sources: list[_Source], staging: Pat
 
 def _task_error(future: Any) -> BaseException:
     """What a failed task raised; a cluster failure (not the source's) stops the run."""
-    from distributed import KilledWorker
-
-    if future.status == "cancelled":
-        raise ClusterError("the cluster lost a task (scheduler gone?); sources not yet committed were not stored")
-    exc = future.exception()
-    if isinstance(exc, KilledWorker):
-        raise ClusterError(f"a task kept killing its workers ({exc}); sources not yet committed were not stored")
-    return exc
+    failure = cluster_failure(future, "sources not yet committed were not stored")
+    if failure is not None:
+        raise failure
+    return future.exception()
 
 
 def _commit_group(writer: StoreWriter, group: list[_Source], force: bool) -> list[IngestReport]:
