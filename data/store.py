@@ -437,6 +437,7 @@ class StoreWriter:
         self._keys: pl.DataFrame | None = None
         self._hashes: np.ndarray | None = None
         self._order: np.ndarray | None = None  # row in ``_keys`` of each hash in ``_hashes``
+        self._new: list[np.ndarray] = []  # hashes committed since ``_hashes`` was sorted (merged on next use)
 
     def recover(self) -> None:
         """Remove what a crashed writer left: staging files, files not in the manifest,
@@ -484,6 +485,10 @@ class StoreWriter:
         import numpy as np
         if self._hashes is None:
             self._hashes = np.sort(key_hashes(self.store._scan("posts").select(POST_KEY).collect()))
+            self._new = []
+        elif self._new:
+            new, self._new = self._new, []
+            self._hashes = sorted_insert(self._hashes, np.concatenate(new))
         return self._hashes
 
     def keys(self) -> pl.DataFrame:
@@ -499,7 +504,7 @@ class StoreWriter:
             keys = self.store._scan("posts").select(POST_KEY).collect()
             hashes = key_hashes(keys)
             order = np.argsort(hashes, kind="stable")
-            self._keys, self._hashes = keys, hashes[order]
+            self._keys, self._hashes, self._new = keys, hashes[order], []
             self._order = order.astype(np.uint32) if order.size < 2**32 else order
         return self._keys, self._order
 
@@ -521,10 +526,13 @@ class StoreWriter:
         return keys[pl.Series(rows.astype(np.int64))]
 
     def _committed(self, hashes: np.ndarray) -> None:
+        """A transaction stored posts with these key hashes. They join the sorted index when it is next
+        used, not here: sorting them is wasted when no transaction of this writer adds posts again (the
+        usual ingest, which ends with the tagging), and it was on the path from the read to the commit."""
         if hashes.size:
             self._keys, self._order = None, None  # reloaded from the store on the next hash hit
         if self._hashes is not None and hashes.size:
-            self._hashes = sorted_insert(self._hashes, hashes)
+            self._new.append(hashes)
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
@@ -917,7 +925,7 @@ class Transaction:
         self._moved = []
         shutil.rmtree(self.staging, ignore_errors=True)
         if self._repairs:  # keys left the store (dtrack repair): the dedup index reloads on next use
-            self.writer._keys, self.writer._hashes, self.writer._order = None, None, None
+            self.writer._keys, self.writer._hashes, self.writer._order, self.writer._new = None, None, None, []
             return
         self.writer._committed(np.concatenate(self._levels) if self._levels else np.empty(0, np.uint64))
 
