@@ -247,6 +247,29 @@ def test_hash_hits_are_checked_against_the_stored_keys_of_the_same_hash(
     assert posts.height == len(seen)
 
 
+def test_the_dedup_index_after_commits_is_the_index_a_new_writer_loads(store: Store) -> None:
+    """Hashes a commit adds join the sorted index when it is next used (not at the commit): after
+    several commits, with and without a probe between them, it is exactly what a fresh writer reads."""
+    import numpy as np
+
+    from dtrack.data.schema import POST_KEY
+    from dtrack.data.store import key_hashes
+
+    with store.writer() as w:
+        for first in (0, 30, 60):
+            with w.transaction() as txn:
+                txn.add_posts(_posts([str(i) for i in range(first, first + 40)]))  # 10 repeat the last commit
+        with w.transaction() as txn:
+            txn.add_posts(_posts(["x"], platform="x"))
+        with w.transaction() as txn:
+            assert txn.add_posts(_posts(["5", "69", "99", "100"])) == (1, 3)
+        index = w.hashes().copy()
+    every = np.sort(key_hashes(store.scan_posts().select(POST_KEY).collect()))
+    assert np.array_equal(index, every) and every.size == 102
+    with store.writer() as fresh:
+        assert np.array_equal(fresh.hashes(), every)
+
+
 def _as_format_1(store: Store) -> dict:
     """Rewrite a store the way dtrack wrote it before the logs: files and sources inside manifest.json."""
     import shutil
