@@ -411,7 +411,7 @@ def discover(
     known: frozenset[str] = frozenset()
     if not include_known:
         if terms is None:
-            from dtrack.nlp.tagger import store_terms
+            from dtrack.nlp.terms import store_terms
 
             terms = store_terms(store)
         known = known_forms(terms)

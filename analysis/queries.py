@@ -421,11 +421,11 @@ def resolve_query_terms(store: Store, q: Query, *, dictionary: TermDictionary | 
     """``q`` with every term parameter canonical, and notes for terms without hits."""
     import polars as pl
 
-    from dtrack.nlp.tagger import store_terms
+    from dtrack.nlp.terms import TAGGING_META as META_KEY
+    from dtrack.nlp.terms import store_terms
     if dictionary is None:
         dictionary = store_terms(store)
     from dtrack.data.daily import memoised
-    from dtrack.nlp.tagger import META_KEY
 
     tagged = memoised(store, "hit_terms", lambda: frozenset(
         store.scan_hits().select(pl.col("term").unique()).collect().to_series().to_list()))

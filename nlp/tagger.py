@@ -65,10 +65,10 @@ from dtrack.data import daily
 from dtrack.data.schema import HIT_SCHEMA, POST_KEY, POST_SCHEMA
 from dtrack.data.store import Store, StoreWriter
 from dtrack.nlp.matcher import EVIDENCE_SEP, Matcher
-from dtrack.nlp.terms import RULES_VERSION, TermDictionary, load_terms_text
+from dtrack.nlp.terms import RULES_VERSION, TAGGING_META, TermDictionary, load_terms_text, store_terms
 from dtrack.nlp.tokenizer import get_tagger, prepare, versions
 
-META_KEY = "tagging"
+META_KEY = TAGGING_META
 RUNS_KEY = "tagging_runs"
 #: Tagging runs kept in the meta (newest last).
 MAX_RUNS = 50
@@ -127,15 +127,6 @@ def tagger_version() -> str:
     """Version stamp of the matching rules and the tokenizer (hits carry it; read once per process)."""
     return (f"dtrack-nlp/{RULES_VERSION} fugashi/{metadata.version('fugashi')} "
             f"unidic-lite/{metadata.version('unidic-lite')}")
-
-
-def store_terms(store: Store) -> TermDictionary:
-    """The dictionary the store was last tagged with (the default if none was recorded)."""
-    state = store.meta(META_KEY) or {}
-    overlay = state.get("dictionary")
-    if not overlay:
-        return load_terms_text(None)
-    return load_terms_text(overlay["toml"], name=overlay.get("name", "<stored>"), replace=bool(overlay.get("replace")))
 
 
 def default_workers() -> int:

@@ -40,14 +40,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dtrack.nlp.tokenizer import canonical_form, hiragana_to_katakana, katakana_to_hiragana, reading_pieces, readings
+
+if TYPE_CHECKING:
+    from dtrack.data.store import Store
 
 # The shipped dictionary, a resource of the installed package (never a path relative to the checkout).
 DEFAULT_TERMS = Path(str(resources.files("dtrack.data") / "terms.toml"))
 #: Bump when the matching rules change in a way that changes hits (forces a re-tag).
 RULES_VERSION = 2
+#: The manifest meta key of the tagging state (``nlp.tagger.META_KEY``), which records the dictionary in use.
+TAGGING_META = "tagging"
 
 _TERM_KEYS = {"canonical", "category", "variants", "readings", "exclusions", "ai_only", "note", "remove",
               "auto_readings", "context", "ai_always", "cased"}
@@ -493,3 +498,15 @@ def add_term(path: Path, canonical: str, *, variants: Iterable[str] = (), catego
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
+
+
+def store_terms(store: Store) -> TermDictionary:
+    """The dictionary the store was last tagged with (the default if none was recorded).
+
+    Here, not in ``nlp.tagger``: the analyses resolve their terms with it, and a `dtrack timeline`
+    process need not load the tagger (matcher, pre-filter, worker pool) to do so."""
+    state = store.meta(TAGGING_META) or {}
+    overlay = state.get("dictionary")
+    if not overlay:
+        return load_terms_text(None)
+    return load_terms_text(overlay["toml"], name=overlay.get("name", "<stored>"), replace=bool(overlay.get("replace")))

@@ -45,3 +45,19 @@ def test_import_dtrack_and_help_import_nothing_heavy() -> None:
                             "try:\n    main(['--help'])\nexcept SystemExit:\n    pass")
     assert not heavy & loaded
     assert not {m for m in loaded if m.startswith("dtrack.collectors")}
+
+
+def test_no_command_shares_a_name_with_an_analysis() -> None:
+    """``load_command`` looks a name up in COMMANDS before it loads the analyses' declarations."""
+    from dtrack.analysis.queries import ANALYSES
+    from dtrack.cli.main import COMMANDS
+
+    assert not set(COMMANDS) & set(ANALYSES)
+
+
+def test_a_command_that_is_no_analysis_starts_without_their_declarations() -> None:
+    """`dtrack ingest` (a process a user starts per export) does not import analysis/queries.py."""
+    loaded = _modules_after("from dtrack.cli.main import load_command\nload_command('ingest')")
+    assert "dtrack.analysis.queries" not in loaded
+    assert "dtrack.analysis.queries" in _modules_after("from dtrack.cli.main import load_command\n"
+                                                       "load_command('timeline')")

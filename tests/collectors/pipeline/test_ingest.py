@@ -194,7 +194,8 @@ def test_rows_read_before_the_hash_is_known_are_stored_as_if_it_had_been(tmp_pat
     assert calls == hashed_first
     for a, b in zip(_stored(first), _stored(late), strict=True):
         assert a == b if isinstance(a, list) else a.equals(b)
-    assert [len(first.files(k)) for k in ("posts", "quarantine")] == [len(late.files(k)) for k in ("posts", "quarantine")]
+    kinds = ("posts", "quarantine")
+    assert [len(first.files(k)) for k in kinds] == [len(late.files(k)) for k in kinds]
 
 
 def test_a_file_hashed_while_read_that_fails_leaves_nothing(tmp_path: Path, monkeypatch) -> None:
