@@ -56,10 +56,6 @@ HASH_READ_BYTES = 4 * 1024 * 1024
 #: index, and on a re-ingest each probe checks its hits against stored keys (a generic NDJSON file
 #: comes in 8 MiB blocks, other formats in frames of ``BATCH_ROWS``).
 FRAME_ROWS = 250_000
-#: Rows a source may read ahead of its hash: every stored row carries the file's sha256, which a thread
-#: computes while the file is read (3 s for a 3.4 GB file); until it is known, frames are held (and
-#: parsing goes on) instead of the reading stopping at the first store.
-HASH_WAIT_ROWS = 1_000_000
 #: Notices kept verbatim per source (all are counted).
 MAX_NOTICES = 1_000
 #: The start of the message for a file no collector recognises (skipped inside a folder).
@@ -174,8 +170,6 @@ class _Batcher:
         self.rows: list[dict[str, Any]] = []
         self.frames: list[pl.DataFrame] = []  # normalised frames not stored yet (in order)
         self.frame_rows = 0
-        self.held: list[list[pl.DataFrame]] = []  # runs of frames to store, waiting for the hash (in order)
-        self.held_rows = 0
         self.quarantine: list[dict[str, Any]] = []
         self.now = dt.datetime.now(dt.UTC)
 
@@ -229,7 +223,7 @@ class _Batcher:
         if isinstance(row["extra"], dict):
             row["extra"] = dumps_raw(row["extra"]) if row["extra"] else None
         row["is_repost"] = bool(row["is_repost"])
-        if self.frames or self.held:  # rows are stored in the order they came
+        if self.frames:  # rows are stored in the order they came
             self._store_frames()
         self.rows.append(row)
         if len(self.rows) >= BATCH_ROWS:
@@ -243,27 +237,12 @@ class _Batcher:
             self.frames.append(frame)
             self.frame_rows += frame.height
             if self.frame_rows >= FRAME_ROWS:
-                self._close_run()
-                if self.held_rows >= HASH_WAIT_ROWS or isinstance(self._sha256, str) or self._sha256.done():
-                    self._store_held()
-
-    def _close_run(self) -> None:
-        """The frames gathered so far become one store (of at least FRAME_ROWS rows, or the last)."""
-        if self.frames:
-            self.held.append(self.frames)
-            self.held_rows += self.frame_rows
-        self.frames, self.frame_rows = [], 0
-
-    def _store_held(self) -> None:
-        """Store the runs held, each as it would have been stored had the hash been known (the same
-        frames per ``add_posts``, so the same batches and files)."""
-        held, self.held, self.held_rows = self.held, [], 0
-        for frames in held:
-            self._store(pl.concat(frames) if len(frames) > 1 else frames[0])
+                self._store_frames()
 
     def _store_frames(self) -> None:
-        self._close_run()
-        self._store_held()
+        frames, self.frames, self.frame_rows = self.frames, [], 0
+        if frames:
+            self._store(pl.concat(frames) if len(frames) > 1 else frames[0])
 
     def flush(self) -> None:
         self._store_frames()

@@ -144,60 +144,6 @@ def test_hashing_while_reading_stores_what_hashing_first_stores(tmp_path: Path, 
     assert len(ahead.sources()) == 1
 
 
-def test_rows_read_before_the_hash_is_known_are_stored_as_if_it_had_been(tmp_path: Path, monkeypatch) -> None:
-    """Frames wait for a hash still being computed (up to HASH_WAIT_ROWS) while the file is read on;
-    then each run is stored as it would have been: the same add_posts calls, rows, files and ledger."""
-    import threading
-
-    import dtrack.collectors.formats.ndjson as ndjson
-
-    src = tmp_path / "posts.ndjson"
-    lines = [_line(i) for i in range(300)]
-    lines[40] = lines[7]  # a repeat
-    src.write_text("\ufeff" + "".join(lines) + "\n" + '{"id": "x", "created_at": "not a time"}\n', encoding="utf-8")
-    monkeypatch.setattr(ndjson, "READ_BYTES", 1_500)  # many blocks
-    monkeypatch.setattr(ingest, "FRAME_ROWS", 20)
-    monkeypatch.setattr(ingest, "HASH_WAIT_ROWS", 100)
-    monkeypatch.setattr(store_module, "STAGE_ROWS", 60)
-    calls: list[int] = []
-    real_add = store_module.Transaction.add_posts
-
-    def add_posts(self, posts):
-        calls.append(posts.height)
-        return real_add(self, posts)
-
-    monkeypatch.setattr(store_module.Transaction, "add_posts", add_posts)
-    first = Store(tmp_path / "first")
-    monkeypatch.setattr(ingest, "HASH_AHEAD_BYTES", 10**12)  # hashed before reading: nothing waits
-    assert _ingest(first, [src])[0].new == 299
-    hashed_first, calls[:] = list(calls), []
-
-    released = threading.Event()
-    held_at_release: list[int] = []
-    real_hash, real_release = ingest.file_sha256, ingest._Batcher._store_held
-
-    def late_hash(path):
-        released.wait(30)  # the hash is known only once the batcher stops waiting for it
-        return real_hash(path)
-
-    def store_held(self):
-        held_at_release.append(self.held_rows)
-        released.set()
-        return real_release(self)
-
-    monkeypatch.setattr(ingest, "file_sha256", late_hash)
-    monkeypatch.setattr(ingest._Batcher, "_store_held", store_held)
-    monkeypatch.setattr(ingest, "HASH_AHEAD_BYTES", 0)
-    late = Store(tmp_path / "late")
-    assert _ingest(late, [src])[0].new == 299
-    assert held_at_release[0] >= 100  # frames were held, not stored, until HASH_WAIT_ROWS
-    assert calls == hashed_first
-    for a, b in zip(_stored(first), _stored(late), strict=True):
-        assert a == b if isinstance(a, list) else a.equals(b)
-    kinds = ("posts", "quarantine")
-    assert [len(first.files(k)) for k in kinds] == [len(late.files(k)) for k in kinds]
-
-
 def test_a_file_hashed_while_read_that_fails_leaves_nothing(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(ingest, "HASH_AHEAD_BYTES", 0)
     src = tmp_path / "posts.ndjson"
