@@ -528,7 +528,7 @@ class StoreWriter:
     def _committed(self, hashes: np.ndarray) -> None:
         """A transaction stored posts with these key hashes. They join the sorted index when it is next
         used, not here: sorting them is wasted when no transaction of this writer adds posts again (the
-        usual ingest, which ends with the tagging), and it was on the path from the read to the commit."""
+        usual ingest, which ends with the tagging), and it stood between the ingest's commit and its tagging."""
         if hashes.size:
             self._keys, self._order = None, None  # reloaded from the store on the next hash hit
         if self._hashes is not None and hashes.size:
