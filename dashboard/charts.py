@@ -14,12 +14,16 @@ notebook can draw the same figures. Two rules hold for every chart:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 import plotly.graph_objects as go
+import plotly.io as pio
 import polars as pl
 from plotly.subplots import make_subplots
 
@@ -163,15 +167,15 @@ def timeline_chart(
     value_label = tr(f"measure_{measure}", lang) if f"measure_{measure}" in _MEASURES else measure
     for i, term in enumerate(frame.get_column("term").unique(maintain_order=True).to_list()):
         part = frame.filter(pl.col("term") == term).sort("period")
-        # numpy arrays, not lists: plotly validates and copies nested lists element by element
+        # plain lists, not numpy arrays: those reach plotly.js as typed arrays (see drawn_once)
         custom = part.select(
             pl.lit(term).alias("term"),
             pl.col("period").dt.strftime("%Y-%m-%d"),
             pl.col("posts"),
             pl.col("first_posts").list.eval(escape_expr(pl.element())).list.join("<br>").fill_null(""),
-        ).to_numpy()
+        ).rows()
         fig.add_trace(go.Scatter(
-            x=part.get_column("period").to_numpy(), y=part.get_column(measure).to_numpy(), name=escape(term),
+            x=part.get_column("period").to_list(), y=part.get_column(measure).to_list(), name=escape(term),
             mode="lines+markers", line={"color": _colour(i), "width": 2}, customdata=custom,
             marker={"size": 5, "maxdisplayed": MARKERS_UP_TO} if part.height > MARKERS_UP_TO else {"size": 5},
             hovertemplate=(
@@ -184,7 +188,7 @@ def timeline_chart(
     if events is not None and events.height:
         add_event_markers(fig, events, highlight=highlight, lang=lang, window=window)
     fig.update_layout(yaxis_type="log" if scale == "log" else "linear", yaxis_title=escape(value_label),
-                      xaxis_title=None, hovermode="closest", clickmode="event+select")
+                      xaxis_title=None, hovermode="closest", clickmode="event+select", dragmode="pan")
     longest = frame.group_by("term").len().get_column("len").max() or 0
     if longest <= SLIDER_UP_TO:
         fig.update_xaxes(rangeslider={"visible": True, "thickness": 0.07})
@@ -193,7 +197,54 @@ def timeline_chart(
                                         "x": 0, "y": 1, "yanchor": "top", "xanchor": "left"})
     if window is not None:
         fig.update_xaxes(range=[_day_edge(window[0]), _day_edge(window[1])])
-    return fixed_margins(_style(fig, height=460, lang=lang))
+    return drawn_once(fixed_margins(_style(fig, height=460, lang=lang)))
+
+
+#: What of the house template (:data:`TEMPLATE`) a cartesian chart uses; :func:`drawn_once` writes it into
+#: the layout. Its ``xaxis`` and ``yaxis`` apply to every x and y axis of the figure.
+TEMPLATE_KEYS = ("autotypenumbers", "colorway", "font", "hovermode", "hoverlabel", "paper_bgcolor",
+                 "plot_bgcolor", "shapedefaults", "annotationdefaults", "title")
+_AXIS = re.compile(r"([xy])axis\d*")
+
+
+def drawn_once(fig: go.Figure) -> go.Figure:
+    """The figure with nothing that makes Streamlit's chart draw it twice; it looks the same.
+
+    Streamlit mounts a new chart hidden, with no width: plotly draws it, then
+    Streamlit passes the measured width and the chart's own copy of the figure
+    to ``Plotly.react``, which draws the whole chart again if anything differs
+    from what it drew. The copy is equal, but plotly's comparison sees three
+    differences that are none (measured, docs/dashboard.md):
+
+    * ``layout.template`` is compared by identity, and the copy is a new
+      object: the template is replaced by what it sets on a cartesian chart
+      (:data:`TEMPLATE_KEYS`, and its axes' style on every axis), under the
+      figure's own values;
+    * numpy arrays reach plotly.js as typed arrays, which its comparison always
+      takes for changed: the chart's data must be plain lists;
+    * without ``layout.datarevision`` every data array of the copy counts as new
+      data: the revision is a hash of the traces, so new data still redraw.
+
+    ``dragmode`` is set to the pan Streamlit gives a chart that selects points
+    (it would set it after the first draw).
+    """
+    layout = fig.layout.to_plotly_json()
+    template = pio.templates[TEMPLATE].layout.to_plotly_json() if fig.layout.template is not None else {}
+    base: dict[str, Any] = {key: template[key] for key in TEMPLATE_KEYS if key in template}
+    for name in ("xaxis", "yaxis", *layout):
+        axis = _AXIS.fullmatch(name)
+        if axis and f"{axis.group(1)}axis" in template:
+            # a line colour set on the axis itself would turn its line on (plotly's default for showline)
+            base[name] = {k: v for k, v in template[f"{axis.group(1)}axis"].items() if k != "linecolor"}
+    layout.pop("template", None)
+    merged = go.Layout(base)
+    merged.update(layout)
+    fig.layout = merged
+    fig.layout.template = None
+    data = orjson.dumps([trace.to_plotly_json() for trace in fig.data],
+                        option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS, default=str)
+    fig.update_layout(datarevision=hashlib.blake2b(data, digest_size=8).hexdigest())
+    return fig
 
 
 def fixed_margins(fig: go.Figure, *, left: int = AXIS_ROOM_LEFT, bottom: int = AXIS_ROOM_BOTTOM) -> go.Figure:

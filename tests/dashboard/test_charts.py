@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
+import plotly.io as pio
 import polars as pl
 import pytest
 from hypothesis import given, settings
@@ -51,6 +53,25 @@ def test_timeline_lines_per_term_with_count_and_first_posts_in_hover():
     assert "mimicで無断学習" in trace.customdata[1][3]
     assert "<b>bold</b>" not in trace.customdata[1][3] and "&lt;b&gt;bold&lt;/b&gt;" in trace.customdata[1][3]
     assert "%{customdata[2]" in trace.hovertemplate and "%{customdata[3]}" in trace.hovertemplate
+
+
+def test_the_timeline_reaches_the_browser_as_a_figure_plotly_draws_once():
+    """What made Streamlit's chart draw every timeline twice is gone (charts.drawn_once), and the house
+    template's look is written into the layout instead (tests/e2e/test_chart_drawing.py compares pixels)."""
+    events = pl.DataFrame({"date": [D(2022, 8, 22)], "label": ["Stable Diffusion"], "kind": ["model"]})
+    fig = charts.timeline_chart(_timeline(), events=events)
+    spec = json.loads(pio.to_json(fig, validate=False))
+    assert "template" not in spec["layout"]
+    assert "bdata" not in json.dumps(spec)  # no typed arrays
+    assert spec["layout"]["dragmode"] == "pan" and spec["layout"]["clickmode"] == "event+select"
+    white = pio.templates["plotly_white"].layout
+    assert spec["layout"]["plot_bgcolor"] == white.plot_bgcolor and spec["layout"]["font"]["color"] == white.font.color
+    for axis in ("xaxis", "yaxis", "yaxis9"):  # the template's axis style on every axis, its line colour left out
+        assert spec["layout"][axis]["gridcolor"] == white.xaxis.gridcolor and "linecolor" not in spec["layout"][axis]
+    assert spec["layout"]["xaxis"]["automargin"] is False  # the chart's own value wins over the template's
+    again = charts.timeline_chart(_timeline(), events=events)
+    other = charts.timeline_chart(_timeline().with_columns(posts=pl.col("posts") + 1), events=events)
+    assert fig.layout.datarevision == again.layout.datarevision != other.layout.datarevision
 
 
 def test_timeline_measure_and_log_scale():

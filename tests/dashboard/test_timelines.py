@@ -69,7 +69,7 @@ def test_filters_change_the_chart_like_the_cli_options(app, story_store: Store):
                         platforms=["bluesky"])
     assert _y(_traces(at)["無断学習"]) == bluesky["posts"].to_list()
     at.segmented_control(key="tl_measure").set_value("share_per_10k").run()
-    shares = [round(v, 6) if v == v else None for v in _y(_traces(at)["無断学習"])]  # NaN (v != v) is a null
+    shares = [round(v, 6) if v is not None and v == v else None for v in _y(_traces(at)["無断学習"])]  # NaN is null
     drawn = bluesky.with_columns(share_per_10k=hide_small_shares())["share_per_10k"].to_list()
     assert shares == [round(v, 6) if v is not None else None for v in drawn]
     hidden = bluesky.filter(pl.col("posts") > 0, pl.col("posts") / pl.col("share_per_10k") * 10_000 < 30)
