@@ -38,9 +38,16 @@ EVENT_COLOURS = {
     "controversy": "#E69F00", "technique": "#009E73", "tool": "#56B4E9", "statement": "#999999",
 }
 GAP_COLOUR = "rgba(120,120,120,0.18)"
-#: At most this many point markers drawn per line (thousands of SVG markers are slow to draw); every
-#: point still hovers and clicks, since a line keeps its markers (plotly selects only traces with markers).
-MARKERS_UP_TO = 400
+#: A line shows a marker on each point only when it has at most this many points in the range it opens on
+#: (four years by month, two by week): closer together, 5 px markers merge into a band that says nothing
+#: the line does not, and each is an SVG element the browser draws (a third of plotly's time on four years
+#: by week). Every point still hovers and clicks: a line keeps invisible markers (plotly selects points
+#: only on traces with markers), of which it draws one. A point with no drawn neighbour (a lone day between
+#: hidden shares, or between zeros on a log scale) would vanish from a line, so it keeps its marker.
+MARKERS_UP_TO = 110
+#: The markers of a line with too many points to mark: not drawn (one, transparent), but there to hover
+#: and click.
+UNMARKED = {"size": 5, "opacity": 0, "maxdisplayed": 1}
 #: A range slider under a timeline only when each line has at most this many points (four years by month,
 #: two by week): the slider draws every line a second time, which on four years by week or day costs more
 #: than the chart itself in the browser. Longer charts opened on a window get a "whole span" button instead.
@@ -155,36 +162,47 @@ def timeline_chart(
     ``events`` (date, label, kind) become labelled vertical markers coloured by
     kind; ``hover`` (term, period, first_posts) adds the first posts of each
     period to its hover. Lines of more than :data:`SLIDER_UP_TO` points get no
-    range slider (a "whole span" button when ``window`` zooms in). Each point
-    carries ``customdata`` = [term, period ISO date, posts, first posts], which
-    the page reads back when a point is clicked.
+    range slider (a "whole span" button when ``window`` zooms in). Each line's
+    ``legendgroup`` is its term, which the page reads back with the clicked
+    point's date; points carry ``customdata`` = [posts, first posts] only when
+    the hover needs them (another measure than posts, or hover posts), so a long
+    chart sends its dates and values and nothing twice.
     """
     fig = go.Figure()
-    if hover is not None and hover.height:
+    hovered = hover is not None and hover.height > 0
+    if hovered:
         frame = frame.join(hover, on=["term", "period"], how="left")
-    else:
-        frame = frame.with_columns(first_posts=pl.lit(None, dtype=pl.List(pl.String)))
     value_label = tr(f"measure_{measure}", lang) if f"measure_{measure}" in _MEASURES else measure
+    hovertemplate = (
+        "<b>%{fullData.name}</b> %{x|%Y-%m-%d}<br>"
+        + f"{escape(tr('measure_posts', lang))}: " + ("%{y:,}" if measure == "posts" else "%{customdata[0]:,}")
+        + (f" · {escape(value_label)}: %{{y:,.2f}}" if measure != "posts" else "")
+        + ("<br>%{customdata[1]}" if hovered else "") + "<extra></extra>"
+    )
     for i, term in enumerate(frame.get_column("term").unique(maintain_order=True).to_list()):
         part = frame.filter(pl.col("term") == term).sort("period")
         # plain lists, not numpy arrays: those reach plotly.js as typed arrays (see drawn_once)
         custom = part.select(
-            pl.lit(term).alias("term"),
-            pl.col("period").dt.strftime("%Y-%m-%d"),
             pl.col("posts"),
-            pl.col("first_posts").list.eval(escape_expr(pl.element())).list.join("<br>").fill_null(""),
-        ).rows()
+            pl.col("first_posts").list.eval(escape_expr(pl.element())).list.join("<br>").fill_null("")
+            if hovered else pl.lit(""),
+        ).rows() if hovered or measure != "posts" else None
+        marked = _shown(part, window) <= MARKERS_UP_TO
         fig.add_trace(go.Scatter(
             x=part.get_column("period").to_list(), y=part.get_column(measure).to_list(), name=escape(term),
-            mode="lines+markers", line={"color": _colour(i), "width": 2}, customdata=custom,
-            marker={"size": 5, "maxdisplayed": MARKERS_UP_TO} if part.height > MARKERS_UP_TO else {"size": 5},
-            hovertemplate=(
-                "<b>%{customdata[0]}</b> %{x|%Y-%m-%d}<br>"
-                f"{escape(tr('measure_posts', lang))}: %{{customdata[2]:,}}"
-                + (f" · {escape(value_label)}: %{{y:,.2f}}" if measure != "posts" else "")
-                + "<br>%{customdata[3]}<extra></extra>"
-            ),
+            legendgroup=term, mode="lines+markers", line={"color": _colour(i), "width": 2}, customdata=custom,
+            marker=UNMARKED if not marked else  # zoomed out of a window: no more markers than it had
+            {"size": 5, "maxdisplayed": MARKERS_UP_TO} if part.height > MARKERS_UP_TO else {"size": 5},
+            hovertemplate=hovertemplate,
         ))
+        if not marked:
+            lone = part.filter(_lone(measure, log=scale == "log"))
+            if lone.height:
+                fig.add_trace(go.Scatter(
+                    x=lone.get_column("period").to_list(), y=lone.get_column(measure).to_list(),
+                    name=escape(term), legendgroup=term, mode="markers", marker={"size": 5, "color": _colour(i)},
+                    showlegend=False, hoverinfo="skip",  # hover and click go to the line's own point
+                ))
     if events is not None and events.height:
         add_event_markers(fig, events, highlight=highlight, lang=lang, window=window)
     fig.update_layout(yaxis_type="log" if scale == "log" else "linear", yaxis_title=escape(value_label),
@@ -245,6 +263,21 @@ def drawn_once(fig: go.Figure) -> go.Figure:
                         option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS, default=str)
     fig.update_layout(datarevision=hashlib.blake2b(data, digest_size=8).hexdigest())
     return fig
+
+
+def _shown(part: pl.DataFrame, window: tuple[dt.date, dt.date] | None) -> int:
+    """Points of one line in the range the chart opens on (all of them without a window)."""
+    if window is None:
+        return part.height
+    return part.filter(pl.col("period").is_between(*window)).height
+
+
+def _lone(measure: str, *, log: bool) -> pl.Expr:
+    """Points a line cannot show: drawn, but with neither neighbour drawn (null, or not above 0 on a log
+    scale), so no segment reaches them."""
+    value = pl.col(measure).cast(pl.Float64).fill_nan(None)  # NaN is sent as null: a gap
+    drawn = value.is_not_null() & (value > 0 if log else pl.lit(True))
+    return drawn & ~drawn.shift(1).fill_null(False) & ~drawn.shift(-1).fill_null(False)
 
 
 def fixed_margins(fig: go.Figure, *, left: int = AXIS_ROOM_LEFT, bottom: int = AXIS_ROOM_BOTTOM) -> go.Figure:
