@@ -23,7 +23,6 @@ from typing import Any
 
 import orjson
 import plotly.graph_objects as go
-import plotly.io as pio
 import polars as pl
 from plotly.subplots import make_subplots
 
@@ -155,6 +154,7 @@ def timeline_chart(
     lang: str = "en",
     highlight: frozenset[tuple[dt.date, str]] | set[tuple[dt.date, str]] = frozenset(),
     window: tuple[dt.date, dt.date] | None = None,
+    once: bool = True,
 ) -> go.Figure:
     """One line per term over periods (a ``analysis.timeline`` frame).
 
@@ -166,7 +166,8 @@ def timeline_chart(
     ``legendgroup`` is its term, which the page reads back with the clicked
     point's date; points carry ``customdata`` = [posts, first posts] only when
     the hover needs them (another measure than posts, or hover posts), so a long
-    chart sends its dates and values and nothing twice.
+    chart sends its dates and values and nothing twice. ``once=False`` leaves
+    the figure as built, with its template (:func:`drawn_once`).
     """
     fig = go.Figure()
     hovered = hover is not None and hover.height > 0
@@ -206,7 +207,7 @@ def timeline_chart(
     if events is not None and events.height:
         add_event_markers(fig, events, highlight=highlight, lang=lang, window=window)
     fig.update_layout(yaxis_type="log" if scale == "log" else "linear", yaxis_title=escape(value_label),
-                      xaxis_title=None, hovermode="closest", clickmode="event+select", dragmode="pan")
+                      xaxis_title=None, hovermode="closest", clickmode="event+select")
     longest = frame.group_by("term").len().get_column("len").max() or 0
     if longest <= SLIDER_UP_TO:
         fig.update_xaxes(rangeslider={"visible": True, "thickness": 0.07})
@@ -215,11 +216,13 @@ def timeline_chart(
                                         "x": 0, "y": 1, "yanchor": "top", "xanchor": "left"})
     if window is not None:
         fig.update_xaxes(range=[_day_edge(window[0]), _day_edge(window[1])])
-    return drawn_once(fixed_margins(_style(fig, height=460, lang=lang)))
+    fig = fixed_margins(_style(fig, height=460, lang=lang))
+    return drawn_once(fig) if once else fig
 
 
-#: What of the house template (:data:`TEMPLATE`) a cartesian chart uses; :func:`drawn_once` writes it into
-#: the layout. Its ``xaxis`` and ``yaxis`` apply to every x and y axis of the figure.
+#: What of a figure's template a cartesian chart uses; :func:`drawn_once` writes it into the layout. The
+#: template's ``xaxis`` and ``yaxis`` apply to every x and y axis of the figure, its trace defaults to
+#: every trace of their type.
 TEMPLATE_KEYS = ("autotypenumbers", "colorway", "font", "hovermode", "hoverlabel", "paper_bgcolor",
                  "plot_bgcolor", "shapedefaults", "annotationdefaults", "title")
 _AXIS = re.compile(r"([xy])axis\d*")
@@ -236,33 +239,52 @@ def drawn_once(fig: go.Figure) -> go.Figure:
 
     * ``layout.template`` is compared by identity, and the copy is a new
       object: the template is replaced by what it sets on a cartesian chart
-      (:data:`TEMPLATE_KEYS`, and its axes' style on every axis), under the
-      figure's own values;
+      (:data:`TEMPLATE_KEYS`, its axes' style on every axis, its trace
+      defaults on every trace), under the figure's own values;
     * numpy arrays reach plotly.js as typed arrays, which its comparison always
       takes for changed: the chart's data must be plain lists;
     * without ``layout.datarevision`` every data array of the copy counts as new
       data: the revision is a hash of the traces, so new data still redraw.
 
     ``dragmode`` is set to the pan Streamlit gives a chart that selects points
-    (it would set it after the first draw).
+    (it would set it after the first draw). tests/e2e/test_chart_drawing.py
+    checks that plotly.js draws the same pixels, and each chart once. Made for
+    the timeline's lines: on an axis plotly does not grid by default (bars on
+    a date axis) the template's grid colour, set on the axis itself, would
+    turn its grid on.
     """
+    template = fig.layout.template
     layout = fig.layout.to_plotly_json()
-    template = pio.templates[TEMPLATE].layout.to_plotly_json() if fig.layout.template is not None else {}
-    base: dict[str, Any] = {key: template[key] for key in TEMPLATE_KEYS if key in template}
+    layout.pop("template", None)
+    own_template = template.layout.to_plotly_json() if template is not None else {}
+    base: dict[str, Any] = {key: own_template[key] for key in TEMPLATE_KEYS if key in own_template}
     for name in ("xaxis", "yaxis", *layout):
         axis = _AXIS.fullmatch(name)
-        if axis and f"{axis.group(1)}axis" in template:
+        if axis and f"{axis.group(1)}axis" in own_template:
             # a line colour set on the axis itself would turn its line on (plotly's default for showline)
-            base[name] = {k: v for k, v in template[f"{axis.group(1)}axis"].items() if k != "linecolor"}
-    layout.pop("template", None)
-    merged = go.Layout(base)
-    merged.update(layout)
-    fig.layout = merged
-    fig.layout.template = None
-    data = orjson.dumps([trace.to_plotly_json() for trace in fig.data],
-                        option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS, default=str)
-    fig.update_layout(datarevision=hashlib.blake2b(data, digest_size=8).hexdigest())
-    return fig
+            base[name] = {k: v for k, v in own_template[f"{axis.group(1)}axis"].items() if k != "linecolor"}
+    traces, seen = [], {}
+    for trace in fig.data:
+        own = trace.to_plotly_json()
+        defaults = getattr(template.data, trace.type, None) if template is not None else None
+        if defaults:  # a template's trace defaults go round the traces of their type
+            nth = seen[trace.type] = seen.get(trace.type, -1) + 1
+            own = _under(defaults[nth % len(defaults)].to_plotly_json(), own)
+        traces.append(own)
+    out = go.Figure(data=traces, layout=_under(base, layout))
+    out.layout.template = None
+    data = orjson.dumps(traces, option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS, default=str)
+    out.update_layout(dragmode="pan", datarevision=hashlib.blake2b(data, digest_size=8).hexdigest())
+    return out
+
+
+def _under(base: dict, own: dict) -> dict:
+    """``own`` over ``base``, nested dicts merged key by key (``own`` wins)."""
+    merged = dict(base)
+    for key, value in own.items():
+        merged[key] = _under(merged[key], value) if isinstance(value, dict) and isinstance(merged.get(key), dict) \
+            else value
+    return merged
 
 
 def _shown(part: pl.DataFrame, window: tuple[dt.date, dt.date] | None) -> int:
