@@ -190,8 +190,8 @@ def timeline_chart(
         ).rows() if hovered or measure != "posts" else None
         marked = _shown(part, window) <= MARKERS_UP_TO
         fig.add_trace(go.Scatter(
-            x=part.get_column("period").to_list(), y=part.get_column(measure).to_list(), name=escape(term),
-            legendgroup=term, mode="lines+markers", line={"color": _colour(i), "width": 2}, customdata=custom,
+            x=_days(part), y=part.get_column(measure).to_list(), name=escape(term), legendgroup=term,
+            mode="lines+markers", line={"color": _colour(i), "width": 2}, customdata=custom,
             marker=UNMARKED if not marked else  # zoomed out of a window: no more markers than it had
             {"size": 5, "maxdisplayed": MARKERS_UP_TO} if part.height > MARKERS_UP_TO else {"size": 5},
             hovertemplate=hovertemplate,
@@ -200,7 +200,7 @@ def timeline_chart(
             lone = part.filter(_lone(measure, log=scale == "log"))
             if lone.height:
                 fig.add_trace(go.Scatter(
-                    x=lone.get_column("period").to_list(), y=lone.get_column(measure).to_list(),
+                    x=_days(lone), y=lone.get_column(measure).to_list(),
                     name=escape(term), legendgroup=term, mode="markers", marker={"size": 5, "color": _colour(i)},
                     showlegend=False, hoverinfo="skip",  # hover and click go to the line's own point
                 ))
@@ -255,7 +255,6 @@ def drawn_once(fig: go.Figure) -> go.Figure:
     """
     template = fig.layout.template
     layout = fig.layout.to_plotly_json()
-    layout.pop("template", None)
     own_template = template.layout.to_plotly_json() if template is not None else {}
     base: dict[str, Any] = {key: own_template[key] for key in TEMPLATE_KEYS if key in own_template}
     for name in ("xaxis", "yaxis", *layout):
@@ -263,18 +262,33 @@ def drawn_once(fig: go.Figure) -> go.Figure:
         if axis and f"{axis.group(1)}axis" in own_template:
             # a line colour set on the axis itself would turn its line on (plotly's default for showline)
             base[name] = {k: v for k, v in own_template[f"{axis.group(1)}axis"].items() if k != "linecolor"}
+    # in place, adding only what the figure does not set: a new Figure would validate every point again
     traces, seen = [], {}
     for trace in fig.data:
         own = trace.to_plotly_json()
         defaults = getattr(template.data, trace.type, None) if template is not None else None
         if defaults:  # a template's trace defaults go round the traces of their type
             nth = seen[trace.type] = seen.get(trace.type, -1) + 1
-            own = _under(defaults[nth % len(defaults)].to_plotly_json(), own)
+            extra = _missing(defaults[nth % len(defaults)].to_plotly_json(), own)
+            for key, value in extra.items():  # item by item: trace.update() costs milliseconds a trace
+                trace[key] = _under(value, own[key]) if key in own else value
+            own = _under(extra, own)
         traces.append(own)
-    out = go.Figure(data=traces, layout=_under(base, layout))
-    out.layout.template = None
     data = orjson.dumps(traces, option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS, default=str)
-    out.update_layout(dragmode="pan", datarevision=hashlib.blake2b(data, digest_size=8).hexdigest())
+    fig.update_layout(_missing(base, layout), dragmode="pan",
+                      datarevision=hashlib.blake2b(data, digest_size=8).hexdigest())
+    fig.layout.template = None  # gone from the JSON (template=None in update_layout leaves {})
+    return fig
+
+
+def _missing(base: dict, own: dict) -> dict:
+    """What ``base`` sets that ``own`` does not, nested dicts key by key."""
+    out = {}
+    for key, value in base.items():
+        if key not in own:
+            out[key] = value
+        elif isinstance(value, dict) and isinstance(own[key], dict) and (deeper := _missing(value, own[key])):
+            out[key] = deeper
     return out
 
 
@@ -285,6 +299,12 @@ def _under(base: dict, own: dict) -> dict:
         merged[key] = _under(merged[key], value) if isinstance(value, dict) and isinstance(merged.get(key), dict) \
             else value
     return merged
+
+
+def _days(part: pl.DataFrame) -> list[str]:
+    """The periods as ISO dates: what plotly sends anyway, and a list of str is copied at once where a list
+    of dates is copied date by date (plotly deep-copies a figure's data more than once on its way out)."""
+    return part.get_column("period").dt.strftime("%Y-%m-%d").to_list()
 
 
 def _shown(part: pl.DataFrame, window: tuple[dt.date, dt.date] | None) -> int:
