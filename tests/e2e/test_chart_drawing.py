@@ -22,18 +22,7 @@ from dtrack.analysis.timeline import timeline
 from dtrack.dashboard import charts
 from dtrack.data.events import load_events
 from dtrack.data.store import Store
-from tests.e2e.harness import (
-    choose,
-    key,
-    open_page,
-    plot_data,
-    plot_signature,
-    point_position,
-    wait_idle,
-    wait_plot_change,
-    wait_table,
-    wait_table_change,
-)
+from tests.e2e import harness as h
 
 pytestmark = pytest.mark.e2e
 
@@ -55,29 +44,29 @@ def _lone_days(frame: pl.DataFrame) -> list[str]:
 
 
 def _change(page: Any, widget: str, label: str) -> None:
-    before = plot_signature(page, "tl_chart")
-    choose(page, widget, label)
-    wait_plot_change(page, "tl_chart", before)
-    wait_idle(page)
+    before = h.plot_signature(page, "tl_chart")
+    h.choose(page, widget, label)
+    h.wait_plot_change(page, "tl_chart", before)
+    h.wait_idle(page)
 
 
 def test_a_day_of_a_long_line_without_markers_still_hovers_and_clicks_to_its_posts(page: Any, server: str,
                                                                                     story: Path):
-    open_page(page, server + "timelines?tl_terms=無断学習&tl_freq=day", key("tl_chart") + " .js-plotly-plot")
+    h.open_page(page, server + "timelines?tl_terms=無断学習&tl_freq=day", h.key("tl_chart") + " .js-plotly-plot")
     daily = _daily(story, "無断学習")
     # it opens on the term's story: a window of few enough days that each is marked
     lo, hi = page.evaluate("(s) => document.querySelector(s + ' .js-plotly-plot')._fullLayout.xaxis.range",
-                           key("tl_chart"))
-    (line,) = [t for t in plot_data(page, "tl_chart") if t["legendgroup"]]
+                           h.key("tl_chart"))
+    (line,) = [t for t in h.plot_data(page, "tl_chart") if t["legendgroup"]]
     shown = [x for x in line["x"] if lo[:10] <= x[:10] <= hi[:10]]
     assert 0 < len(shown) <= charts.MARKERS_UP_TO < len(line["x"]) and line["drawn"] == len(shown)
     # the whole span (no story highlighted): too many days to mark
-    page.locator(key("tl_story")).click()
+    page.locator(h.key("tl_story")).click()
     page.get_by_role("option", name="none", exact=True).click()
     page.wait_for_function("(s) => document.querySelector(s + ' .scatterlayer .trace')"
-                           ".querySelectorAll('path.point').length <= 1", arg=key("tl_chart"))
-    wait_idle(page)
-    traces = plot_data(page, "tl_chart")
+                           ".querySelectorAll('path.point').length <= 1", arg=h.key("tl_chart"))
+    h.wait_idle(page)
+    traces = h.plot_data(page, "tl_chart")
     (line,) = [t for t in traces if t["legendgroup"]]  # one line, no lone points on a linear scale
     assert line["y"] == daily["posts"].to_list() and len(line["x"]) > charts.MARKERS_UP_TO
     assert line["mode"] == "lines+markers" and line["drawn"] <= 1  # markers there to click, none drawn
@@ -94,21 +83,21 @@ def test_a_day_of_a_long_line_without_markers_still_hovers_and_clicks_to_its_pos
     order = sorted(range(daily.height), key=lambda j: -daily["posts"][j])
     i = next(j for j in order if 0 < daily["posts"][j] < peak)
     day, count = daily["period"][i].isoformat(), daily["posts"][i]
-    listed = wait_table(page, "tl_posts")
-    page.locator(key("tl_chart")).scroll_into_view_if_needed()
-    x, y = point_position(page, "tl_chart", 0, i)
+    listed = h.wait_table(page, "tl_posts")
+    page.locator(h.key("tl_chart")).scroll_into_view_if_needed()
+    x, y = h.point_position(page, "tl_chart", 0, i)
     page.mouse.move(x, y)
-    hover = page.locator(key("tl_chart") + " .hoverlayer")
+    hover = page.locator(h.key("tl_chart") + " .hoverlayer")
     hover.get_by_text(day).first.wait_for()
     assert f"count: {count}" in hover.text_content() and "無断学習" in hover.text_content()
     page.mouse.click(x, y)
-    rows = wait_table_change(page, "tl_posts", listed)[1:]
+    rows = h.wait_table_change(page, "tl_posts", listed)[1:]
     page.get_by_text(f"{min(count, 200)} of {count} posts").wait_for()
     assert rows and all(r[0][:10] == day and r[3] == "無断学習" for r in rows)
 
     # on a log scale a day between days without uses is on no segment: it keeps its marker
     _change(page, "tl_scale", "log")
-    traces = plot_data(page, "tl_chart")
+    traces = h.plot_data(page, "tl_chart")
     line, *lone = [t for t in traces if t["legendgroup"]]
     expected = _lone_days(daily)
     assert expected, "the story has days with uses between days without"
@@ -139,9 +128,9 @@ WATCH_DRAWS = """(sel) => {
 def test_each_new_chart_is_drawn_once(page: Any, server: str):
     """Streamlit hands plotly a copy of each new figure after the first draw; plotly drew the whole chart
     again when the copy looked different (charts.drawn_once). Now each new chart is computed and drawn once."""
-    open_page(page, server + "timelines", key("tl_chart") + " .js-plotly-plot")
+    h.open_page(page, server + "timelines", h.key("tl_chart") + " .js-plotly-plot")
     for widget, label in (("tl_scale", "log"), ("tl_measure", "authors"), ("tl_freq", "day")):
-        page.evaluate(WATCH_DRAWS, key("tl_chart"))
+        page.evaluate(WATCH_DRAWS, h.key("tl_chart"))
         _change(page, widget, label)
         page.wait_for_timeout(300)  # the second draw followed the first within a frame or two
         draws = page.evaluate("window.__draws.map(calcs => calcs.length)")  # the old chart draws nothing
