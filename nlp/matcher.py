@@ -48,6 +48,7 @@ for exactly those forms (with whitespace removed on both sides).
 from __future__ import annotations
 
 import functools
+import os
 import re
 import unicodedata
 from typing import Any
@@ -65,6 +66,21 @@ from dtrack.nlp.tokenizer import (
 
 #: Separates evidence words in the compact strings workers return.
 EVIDENCE_SEP = "\x1f"
+#: Set to 0 to match with the pure-Python path even where the native one is built (tests compare the two).
+NATIVE_ENV = "DTRACK_NATIVE"
+
+
+def native_module() -> Any:
+    """The compiled matcher (``dtrack.nlp._fastmatch``), or None when it was not built (no C compiler at
+    install) or ``DTRACK_NATIVE=0`` asks for the pure-Python path. Read at every call, so one process can
+    run both paths."""
+    if os.environ.get(NATIVE_ENV, "1") == "0":
+        return None
+    try:
+        from dtrack.nlp import _fastmatch
+    except ImportError:
+        return None
+    return _fastmatch
 
 
 def _ends_alnum(form: str) -> bool:
