@@ -1,9 +1,486 @@
-# cython: language_level=3, boundscheck=False, wraparound=False
-"""The matcher's per-post hot path in C (see nlp/matcher.py for the rules and the reference path)."""
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
+"""The matcher's per-post hot path in C: the same rules as ``Matcher`` in nlp/matcher.py, which stays the
+reference (``DTRACK_NATIVE=0`` runs it; tests/nlp/test_fastmatch.py compares the two on every kind of text).
+
+What is native, per post: the scan for every form, cue and context word (a trie over code points in flat C
+arrays, where the Python path runs a regular expression once per place a key starts); MeCab's " start,end"
+byte offsets read once into two arrays indexed by character offset (the Python path formats and searches a
+substring for every question); the boundary filter, exclusions, the ``#`` mark, overlaps, the evidence
+and the encoded lines. Rare paths call back into the Python matcher: kana runs cut into reading pieces
+(``_kana_cuts``), the case test of ``cased`` spellings (``_weak``), and offsets back to the original text
+(``Canonical.original_span``).
+"""
+
+from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
+from libc.string cimport memset
+
+
+cdef extern from "Python.h":
+    int PyUnicode_KIND(object o)
+    void* PyUnicode_DATA(object o)
+    Py_UCS4 PyUnicode_READ(int kind, void* data, Py_ssize_t index)
+    Py_ssize_t PyUnicode_GET_LENGTH(object o)
+    bint PyUnicode_IS_ASCII(object o)
+
 
 #: Bumped when the native matcher changes what it needs from ``Matcher``.
-ABI = 1
+ABI = 2
 
 
 def abi() -> int:
     return ABI
+
+
+cdef inline int _utf8_len(unsigned int c) noexcept nogil:
+    if c < 0x80:
+        return 1
+    if c < 0x800:
+        return 2
+    if c < 0x10000:
+        return 3
+    return 4
+
+
+def _span(item):
+    return item[0], item[1]
+
+
+def _hit_order(hit):
+    return hit[1], hit[2], hit[0]
+
+
+cdef class Native:
+    """A ``Matcher`` compiled into flat arrays (built per process from the matcher; never pickled)."""
+
+    cdef object m
+    cdef str sep
+    # trie: node i has children child_cp/child_node[child_start[i] : child_start[i] + child_count[i]],
+    # sorted by code point; node_key[i] is the key ending there or -1
+    cdef int n_nodes
+    cdef int* child_start
+    cdef int* child_count
+    cdef unsigned int* child_cp
+    cdef int* child_node
+    cdef int* node_key
+    cdef unsigned char* first  # bitmap of the BMP characters a key starts with (astral: always looked up)
+    # keys
+    cdef int n_keys
+    cdef int* key_len
+    cdef unsigned char* key_kana  # a kana form, for which a kana run may be cut into reading pieces
+    cdef list key_terms  # term indices (tuple) if the key is a form, else None
+    cdef list key_word  # (cue or None, owners, whole) if the key is a cue or context word, else None
+    cdef object names, ai_only, ai_always, exclusions, cased
+    cdef bint any_ai_always
+    # per-post buffers, grown on demand
+    cdef int* occ  # (start, end, key) triples: forms
+    cdef Py_ssize_t occ_cap
+    cdef int* wrd  # (start, end, key) triples: cue and context words
+    cdef Py_ssize_t wrd_cap
+    cdef unsigned char* starts
+    cdef unsigned char* ends
+    cdef Py_ssize_t bound_cap
+    cdef Py_ssize_t* byte2char
+    cdef Py_ssize_t byte_cap
+
+    def __cinit__(self):
+        self.child_start = NULL
+        self.child_count = NULL
+        self.child_cp = NULL
+        self.child_node = NULL
+        self.node_key = NULL
+        self.first = NULL
+        self.key_len = NULL
+        self.key_kana = NULL
+        self.occ = NULL
+        self.wrd = NULL
+        self.starts = NULL
+        self.ends = NULL
+        self.byte2char = NULL
+
+    def __dealloc__(self):
+        PyMem_Free(self.child_start)
+        PyMem_Free(self.child_count)
+        PyMem_Free(self.child_cp)
+        PyMem_Free(self.child_node)
+        PyMem_Free(self.node_key)
+        PyMem_Free(self.first)
+        PyMem_Free(self.key_len)
+        PyMem_Free(self.key_kana)
+        PyMem_Free(self.occ)
+        PyMem_Free(self.wrd)
+        PyMem_Free(self.starts)
+        PyMem_Free(self.ends)
+        PyMem_Free(self.byte2char)
+
+    def __init__(self, matcher, str sep, kana_class):
+        self.m = matcher
+        self.sep = sep
+        self.names = matcher.names
+        self.ai_only = matcher.ai_only
+        self.ai_always = matcher.ai_always
+        self.any_ai_always = matcher._any_ai_always
+        self.exclusions = matcher.exclusions
+        self.cased = matcher.cased
+        # every key (form, cue word, context word) with what it is, from the Python matcher's own table
+        keys = {}
+        for key, entries in matcher._all_prefixes.items():
+            n, term_ids, word = entries[0]  # the key itself comes first (longest)
+            keys[key] = (term_ids, word)
+        ordered = sorted(keys)
+        self.n_keys = len(ordered)
+        self.key_len = <int*>PyMem_Malloc(max(1, self.n_keys) * sizeof(int))
+        self.key_kana = <unsigned char*>PyMem_Malloc(max(1, self.n_keys))
+        if self.key_len == NULL or self.key_kana == NULL:
+            raise MemoryError()
+        self.key_terms = []
+        self.key_word = []
+        has_pieces = bool(matcher.pieces)
+        trie = [{}]  # node -> {code point: child node}
+        ends_at = {}  # node -> key
+        cdef int k, node
+        for k, key in enumerate(ordered):
+            term_ids, word = keys[key]
+            self.key_len[k] = len(key)
+            self.key_kana[k] = 1 if (has_pieces and term_ids is not None and kana_class(key) is not None) else 0
+            self.key_terms.append(term_ids)
+            self.key_word.append(word)
+            node = 0
+            for ch in key:
+                child = trie[node].get(ord(ch))
+                if child is None:
+                    child = len(trie)
+                    trie[node][ord(ch)] = child
+                    trie.append({})
+                node = child
+            ends_at[node] = k
+        self.n_nodes = len(trie)
+        cdef Py_ssize_t edges = sum(len(t) for t in trie)
+        self.child_start = <int*>PyMem_Malloc(self.n_nodes * sizeof(int))
+        self.child_count = <int*>PyMem_Malloc(self.n_nodes * sizeof(int))
+        self.node_key = <int*>PyMem_Malloc(self.n_nodes * sizeof(int))
+        self.child_cp = <unsigned int*>PyMem_Malloc(max(1, edges) * sizeof(unsigned int))
+        self.child_node = <int*>PyMem_Malloc(max(1, edges) * sizeof(int))
+        self.first = <unsigned char*>PyMem_Malloc(0x10000 // 8)
+        if (self.child_start == NULL or self.child_count == NULL or self.node_key == NULL or self.child_cp == NULL
+                or self.child_node == NULL or self.first == NULL):
+            raise MemoryError()
+        memset(self.first, 0, 0x10000 // 8)
+        cdef int e = 0
+        for node in range(self.n_nodes):
+            self.node_key[node] = ends_at.get(node, -1)
+            children = sorted(trie[node].items())
+            self.child_start[node] = e
+            self.child_count[node] = len(children)
+            for cp, child in children:
+                self.child_cp[e] = cp
+                self.child_node[e] = child
+                e += 1
+        for cp in trie[0]:
+            if cp < 0x10000:
+                self.first[cp >> 3] |= 1 << (cp & 7)
+
+    # -- buffers -----------------------------------------------------------------
+    cdef int _grow_occ(self, bint words) except -1:
+        cdef Py_ssize_t cap = (self.wrd_cap if words else self.occ_cap) * 2 + 64
+        cdef int* grown = <int*>PyMem_Realloc(self.wrd if words else self.occ, cap * 3 * sizeof(int))
+        if grown == NULL:
+            raise MemoryError()
+        if words:
+            self.wrd, self.wrd_cap = grown, cap
+        else:
+            self.occ, self.occ_cap = grown, cap
+        return 0
+
+    cdef int _bounds(self, str text, str offsets, Py_ssize_t n) except -1:
+        """Fill starts/ends[0..n] (character offsets) from MeCab's " start,end" UTF-8 byte offsets."""
+        cdef Py_ssize_t i, nbytes, b, value, m, pos
+        cdef int kind, okind
+        cdef void* data
+        cdef void* odata
+        cdef unsigned int c
+        cdef bint ascii = PyUnicode_IS_ASCII(text)
+        cdef bint start
+        if n + 1 > self.bound_cap:
+            PyMem_Free(self.starts)
+            PyMem_Free(self.ends)
+            self.bound_cap = 0
+            self.starts = <unsigned char*>PyMem_Malloc(n + 1)
+            self.ends = <unsigned char*>PyMem_Malloc(n + 1)
+            if self.starts == NULL or self.ends == NULL:
+                raise MemoryError()
+            self.bound_cap = n + 1
+        memset(self.starts, 0, n + 1)
+        memset(self.ends, 0, n + 1)
+        nbytes = n
+        if not ascii:
+            kind = PyUnicode_KIND(text)
+            data = PyUnicode_DATA(text)
+            nbytes = 0
+            for i in range(n):
+                nbytes += _utf8_len(PyUnicode_READ(kind, data, i))
+            if nbytes + 1 > self.byte_cap:
+                PyMem_Free(self.byte2char)
+                self.byte_cap = 0
+                self.byte2char = <Py_ssize_t*>PyMem_Malloc((nbytes + 1) * sizeof(Py_ssize_t))
+                if self.byte2char == NULL:
+                    raise MemoryError()
+                self.byte_cap = nbytes + 1
+            for i in range(nbytes + 1):
+                self.byte2char[i] = -1
+            b = 0
+            for i in range(n):
+                self.byte2char[b] = i
+                b += _utf8_len(PyUnicode_READ(kind, data, i))
+            self.byte2char[nbytes] = n
+        # " s,e s,e ...": a number after a space is a start, after a comma an end
+        okind = PyUnicode_KIND(offsets)
+        odata = PyUnicode_DATA(offsets)
+        m = PyUnicode_GET_LENGTH(offsets)
+        i = 0
+        while i < m:
+            c = PyUnicode_READ(okind, odata, i)
+            if c == 32 or c == 44:  # ' ' or ','
+                start = c == 32
+                i += 1
+                value = 0
+                b = i
+                while i < m:
+                    c = PyUnicode_READ(okind, odata, i)
+                    if c < 48 or c > 57:
+                        break
+                    value = value * 10 + (c - 48)
+                    i += 1
+                if i == b or value > nbytes:
+                    continue
+                pos = value if ascii else self.byte2char[value]
+                if pos < 0:
+                    continue
+                if start:
+                    self.starts[pos] = 1
+                else:
+                    self.ends[pos] = 1
+            else:
+                i += 1
+        return 0
+
+    cdef int _scan(self, str text, Py_ssize_t n, Py_ssize_t* n_occ, Py_ssize_t* n_wrd) except -1:
+        """Every form (occ) and cue or context word (wrd) occurring in ``text``, overlaps included, in text
+        order, longest first at one place: ``Matcher._scan_all``."""
+        cdef int kind = PyUnicode_KIND(text)
+        cdef void* data = PyUnicode_DATA(text)
+        cdef Py_ssize_t p, q, no = 0, nw = 0
+        cdef unsigned int c
+        cdef int node, lo, hi, mid, depth, k, j
+        cdef int found[64]
+        cdef unsigned int x
+        for p in range(n):
+            c = PyUnicode_READ(kind, data, p)
+            if c < 0x10000 and not (self.first[c >> 3] & (1 << (c & 7))):
+                continue
+            node = 0
+            depth = 0
+            q = p
+            while q < n:
+                c = PyUnicode_READ(kind, data, q)
+                lo = self.child_start[node]
+                hi = lo + self.child_count[node] - 1
+                while lo <= hi:
+                    mid = (lo + hi) >> 1
+                    x = self.child_cp[mid]
+                    if x < c:
+                        lo = mid + 1
+                    elif x > c:
+                        hi = mid - 1
+                    else:
+                        break
+                if lo > hi:
+                    break
+                node = self.child_node[mid]
+                q += 1
+                k = self.node_key[node]
+                if k >= 0:
+                    if depth == 64:  # more than 64 keys prefixing each other: take the Python path
+                        return -2
+                    found[depth] = k
+                    depth += 1
+            for j in range(depth - 1, -1, -1):
+                k = found[j]
+                if self.key_terms[k] is not None:
+                    if no == self.occ_cap:
+                        self._grow_occ(False)
+                    self.occ[3 * no] = <int>p
+                    self.occ[3 * no + 1] = <int>(p + self.key_len[k])
+                    self.occ[3 * no + 2] = k
+                    no += 1
+                if self.key_word[k] is not None:
+                    if nw == self.wrd_cap:
+                        self._grow_occ(True)
+                    self.wrd[3 * nw] = <int>p
+                    self.wrd[3 * nw + 1] = <int>(p + self.key_len[k])
+                    self.wrd[3 * nw + 2] = k
+                    nw += 1
+        n_occ[0] = no
+        n_wrd[0] = nw
+        return 0
+
+    # -- one post ----------------------------------------------------------------
+    cpdef list match_canonical(self, canon, original, parse):
+        """``Matcher.match_canonical``: hits as (term index, start, end, evidence) in original offsets."""
+        cdef str text = canon.text
+        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
+        cdef Py_ssize_t n_occ = 0, n_wrd = 0, i
+        cdef int p, e, k, a, b, last, x, y, cut
+        cdef bint any_weak, weak, whole, every
+        if n >= 0x7FFFFFFF or self._scan(text, n, &n_occ, &n_wrd) == -2:
+            return self.m._match_canonical_py(canon, original, parse)
+        if n_occ == 0:
+            return []
+        self._bounds(text, parse(text), n)
+        cdef unsigned char* starts = self.starts
+        cdef unsigned char* ends = self.ends
+        runs = None
+        found = {}
+        for i in range(n_occ):
+            p = self.occ[3 * i]
+            e = self.occ[3 * i + 1]
+            k = self.occ[3 * i + 2]
+            if starts[p] and ends[e]:
+                pass
+            elif self.key_kana[k]:
+                if runs is None:
+                    runs = {}
+                if not self.m._kana_cuts(text, p, e, runs):
+                    continue
+            else:
+                continue
+            span = (p, e)
+            for t in self.key_terms[k]:
+                spans = found.get(t)
+                if spans is None:
+                    found[t] = [span]
+                else:
+                    spans.append(span)
+        if not found:
+            return []
+        # (term, canonical start, canonical end, weak) after exclusions and overlaps
+        kept = []
+        any_weak = False
+        cased = self.cased
+        exclusions = self.exclusions
+        for term, spans in found.items():
+            forms = exclusions.get(term)
+            if forms is not None:
+                blocked = []
+                for form, whole in forms:
+                    k = len(form)
+                    cut = text.find(form)
+                    while cut >= 0:
+                        if starts[cut] and (not whole or ends[cut + k]):
+                            blocked.append((cut, cut + k))
+                        cut = text.find(form, cut + 1)
+                if blocked:
+                    spans = [span for span in spans if not _inside(span, blocked)]
+            marked = [((a - 1 if a > 0 and text[a - 1] == "#" else a), b) for a, b in spans]
+            if len(marked) > 1:
+                marked.sort(key=_by_start_longest)
+            last = -1
+            for a, b in marked:
+                if a >= last:
+                    weak = term in cased and self.m._weak(term, canon, original, a, b)
+                    any_weak = any_weak or weak
+                    kept.append((term, a, b, weak))
+                    last = b
+        if not kept:
+            return []
+        # evidence items (start, end, word, the terms it speaks for or None for every term): Matcher._words
+        items = []
+        every = any_weak
+        seen = set()
+        single = next(iter(found)) if len(found) == 1 else None
+        for i in range(n_wrd):
+            p = self.wrd[3 * i]
+            e = self.wrd[3 * i + 1]
+            cue, owners, whole = self.key_word[self.wrd[3 * i + 2]]
+            terms = None
+            if cue is not None:
+                word = cue
+            elif single is not None:
+                entry = owners.get(single)
+                if entry is None:
+                    continue
+                word, terms = entry
+            else:
+                mine = sorted([t for t in found if t in owners])
+                if not mine:
+                    continue
+                word, terms = owners[mine[0]][0], frozenset(mine)
+            if not every and word in seen:
+                continue
+            if starts[p] and (not whole or ends[e]):
+                items.append((p, e, word, terms))
+                seen.add(word)
+        if self.any_ai_always:
+            ai_always = self.ai_always
+            names = self.names
+            items.extend([(a, b, names[term], None) for term, a, b, weak in kept if ai_always[term] and not weak])
+        if len(items) > 1:
+            items.sort(key=_span)
+        decided = []
+        strong = {}  # a term's evidence is the same for all its (not weak) hits
+        for term, a, b, weak in kept:
+            if not weak:
+                words = strong.get(term)
+                if words is None:
+                    words = strong[term] = list(dict.fromkeys(
+                        [it[2] for it in items if it[3] is None or term in it[3]]))
+            else:
+                words = list(dict.fromkeys([word for x, y, word, owner in items
+                                            if (owner is None or term in owner) and not (a <= x and y <= b)]))
+                if not words:
+                    continue
+            decided.append((term, a, b, words))
+        shared = None
+        hits = []
+        ai_only = self.ai_only
+        original_span = canon.original_span
+        for term, a, b, words in decided:
+            if not words:
+                if ai_only[term]:
+                    continue
+                if shared is None:  # the post is about AI when another hit's evidence says so
+                    shared = list(dict.fromkeys([w for d in decided for w in d[3]]))
+                words = shared
+            x, y = original_span(a, b)
+            hits.append((term, x, y, tuple(words)))
+        if len(hits) > 1:
+            hits.sort(key=_hit_order)
+        return hits
+
+    def encode(self, list texts, Py_ssize_t base, parse, canonical):
+        """``Matcher.encode``: the hits of many posts as one string, a line per hit."""
+        lines = []
+        cdef Py_ssize_t i
+        cdef str sep = self.sep
+        for i in range(len(texts)):
+            text = texts[i]
+            if not text:
+                continue
+            hits = self.match_canonical(canonical(text), text, parse)
+            if hits:
+                row = str(base + i)
+                for t, a, b, ev in hits:
+                    lines.append(f"{row}\t{t}\t{a}\t{b}\t{sep.join(ev)}")
+        return "\n".join(lines)
+
+
+cdef bint _inside(tuple span, list blocked):
+    """Does ``span`` lie inside one of the ``blocked`` spans?"""
+    cdef int a = span[0], b = span[1]
+    for x, y in blocked:
+        if x <= a and b <= y:
+            return True
+    return False
+
+
+def _by_start_longest(ab):
+    return ab[0], -ab[1]

@@ -278,10 +278,35 @@ class Matcher:
         x, y = canon.original_span(a, b)
         return _as_written(original[x:y]).lstrip("#") not in spellings
 
+    def _fast(self) -> Any:
+        """This process's native matcher for this dictionary (built on first use, never pickled), or None
+        (see :func:`native_module`)."""
+        module = native_module()
+        if module is None:
+            return None
+        native = self.__dict__.get("_native")
+        if native is None:
+            native = self.__dict__["_native"] = module.Native(self, EVIDENCE_SEP, _kana_class)
+        return native
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_native", None)  # C arrays: each process builds its own
+        return state
+
     def match_canonical(self, canon: Canonical, original: str | None = None, parse: Any = None
                         ) -> list[tuple[int, int, int, tuple[str, ...]]]:
         """Hits as (term index, start, end, evidence) in ORIGINAL offsets; ``original`` is the text
-        ``canon`` was made from (needed for ``cased`` spellings); ``parse``: see :class:`Boundaries`."""
+        ``canon`` was made from (needed for ``cased`` spellings); ``parse``: see :class:`Boundaries`.
+        Native where built (nlp/_fastmatch.pyx), else :meth:`_match_canonical_py`: the same hits."""
+        native = self._fast()
+        if native is not None:
+            return native.match_canonical(canon, original, parse or offsets_parser())
+        return self._match_canonical_py(canon, original, parse)
+
+    def _match_canonical_py(self, canon: Canonical, original: str | None = None, parse: Any = None
+                            ) -> list[tuple[int, int, int, tuple[str, ...]]]:
+        """The pure-Python path: the reference the native one is tested against."""
         text = canon.text
         occurrences, words = self._scan_all(text)
         if not occurrences:
@@ -359,8 +384,11 @@ class Matcher:
         ``row<TAB>term<TAB>start<TAB>end<TAB>evidence`` (row = base + position,
         evidence words joined by ``EVIDENCE_SEP``). Strings cross process
         boundaries far faster than lists of Python objects."""
+        native = self._fast()
+        if native is not None:
+            return native.encode(texts if isinstance(texts, list) else list(texts), base, offsets_parser(), canonical)
         lines: list[str] = []
-        match = self.match_canonical
+        match = self._match_canonical_py
         parse = offsets_parser()
         for i, text in enumerate(texts):
             if not text:
