@@ -205,3 +205,25 @@ _PIECES = st.sampled_from([
 def test_random_texts_from_the_dictionarys_own_pieces(texts: list[str]) -> None:
     for matcher in matchers():
         assert_same(matcher, texts)
+
+
+def test_an_ingest_stores_the_same_bytes_either_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """End to end: real-shaped NDJSON (a BOM, bad lines, duplicates, empty and null texts, copies, NFKC-changing
+    characters, four months) ingested and tagged with ``DTRACK_NATIVE=0`` and ``=1`` into two stores: the same
+    posts, hits (file by file, in stored order), uses, counts and tagging state. The native run tags in forked
+    pool workers too (a low ``PARALLEL_MIN``), which read the switch from the environment they inherit."""
+    from dtrack.collectors.pipeline.collect import collect
+    from dtrack.data.store import Store
+    from dtrack.nlp import tagger
+    from tests.nlp.test_tag_ingest import assert_same_store, write_sources
+
+    sources = write_sources(tmp_path / "in", n=1500, seed=31)
+    stores = {}
+    for flag in ("0", "1"):
+        monkeypatch.setenv(NATIVE_ENV, flag)
+        monkeypatch.setattr(tagger, "PARALLEL_MIN", 5_000 if flag == "0" else 50)
+        store = stores[flag] = Store(tmp_path / f"native-{flag}")
+        with store.writer() as w:
+            done = collect(w, sources)
+        assert done.tag_error is None and done.tagged.hits > 100
+    assert_same_store(stores["1"], stores["0"])
