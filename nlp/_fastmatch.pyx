@@ -21,10 +21,57 @@ cdef extern from "Python.h":
     Py_UCS4 PyUnicode_READ(int kind, void* data, Py_ssize_t index)
     Py_ssize_t PyUnicode_GET_LENGTH(object o)
     bint PyUnicode_IS_ASCII(object o)
+    object PyUnicode_FromKindAndData(int kind, const void* buffer, Py_ssize_t size)
+    int PyUnicode_4BYTE_KIND
 
 
 #: Bumped when the native matcher changes what it needs from ``Matcher``.
-ABI = 2
+ABI = 3
+
+import unicodedata
+
+from dtrack.nlp import tokenizer
+
+#: BMP bitmaps, built once per process: characters NFKC changes, whitespace, dashes (nlp/tokenizer.py)
+cdef unsigned char _CHANGING[8192]
+cdef unsigned char _SPACE[8192]
+cdef unsigned char _DASH[8192]
+cdef bint _TABLES = False
+
+
+cdef inline bint _bit(const unsigned char* bits, unsigned int c) noexcept nogil:
+    return c < 0x10000 and (bits[c >> 3] & (1 << (c & 7))) != 0
+
+
+cdef void _set(unsigned char* bits, unsigned int c) noexcept:
+    bits[c >> 3] |= 1 << (c & 7)
+
+
+cdef int _tables() except -1:
+    global _TABLES
+    if _TABLES:
+        return 0
+    memset(_CHANGING, 0, sizeof(_CHANGING))
+    memset(_SPACE, 0, sizeof(_SPACE))
+    memset(_DASH, 0, sizeof(_DASH))
+    for cp in tokenizer._changing_points():
+        _set(_CHANGING, cp)
+    for ch in tokenizer.WHITESPACE:
+        _set(_SPACE, ord(ch))
+    for ch in tokenizer.DASHES:
+        _set(_DASH, ord(ch))
+    _TABLES = True
+    return 0
+
+
+cdef inline bint _is_cjk(unsigned int cp) noexcept nogil:
+    """``tokenizer._is_cjk``."""
+    return (0x2E80 <= cp <= 0x9FFF or 0xF900 <= cp <= 0xFAFF or 0xFE30 <= cp <= 0xFE4F
+            or 0xFF00 <= cp <= 0xFFEF or 0x20000 <= cp <= 0x3FFFF)
+
+
+cdef inline bint _is_katakana(unsigned int cp) noexcept nogil:
+    return 0x30A1 <= cp <= 0x30FA
 
 
 def abi() -> int:
@@ -81,6 +128,16 @@ cdef class Native:
     cdef Py_ssize_t bound_cap
     cdef Py_ssize_t* byte2char
     cdef Py_ssize_t byte_cap
+    cdef Py_UCS4* ubuf  # characters of a text being normalised
+    cdef Py_ssize_t ubuf_cap
+    # the current post's canonical text: its Canonical (built only when an offset must be mapped back),
+    # or what to build it from
+    cdef object cur_canon
+    cdef object cur_maps
+    cdef object cur_shift_at
+    cdef object cur_shifts
+    cdef bint cur_identity
+    cdef object nfkc_table, fold_py, is_normalized, canonical_type
 
     def __cinit__(self):
         self.child_start = NULL
@@ -96,6 +153,7 @@ cdef class Native:
         self.starts = NULL
         self.ends = NULL
         self.byte2char = NULL
+        self.ubuf = NULL
 
     def __dealloc__(self):
         PyMem_Free(self.child_start)
@@ -111,6 +169,7 @@ cdef class Native:
         PyMem_Free(self.starts)
         PyMem_Free(self.ends)
         PyMem_Free(self.byte2char)
+        PyMem_Free(self.ubuf)
 
     def __init__(self, matcher, str sep, kana_class):
         self.m = matcher
@@ -121,6 +180,11 @@ cdef class Native:
         self.any_ai_always = matcher._any_ai_always
         self.exclusions = matcher.exclusions
         self.cased = matcher.cased
+        _tables()
+        self.nfkc_table = tokenizer._NFKC
+        self.fold_py = tokenizer._fold
+        self.is_normalized = unicodedata.is_normalized
+        self.canonical_type = tokenizer.Canonical
         # every key (form, cue word, context word) with what it is, from the Python matcher's own table
         keys = {}
         for key, entries in matcher._all_prefixes.items():
@@ -323,16 +387,159 @@ cdef class Native:
         n_wrd[0] = nw
         return 0
 
+    # -- normalising (tokenizer.canonical) ----------------------------------------
+    cdef inline int _room(self, Py_ssize_t need) except -1:
+        cdef Py_ssize_t cap
+        cdef Py_UCS4* grown
+        if need > self.ubuf_cap:
+            cap = need * 2 + 256
+            grown = <Py_UCS4*>PyMem_Realloc(self.ubuf, cap * sizeof(Py_UCS4))
+            if grown == NULL:
+                raise MemoryError()
+            self.ubuf, self.ubuf_cap = grown, cap
+        return 0
+
+    cdef str _nfkc_each(self, str text):
+        """``tokenizer._nfkc_each``: every character NFKC-normalised on its own."""
+        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i, j, k, out = 0
+        cdef int kind = PyUnicode_KIND(text), rkind
+        cdef void* data = PyUnicode_DATA(text)
+        cdef void* rdata
+        cdef unsigned int c
+        cdef str rep
+        for i in range(n):
+            c = PyUnicode_READ(kind, data, i)
+            if c >= 0x10000 or _bit(_CHANGING, c):
+                break
+        else:
+            return text
+        self._room(n)
+        for j in range(i):
+            self.ubuf[j] = PyUnicode_READ(kind, data, j)
+        out = i
+        for j in range(i, n):
+            c = PyUnicode_READ(kind, data, j)
+            if c >= 0x10000 or _bit(_CHANGING, c):
+                rep = self.nfkc_table[c]
+                k = PyUnicode_GET_LENGTH(rep)
+                self._room(out + k + (n - j))
+                rkind = PyUnicode_KIND(rep)
+                rdata = PyUnicode_DATA(rep)
+                for i in range(k):
+                    self.ubuf[out + i] = PyUnicode_READ(rkind, rdata, i)
+                out += k
+            else:
+                self.ubuf[out] = c
+                out += 1
+        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, self.ubuf, out)
+
+    cdef str _fold_spaces(self, str folded):
+        """Whitespace runs removed next to CJK and at the ends, else one space; a dash between katakana
+        made ー (``tokenizer.canonical``, ``_fold_dashes``). Sets the shifts of the current post."""
+        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(folded), i, a, out = 0, last_shift = 0
+        cdef int kind = PyUnicode_KIND(folded)
+        cdef void* data = PyUnicode_DATA(folded)
+        cdef unsigned int c
+        cdef bint keep, changed = False
+        self.cur_shift_at = None
+        self.cur_shifts = None
+        for i in range(n):
+            c = PyUnicode_READ(kind, data, i)
+            if _bit(_SPACE, c) or _bit(_DASH, c):
+                break
+        else:
+            return folded
+        self._room(n)
+        i = 0
+        while i < n:
+            c = PyUnicode_READ(kind, data, i)
+            if not _bit(_SPACE, c):
+                self.ubuf[out] = c
+                out += 1
+                i += 1
+                continue
+            changed = True
+            a = i
+            while i < n and _bit(_SPACE, PyUnicode_READ(kind, data, i)):
+                i += 1
+            keep = (a > 0 and i < n and not _is_cjk(PyUnicode_READ(kind, data, a - 1))
+                    and not _is_cjk(PyUnicode_READ(kind, data, i)))
+            if keep:
+                self.ubuf[out] = 32
+                out += 1
+            if i - out != last_shift:
+                if self.cur_shift_at is None:
+                    self.cur_shift_at, self.cur_shifts = [], []
+                self.cur_shift_at.append(out)
+                self.cur_shifts.append(i - out)
+                last_shift = i - out
+        # dashes: each is judged by its neighbours as they were (a replaced dash is never a neighbour that
+        # matters: what follows it is katakana, not a dash)
+        for i in range(1, out - 1):
+            c = self.ubuf[i]
+            if (_bit(_DASH, c) and (_is_katakana(self.ubuf[i - 1]) or self.ubuf[i - 1] == 0x30FC)
+                    and _is_katakana(self.ubuf[i + 1])):
+                self.ubuf[i] = 0x30FC
+                changed = True
+        if not changed:
+            return folded
+        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, self.ubuf, out)
+
+    cdef str _canonical(self, str text):
+        """``tokenizer.canonical(text).text``, keeping what its Canonical needs (built on demand)."""
+        cdef str folded, per_char
+        maps = None
+        if PyUnicode_IS_ASCII(text):
+            folded = text.lower()
+        elif self.is_normalized("NFKC", text):
+            folded = text.lower()
+            if PyUnicode_GET_LENGTH(folded) != PyUnicode_GET_LENGTH(text):
+                folded, maps = self.fold_py(text)
+        else:
+            per_char = self._nfkc_each(text)
+            if self.is_normalized("NFKC", per_char):
+                folded = per_char.lower()
+                if PyUnicode_GET_LENGTH(folded) != PyUnicode_GET_LENGTH(per_char):
+                    folded, maps = self.fold_py(text)
+                elif PyUnicode_GET_LENGTH(per_char) != PyUnicode_GET_LENGTH(text):
+                    maps = {"original": text}
+            else:
+                folded, maps = self.fold_py(text)
+        self.cur_canon = None
+        self.cur_maps = maps or None
+        folded = self._fold_spaces(folded)
+        self.cur_identity = self.cur_maps is None and self.cur_shift_at is None
+        return folded
+
+    cdef object _canon(self, str text):
+        """The current post's Canonical (``tokenizer.canonical(original)``), built on first need."""
+        if self.cur_canon is None:
+            kwargs = dict(self.cur_maps) if self.cur_maps is not None else {}
+            if self.cur_shift_at is not None:
+                kwargs["shift_at"] = self.cur_shift_at
+                kwargs["shifts"] = self.cur_shifts
+            self.cur_canon = self.canonical_type(text, **kwargs)
+        return self.cur_canon
+
+    def canonical_parts(self, str text):
+        """(canonical text, maps, shift_at, shifts) as the native path makes them, for tests."""
+        folded = self._canonical(text)
+        return folded, self.cur_maps or {}, self.cur_shift_at or [], self.cur_shifts or []
+
     # -- one post ----------------------------------------------------------------
     cpdef list match_canonical(self, canon, original, parse):
         """``Matcher.match_canonical``: hits as (term index, start, end, evidence) in original offsets."""
-        cdef str text = canon.text
+        self.cur_canon = canon
+        self.cur_identity = False
+        return self._match(canon.text, original, parse)
+
+    cdef list _match(self, str text, original, parse):
         cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
         cdef Py_ssize_t n_occ = 0, n_wrd = 0, i
         cdef int p, e, k, a, b, last, x, y, cut
         cdef bint any_weak, weak, whole, every
         if n >= 0x7FFFFFFF or self._scan(text, n, &n_occ, &n_wrd) == -2:
-            return self.m._match_canonical_py(canon, original, parse)
+            return self.m._match_canonical_py(self._canon(text), original, parse)
         if n_occ == 0:
             return []
         self._bounds(text, parse(text), n)
@@ -386,7 +593,7 @@ cdef class Native:
             last = -1
             for a, b in marked:
                 if a >= last:
-                    weak = term in cased and self.m._weak(term, canon, original, a, b)
+                    weak = term in cased and self.m._weak(term, self._canon(text), original, a, b)
                     any_weak = any_weak or weak
                     kept.append((term, a, b, weak))
                     last = b
@@ -442,7 +649,6 @@ cdef class Native:
         shared = None
         hits = []
         ai_only = self.ai_only
-        original_span = canon.original_span
         for term, a, b, words in decided:
             if not words:
                 if ai_only[term]:
@@ -450,13 +656,16 @@ cdef class Native:
                 if shared is None:  # the post is about AI when another hit's evidence says so
                     shared = list(dict.fromkeys([w for d in decided for w in d[3]]))
                 words = shared
-            x, y = original_span(a, b)
-            hits.append((term, x, y, tuple(words)))
+            if self.cur_identity:
+                hits.append((term, a, b, tuple(words)))
+            else:
+                x, y = self._canon(text).original_span(a, b)
+                hits.append((term, x, y, tuple(words)))
         if len(hits) > 1:
             hits.sort(key=_hit_order)
         return hits
 
-    def encode(self, list texts, Py_ssize_t base, parse, canonical):
+    def encode(self, list texts, Py_ssize_t base, parse):
         """``Matcher.encode``: the hits of many posts as one string, a line per hit."""
         lines = []
         cdef Py_ssize_t i
@@ -465,7 +674,7 @@ cdef class Native:
             text = texts[i]
             if not text:
                 continue
-            hits = self.match_canonical(canonical(text), text, parse)
+            hits = self._match(self._canonical(text), text, parse)
             if hits:
                 row = str(base + i)
                 for t, a, b, ev in hits:

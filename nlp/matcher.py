@@ -68,6 +68,8 @@ from dtrack.nlp.tokenizer import (
 EVIDENCE_SEP = "\x1f"
 #: Set to 0 to match with the pure-Python path even where the native one is built (tests compare the two).
 NATIVE_ENV = "DTRACK_NATIVE"
+#: The ``ABI`` of the native module this matcher was written for (``pip install -e .`` rebuilds it).
+NATIVE_ABI = 3
 
 
 def native_module() -> Any:
@@ -80,7 +82,7 @@ def native_module() -> Any:
         from dtrack.nlp import _fastmatch
     except ImportError:
         return None
-    return _fastmatch
+    return _fastmatch if getattr(_fastmatch, "ABI", None) == NATIVE_ABI else None  # a stale build: not used
 
 
 def _ends_alnum(form: str) -> bool:
@@ -386,7 +388,7 @@ class Matcher:
         boundaries far faster than lists of Python objects."""
         native = self._fast()
         if native is not None:
-            return native.encode(texts if isinstance(texts, list) else list(texts), base, offsets_parser(), canonical)
+            return native.encode(texts if isinstance(texts, list) else list(texts), base, offsets_parser())
         lines: list[str] = []
         match = self._match_canonical_py
         parse = offsets_parser()
