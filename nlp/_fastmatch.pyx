@@ -26,7 +26,7 @@ cdef extern from "Python.h":
 
 
 #: Bumped when the native matcher changes what it needs from ``Matcher``.
-ABI = 3
+ABI = 4
 
 import unicodedata
 
@@ -36,6 +36,7 @@ from dtrack.nlp import tokenizer
 cdef unsigned char _CHANGING[8192]
 cdef unsigned char _SPACE[8192]
 cdef unsigned char _DASH[8192]
+cdef unsigned char _LONGER[8192]  # characters NFKC makes longer (… -> ...)
 cdef bint _TABLES = False
 
 
@@ -54,8 +55,12 @@ cdef int _tables() except -1:
     memset(_CHANGING, 0, sizeof(_CHANGING))
     memset(_SPACE, 0, sizeof(_SPACE))
     memset(_DASH, 0, sizeof(_DASH))
+    memset(_LONGER, 0, sizeof(_LONGER))
+    table = tokenizer._NFKC
     for cp in tokenizer._changing_points():
         _set(_CHANGING, cp)
+        if len(table[cp]) > 1:
+            _set(_LONGER, cp)
     for ch in tokenizer.WHITESPACE:
         _set(_SPACE, ord(ch))
     for ch in tokenizer.DASHES:
@@ -137,6 +142,10 @@ cdef class Native:
     cdef object cur_shift_at
     cdef object cur_shifts
     cdef bint cur_identity
+    cdef str cur_original  # set when NFKC made the text longer and nothing else maps offsets
+    cdef Py_ssize_t* marks  # (offset, extra characters) of each character NFKC made longer, on first need
+    cdef Py_ssize_t n_marks, marks_cap
+    cdef bint marks_done
     cdef object nfkc_table, fold_py, is_normalized, canonical_type
 
     def __cinit__(self):
@@ -154,6 +163,7 @@ cdef class Native:
         self.ends = NULL
         self.byte2char = NULL
         self.ubuf = NULL
+        self.marks = NULL
 
     def __dealloc__(self):
         PyMem_Free(self.child_start)
@@ -170,6 +180,7 @@ cdef class Native:
         PyMem_Free(self.ends)
         PyMem_Free(self.byte2char)
         PyMem_Free(self.ubuf)
+        PyMem_Free(self.marks)
 
     def __init__(self, matcher, str sep, kana_class):
         self.m = matcher
@@ -509,7 +520,65 @@ cdef class Native:
         self.cur_maps = maps or None
         folded = self._fold_spaces(folded)
         self.cur_identity = self.cur_maps is None and self.cur_shift_at is None
+        self.cur_original = None
+        if maps is not None and len(maps) == 1 and "original" in maps:
+            self.cur_original = maps["original"]
+            self.marks_done = False
         return folded
+
+    cdef int _marks(self) except -1:
+        """``tokenizer._expansions`` of the current post's original text."""
+        cdef str text = self.cur_original
+        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i, extra
+        cdef int kind = PyUnicode_KIND(text)
+        cdef void* data = PyUnicode_DATA(text)
+        cdef unsigned int c
+        cdef Py_ssize_t* grown
+        self.n_marks = 0
+        for i in range(n):
+            c = PyUnicode_READ(kind, data, i)
+            if c >= 0x10000 or _bit(_LONGER, c):
+                extra = PyUnicode_GET_LENGTH(self.nfkc_table[c]) - 1
+                if extra > 0:
+                    if self.n_marks == self.marks_cap:
+                        grown = <Py_ssize_t*>PyMem_Realloc(self.marks, (self.marks_cap * 2 + 32) * 2 * sizeof(Py_ssize_t))
+                        if grown == NULL:
+                            raise MemoryError()
+                        self.marks, self.marks_cap = grown, self.marks_cap * 2 + 32
+                    self.marks[2 * self.n_marks] = i
+                    self.marks[2 * self.n_marks + 1] = extra
+                    self.n_marks += 1
+        self.marks_done = True
+        return 0
+
+    cdef Py_ssize_t _back(self, Py_ssize_t pos, bint end) except -2:
+        """``Canonical._original(_folded(pos))``: start (or end) in the original text of canonical
+        character ``pos``, when only whitespace folding and lengthening NFKC changed offsets."""
+        cdef Py_ssize_t k, folded = pos, shift = 0, j, extra, i
+        if self.cur_shift_at is not None:  # bisect_right
+            lo, hi = 0, len(self.cur_shift_at)
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if pos < self.cur_shift_at[mid]:
+                    hi = mid
+                else:
+                    lo = mid + 1
+            if lo:
+                folded = pos + <Py_ssize_t>self.cur_shifts[lo - 1]
+        if self.cur_original is None:
+            return folded + 1 if end else folded
+        if not self.marks_done:
+            self._marks()
+        for k in range(self.n_marks):
+            j = self.marks[2 * k]
+            extra = self.marks[2 * k + 1]
+            if j + shift > folded:
+                break
+            if folded <= j + shift + extra:
+                return j + 1 if end else j
+            shift += extra
+        i = min(folded - shift, PyUnicode_GET_LENGTH(self.cur_original) - 1)
+        return i + 1 if end else i
 
     cdef object _canon(self, str text):
         """The current post's Canonical (``tokenizer.canonical(original)``), built on first need."""
@@ -531,6 +600,7 @@ cdef class Native:
         """``Matcher.match_canonical``: hits as (term index, start, end, evidence) in original offsets."""
         self.cur_canon = canon
         self.cur_identity = False
+        self.cur_original = None
         return self._match(canon.text, original, parse)
 
     cdef list _match(self, str text, original, parse):
@@ -658,6 +728,8 @@ cdef class Native:
                 words = shared
             if self.cur_identity:
                 hits.append((term, a, b, tuple(words)))
+            elif self.cur_canon is None and (self.cur_maps is None or self.cur_original is not None):
+                hits.append((term, self._back(a, False), self._back(b - 1, True), tuple(words)))
             else:
                 x, y = self._canon(text).original_span(a, b)
                 hits.append((term, x, y, tuple(words)))

@@ -69,7 +69,7 @@ EVIDENCE_SEP = "\x1f"
 #: Set to 0 to match with the pure-Python path even where the native one is built (tests compare the two).
 NATIVE_ENV = "DTRACK_NATIVE"
 #: The ``ABI`` of the native module this matcher was written for (``pip install -e .`` rebuilds it).
-NATIVE_ABI = 3
+NATIVE_ABI = 4
 
 
 def native_module() -> Any:
