@@ -26,7 +26,7 @@ cdef extern from "Python.h":
 
 
 #: Bumped when the native matcher changes what it needs from ``Matcher``.
-ABI = 4
+ABI = 5
 
 import unicodedata
 
@@ -147,6 +147,7 @@ cdef class Native:
     cdef Py_ssize_t n_marks, marks_cap
     cdef bint marks_done
     cdef object nfkc_table, fold_py, is_normalized, canonical_type
+    cdef bint busy  # a post is being matched: the buffers above are in use
 
     def __cinit__(self):
         self.child_start = NULL
@@ -598,10 +599,16 @@ cdef class Native:
     # -- one post ----------------------------------------------------------------
     cpdef list match_canonical(self, canon, original, parse):
         """``Matcher.match_canonical``: hits as (term index, start, end, evidence) in original offsets."""
-        self.cur_canon = canon
-        self.cur_identity = False
-        self.cur_original = None
-        return self._match(canon.text, original, parse)
+        if self.busy:  # called again from another thread while this one is inside (e.g. in MeCab)
+            return self.m._match_canonical_py(canon, original, parse)
+        self.busy = True
+        try:
+            self.cur_canon = canon
+            self.cur_identity = False
+            self.cur_original = None
+            return self._match(canon.text, original, parse)
+        finally:
+            self.busy = False
 
     cdef list _match(self, str text, original, parse):
         cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
@@ -742,15 +749,21 @@ cdef class Native:
         lines = []
         cdef Py_ssize_t i
         cdef str sep = self.sep
-        for i in range(len(texts)):
-            text = texts[i]
-            if not text:
-                continue
-            hits = self._match(self._canonical(text), text, parse)
-            if hits:
-                row = str(base + i)
-                for t, a, b, ev in hits:
-                    lines.append(f"{row}\t{t}\t{a}\t{b}\t{sep.join(ev)}")
+        if self.busy:  # called again from another thread while this one is inside: the per-post buffers
+            return self.m._encode_py(texts, base)  # are in use, so this call takes the Python path
+        self.busy = True
+        try:
+            for i in range(len(texts)):
+                text = texts[i]
+                if not text:
+                    continue
+                hits = self._match(self._canonical(text), text, parse)
+                if hits:
+                    row = str(base + i)
+                    for t, a, b, ev in hits:
+                        lines.append(f"{row}\t{t}\t{a}\t{b}\t{sep.join(ev)}")
+        finally:
+            self.busy = False
         return "\n".join(lines)
 
 

@@ -69,7 +69,7 @@ EVIDENCE_SEP = "\x1f"
 #: Set to 0 to match with the pure-Python path even where the native one is built (tests compare the two).
 NATIVE_ENV = "DTRACK_NATIVE"
 #: The ``ABI`` of the native module this matcher was written for (``pip install -e .`` rebuilds it).
-NATIVE_ABI = 4
+NATIVE_ABI = 5
 
 
 def native_module() -> Any:
@@ -389,6 +389,10 @@ class Matcher:
         native = self._fast()
         if native is not None:
             return native.encode(texts if isinstance(texts, list) else list(texts), base, offsets_parser())
+        return self._encode_py(texts, base)
+
+    def _encode_py(self, texts: list[str | None], base: int = 0) -> str:
+        """:meth:`encode` with the pure-Python matcher (the reference)."""
         lines: list[str] = []
         match = self._match_canonical_py
         parse = offsets_parser()

@@ -243,3 +243,22 @@ def test_an_ingest_stores_the_same_bytes_either_way(tmp_path: Path, monkeypatch:
             done = collect(w, sources)
         assert done.tag_error is None and done.tagged.hits > 100
     assert_same_store(stores["1"], stores["0"])
+
+
+def test_threads_sharing_one_matcher_get_the_same_hits(default: Matcher) -> None:
+    """The native half keeps per-post buffers; a thread entering it while another is inside (the GIL can
+    change hands in a Python callback or in MeCab) takes the Python path, so results never mix."""
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [*HOSTILE, *MORE_HOSTILE, *generate_varied_texts(400, seed=27)]
+    chunks = [texts[i:i + 25] for i in range(0, len(texts), 25)]
+    want = [both(default, chunk)[0] for chunk in chunks]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # hand the GIL over as often as possible
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            for _ in range(3):
+                assert list(pool.map(default.encode, chunks)) == want
+    finally:
+        sys.setswitchinterval(interval)
