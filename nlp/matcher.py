@@ -43,6 +43,11 @@ Everything here is plain Python over strings so it runs the same in a pool
 worker and in the parent, and the pre-filter can be proved not to lose hits:
 a hit needs a form to occur in the canonical text, and the pre-filter looks
 for exactly those forms (with whitespace removed on both sides).
+
+The same rules run compiled where dtrack was built with a C compiler
+(``nlp/_fastmatch.pyx``: ``match_canonical`` and ``encode`` use it); this
+module's Python is the reference it is tested against and the fallback
+(``DTRACK_NATIVE=0`` forces it).
 """
 
 from __future__ import annotations
