@@ -40,6 +40,7 @@ import argparse
 import contextlib
 import datetime as dt
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -169,15 +170,57 @@ def time_timeline(path: Path, repeat: int) -> None:
               f"after (held per store version); scan/tables {scan / max(tables, 1e-3):.0f}x ({load()})", flush=True)
 
 
+TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def _processes() -> dict[int, tuple[int, str, float]]:
+    """Every process: pid -> (parent pid, command line, CPU ms used so far, user + system)."""
+    out = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        out[int(entry)] = (int(stat[1]), cmdline, (int(stat[11]) + int(stat[12])) * TICK_MS)
+    return out
+
+
+def cpu_ms(port: int) -> tuple[float, float]:
+    """CPU ms used so far by this run's Chromium (every process of it: renderers, GPU, browser) and by the
+    dashboard server on ``port`` (its process tree). Changes are made one at a time, so the difference over
+    a change is that change's, and unlike wall time it barely moves with the machine's load."""
+    procs = _processes()
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _, _) in procs.items():
+        children.setdefault(ppid, []).append(pid)
+
+    def tree(root: int) -> list[int]:
+        todo, seen = [root], []
+        while todo:
+            pid = todo.pop()
+            seen.append(pid)
+            todo += children.get(pid, [])
+        return seen
+
+    mine = tree(os.getpid())
+    browser = sum(procs[p][2] for p in mine if "chromium" in procs[p][1])
+    servers = [p for p in mine if f"--port {port}" in procs[p][1] and "dtrack" in procs[p][1]]
+    server = sum(procs[p][2] for root in servers for p in tree(root))
+    return browser, server
+
+
 def busy_ms(cdp) -> float:
     """The renderer's main-thread task time so far (ms): what the page itself spent, whatever the load."""
     metrics = cdp.send("Performance.getMetrics")["metrics"]
     return next(m["value"] for m in metrics if m["name"] == "TaskDuration") * 1000
 
 
-def timed(page, cdp, action, chart: str = "tl_chart") -> tuple[float, float, float]:
-    """(ms to the redrawn chart, ms to the end of the run, ms of renderer main-thread work until the chart)
-    for one filter change.
+def timed(page, cdp, action, chart: str = "tl_chart", port: int = 0) -> tuple[float, ...]:
+    """(ms to the redrawn chart, ms to the end of the run, ms of renderer main-thread work until the chart,
+    CPU ms of the browser and of the server until the end of the run) for one filter change.
 
     ``action`` is (prepare, commit): the clock runs from the commit (the click
     that changes the value), not while a dropdown opens.
@@ -186,27 +229,40 @@ def timed(page, cdp, action, chart: str = "tl_chart") -> tuple[float, float, flo
     prepare()
     before = plot_signature(page, chart)
     busy = busy_ms(cdp)
+    cpu = cpu_ms(port)
     t0 = time.perf_counter()
     commit()
     wait_plot_change(page, chart, before, timeout=TIMEOUT_MS * 3, polling=50)
     t_chart = time.perf_counter()
     busy = busy_ms(cdp) - busy
     wait_idle(page, TIMEOUT_MS * 3)
-    return (t_chart - t0) * 1000, (time.perf_counter() - t0) * 1000, busy
+    t_run = time.perf_counter()
+    browser, server = (after - was for after, was in zip(cpu_ms(port), cpu, strict=True))
+    return (t_chart - t0) * 1000, (t_run - t0) * 1000, busy, browser, server
 
 
 def segment(page, widget: str, label: str):
     return (lambda: None), (lambda: choose(page, widget, label))
 
 
+#: The multiselect's own first option (Streamlit >= 1.5x): it would add every term, not one.
+SELECT_ALL = "Select all"
+
+
 def add_term(page):
-    """Pick the first term not yet shown from the Terms multiselect (the dropdown opens before the clock)."""
+    """Pick the first term not yet shown from the Terms multiselect (the dropdown opens before the clock).
+
+    Streamlit lists "Select all" first: the term is the first option after it (clicking the first option
+    added all nine terms, so the "add a term" changes measured nine lines, not three, until December 2026)."""
+    def option():
+        return page.get_by_role("option").filter(has_not_text=re.compile(rf"^{SELECT_ALL}$")).first
+
     def prepare() -> None:
         page.locator(key("tl_terms")).locator("input").click()
-        page.get_by_role("option").first.wait_for()
+        option().wait_for()
 
     def commit() -> None:
-        page.get_by_role("option").first.click()
+        option().click()
         page.keyboard.press("Escape")
     return prepare, commit
 
@@ -260,8 +316,8 @@ def main() -> None:
     posts = Store(path).scan_posts().select(pl.len()).collect().item()  # --store: the store's own size
     cold_target, warm_target = (1000, 500) if posts <= 1_000_000 else (2000, 2000)
     roots = {"this": ROOT} if args.before is None else {"before": args.before.resolve(), "this": ROOT}
-    results = {side: {name: {"chart": [], "run": [], "busy": [], "bytes": []} for name, _, _ in CHANGES}
-               for side in roots}
+    results = {side: {name: {"chart": [], "run": [], "busy": [], "bytes": [], "browser": [], "server": []}
+                      for name, _, _ in CHANGES} for side in roots}
     (ROOT / "bench" / "out").mkdir(parents=True, exist_ok=True)
     with contextlib.ExitStack() as stack:
         browser = stack.enter_context(chromium())
@@ -279,57 +335,68 @@ def main() -> None:
             t0 = time.perf_counter()
             open_page(page, url + "timelines", key("tl_chart") + " .js-plotly-plot", timeout=TIMEOUT_MS * 6)
             print(f"first load of Term timelines ({side}): {(time.perf_counter() - t0) * 1000:.0f} ms", flush=True)
-            pages[side] = (page, cdp, log, received)
+            pages[side] = (page, cdp, log, received, int(url.rstrip("/").rsplit(":", 1)[1]))
         for round_ in range(args.repeat):
             for name, widget, label in CHANGES:
-                for side, (page, cdp, log, received) in pages.items():
+                for side, (page, cdp, log, received, port) in pages.items():
                     received[0] = 0
                     try:
                         action = ({"+": add_term(page), "-": remove_term(page)}.get(label)
                                   or segment(page, widget, label))
-                        chart_ms, run_ms, busy = timed(page, cdp, action)
+                        chart_ms, run_ms, busy, browser_cpu, server_cpu = timed(page, cdp, action, port=port)
                     except Exception:
                         shot = ROOT / "bench" / "out" / "failed.png"
                         page.screenshot(path=str(shot))
                         print(f"{name} ({side}): no new chart; screenshot {shot}, server log:\n"
                               + log.read_text(errors="replace")[-3000:], flush=True)
                         raise
-                    for what, value in (("chart", chart_ms), ("run", run_ms), ("busy", busy), ("bytes", received[0])):
+                    for what, value in (("chart", chart_ms), ("run", run_ms), ("busy", busy), ("bytes", received[0]),
+                                        ("browser", browser_cpu), ("server", server_cpu)):
                         results[side][name][what].append(value)
             for side in pages:
                 print(f"round {round_ + 1} ({side}): "
                       + ", ".join(f"{results[side][n]['chart'][-1]:.0f}" for n, _, _ in CHANGES), flush=True)
     medians = {side: report(results[side], side, posts, cold_target, warm_target) for side in results}
     if args.before is not None:
-        (bc, bw, bb), (tc, tw, tb) = medians["before"], medians["this"]
+        (bc, bw, bb, bbc, bsc), (tc, tw, tb, tbc, tsc) = medians["before"], medians["this"]
         print(f"\nmedians, before -> this (measured in turn, one run): cold {bc:.0f} -> {tc:.0f} ms "
               f"({bc / tc:.1f}x), warm {bw:.0f} -> {tw:.0f} ms ({bw / tw:.1f}x), renderer work {bb:.0f} -> "
-              f"{tb:.0f} ms ({bb / max(tb, 1e-3):.1f}x)")
+              f"{tb:.0f} ms ({bb / max(tb, 1e-3):.1f}x); CPU ms of a warm change, browser {bbc:.0f} -> {tbc:.0f} "
+              f"({bbc / max(tbc, 1e-3):.1f}x), server {bsc:.0f} -> {tsc:.0f} ({bsc / max(tsc, 1e-3):.1f}x)")
 
 
 def report(results: dict[str, dict[str, list[float]]], side: str, posts: int, cold_target: int,
-           warm_target: int) -> tuple[float, float, float]:
-    """Print one side's table; returns its (cold, warm, renderer work) medians over the changes."""
+           warm_target: int) -> tuple[float, ...]:
+    """Print one side's table; returns its (cold, warm, renderer work, browser CPU, server CPU) medians over
+    the changes (the CPU of warm changes)."""
     print(f"\nTerm timelines ({side}), {posts:,} posts: ms from click to redrawn chart / to end of run, and the "
           f"renderer's main-thread work to the chart (targets: cold < {cold_target} ms, warm < {warm_target} ms; "
-          f"{load()}); KB: sent by the server for the change, cold")
-    print(f"{'change':<28}{'cold chart':>12}{'cold run':>10}{'warm chart':>12}{'warm run':>10}{'work':>8}{'KB':>7}")
-    colds, warms, works = [], [], []
+          f"{load()}); KB: sent by the server for the change, cold; CPU ms of a warm change, browser / server")
+    print(f"{'change':<28}{'cold chart':>12}{'cold run':>10}{'warm chart':>12}{'warm run':>10}{'work':>8}{'KB':>7}"
+          f"{'CPU':>13}")
+    colds, warms, works, browsers, servers = [], [], [], [], []
     for name, _, _ in CHANGES:
         chart, run, busy = results[name]["chart"], results[name]["run"], results[name]["busy"]
         warm_chart = statistics.median(chart[1:]) if len(chart) > 1 else float("nan")
         warm_run = statistics.median(run[1:]) if len(run) > 1 else float("nan")
         work = statistics.median(busy)
+        warm = slice(1, None) if len(chart) > 1 else slice(None)
+        browser = statistics.median(results[name]["browser"][warm])
+        server = statistics.median(results[name]["server"][warm])
         colds.append(chart[0])
         warms.append(warm_chart)
         works.append(work)
+        browsers.append(browser)
+        servers.append(server)
         print(f"{name:<28}{chart[0]:>12.0f}{run[0]:>10.0f}{warm_chart:>12.0f}{warm_run:>10.0f}{work:>8.0f}"
-              f"{results[name]['bytes'][0] / 1000:>7.0f}")
+              f"{results[name]['bytes'][0] / 1000:>7.0f}{browser:>7.0f} /{server:>4.0f}")
     cold, warm, work = statistics.median(colds), statistics.median(warms), statistics.median(works)
-    print(f"{'median of the changes':<28}{cold:>12.0f}{'':>10}{warm:>12.0f}{'':>10}{work:>8.0f}")
+    browser, server = statistics.median(browsers), statistics.median(servers)
+    print(f"{'median of the changes':<28}{cold:>12.0f}{'':>10}{warm:>12.0f}{'':>10}{work:>8.0f}{'':>7}"
+          f"{browser:>7.0f} /{server:>4.0f}")
     print(f"target: cold < {cold_target} ms: {'met' if cold < cold_target else 'NOT met'}; "
           f"warm < {warm_target} ms: {'met' if warm < warm_target else 'NOT met'}")
-    return cold, warm, work
+    return cold, warm, work, browser, server
 
 
 if __name__ == "__main__":

@@ -14,11 +14,14 @@ notebook can draw the same figures. Two rules hold for every chart:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
@@ -34,9 +37,16 @@ EVENT_COLOURS = {
     "controversy": "#E69F00", "technique": "#009E73", "tool": "#56B4E9", "statement": "#999999",
 }
 GAP_COLOUR = "rgba(120,120,120,0.18)"
-#: At most this many point markers drawn per line (thousands of SVG markers are slow to draw); every
-#: point still hovers and clicks, since a line keeps its markers (plotly selects only traces with markers).
-MARKERS_UP_TO = 400
+#: A line shows a marker on each point only when it has at most this many points in the range it opens on
+#: (four years by month, two by week): closer together, 5 px markers merge into a band that says nothing
+#: the line does not, and each is an SVG element the browser draws (a third of plotly's time on four years
+#: by week). Every point still hovers and clicks: a line keeps invisible markers (plotly selects points
+#: only on traces with markers), of which it draws one. A point with no drawn neighbour (a lone day between
+#: hidden shares, or between zeros on a log scale) would vanish from a line, so it keeps its marker.
+MARKERS_UP_TO = 110
+#: The markers of a line with too many points to mark: not drawn (one, transparent), but there to hover
+#: and click.
+UNMARKED = {"size": 5, "opacity": 0, "maxdisplayed": 1}
 #: A range slider under a timeline only when each line has at most this many points (four years by month,
 #: two by week): the slider draws every line a second time, which on four years by week or day costs more
 #: than the chart itself in the browser. Longer charts opened on a window get a "whole span" button instead.
@@ -144,6 +154,7 @@ def timeline_chart(
     lang: str = "en",
     highlight: frozenset[tuple[dt.date, str]] | set[tuple[dt.date, str]] = frozenset(),
     window: tuple[dt.date, dt.date] | None = None,
+    once: bool = True,
 ) -> go.Figure:
     """One line per term over periods (a ``analysis.timeline`` frame).
 
@@ -151,36 +162,48 @@ def timeline_chart(
     ``events`` (date, label, kind) become labelled vertical markers coloured by
     kind; ``hover`` (term, period, first_posts) adds the first posts of each
     period to its hover. Lines of more than :data:`SLIDER_UP_TO` points get no
-    range slider (a "whole span" button when ``window`` zooms in). Each point
-    carries ``customdata`` = [term, period ISO date, posts, first posts], which
-    the page reads back when a point is clicked.
+    range slider (a "whole span" button when ``window`` zooms in). Each line's
+    ``legendgroup`` is its term, which the page reads back with the clicked
+    point's date; points carry ``customdata`` = [posts, first posts] only when
+    the hover needs them (another measure than posts, or hover posts), so a long
+    chart sends its dates and values and nothing twice. ``once=False`` leaves
+    the figure as built, with its template (:func:`drawn_once`).
     """
     fig = go.Figure()
-    if hover is not None and hover.height:
+    hovered = hover is not None and hover.height > 0
+    if hovered:
         frame = frame.join(hover, on=["term", "period"], how="left")
-    else:
-        frame = frame.with_columns(first_posts=pl.lit(None, dtype=pl.List(pl.String)))
     value_label = tr(f"measure_{measure}", lang) if f"measure_{measure}" in _MEASURES else measure
+    hovertemplate = (
+        "<b>%{fullData.name}</b> %{x|%Y-%m-%d}<br>"
+        + f"{escape(tr('measure_posts', lang))}: " + ("%{y:,}" if measure == "posts" else "%{customdata[0]:,}")
+        + (f" · {escape(value_label)}: %{{y:,.2f}}" if measure != "posts" else "")
+        + ("<br>%{customdata[1]}" if hovered else "") + "<extra></extra>"
+    )
     for i, term in enumerate(frame.get_column("term").unique(maintain_order=True).to_list()):
         part = frame.filter(pl.col("term") == term).sort("period")
-        # numpy arrays, not lists: plotly validates and copies nested lists element by element
+        # plain lists, not numpy arrays: those reach plotly.js as typed arrays (see drawn_once)
         custom = part.select(
-            pl.lit(term).alias("term"),
-            pl.col("period").dt.strftime("%Y-%m-%d"),
             pl.col("posts"),
-            pl.col("first_posts").list.eval(escape_expr(pl.element())).list.join("<br>").fill_null(""),
-        ).to_numpy()
+            pl.col("first_posts").list.eval(escape_expr(pl.element())).list.join("<br>").fill_null("")
+            if hovered else pl.lit(""),
+        ).rows() if hovered or measure != "posts" else None
+        marked = _shown(part, window) <= MARKERS_UP_TO
         fig.add_trace(go.Scatter(
-            x=part.get_column("period").to_numpy(), y=part.get_column(measure).to_numpy(), name=escape(term),
+            x=_days(part), y=part.get_column(measure).to_list(), name=escape(term), legendgroup=term,
             mode="lines+markers", line={"color": _colour(i), "width": 2}, customdata=custom,
-            marker={"size": 5, "maxdisplayed": MARKERS_UP_TO} if part.height > MARKERS_UP_TO else {"size": 5},
-            hovertemplate=(
-                "<b>%{customdata[0]}</b> %{x|%Y-%m-%d}<br>"
-                f"{escape(tr('measure_posts', lang))}: %{{customdata[2]:,}}"
-                + (f" · {escape(value_label)}: %{{y:,.2f}}" if measure != "posts" else "")
-                + "<br>%{customdata[3]}<extra></extra>"
-            ),
+            marker=UNMARKED if not marked else  # zoomed out of a window: no more markers than it had
+            {"size": 5, "maxdisplayed": MARKERS_UP_TO} if part.height > MARKERS_UP_TO else {"size": 5},
+            hovertemplate=hovertemplate,
         ))
+        if not marked:
+            lone = part.filter(_lone(measure, log=scale == "log"))
+            if lone.height:
+                fig.add_trace(go.Scatter(
+                    x=_days(lone), y=lone.get_column(measure).to_list(),
+                    name=escape(term), legendgroup=term, mode="markers", marker={"size": 5, "color": _colour(i)},
+                    showlegend=False, hoverinfo="skip",  # hover and click go to the line's own point
+                ))
     if events is not None and events.height:
         add_event_markers(fig, events, highlight=highlight, lang=lang, window=window)
     fig.update_layout(yaxis_type="log" if scale == "log" else "linear", yaxis_title=escape(value_label),
@@ -193,7 +216,110 @@ def timeline_chart(
                                         "x": 0, "y": 1, "yanchor": "top", "xanchor": "left"})
     if window is not None:
         fig.update_xaxes(range=[_day_edge(window[0]), _day_edge(window[1])])
-    return fixed_margins(_style(fig, height=460, lang=lang))
+    fig = fixed_margins(_style(fig, height=460, lang=lang))
+    return drawn_once(fig) if once else fig
+
+
+#: What of a figure's template a cartesian chart uses; :func:`drawn_once` writes it into the layout. The
+#: template's ``xaxis`` and ``yaxis`` apply to every x and y axis of the figure, its trace defaults to
+#: every trace of their type.
+TEMPLATE_KEYS = ("autotypenumbers", "colorway", "font", "hovermode", "hoverlabel", "paper_bgcolor",
+                 "plot_bgcolor", "shapedefaults", "annotationdefaults", "title")
+_AXIS = re.compile(r"([xy])axis\d*")
+
+
+def drawn_once(fig: go.Figure) -> go.Figure:
+    """The figure with nothing that makes Streamlit's chart draw it twice; it looks the same.
+
+    Streamlit mounts a new chart hidden, with no width: plotly draws it, then
+    Streamlit passes the measured width and the chart's own copy of the figure
+    to ``Plotly.react``, which draws the whole chart again if anything differs
+    from what it drew. The copy is equal, but plotly's comparison sees three
+    differences that are none (measured, docs/dashboard.md):
+
+    * ``layout.template`` is compared by identity, and the copy is a new
+      object: the template is replaced by what it sets on a cartesian chart
+      (:data:`TEMPLATE_KEYS`, its axes' style on every axis, its trace
+      defaults on every trace), under the figure's own values;
+    * numpy arrays reach plotly.js as typed arrays, which its comparison always
+      takes for changed: the chart's data must be plain lists;
+    * without ``layout.datarevision`` every data array of the copy counts as new
+      data: the revision is a hash of the traces, so new data still redraw.
+
+    ``dragmode`` is set to the pan Streamlit gives a chart that selects points
+    (it would set it after the first draw). tests/e2e/test_chart_drawing.py
+    checks that plotly.js draws the same pixels, and each chart once. Made for
+    the timeline's lines: on an axis plotly does not grid by default (bars on
+    a date axis) the template's grid colour, set on the axis itself, would
+    turn its grid on.
+    """
+    template = fig.layout.template
+    layout = fig.layout.to_plotly_json()
+    own_template = template.layout.to_plotly_json() if template is not None else {}
+    base: dict[str, Any] = {key: own_template[key] for key in TEMPLATE_KEYS if key in own_template}
+    for name in ("xaxis", "yaxis", *layout):
+        axis = _AXIS.fullmatch(name)
+        if axis and f"{axis.group(1)}axis" in own_template:
+            # a line colour set on the axis itself would turn its line on (plotly's default for showline)
+            base[name] = {k: v for k, v in own_template[f"{axis.group(1)}axis"].items() if k != "linecolor"}
+    # in place, adding only what the figure does not set: a new Figure would validate every point again
+    traces, seen = [], {}
+    for trace in fig.data:
+        own = trace.to_plotly_json()
+        defaults = getattr(template.data, trace.type, None) if template is not None else None
+        if defaults:  # a template's trace defaults go round the traces of their type
+            nth = seen[trace.type] = seen.get(trace.type, -1) + 1
+            extra = _missing(defaults[nth % len(defaults)].to_plotly_json(), own)
+            for key, value in extra.items():  # item by item: trace.update() costs milliseconds a trace
+                trace[key] = _under(value, own[key]) if key in own else value
+            own = _under(extra, own)
+        traces.append(own)
+    data = orjson.dumps(traces, option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS, default=str)
+    fig.update_layout(_missing(base, layout), dragmode="pan",
+                      datarevision=hashlib.blake2b(data, digest_size=8).hexdigest())
+    fig.layout.template = None  # gone from the JSON (template=None in update_layout leaves {})
+    return fig
+
+
+def _missing(base: dict, own: dict) -> dict:
+    """What ``base`` sets that ``own`` does not, nested dicts key by key."""
+    out = {}
+    for key, value in base.items():
+        if key not in own:
+            out[key] = value
+        elif isinstance(value, dict) and isinstance(own[key], dict) and (deeper := _missing(value, own[key])):
+            out[key] = deeper
+    return out
+
+
+def _under(base: dict, own: dict) -> dict:
+    """``own`` over ``base``, nested dicts merged key by key (``own`` wins)."""
+    merged = dict(base)
+    for key, value in own.items():
+        merged[key] = _under(merged[key], value) if isinstance(value, dict) and isinstance(merged.get(key), dict) \
+            else value
+    return merged
+
+
+def _days(part: pl.DataFrame) -> list[str]:
+    """The periods as ISO dates: what plotly sends anyway, and a list of str is copied at once where a list
+    of dates is copied date by date (plotly deep-copies a figure's data more than once on its way out)."""
+    return part.get_column("period").dt.strftime("%Y-%m-%d").to_list()
+
+
+def _shown(part: pl.DataFrame, window: tuple[dt.date, dt.date] | None) -> int:
+    """Points of one line in the range the chart opens on (all of them without a window)."""
+    if window is None:
+        return part.height
+    return part.filter(pl.col("period").is_between(*window)).height
+
+
+def _lone(measure: str, *, log: bool) -> pl.Expr:
+    """Points a line cannot show: drawn, but with neither neighbour drawn (null, or not above 0 on a log
+    scale), so no segment reaches them."""
+    value = pl.col(measure).cast(pl.Float64).fill_nan(None)  # NaN is sent as null: a gap
+    drawn = value.is_not_null() & (value > 0 if log else pl.lit(True))
+    return drawn & ~drawn.shift(1).fill_null(False) & ~drawn.shift(-1).fill_null(False)
 
 
 def fixed_margins(fig: go.Figure, *, left: int = AXIS_ROOM_LEFT, bottom: int = AXIS_ROOM_BOTTOM) -> go.Figure:

@@ -49,14 +49,15 @@ POSTS_PART = "tl_posts_part"
 
 
 def _on_point_click() -> None:
-    """A clicked point selects its term and period in the pickers below the chart, and reruns only them."""
+    """A clicked point selects its term (its line's ``legendgroup``) and period (its date) in the pickers
+    below the chart, and reruns only them. Event markers have no group and select nothing."""
     state = st.session_state.get("tl_chart")
     points = (state or {}).get("selection", {}).get("points", []) if state else []
     for point in points:
-        custom = point.get("customdata")
-        if custom:
-            st.session_state["tl_post_term"] = custom[0]
-            st.session_state["tl_period"] = custom[1]
+        term, day = point.get("legendgroup"), point.get("x")
+        if term and day:
+            st.session_state["tl_post_term"] = term
+            st.session_state["tl_period"] = str(day)[:10]
             st.rerun(scope=POSTS_PART)
 
 

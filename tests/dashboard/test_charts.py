@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
+import plotly.io as pio
 import polars as pl
 import pytest
 from hypothesis import given, settings
@@ -45,12 +47,82 @@ def test_timeline_lines_per_term_with_count_and_first_posts_in_hover():
     by_name = {t.name: t for t in fig.data}
     assert set(by_name) == {"無断学習", "mimic"}
     trace = by_name["無断学習"]
-    assert list(trace.y) == [1, 12]
-    assert trace.customdata[1][0] == "無断学習" and trace.customdata[1][1] == "2022-08-29"
-    assert trace.customdata[1][2] == 12
-    assert "mimicで無断学習" in trace.customdata[1][3]
-    assert "<b>bold</b>" not in trace.customdata[1][3] and "&lt;b&gt;bold&lt;/b&gt;" in trace.customdata[1][3]
-    assert "%{customdata[2]" in trace.hovertemplate and "%{customdata[3]}" in trace.hovertemplate
+    assert list(trace.y) == [1, 12] and list(trace.x) == ["2022-08-28", "2022-08-29"]
+    assert trace.legendgroup == "無断学習"  # what a click reads back, with the point's date
+    assert trace.customdata[1][0] == 12
+    assert "mimicで無断学習" in trace.customdata[1][1]
+    assert "<b>bold</b>" not in trace.customdata[1][1] and "&lt;b&gt;bold&lt;/b&gt;" in trace.customdata[1][1]
+    assert "%{fullData.name}" in trace.hovertemplate and "%{y:,}" in trace.hovertemplate
+    assert "%{customdata[1]}" in trace.hovertemplate
+
+
+def test_points_carry_customdata_only_for_what_the_hover_shows():
+    plain = charts.timeline_chart(_timeline())
+    assert all(t.customdata is None for t in plain.data) and "customdata" not in plain.data[0].hovertemplate
+    shares = charts.timeline_chart(_timeline(), measure="share_per_10k")
+    trace = next(t for t in shares.data if t.name == "無断学習")
+    assert [list(c) for c in trace.customdata] == [[1, ""], [12, ""]]  # the count next to the share
+    assert "%{customdata[0]:,}" in trace.hovertemplate and "%{customdata[1]}" not in trace.hovertemplate
+
+
+def _daily(days: int, values: list | None = None, term: str = "無断学習") -> pl.DataFrame:
+    start = D(2020, 1, 1)
+    values = values if values is not None else [d % 7 for d in range(days)]
+    return pl.DataFrame({"period": [start + dt.timedelta(days=d) for d in range(days)], "term": [term] * days,
+                         "posts": values, "authors": values, "share_per_10k": [float(v) for v in values]})
+
+
+def test_long_lines_draw_no_markers_but_every_point_hovers_and_clicks():
+    """A line with more points than MARKERS_UP_TO keeps its markers invisible (one drawn): plotly hovers and
+    selects every point of it; a short one draws them all."""
+    long = charts.timeline_chart(_daily(charts.MARKERS_UP_TO + 1))
+    (line,) = long.data
+    assert line.mode == "lines+markers" and line.marker.opacity == 0 and line.marker.maxdisplayed == 1
+    assert len(line.x) == charts.MARKERS_UP_TO + 1
+    (short,) = charts.timeline_chart(_daily(charts.MARKERS_UP_TO)).data
+    assert short.marker.opacity is None and short.marker.maxdisplayed is None and short.marker.size == 5
+    # zoomed to a window of few points: marked there, no more markers than that when zoomed out
+    window = (D(2020, 2, 1), D(2020, 3, 1))
+    (zoomed,) = charts.timeline_chart(_daily(1461), window=window).data
+    assert zoomed.marker.opacity is None and zoomed.marker.maxdisplayed == charts.MARKERS_UP_TO
+
+
+def test_a_lone_point_a_line_cannot_reach_keeps_its_marker():
+    days = charts.MARKERS_UP_TO + 40
+    values = [0] * days
+    values[10] = 3  # between zeros: a spike on a linear scale, nothing on a log scale
+    values[50:53] = [2, 4, 1]  # a segment: drawn as a line either way
+    values[-1] = 5  # the last day, after a zero
+    log = charts.timeline_chart(_daily(days, values), scale="log")
+    line, lone = log.data
+    assert lone.mode == "markers" and lone.showlegend is False and lone.hoverinfo == "skip"
+    assert lone.legendgroup == line.legendgroup == "無断学習" and lone.marker.color == line.line.color
+    last = (D(2020, 1, 1) + dt.timedelta(days=days - 1)).isoformat()
+    assert list(lone.x) == ["2020-01-11", last] and list(lone.y) == [3, 5]
+    assert len(charts.timeline_chart(_daily(days, values)).data) == 1  # linear: every point is on the line
+    shares = _daily(days, values).with_columns(  # hidden shares (null) around every use but the segment's 2
+        share_per_10k=pl.when(pl.col("posts").is_in([0, 4])).then(None).otherwise(pl.col("share_per_10k")))
+    _, lone = charts.timeline_chart(shares, measure="share_per_10k").data
+    assert list(lone.y) == [3.0, 2.0, 1.0, 5.0]
+
+
+def test_the_timeline_reaches_the_browser_as_a_figure_plotly_draws_once():
+    """What made Streamlit's chart draw every timeline twice is gone (charts.drawn_once), and the house
+    template's look is written into the layout instead (tests/e2e/test_chart_drawing.py compares pixels)."""
+    events = pl.DataFrame({"date": [D(2022, 8, 22)], "label": ["Stable Diffusion"], "kind": ["model"]})
+    fig = charts.timeline_chart(_timeline(), events=events)
+    spec = json.loads(pio.to_json(fig, validate=False))
+    assert "template" not in spec["layout"]
+    assert "bdata" not in json.dumps(spec)  # no typed arrays
+    assert spec["layout"]["dragmode"] == "pan" and spec["layout"]["clickmode"] == "event+select"
+    white = pio.templates["plotly_white"].layout
+    assert spec["layout"]["plot_bgcolor"] == white.plot_bgcolor and spec["layout"]["font"]["color"] == white.font.color
+    for axis in ("xaxis", "yaxis", "yaxis9"):  # the template's axis style on every axis, its line colour left out
+        assert spec["layout"][axis]["gridcolor"] == white.xaxis.gridcolor and "linecolor" not in spec["layout"][axis]
+    assert spec["layout"]["xaxis"]["automargin"] is False  # the chart's own value wins over the template's
+    again = charts.timeline_chart(_timeline(), events=events)
+    other = charts.timeline_chart(_timeline().with_columns(posts=pl.col("posts") + 1), events=events)
+    assert fig.layout.datarevision == again.layout.datarevision != other.layout.datarevision
 
 
 def test_timeline_measure_and_log_scale():

@@ -57,7 +57,7 @@ def test_filters_change_the_chart_like_the_cli_options(app, story_store: Store):
     weekly = _expected(story_store, ["無断学習"], freq="week")
     trace = _traces(at)["無断学習"]
     assert _y(trace) == weekly["posts"].to_list()
-    assert all(D.fromisoformat(row[1]).weekday() == 0 for row in trace["customdata"])  # Mondays
+    assert all(D.fromisoformat(day[:10]).weekday() == 0 for day in trace["x"])  # Mondays
     at.segmented_control(key="tl_context").set_value("ai").run()
     ai = _expected(story_store, ["無断学習"], freq="week", context="ai")
     assert _y(_traces(at)["無断学習"]) == ai["posts"].to_list()
@@ -69,7 +69,7 @@ def test_filters_change_the_chart_like_the_cli_options(app, story_store: Store):
                         platforms=["bluesky"])
     assert _y(_traces(at)["無断学習"]) == bluesky["posts"].to_list()
     at.segmented_control(key="tl_measure").set_value("share_per_10k").run()
-    shares = [round(v, 6) if v == v else None for v in _y(_traces(at)["無断学習"])]  # NaN (v != v) is a null
+    shares = [round(v, 6) if v is not None and v == v else None for v in _y(_traces(at)["無断学習"])]  # NaN is null
     drawn = bluesky.with_columns(share_per_10k=hide_small_shares())["share_per_10k"].to_list()
     assert shares == [round(v, 6) if v is not None else None for v in drawn]
     hidden = bluesky.filter(pl.col("posts") > 0, pl.col("posts") / pl.col("share_per_10k") * 10_000 < 30)
@@ -131,7 +131,7 @@ def test_post_text_is_never_rendered_as_markup(app):
     assert "<script" not in page_text and "alert(" not in page_text and "<img" not in page_text
     # hovers quote posts on short charts: a month around the post
     at.date_input(key="tl_range").set_value((D(2022, 8, 15), D(2022, 9, 15))).run()
-    hover = [c[3] for t in figure(at, "tl_chart")["data"] for c in t.get("customdata") or []]
+    hover = [c[1] for t in figure(at, "tl_chart")["data"] for c in t.get("customdata") or []]
     assert any("&lt;script&gt;" in h for h in hover) and not any("<script" in h for h in hover)
 
 

@@ -122,13 +122,21 @@ def open_page(page: Any, url: str, ready: str, timeout: int = TIMEOUT_MS) -> Non
 
 
 def plot_data(page: Any, chart_key: str) -> list[dict[str, Any]]:
-    """The traces plotly has drawn for the chart with ``key=chart_key`` (x, y, name, customdata)."""
+    """The traces plotly has drawn for the chart with ``key=chart_key`` (x, y, name, customdata, legendgroup,
+    mode, hoverinfo, and ``drawn``: how many point markers it drew, as SVG elements)."""
     return page.evaluate(
         """(sel) => {
             const el = document.querySelector(sel + ' .js-plotly-plot');
             if (!el || !el.data) return null;
+            const drawn = {};
+            el.querySelectorAll('.scatterlayer .trace').forEach(g => {
+                const uid = (g.__data__ && g.__data__[0] && g.__data__[0].trace) ? g.__data__[0].trace.uid : null;
+                if (uid !== null) drawn[uid] = g.querySelectorAll('.points path.point').length;
+            });
             return el._fullData.map(t => ({name: t.name, x: Array.from(t.x || []), y: Array.from(t.y || []),
-                                           customdata: t.customdata ? Array.from(t.customdata) : null}));
+                                           customdata: t.customdata ? Array.from(t.customdata) : null,
+                                           legendgroup: t.legendgroup || null, mode: t.mode,
+                                           hoverinfo: t.hoverinfo, drawn: drawn[t.uid] ?? 0}));
         }""",
         key(chart_key),
     )

@@ -101,7 +101,7 @@ def test_overview_coverage_changes_with_the_period(page: Any, server: str, tmp_p
 def test_timeline_filter_hover_click_and_download(page: Any, server: str, story: Path, tmp_path: Path):
     open_page(page, server + "timelines", key("tl_chart") + " .js-plotly-plot")
     weekly = plot_data(page, "tl_chart")  # a long store opens by week
-    assert [t["name"] for t in weekly if t["customdata"]] == ["無断学習", "無断転載"]  # then the event markers
+    assert [t["name"] for t in weekly if t["legendgroup"]] == ["無断学習", "無断転載"]  # then the event markers
     assert all(dt.date.fromisoformat(x).weekday() == 0 for x in weekly[0]["x"])
     before = plot_signature(page, "tl_chart")
     choose(page, "tl_freq", "day")
