@@ -21,6 +21,10 @@ single-core ratio).
     python bench/tagging.py 50000 --repeat 3
     python bench/tagging.py 100000 --before /path/to/other/checkout   # before/after in one run
 
+Native against pure Python: where the matcher's native half is built (``dtrack.nlp._fastmatch``), every
+run also times ``tag_store`` with ``DTRACK_NATIVE=0`` on a copy of the same store, interleaved, and checks
+both wrote the same hits; ``--no-python`` skips it.
+
 ``--before`` times ``tag_store`` of another checkout of dtrack on copies of
 the same stores, in a subprocess, interleaved with this one's, and checks
 that both wrote the same hits: a before/after comparison that the load of a
@@ -49,6 +53,7 @@ import polars as pl  # noqa: E402
 import unidic_lite  # noqa: E402
 
 from dtrack.data.store import Store  # noqa: E402
+from dtrack.nlp.matcher import NATIVE_ENV, native_module  # noqa: E402
 from dtrack.nlp.synthetic import generate_posts  # noqa: E402
 from dtrack.nlp.tagger import default_workers, tag_store  # noqa: E402
 from dtrack.nlp.terms import load_terms  # noqa: E402
@@ -112,8 +117,26 @@ def run_before(checkout: Path, store: Path, workers: int | None) -> dict[str, fl
     return json.loads(out.strip().splitlines()[-1])
 
 
+def timed_python(master: Path, copy: Path, terms: object, workers: int | None) -> tuple[float, float, Store]:
+    """(seconds, CPU seconds, store) of ``tag_store`` with the pure-Python matcher (``DTRACK_NATIVE=0``;
+    the pool's workers are forked after the switch, so they inherit it)."""
+    shutil.copytree(master, copy)
+    saved = os.environ.get(NATIVE_ENV)
+    os.environ[NATIVE_ENV] = "0"
+    try:
+        store = Store(copy)
+        started, cpu = time.perf_counter(), cpu_seconds()
+        tag_store(store, terms=terms, workers=workers)
+        return time.perf_counter() - started, cpu_seconds() - cpu, store
+    finally:
+        if saved is None:
+            os.environ.pop(NATIVE_ENV)
+        else:
+            os.environ[NATIVE_ENV] = saved
+
+
 def run_corpus(name: str, n: int, share: float, seed: int, workers: int | None, repeat: int,
-               tmp: Path, before: Path | None = None) -> dict[str, float]:
+               tmp: Path, before: Path | None = None, python: bool = True) -> dict[str, float]:
     """Time tag_store (and the other checkout's) and both raw baselines ``repeat`` times, interleaved,
     keeping the best of each (on a shared machine the load changes from second to second)."""
     posts = generate_posts(n, term_share=share, seed=seed, platform="bench")
@@ -124,7 +147,8 @@ def run_corpus(name: str, n: int, share: float, seed: int, workers: int | None, 
     terms = load_terms()
     inf = float("inf")
     best: dict[str, float] = {"seconds": inf, "features": 0.0, "wakati": 0.0, "cpu": inf, "features_cpu": inf,
-                              "before": inf, "before_cpu": inf, "same": 1.0}
+                              "before": inf, "before_cpu": inf, "same": 1.0,
+                              "python": inf, "python_cpu": inf, "python_same": 1.0}
     report = None
     noop = 0.0
     for i in range(repeat):
@@ -140,6 +164,13 @@ def run_corpus(name: str, n: int, share: float, seed: int, workers: int | None, 
         again = tag_store(store, terms=terms, workers=workers)
         noop = time.perf_counter() - noop_started
         assert again.posts_tagged == 0 and store.version == version, "an unchanged store must stay unchanged"
+        if python:
+            seconds, cpu, other_store = timed_python(master, tmp / f"{name}-{i}-python", terms, workers)
+            best["python"] = min(best["python"], seconds)
+            best["python_cpu"] = min(best["python_cpu"], cpu)
+            if not hits_of(store).equals(hits_of(other_store)):
+                best["python_same"] = 0.0
+            shutil.rmtree(other_store.path)
         if before is not None:
             other = tmp / f"{name}-{i}-before"
             shutil.copytree(master, other)
@@ -159,7 +190,8 @@ def run_corpus(name: str, n: int, share: float, seed: int, workers: int | None, 
         "posts": n, "tokenised": report.candidates, "hits": report.hits, "seconds": best["seconds"],
         "ours": n / best["seconds"], "features": best["features"], "wakati": best["wakati"], "noop": noop,
         "cpu": best["cpu"], "features_cpu": best["features_cpu"], "before": best["before"],
-        "before_cpu": best["before_cpu"], "same": best["same"],
+        "before_cpu": best["before_cpu"], "same": best["same"], "python": best["python"],
+        "python_cpu": best["python_cpu"], "python_same": best["python_same"],
     }
 
 
@@ -171,17 +203,23 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--before", type=Path, default=None,
                         help="another dtrack checkout to time side by side (e.g. main before a change)")
+    parser.add_argument("--no-python", action="store_true",
+                        help="do not also time the pure-Python matcher (DTRACK_NATIVE=0)")
     args = parser.parse_args()
+    native = native_module() is not None
+    python = native and not args.no_python
     aims = {"a": 20.0, "b": 1.5}
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="dtrack-bench-") as tmp:
         results = {
-            "a": run_corpus("a", args.n, 0.01, args.seed, args.workers, args.repeat, Path(tmp), args.before),
-            "b": run_corpus("b", args.n, 1.0, args.seed + 1, args.workers, args.repeat, Path(tmp), args.before),
+            "a": run_corpus("a", args.n, 0.01, args.seed, args.workers, args.repeat, Path(tmp), args.before, python),
+            "b": run_corpus("b", args.n, 1.0, args.seed + 1, args.workers, args.repeat, Path(tmp), args.before,
+                            python),
         }
     print(f"tagging benchmark: {args.n:,} posts per corpus, workers={args.workers or default_workers()}, "
           f"best of {args.repeat}; load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after "
-          f"({os.cpu_count()} CPUs)")
+          f"({os.cpu_count()} CPUs); matcher: {'native' if native else 'pure Python (native half not built)'}"
+          f"{'' if native or os.environ.get(NATIVE_ENV) != '0' else ' (DTRACK_NATIVE=0)'}")
     print(f"{'corpus':<26}{'tokenised':>10}{'hits':>9}{'tag_store s':>12}{'tag_store/s':>13}"
           f"{'fugashi+feat/s':>15}{'ratio':>8}{'wakati/s':>10}{'ratio':>8}  aim")
     labels = {"a": "(a) ~1% posts use a term", "b": "(b) every post uses one"}
@@ -195,6 +233,14 @@ def main() -> None:
                       f"({r['features_cpu'] / r['cpu']:.1f}x)" for k, r in results.items()))
     print(f"re-running tag_store with nothing new: {results['a']['noop'] * 1000:.0f} ms (a), "
           f"{results['b']['noop'] * 1000:.0f} ms (b)")
+    if python:
+        print("native against pure Python (DTRACK_NATIVE=0), same stores, interleaved:")
+        for key, r in results.items():
+            print(f"  {labels[key]:<26} tag_store {r['python']:.2f} s -> {r['seconds']:.2f} s "
+                  f"({r['python'] / r['seconds']:.2f}x), CPU {r['python_cpu']:.2f} s -> {r['cpu']:.2f} s "
+                  f"({r['python_cpu'] / r['cpu']:.2f}x); vs fugashi+features "
+                  f"{r['posts'] / r['python'] / r['features']:.2f}x -> {r['ours'] / r['features']:.2f}x "
+                  f"(aim >= {aims[key]}x); hits identical: {'yes' if r['python_same'] else 'NO'}")
     if args.before is not None:
         print(f"before = {args.before} (same stores, interleaved):")
         for key, r in results.items():

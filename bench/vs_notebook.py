@@ -22,6 +22,9 @@ less (but dtrack's two tagging processes count twice there, so the CPU ratio
 understates dtrack on an idle machine). The load average is printed too;
 use --repeat to keep the best of several interleaved runs.
 
+Where the matcher's native half is built, every run also times dtrack with ``DTRACK_NATIVE=0`` (the
+pure-Python matcher) in the same runs and prints native against Python; ``--no-python`` skips it.
+
 ``--before DIR`` also times the dtrack of another checkout (e.g. a copy of
 main: ``git archive main | tar -x -C /tmp/before``) in the same runs,
 interleaved, and prints the before/after ratio of its whole-process seconds.
@@ -51,6 +54,7 @@ import orjson
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from dtrack.nlp.matcher import NATIVE_ENV, native_module  # noqa: E402
 from dtrack.nlp.synthetic import AI_CUES, TERM_SPELLINGS, generate_texts  # noqa: E402
 from dtrack.nlp.terms import load_terms  # noqa: E402
 
@@ -132,7 +136,7 @@ def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 def run_dtrack(src: Path, work: Path, terms: list[str], env: dict[str, str]) -> tuple[float, float, float]:
     """(ingest wall, timeline wall, CPU of both)."""
-    store = work / f"store-{abs(hash(env['PYTHONPATH']))}"
+    store = work / f"store-{abs(hash((env['PYTHONPATH'], env.get(NATIVE_ENV))))}"
     shutil.rmtree(store, ignore_errors=True)
     dtrack = [sys.executable, "-m", "dtrack"]
     ingest, ingest_cpu = timed([*dtrack, "ingest", str(src), "--store", str(store)], env)
@@ -149,11 +153,15 @@ def main() -> None:
     ap.add_argument("--before", type=Path, default=None,
                     help="a checkout of an earlier dtrack, timed in the same runs (before/after)")
     ap.add_argument("--no-notebook", action="store_true", help="time dtrack only (large sizes)")
+    ap.add_argument("--no-python", action="store_true",
+                    help="do not also time dtrack with the pure-Python matcher (DTRACK_NATIVE=0)")
     args = ap.parse_args()
+    native = native_module() is not None
     corpora = args.corpus or list(TARGETS)
     terms = [t.canonical for t in load_terms().terms]
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     env.pop("DTRACK_STORE", None)
+    python_env = dict(env, **{NATIVE_ENV: "0"}) if native and not args.no_python else None
     before_env = None
     if args.before is not None:
         before_env = dict(env, PYTHONPATH=str(args.before.resolve()) + os.pathsep + os.environ.get("PYTHONPATH", ""))
@@ -168,8 +176,13 @@ def main() -> None:
                 write_corpus(src, corpus, n)
                 load = os.getloadavg()[0]
                 best = dict.fromkeys(("ingest", "timeline", "dtrack", "notebook", "dtrack_cpu", "notebook_cpu",
-                                      "before", "before_cpu"), float("inf"))
+                                      "before", "before_cpu", "python", "python_cpu", "python_ingest"), float("inf"))
                 for _ in range(args.repeat):
+                    if python_env is not None:
+                        ingest, timeline, cpu = run_dtrack(src, work, terms, python_env)
+                        best["python"] = min(best["python"], ingest + timeline)
+                        best["python_cpu"] = min(best["python_cpu"], cpu)
+                        best["python_ingest"] = min(best["python_ingest"], ingest)
                     if before_env is not None:
                         ingest, timeline, cpu = run_dtrack(src, work, terms, before_env)
                         best["before"] = min(best["before"], ingest + timeline)
@@ -204,6 +217,15 @@ def main() -> None:
                           f"{'measured' if n == 10_000_000 else f'scaled linearly from {n:,}'}: {projected:.0f} s, "
                           f"target < {AI_10M_SECONDS:.0f} s {'met' if projected < AI_10M_SECONDS else 'NOT met'}",
                           flush=True)
+                if python_env is not None:
+                    against = ("" if args.no_notebook
+                               else f", ratio to the notebook {best['notebook'] / best['python']:5.1f}x")
+                    scaled = ("" if corpus != "ai" else
+                              f"; 10M AI-discourse projected {best['python_ingest'] * 10_000_000 / n:.0f} s")
+                    print(f"{'':>9} {'':<8} pure Python (DTRACK_NATIVE=0): dtrack {best['python']:6.2f} s "
+                          f"(CPU {best['python_cpu']:.2f} s){against}{scaled}; native/Python "
+                          f"{best['python'] / best['dtrack']:.2f}x faster (CPU "
+                          f"{best['python_cpu'] / best['dtrack_cpu']:.2f}x)", flush=True)
                 if before_env is not None:
                     against = ("" if args.no_notebook
                                else f", ratio to the notebook {best['notebook'] / best['before']:5.1f}x")
@@ -211,7 +233,8 @@ def main() -> None:
                           f"{against}; after/before "
                           f"{best['before'] / best['dtrack']:.2f}x faster (CPU "
                           f"{best['before_cpu'] / best['dtrack_cpu']:.2f}x)", flush=True)
-    print(f"{os.cpu_count()} CPUs; best of {args.repeat}; load average now {os.getloadavg()[0]:.1f}")
+    print(f"{os.cpu_count()} CPUs; best of {args.repeat}; load average now {os.getloadavg()[0]:.1f}; matcher: "
+          f"{'native' if native else 'pure Python'}")
 
 
 if __name__ == "__main__":

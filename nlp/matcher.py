@@ -43,11 +43,17 @@ Everything here is plain Python over strings so it runs the same in a pool
 worker and in the parent, and the pre-filter can be proved not to lose hits:
 a hit needs a form to occur in the canonical text, and the pre-filter looks
 for exactly those forms (with whitespace removed on both sides).
+
+The same rules run compiled where dtrack was built with a C compiler
+(``nlp/_fastmatch.pyx``: ``match_canonical`` and ``encode`` use it); this
+module's Python is the reference it is tested against and the fallback
+(``DTRACK_NATIVE=0`` forces it).
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import re
 import unicodedata
 from typing import Any
@@ -65,6 +71,23 @@ from dtrack.nlp.tokenizer import (
 
 #: Separates evidence words in the compact strings workers return.
 EVIDENCE_SEP = "\x1f"
+#: Set to 0 to match with the pure-Python path even where the native one is built (tests compare the two).
+NATIVE_ENV = "DTRACK_NATIVE"
+#: The ``ABI`` of the native module this matcher was written for (``pip install -e .`` rebuilds it).
+NATIVE_ABI = 5
+
+
+def native_module() -> Any:
+    """The compiled matcher (``dtrack.nlp._fastmatch``), or None when it was not built (no C compiler at
+    install) or ``DTRACK_NATIVE=0`` asks for the pure-Python path. Read at every call, so one process can
+    run both paths."""
+    if os.environ.get(NATIVE_ENV, "1") == "0":
+        return None
+    try:
+        from dtrack.nlp import _fastmatch
+    except ImportError:
+        return None
+    return _fastmatch if getattr(_fastmatch, "ABI", None) == NATIVE_ABI else None  # a stale build: not used
 
 
 def _ends_alnum(form: str) -> bool:
@@ -262,10 +285,35 @@ class Matcher:
         x, y = canon.original_span(a, b)
         return _as_written(original[x:y]).lstrip("#") not in spellings
 
+    def _fast(self) -> Any:
+        """This process's native matcher for this dictionary (built on first use, never pickled), or None
+        (see :func:`native_module`)."""
+        module = native_module()
+        if module is None:
+            return None
+        native = self.__dict__.get("_native")
+        if native is None:
+            native = self.__dict__["_native"] = module.Native(self, EVIDENCE_SEP, _kana_class)
+        return native
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_native", None)  # C arrays: each process builds its own
+        return state
+
     def match_canonical(self, canon: Canonical, original: str | None = None, parse: Any = None
                         ) -> list[tuple[int, int, int, tuple[str, ...]]]:
         """Hits as (term index, start, end, evidence) in ORIGINAL offsets; ``original`` is the text
-        ``canon`` was made from (needed for ``cased`` spellings); ``parse``: see :class:`Boundaries`."""
+        ``canon`` was made from (needed for ``cased`` spellings); ``parse``: see :class:`Boundaries`.
+        Native where built (nlp/_fastmatch.pyx), else :meth:`_match_canonical_py`: the same hits."""
+        native = self._fast()
+        if native is not None:
+            return native.match_canonical(canon, original, parse or offsets_parser())
+        return self._match_canonical_py(canon, original, parse)
+
+    def _match_canonical_py(self, canon: Canonical, original: str | None = None, parse: Any = None
+                            ) -> list[tuple[int, int, int, tuple[str, ...]]]:
+        """The pure-Python path: the reference the native one is tested against."""
         text = canon.text
         occurrences, words = self._scan_all(text)
         if not occurrences:
@@ -343,8 +391,15 @@ class Matcher:
         ``row<TAB>term<TAB>start<TAB>end<TAB>evidence`` (row = base + position,
         evidence words joined by ``EVIDENCE_SEP``). Strings cross process
         boundaries far faster than lists of Python objects."""
+        native = self._fast()
+        if native is not None:
+            return native.encode(texts if isinstance(texts, list) else list(texts), base, offsets_parser())
+        return self._encode_py(texts, base)
+
+    def _encode_py(self, texts: list[str | None], base: int = 0) -> str:
+        """:meth:`encode` with the pure-Python matcher (the reference)."""
         lines: list[str] = []
-        match = self.match_canonical
+        match = self._match_canonical_py
         parse = offsets_parser()
         for i, text in enumerate(texts):
             if not text:

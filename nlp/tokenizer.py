@@ -230,11 +230,17 @@ _NFKC = _NfkcTable()
 
 
 @functools.cache
+def _changing_points() -> tuple[int, ...]:
+    """The BMP code points whose NFKC differs from them (the native matcher keeps them as a bitmap)."""
+    return tuple(cp for cp in range(0x10000) if not 0xD800 <= cp <= 0xDFFF
+                 and not unicodedata.is_normalized("NFKC", chr(cp)))
+
+
+@functools.cache
 def _changing() -> re.Pattern[str]:
     """A regex finding the characters whose NFKC differs from them (every astral character too: the
     class stays a bitmap). Built once per process (a few ms)."""
-    return _char_class([cp for cp in range(0x10000) if not 0xD800 <= cp <= 0xDFFF
-                        and not unicodedata.is_normalized("NFKC", chr(cp))])
+    return _char_class(list(_changing_points()))
 
 
 def _char_class(points: list[int]) -> re.Pattern[str]:

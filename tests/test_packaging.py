@@ -24,7 +24,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_wheel_holds_only_the_dtrack_namespace(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
-    assert {n.split("/")[0] for n in names} == {"dtrack", wheel.name.split("-py3")[0] + ".dist-info"}
+    assert {n.split("/")[0] for n in names} == {"dtrack", "-".join(wheel.name.split("-")[:2]) + ".dist-info"}
     packages = {str(Path(n).parent) for n in names if n.endswith("/__init__.py")}
     # every folder of the repository's packages that holds Python code is in the wheel (a sub-package
     # missing from pyproject's `packages` list would be left out silently)
@@ -35,11 +35,14 @@ def test_the_wheel_holds_only_the_dtrack_namespace(wheel: Path) -> None:
     assert "dtrack/data/terms.toml" in names and "dtrack/data/events.csv" in names
     assert "dtrack/dashboard/app.py" in names
     assert not [n for n in names if "/store/" in n or n.endswith(".parquet")]
+    # the matcher's native half is compiled into the wheel; its generated C stays out of it
+    assert [n for n in names if n.startswith("dtrack/nlp/_fastmatch.") and n.endswith(".so")], names
+    assert not [n for n in names if n.endswith(".c")]
 
 
 def test_installed_dtrack_works_beside_a_users_own_modules(wheel: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
-    zipfile.ZipFile(wheel).extractall(site)  # a pure-Python wheel installs by unpacking
+    zipfile.ZipFile(wheel).extractall(site)  # a wheel installs by unpacking (this one for this Python)
     work = tmp_path / "notebook"
     (work / "data").mkdir(parents=True)
     (work / "analysis.py").write_text("MINE = True\n")

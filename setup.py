@@ -1,0 +1,40 @@
+"""The compiled half of dtrack: one optional extension, the matcher's per-post hot path (nlp/_fastmatch.pyx).
+
+Everything else is declared in pyproject.toml. The extension is optional: a machine without a C compiler
+(or without Cython in the build environment) still installs dtrack, which then matches terms with the
+pure-Python path (same output, slower; docs/tagging.md, Speed). The C is generated from the ``.pyx`` at
+build time (setuptools hands ``.pyx`` sources to Cython when it is installed), never committed. After
+editing the ``.pyx``, ``pip install -e .`` again rebuilds it.
+"""
+
+import sys
+
+from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
+
+
+class OptionalBuildExt(build_ext):
+    """``optional=True`` covers compiler errors only; a failing Cython step must not break the install
+    either."""
+
+    def build_extension(self, ext):
+        try:
+            super().build_extension(ext)
+        except Exception as error:  # anything: dtrack works without the extension
+            if not getattr(ext, "optional", False):
+                raise
+            print(f"warning: {ext.name} not built ({error}); dtrack will match terms in pure Python",
+                  file=sys.stderr)
+
+
+setup(
+    ext_modules=[
+        Extension(
+            "dtrack.nlp._fastmatch",
+            ["nlp/_fastmatch.pyx"],
+            extra_compile_args=["-O3"],
+            optional=True,
+        )
+    ],
+    cmdclass={"build_ext": OptionalBuildExt},
+)
