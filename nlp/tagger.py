@@ -91,6 +91,8 @@ TAP_BACKLOG = 2
 #: A part of the candidates: (its distinct texts not seen before, its rows); and that with the encoded hits.
 _Part = tuple[list[str], pl.DataFrame]
 _Done = tuple[list[str], pl.DataFrame, list[str]]
+#: Texts an ingest's tap tokenised, and their hits as ``_decode`` gives them (see ``IngestTap.tokenised``).
+_Known = tuple[set[str], pl.DataFrame]
 
 
 @dataclass
@@ -213,9 +215,10 @@ class _Runner:
 
 
 # -- frames --------------------------------------------------------------------
-def _distinct(frames: Iterator[pl.DataFrame]) -> Iterator[_Part]:
-    """(texts not seen in an earlier frame, each once; the frame) of each frame of candidates."""
-    seen: set[str] = set()
+def _distinct(frames: Iterator[pl.DataFrame], seen: set[str] | None = None) -> Iterator[_Part]:
+    """(texts not seen in an earlier frame, each once; the frame) of each frame of candidates; ``seen``:
+    texts to leave out from the start (this set is filled)."""
+    seen = set() if seen is None else seen
     for frame in frames:
         fresh: list[str] = []
         for text in frame.get_column("text").to_list():
@@ -301,9 +304,10 @@ def _written(lazy: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def _tag_posts(posts: pl.DataFrame | pl.LazyFrame, terms: TermDictionary, columns: list[str], *,
-               prefilter: bool = True, workers: int | None = None,
-               _runner: _Runner | None = None) -> tuple[pl.DataFrame, int, pl.DataFrame]:
-    """:func:`tag_frame`, returning the candidate posts (``columns``) instead of their number."""
+               prefilter: bool = True, workers: int | None = None, _runner: _Runner | None = None,
+               _known: _Known | None = None) -> tuple[pl.DataFrame, int, pl.DataFrame]:
+    """:func:`tag_frame`, returning the candidate posts (``columns``) instead of their number. ``_known``:
+    texts already tokenised (by an ingest's tap) and their hits, not tokenised again."""
     matcher = _runner.matcher if _runner is not None else Matcher(terms)
     lazy = posts.lazy().select(columns)
     seen = posts.height if isinstance(posts, pl.DataFrame) else lazy.select(pl.len()).collect().item()
@@ -316,22 +320,25 @@ def _tag_posts(posts: pl.DataFrame | pl.LazyFrame, terms: TermDictionary, column
 
     runner = _runner or _Runner(matcher, workers)
     try:
-        hits, candidates = _tag_candidates(slices(), runner, terms)
+        hits, candidates = _tag_candidates(slices(), runner, terms, _known)
     finally:
         if _runner is None:
             runner.close()
     return hits, seen, candidates
 
 
-def _tag_candidates(parts: Iterator[pl.DataFrame], runner: _Runner,
-                    terms: TermDictionary) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _tag_candidates(parts: Iterator[pl.DataFrame], runner: _Runner, terms: TermDictionary,
+                    known: _Known | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(hits, the candidates) of frames of candidate posts (at least one frame, in post order): only
-    these are tokenised and joined with what was found."""
+    these are tokenised (but for the ``known`` texts, whose hits are given) and joined with what was
+    found. Each text is in one part of what was found, so a post's hits keep the order the matcher gave."""
     found: list[pl.DataFrame] = []
     frames: list[pl.DataFrame] = []
-    for distinct, frame, chunks in runner.run(_distinct(parts)):
+    for distinct, frame, chunks in runner.run(_distinct(parts, set(known[0]) if known else None)):
         found.append(_decode(chunks, distinct))
         frames.append(frame)
+    if known is not None:
+        found.append(known[1])
     candidates = pl.concat(frames)
     return _hits(pl.concat(found), candidates, runner.matcher, terms.hash, tagger_version()), candidates
 
@@ -590,6 +597,18 @@ class IngestTap:
             self._found = [pl.concat(self._found)]
         return self._found[0]
 
+    def tokenised(self) -> _Known:
+        """Every text this tap sent to be tokenised, and their hits (waits for the pre-filter's last steps
+        and for the workers). A group read back after the tap's limit was reached gets these hits instead
+        of tokenising their texts a second time: on a corpus where most posts are candidates the limit is
+        reached early, and the texts sent before it were a quarter of the tokenising."""
+        with self._lock:
+            early = list(self._early)
+        wait(early)  # the ingest is over: nothing adds texts after these steps
+        found = self.found()
+        with self._lock:
+            return self._seen, found
+
     def take(self, group: list[str]) -> pl.DataFrame:
         """The candidate rows of ``group`` (files all held here), in file order; forgotten here."""
         frames = [self.candidates.pop(rel) for rel in group]
@@ -638,13 +657,17 @@ def prepare_ingest(writer: StoreWriter) -> None:
 def _tag_local(store: Store, files: list[str], terms: TermDictionary, runner: _Runner,
                tap: IngestTap | None) -> Iterator[tuple[pl.DataFrame, int, int, pl.DataFrame]]:
     """(hits, posts seen, posts tokenised, uses rows) of ``files`` in groups, in this process and its pool."""
+    known: _Known | None = None
     for group in post_batches(store, files, tap.rows if tap else None):
         if tap is not None and all(rel in tap.candidates for rel in group):
             seen = sum(tap.rows[rel] for rel in group)
             candidates = tap.take(group)
             hits = _hits(tap.found(), candidates, tap.matcher, terms.hash, tagger_version())
         else:
-            hits, seen, candidates = _tag_posts(scan_post_files(store, group), terms, _USE_COLUMNS, _runner=runner)
+            if tap is not None and known is None:
+                known = tap.tokenised()
+            hits, seen, candidates = _tag_posts(scan_post_files(store, group), terms, _USE_COLUMNS, _runner=runner,
+                                                _known=known)
         # a post's hits all come from its own group, and every post with a hit is a candidate
         yield hits, seen, candidates.height, daily.build_uses(candidates.lazy(), daily.per_post(hits))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
@@ -156,6 +157,39 @@ def test_files_past_the_limit_or_that_fail_are_read_back(tmp_path: Path, reads: 
     with fused.writer() as w:
         collect(w, sources)
     assert reads and len(reads) < len(list(tagger.post_batches(fused, fused.manifest()["files"]["posts"])))
+    assert_same_store(fused, reference)
+
+
+def test_groups_read_back_do_not_tokenise_what_the_tap_already_did(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the tap's limit files are read back; the texts it had already sent to the workers are not
+    tokenised again, their hits are reused, and the store is still the reading path's."""
+    sources = write_sources(tmp_path / "in", n=900, seed=4)
+    monkeypatch.setattr(tagger, "BATCH_POSTS", 200)
+    reference = reference_store(tmp_path / "reference", sources)
+    monkeypatch.setattr(tagger, "TAP_ROWS", 300)
+    tapped: list[set[str]] = []
+    fresh: list[str] = []
+    tokenised, distinct = IngestTap.tokenised, tagger._distinct
+
+    def spy_tokenised(self: IngestTap) -> tuple[set[str], pl.DataFrame]:
+        known = tokenised(self)
+        tapped.append(set(known[0]))
+        return known
+
+    def spy_distinct(frames: Iterator[pl.DataFrame], seen: set[str] | None = None
+                     ) -> Iterator[tuple[list[str], pl.DataFrame]]:
+        for texts, frame in distinct(frames, seen):
+            fresh.extend(texts)
+            yield texts, frame
+
+    monkeypatch.setattr(IngestTap, "tokenised", spy_tokenised)
+    monkeypatch.setattr(tagger, "_distinct", spy_distinct)
+    fused = Store(tmp_path / "fused")
+    with fused.writer() as w:
+        collect(w, sources)
+    assert len(tapped) == 1 and len(tapped[0]) > 50  # the limit was reached after many texts were sent
+    assert fresh and not tapped[0] & set(fresh)  # read back: only texts the tap had not tokenised
     assert_same_store(fused, reference)
 
 
