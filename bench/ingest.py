@@ -185,10 +185,13 @@ def general(work: Path, n: int, sides: dict[str, Path]) -> None:
 
 def run_ingest(src: Path, store_dir: Path, env: dict[str, str], *options: str) -> tuple[float, float, float]:
     """(wall, CPU with children, peak RSS in MB) of `dtrack ingest` into a fresh store, as a user runs it."""
+    from vs_notebook import checkout_of
+
     shutil.rmtree(store_dir, ignore_errors=True)
     t = time.perf_counter()
     child = subprocess.Popen([sys.executable, "-m", "dtrack", "ingest", str(src), "--store", str(store_dir),
-                              *options], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                              *options], env=env, cwd=checkout_of(env), stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE)
     _, status, usage = os.wait4(child.pid, 0)
     total_s = time.perf_counter() - t
     if os.waitstatus_to_exitcode(status) not in (0, 3):

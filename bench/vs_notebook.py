@@ -138,10 +138,19 @@ def byte_compile(root: Path) -> None:
                    stdout=subprocess.DEVNULL)
 
 
+def checkout_of(env: dict[str, str]) -> str | None:
+    """The directory a ``python -m dtrack`` child must start in to import the checkout ``env`` names.
+
+    ``-m`` puts the working directory first on ``sys.path``, before PYTHONPATH: started from another
+    checkout (this bench is usually run from the repository), a "before" child imported that checkout's
+    dtrack, not its own, and before/after compared a checkout with itself."""
+    return env.get("PYTHONPATH", "").split(os.pathsep)[0] or None
+
+
 def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     """(wall seconds, CPU seconds of the process and its children) of one command."""
     started = time.perf_counter()
-    child = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    child = subprocess.Popen(cmd, env=env, cwd=checkout_of(env), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - started
     err = child.stderr.read().decode(errors="replace") if child.stderr else ""
