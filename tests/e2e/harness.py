@@ -196,6 +196,26 @@ def point_position(page: Any, chart_key: str, trace: int, index: int) -> tuple[f
     )
 
 
+def pick(page: Any, widget_key: str, name: Any, *, exact: bool = True, attempts: int = 4) -> None:
+    """Open the selectbox ``widget_key`` and click its option ``name`` (a string or a compiled pattern).
+
+    A run that ends just after the click (a text field committing on blur, a fragment finishing) draws the
+    selectbox again and closes its list before the option can be clicked; the list is then opened again.
+    """
+    option = page.get_by_role("option", name=name, exact=exact if isinstance(name, str) else None).first
+    for attempt in range(attempts):
+        wait_idle(page)
+        page.locator(key(widget_key)).click()
+        try:
+            option.wait_for(timeout=5_000)
+        except Exception:  # playwright's TimeoutError: the list was closed by a rerun
+            if attempt == attempts - 1:
+                raise
+            continue
+        option.click()
+        return
+
+
 def choose(page: Any, widget_key: str, label: str) -> None:
     """Click the option ``label`` of a segmented control (its options are ARIA radios)."""
     page.locator(key(widget_key)).get_by_role("radio", name=label, exact=True).click()

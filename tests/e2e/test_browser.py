@@ -29,6 +29,7 @@ from tests.e2e.harness import (
     choose,
     key,
     open_page,
+    pick,
     plot_data,
     plot_signature,
     point_position,
@@ -173,8 +174,7 @@ def test_events_page_redraws_around_another_event(page: Any, server: str, tmp_pa
     open_page(page, server + "events", key("ev_chart") + " .js-plotly-plot")
     assert wait_table(page, "ev_table")[0][:3] == ["term", "event", "date"]
     before = plot_signature(page, "ev_chart")
-    page.locator(key("ev_event")).click()
-    page.get_by_role("option", name=re.compile(r"^2022-08-22")).click()
+    pick(page, "ev_event", re.compile(r"^2022-08-22"))
     wait_plot_change(page, "ev_chart", before)
     wait_idle(page)
     xs = plot_data(page, "ev_chart")[0]["x"]
@@ -205,8 +205,7 @@ def test_collectors_ingest_shows_up_on_the_overview(page: Any, server: str, tmp_
     """Last: it writes to the served store (a new version the other pages pick up without a restart)."""
     open_page(page, server + "collectors", key("col_path"))
     page.locator(key("col_path")).get_by_role("textbox").fill(str(FIXTURES / "extra" / "later.ndjson"))
-    page.locator(key("col_format")).click()
-    page.get_by_role("option", name="ndjson", exact=True).click()
+    pick(page, "col_format", "ndjson")
     page.locator(key("col_ingest")).get_by_role("button").click()
     page.get_by_text("3 new").wait_for()
     wait_idle(page)

@@ -61,8 +61,7 @@ def test_a_day_of_a_long_line_without_markers_still_hovers_and_clicks_to_its_pos
     shown = [x for x in line["x"] if lo[:10] <= x[:10] <= hi[:10]]
     assert 0 < len(shown) <= charts.MARKERS_UP_TO < len(line["x"]) and line["drawn"] == len(shown)
     # the whole span (no story highlighted): too many days to mark
-    page.locator(h.key("tl_story")).click()
-    page.get_by_role("option", name="none", exact=True).click()
+    h.pick(page, "tl_story", "none")
     page.wait_for_function("(s) => document.querySelector(s + ' .scatterlayer .trace')"
                            ".querySelectorAll('path.point').length <= 1", arg=h.key("tl_chart"))
     h.wait_idle(page)
