@@ -88,9 +88,17 @@ _USE_COLUMNS = [*_POST_COLUMNS, "author_id", "author_name", "is_repost"]
 #: (their texts are still tokenised during the ingest). About 150 MB on the AI-discourse corpus, less than
 #: a group of files read back takes, so 1,000,000 posts of it are tagged without reading anything back.
 TAP_ROWS = 600_000
+#: Distinct candidate texts an ingest's tap sends to the workers while it runs (the texts and their hits
+#: are kept until tagging: about 500 bytes a text). Two cores tokenise about as many while a
+#: 10,000,000-post ingest parses; the texts after them are tokenised when their group is read back.
+TAP_TEXTS = 1_000_000
 #: Batches an ingest may hand the tap before it waits for the pre-filter to catch up: each waiting batch
 #: is held in memory, so without a bound a pre-filter slower than the parse held most of a big file.
 TAP_BACKLOG = 2
+#: Results an ingest's tap decodes at a time: after a long ingest most texts may be waiting, and decoding
+#: them at once held their encoded hits, their texts in a frame and the lines at the same time (2 GB more
+#: at 10,000,000 posts of the AI-discourse corpus).
+DECODE_CHUNKS = 50
 #: A part of the candidates: (its distinct texts not seen before, its rows); and that with the encoded hits.
 _Part = tuple[list[str], pl.DataFrame]
 _Done = tuple[list[str], pl.DataFrame, list[str]]
@@ -332,7 +340,7 @@ def _tag_posts(posts: pl.DataFrame | pl.LazyFrame, terms: TermDictionary, column
     parts: Iterator[pl.DataFrame] = slices()
     known = None
     if _known is not None:
-        parts = iter([pl.concat(list(parts))])
+        parts = iter(list(parts))
         known = _known()
     try:
         hits, candidates = _tag_candidates(parts, runner, terms, known)
@@ -456,13 +464,15 @@ class IngestTap:
     that stores them is the same too.
     """
 
-    def __init__(self, terms: TermDictionary, limit: int | None = None, workers: int | None = None) -> None:
+    def __init__(self, terms: TermDictionary, limit: int | None = None, workers: int | None = None,
+                 max_texts: int | None = None) -> None:
         self.terms = terms
         self.overlay = terms.overlay
         self.dictionary_hash = terms.hash
         self.matcher = Matcher(terms)
         self.prefilter = self.matcher.prefilter
         self.limit = TAP_ROWS if limit is None else limit
+        self.max_texts = TAP_TEXTS if max_texts is None else max_texts
         self.workers = default_workers() if workers is None else max(1, workers)
         self.rows: dict[str, int] = {}  # posts file -> its rows
         self.candidates: dict[str, pl.DataFrame] = {}  # posts file -> its candidate rows (_USE_COLUMNS)
@@ -532,14 +542,16 @@ class IngestTap:
             months = found.get_column("created_at")
             parts = found.select(*POST_KEY, "text", _month=months.dt.year().cast(pl.Int32) * 100
                                  + months.dt.month().cast(pl.Int32)).partition_by("_month", as_dict=True)
-        texts = found.get_column("text").to_list()
+        texts = found.get_column("text").to_list() if len(self._texts) < self.max_texts else []
         with self._lock:
-            if keep:
+            complete = self._add_texts(texts) and len(texts) == found.height
+            if keep and complete:
                 self._early_rows += found.height
                 for (month,), part in parts.items():  # named as the store names its month partitions
                     self._early_keys.setdefault(f"month={month // 100:04d}-{month % 100:02d}", []).append(
                         part.select(*POST_KEY, "text"))
-            self._add_texts(texts)
+            elif keep:  # a file is held only with every text of its candidates numbered here
+                self._keys_full = True
         self._decode_ready()
 
     def _from_early(self, rel: str, posts: pl.DataFrame) -> pl.DataFrame | None:
@@ -578,22 +590,29 @@ class IngestTap:
         candidates = _compact(candidates)
         texts = [] if early else candidates.get_column("text").to_list()
         with self._lock:
-            if self.kept + candidates.height > self.limit:
+            if self.kept + candidates.height > self.limit or not self._add_texts(texts):
                 return
             self.kept += candidates.height
             self.rows[rel] = posts.height
             self.candidates[rel] = candidates
-            self._add_texts(texts)
             self.upto[rel] = len(self._texts)
 
-    def _add_texts(self, texts: list[str]) -> None:
-        """Number the texts not seen before and send them to the workers (holding the lock)."""
+    def _add_texts(self, texts: list[str]) -> bool:
+        """Number the texts not seen before and send them to the workers (holding the lock). False if some
+        did not fit in ``max_texts`` (they are tokenised when their group is read back)."""
+        complete = True
+        seen, numbered, room = self._seen, self._texts, self.max_texts - len(self._texts)
         for text in texts:
-            if text not in self._seen:
-                self._seen.add(text)
-                self._texts.append(text)
+            if text not in seen:
+                if room <= 0:
+                    complete = False
+                    break
+                seen.add(text)
+                numbered.append(text)
+                room -= 1
         if self.pool is not None and self.sending:
             self._send()
+        return complete
 
     def start(self) -> None:
         """Start the tagging workers (with one core, texts are tokenised here when tagging asks)."""
@@ -621,7 +640,8 @@ class IngestTap:
             while True:
                 with self._lock:
                     taken = []
-                    while self._sent and (self._sent[0][0] < upto or self._sent[0][2].ready()):
+                    while self._sent and len(taken) < DECODE_CHUNKS and (
+                            self._sent[0][0] < upto or self._sent[0][2].ready()):
                         taken.append(self._sent.popleft())
                 if not taken:
                     return

@@ -299,12 +299,13 @@ def test_an_ingest_waits_for_a_slow_pre_filter(monkeypatch: pytest.MonkeyPatch) 
     assert sum(frame.height for parts in tap._early_keys.values() for frame in parts) == 8 * 10
 
 
-@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize(("workers", "max_texts"), [(1, None), (2, None), (1, 400), (2, 400)])
 def test_a_tap_past_its_limit_tokenises_every_text_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                         workers: int) -> None:
+                                                         workers: int, max_texts: int | None) -> None:
     """Past the limit the tap keeps no rows but still sends the texts of every batch (with one worker they are
     tokenised in this process when tagging asks): the groups read back tokenise nothing, each text is
-    tokenised once, and the store is the reading path's."""
+    tokenised once, and the store is the reading path's. With a cap on the texts it numbers, the texts past
+    it are tokenised when their group is read back, and a file with such texts is not held."""
     sources = write_sources(tmp_path / "in", n=900, seed=6)
     monkeypatch.setattr(tagger, "BATCH_POSTS", 200)
     reference = reference_store(tmp_path / "reference", sources)
@@ -318,15 +319,20 @@ def test_a_tap_past_its_limit_tokenises_every_text_once(tmp_path: Path, monkeypa
     monkeypatch.setattr(tagger.Matcher, "encode", spy)
     fused = Store(tmp_path / f"fused{workers}")
     with fused.writer() as w:
-        tap = IngestTap(load_terms_text(None), limit=300, workers=workers)
+        tap = IngestTap(load_terms_text(None), limit=300, workers=workers, max_texts=max_texts)
         tap.start()
         w.on_posts = tap
         ingest_paths(w, sources)
-        assert tap._keys_full and 0 < len(tap.candidates) < len(fused.manifest()["files"]["posts"])
+        assert tap._keys_full and len(tap.candidates) < len(fused.manifest()["files"]["posts"])
+        assert tap.candidates or max_texts  # (files spread over every source: past the cap none is held)
         tag_store(fused, writer=w)
         tap.close()
     assert_same_store(fused, reference)
-    if workers == 1:  # tokenised here, so counted: every text once
+    if max_texts is not None:  # the texts past the cap are tokenised here when read back, the others are not
+        assert len(tap._texts) == max_texts
+        fresh = set(encoded) - set(tap._texts) if workers == 1 else set(encoded)
+        assert fresh and fresh.isdisjoint(tap._texts)
+    elif workers == 1:  # tokenised here, so counted: every text once
         assert len(encoded) == len(set(encoded)) == len(tap._texts)
 
 
