@@ -89,9 +89,10 @@ _USE_COLUMNS = [*_POST_COLUMNS, "author_id", "author_name", "is_repost"]
 #: a group of files read back takes, so 1,000,000 posts of it are tagged without reading anything back.
 TAP_ROWS = 600_000
 #: Distinct candidate texts an ingest's tap sends to the workers while it runs (the texts and their hits
-#: are kept until tagging: about 500 bytes a text). Two cores tokenise about as many while a
-#: 10,000,000-post ingest parses; the texts after them are tokenised when their group is read back.
-TAP_TEXTS = 1_000_000
+#: are kept until tagging: about 500 bytes a text; 1,000,000 AI-discourse posts have 475,762). Past it
+#: the tap stops (pre-filtering batches it can neither keep nor send cost CPU twice) and the texts after
+#: are tokenised when their group is read back.
+TAP_TEXTS = 500_000
 #: Batches an ingest may hand the tap before it waits for the pre-filter to catch up: each waiting batch
 #: is held in memory, so without a bound a pre-filter slower than the parse held most of a big file.
 TAP_BACKLOG = 2
@@ -462,6 +463,12 @@ class IngestTap:
     tokenised once and a post's hits depend on its text alone, so the hits, the
     uses and the tagging state are those of the reading path; the transaction
     that stores them is the same too.
+
+    Past ``TAP_ROWS`` no rows are kept, but every batch is still pre-filtered and
+    its new texts sent (up to ``TAP_TEXTS`` of them), so the workers tokenise for
+    the whole ingest and a group read back finds its texts done (on a corpus where
+    most posts are candidates the rows limit is reached within the first files).
+    The results are decoded as they come back, in this tap's thread.
     """
 
     def __init__(self, terms: TermDictionary, limit: int | None = None, workers: int | None = None,
@@ -500,8 +507,8 @@ class IngestTap:
         their texts sent to the workers then, long before the batch is written."""
         self._wait_for_backlog()
         with self._lock:
-            if self._threadless:
-                return
+            if self._threadless or (self._keys_full and len(self._texts) >= self.max_texts):
+                return  # nothing more to keep or send: files staged from now on are read back
             try:
                 if self._thread is None:
                     self._thread = ThreadPoolExecutor(1, thread_name_prefix="dtrack-tap")
