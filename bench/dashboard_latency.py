@@ -308,7 +308,10 @@ def main() -> None:
     args = parser.parse_args()
     path = args.store or ROOT / "bench" / "out" / f"store-{args.posts}"
     build_store(path, args.posts)
-    print(load(), flush=True)
+    from dtrack.data.daily import uses_of
+
+    tables = "yes" if uses_of(Store(path)) is not None else "no (tagged by an older dtrack; `dtrack tag` adds them)"
+    print(f"{load()}; precomputed tables (counts/, uses/): {tables}", flush=True)
     if not args.no_timeline:
         time_timeline(path, args.repeat)
     if args.no_browser:
