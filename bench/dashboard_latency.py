@@ -118,8 +118,8 @@ def synthetic_posts(n: int, seed: int = 20220829) -> pl.DataFrame:
 
 def build_store(path: Path, n: int) -> Store:
     store = Store(path)
-    if store.scan_posts().select(pl.len()).collect().item() >= n:
-        print(f"reusing {path} ({n:,} posts)", flush=True)
+    if (have := store.scan_posts().select(pl.len()).collect().item()) >= n:
+        print(f"reusing {path} ({have:,} posts)", flush=True)
         return store
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
