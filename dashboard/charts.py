@@ -284,7 +284,7 @@ def drawn_once(fig: go.Figure, template: go.layout.Template | None = None) -> go
     """
     if template is None:
         template = fig.layout.template
-        fig.layout.template = None  # before the update below: with it, the update copies it whole
+    fig.layout.template = None  # gone from the JSON, and before the update below (it would copy it whole)
     layout = fig.layout.to_plotly_json()
     own_template = _template_layout(template)
     base: dict[str, Any] = {key: own_template[key] for key in TEMPLATE_KEYS if key in own_template}
