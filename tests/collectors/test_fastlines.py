@@ -1,0 +1,224 @@
+"""The compiled NDJSON block reader (``collectors/_fastlines.pyx``) against polars, its reference.
+
+A block the native pass reads must map to exactly what ``pl.read_ndjson`` gives it; a block it is not
+sure of must be left to polars (None). Checked block by block on hostile lines (escapes, surrogates,
+CRLF, keys first seen after polars' schema rows, mixed and non-string ids, bad UTF-8, duplicates, bad
+times), and whole stores ingested with ``DTRACK_NATIVE=0`` and ``=1`` (posts, quarantine, counts, ledger).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import random
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from dtrack.collectors.formats import ndjson
+from dtrack.collectors.formats.tabular import map_frame
+from dtrack.collectors.records import ParseContext
+from dtrack.data.store import Store
+
+CHOSEN = {"post_id": "id", "created_at": "created_at", "text": "text", "author_name": "user"}
+GOOD = '{"id":"%d","created_at":"2022-08-29T03:00:%02dZ","text":"t%d","user":"u"}'
+BARE = ['{"id":"%d","created_at":"2022-08-29T03:00:00Z"}' % i for i in range(999)]  # no user, no text
+
+
+def _native():
+    native = ndjson.native_module()
+    if native is None:
+        if os.environ.get(ndjson.NATIVE_ENV) == "0":
+            pytest.skip("DTRACK_NATIVE=0: the polars path was asked for")
+        pytest.fail("collectors/_fastlines.pyx is not built: pip install -e . builds it")
+    return native
+
+
+def test_the_native_pass_is_built_where_a_compiler_is() -> None:
+    """The extension is optional at install; here (a C compiler, Cython) it must be built, or a silent
+    fallback to polars would go unnoticed. ``DTRACK_NATIVE=0`` is the one way out."""
+    assert _native().ABI == ndjson.NATIVE_ABI
+
+
+def _both(block: bytes, chosen: dict[str, str] = CHOSEN) -> tuple[pl.DataFrame | None, pl.DataFrame]:
+    """(the native pass's mapped frame or None, polars' mapped frame) of one block."""
+    count = block.count(b"\n") + 1
+    ctx = ParseContext()
+    native = ndjson._native_frame(block, count, chosen)
+    reference = map_frame(pl.read_ndjson(io.BytesIO(block), infer_schema_length=1000), chosen, ctx)
+    return (None if native is None else map_frame(native, chosen, ctx)), reference
+
+
+ACCEPTED = {
+    "plain": [GOOD % (i, i, i) for i in range(5)],
+    "escapes": [r'{"id":"1","created_at":"2022-08-29T03:00:00Z","text":"a\"b\\c\/d\ne\tf\r\b\f \u00e9\u3042 \ud83d\ude00","user":"u"}'],
+    "spaces and CRLF": ['{ "id" : "1" , "created_at" :\t"2022-08-29T03:00:00.123Z" ,"text":"x" }\r', GOOD % (2, 2, 2)],
+    "nulls and missing keys": ['{"id":"1","created_at":"2022-08-29T03:00:00Z","text":null}', '{"id":"2","created_at":"2022-08-29T03:00:00Z","user":"v"}', "{}"],
+    "other keys of one kind": ['{"id":"1","created_at":"2022-08-29T03:00:00Z","n":1,"f":1.5e3,"b":true,"s":"x"}', '{"id":"2","created_at":"2022-08-29T03:00:00Z","n":-20,"f":0.5,"b":false,"s":null}'],
+    "mixed time widths": ['{"id":"1","created_at":"2022-08-29T03:00:00Z"}', '{"id":"2","created_at":"2024-02-29T23:59:59.999999Z"}', '{"id":"3","created_at":"0001-01-01T00:00:00.000Z"}'],
+    "times polars reads": ['{"id":"1","created_at":"2022-08-29T03:00:00+09:00"}', '{"id":"2","created_at":"2022-13-29T03:00:00Z"}', '{"id":"3","created_at":"2023-02-29T00:00:00Z"}', '{"id":"4","created_at":null}', '{"id":"5","created_at":"Wed Aug 29 03:00:00 +0000 2022"}', '{"id":"6","created_at":"2022-08-29T03:00:60Z"}'],
+    "ids that are no ids": ['{"id":"1.5","created_at":"2022-08-29T03:00:00Z"}', '{"id":"true","created_at":"2022-08-29T03:00:00Z"}', '{"id":"[1]","created_at":"2022-08-29T03:00:00Z"}', '{"id":" 7 ","created_at":"2022-08-29T03:00:00Z"}'],
+    "author strings like objects": ['{"id":"1","created_at":"2022-08-29T03:00:00Z","user":"{\\"screen_name\\":\\"s\\"}"}', '{"id":"2","created_at":"2022-08-29T03:00:00Z","user":"{x"}'],
+    "a mapped key first seen in the last schema row": BARE + ['{"id":"x","created_at":"2022-08-29T03:00:00Z","user":"y"}'],
+    "an other key first seen in the last schema row": BARE + ['{"id":"x","created_at":"2022-08-29T03:00:00Z","n":2}'],
+}
+
+LEFT_TO_POLARS = {
+    "a number id": ['{"id":1,"created_at":"2022-08-29T03:00:00Z"}', GOOD % (2, 2, 2)],
+    "a float id": ['{"id":1.5641e+18,"created_at":"2022-08-29T03:00:00Z"}'],
+    "a nested value": ['{"id":"1","created_at":"2022-08-29T03:00:00Z","user":{"screen_name":"s"}}'],
+    "a list": ['{"id":"1","created_at":"2022-08-29T03:00:00Z","tags":["a"]}'],
+    "a repeated key": ['{"id":"1","id":"2","created_at":"2022-08-29T03:00:00Z"}'],
+    "a blank line": [GOOD % (1, 1, 1), "  ", GOOD % (2, 2, 2)],
+    "a broken line": [GOOD % (1, 1, 1), '{"id":"2","created_at":"2022-08-29T03:00:00Z"'],
+    "trailing bytes": [GOOD % (1, 1, 1) + " x"],
+    "a raw control character": ['{"id":"1","created_at":"2022-08-29T03:00:00Z","text":"a\tb"}'],
+    "a lone surrogate": [r'{"id":"1","created_at":"2022-08-29T03:00:00Z","text":"a\ud800b"}'],
+    "an escaped NUL": [r'{"id":"1","created_at":"2022-08-29T03:00:00Z","text":"a\u0000b"}'],
+    "a mapped key first seen after the schema rows": [*BARE, BARE[0], '{"id":"x","created_at":"2022-08-29T03:00:00Z","user":"late"}'],
+    "an other key first seen after the schema rows": [*BARE, BARE[0], '{"id":"x","created_at":"2022-08-29T03:00:00Z","n":2}'],
+    "a value after the schema rows' nulls": ['{"id":"%d","created_at":"2022-08-29T03:00:00Z","user":null}' % i for i in range(1000)] + ['{"id":"x","created_at":"2022-08-29T03:00:00Z","user":"late"}'],
+    "an other key of two kinds": ['{"id":"1","created_at":"2022-08-29T03:00:00Z","n":1}', '{"id":"2","created_at":"2022-08-29T03:00:00Z","n":"1"}'],
+    "a leading zero": ['{"id":"1","created_at":"2022-08-29T03:00:00Z","n":01}'],
+    "a 19-digit integer": ['{"id":"1","created_at":"2022-08-29T03:00:00Z","n":1234567890123456789}'],
+    "an escaped key": ['{"i\\u0064":"1","created_at":"2022-08-29T03:00:00Z"}'],
+    "a BOM inside": ['\ufeff' + GOOD % (1, 1, 1)],
+}
+
+
+@pytest.mark.parametrize("name", sorted(ACCEPTED))
+def test_blocks_the_native_pass_reads_map_as_polars_maps_them(name: str) -> None:
+    _native()
+    native, reference = _both("\n".join(ACCEPTED[name]).encode())
+    assert native is not None, name
+    assert native.equals(reference), name
+
+
+@pytest.mark.parametrize("name", sorted(LEFT_TO_POLARS))
+def test_blocks_it_is_not_sure_of_are_left_to_polars(name: str) -> None:
+    _native()
+    block = "\n".join(LEFT_TO_POLARS[name]).encode()
+    assert ndjson._native_frame(block, block.count(b"\n") + 1, CHOSEN) is None, name
+
+
+@pytest.mark.parametrize("raw", [b"a\xffb", b"\xc0\xaf", b"\xed\xa0\x80", b"\xe3\x81", b"\xf4\x90\x80\x80", b"\xe0\x80\xaf"])
+def test_invalid_utf8_is_left_to_polars(raw: bytes) -> None:
+    _native()
+    block = b'{"id":"1","created_at":"2022-08-29T03:00:00Z","text":"' + raw + b'"}'
+    assert ndjson._native_frame(block, 1, CHOSEN) is None
+
+
+def test_random_texts_read_as_polars_reads_them() -> None:
+    """Random strings of every kind of code point, JSON-escaped in every way ``json.dumps`` does."""
+    _native()
+    rng = random.Random(7)
+    alphabet = [chr(c) for c in (*range(0x20, 0x7F), 0xE9, 0x3042, 0x9577, 0xFF01, 0x1F600, 0x20BB7)] + ['"', "\\", "\n", "\t", "\x01"]
+    lines = []
+    for i in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 40)))
+        lines.append(json.dumps({"id": str(i), "created_at": "2022-08-29T03:00:00Z", "text": text, "user": text[:3]},
+                                ensure_ascii=rng.random() < 0.5))
+    native, reference = _both("\n".join(lines).encode())
+    assert native is not None and native.equals(reference)
+
+
+def _hostile_file(seed: int) -> bytes:
+    """Mostly clean flat lines (so many blocks take the native pass) with everything hostile among them:
+    a BOM, CRLF, blank lines, broken lines, a line over the cap, ids of other JSON types, objects as
+    authors, repeats, times of other shapes and out of range, escapes; the last line without newline."""
+    rng = random.Random(seed)
+    lines: list[bytes] = []
+    for i in range(600):
+        post: dict = {"id": str(1000 + i), "created_at": f"2022-0{1 + i % 9}-1{i % 10}T0{i % 10}:00:00.{i:03d}Z",
+                      "text": f"post {i} \"q\" " + "長" * rng.randrange(0, 20), "user": f"u{i % 7}"}
+        shape = rng.random()
+        if shape < 0.02:
+            post["id"] = rng.choice([5000 + i, 1.5e18, None, True, "1.5", ["x"], {"a": 1}])
+        elif shape < 0.04:
+            post["created_at"] = rng.choice(["2022-13-01T00:00:00Z", "2022-08-29 03:00:00", "1661742000", None, "x",
+                                             "1800-01-01T00:00:00Z"])
+        elif shape < 0.06:
+            post["user"] = {"screen_name": "obj"}
+        elif shape < 0.12:
+            post["id"] = str(1000 + rng.randrange(i + 1))  # a repeat
+        line = json.dumps(post, ensure_ascii=rng.random() < 0.2).encode()
+        if rng.random() < 0.01:
+            line = line[:-3]
+        if rng.random() < 0.005:
+            line = b'{"id":"long","created_at":"2022-08-29T03:00:00Z","text":"' + b"x" * 5000 + b'"}'
+        if rng.random() < 0.02:
+            line += b"\r"
+        lines.append(line)
+        if rng.random() < 0.01:
+            lines.append(b"")
+    return b"\xef\xbb\xbf" + b"\n".join(lines)
+
+
+def _stored(store: Store) -> tuple:
+    posts = store.scan_posts().collect().drop("collected_at").sort("source_line")
+    quarantine = store.scan_quarantine().collect().drop("quarantined_at").sort("source_line", "raw")
+    counts = pl.concat([pl.read_parquet(p) for p in store.files("counts")]).drop("file", strict=False)
+    sources = [{k: v for k, v in s.items() if k not in ("ingested_at", "path")} for s in store.sources()]
+    return posts, quarantine, counts.sort(counts.columns), sources
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_stores_ingested_with_and_without_the_native_pass_are_the_same(ingest, tmp_path: Path, monkeypatch,
+                                                                        seed: int) -> None:
+    _native()
+    monkeypatch.setattr(ndjson, "READ_BYTES", 900)
+    monkeypatch.setattr(ndjson, "CHUNK_BYTES", 4096)
+    path = tmp_path / "hostile.ndjson"
+    path.write_bytes(_hostile_file(seed))
+    read = ndjson._native_frame
+    taken = []
+
+    def counted(block, count, chosen):
+        frame = read(block, count, chosen)
+        taken.append(frame is not None)
+        return frame
+
+    monkeypatch.setattr(ndjson, "_native_frame", counted)
+    results = []
+    for switch in ("0", "1"):
+        monkeypatch.setenv(ndjson.NATIVE_ENV, switch)
+        store = Store(tmp_path / f"store-{switch}")
+        report = ingest(store, path, fmt="ndjson")
+        results.append((_stored(store), (report.read, report.new, report.duplicate, report.quarantined)))
+    (stored_a, rep_a), (stored_b, rep_b) = results
+    assert sum(taken) > 20 and not all(taken)  # both paths were taken on the native run
+    assert rep_a == rep_b and rep_a[2] > 0 and rep_a[3] > 0
+    for a, b in zip(stored_a, stored_b, strict=True):
+        assert a.equals(b) if isinstance(a, pl.DataFrame) else a == b
+
+
+def test_a_real_shaped_sample_stores_the_same(ingest, tmp_path: Path, monkeypatch) -> None:
+    """The benchmarks' general corpus (bench/vs_notebook.py), 3,000 posts in blocks of 64 KiB."""
+    import sys
+
+    _native()
+    sys.path.insert(0, str(Path(__file__).parents[2] / "bench"))
+    from vs_notebook import write_corpus
+
+    path = tmp_path / "general.ndjson"
+    write_corpus(path, "general", 3000)
+    monkeypatch.setattr(ndjson, "READ_BYTES", 64 * 1024)
+    stored = []
+    for switch in ("0", "1"):
+        monkeypatch.setenv(ndjson.NATIVE_ENV, switch)
+        store = Store(tmp_path / f"store-{switch}")
+        ingest(store, path, fmt="ndjson")
+        stored.append(_stored(store))
+    assert stored[0][0].height == 3000
+    for a, b in zip(*stored, strict=True):
+        assert a.equals(b) if isinstance(a, pl.DataFrame) else a == b
+
+
+def test_newlines_are_counted_as_numpy_counts_them() -> None:
+    native = _native()
+    rng = random.Random(3)
+    block = bytes(rng.choice(b"ab\n\r{") for _ in range(10_000))
+    for end in (0, 1, 5000, 10_000, 20_000):
+        assert native.count_newlines(block, end) == block[:end].count(b"\n")
