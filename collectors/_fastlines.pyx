@@ -177,6 +177,28 @@ cdef inline Py_ssize_t _u4(const uint8_t* p, Py_ssize_t i, Py_ssize_t end) noexc
     return (a << 12) | (b << 8) | (c << 4) | d
 
 
+#: Bytes a column's buffer starts with; it grows to what the block's rows so far project (at most
+#: twice or so a block): buffers of the block's full size were fresh memory every time (page faults
+#: cost a third of the pass), right-sized ones are reused by malloc.
+DEF FIRST_CAP = 262144
+
+
+cdef int _grow(Column* column, int64_t needed, Py_ssize_t row, Py_ssize_t rows, Py_ssize_t end) noexcept nogil:
+    cdef int64_t cap = needed
+    cdef uint8_t* data
+    if row > 0:
+        cap = max(cap, <int64_t>(column.size / <double>row * rows * 1.1) + 65536)
+    cap = min(max(cap, 2 * column.cap), end + 1)
+    if cap < needed:
+        cap = needed
+    data = <uint8_t*>realloc(column.data, cap)
+    if data == NULL:
+        return -1
+    column.data = data
+    column.cap = cap
+    return 0
+
+
 cdef inline bint _plain8(const uint8_t* p) noexcept nogil:
     """Whether the 8 bytes at ``p`` are all printable ASCII other than '"' and '\\' (exact bit tricks)."""
     cdef uint64_t w, q, b
@@ -196,14 +218,15 @@ cdef inline bint _same(const uint8_t* a, const uint8_t* b, Py_ssize_t n) noexcep
     return True
 
 
-cdef inline Py_ssize_t _string(const uint8_t* p, Py_ssize_t i, Py_ssize_t end, uint8_t* out,
-                               int64_t* size) noexcept nogil:
+cdef inline Py_ssize_t _string(const uint8_t* p, Py_ssize_t i, Py_ssize_t end, Column* column,
+                               Py_ssize_t row, Py_ssize_t rows) noexcept nogil:
     """Scan the string whose first byte is ``p[i]`` (after the quote); returns the offset after its
-    closing quote, or -1 when it is not one this module reads. Decoded into ``out + size[0]`` unless
-    ``out`` is NULL. Valid UTF-8 only; escapes as JSON defines them, but no NUL and no lone surrogate."""
+    closing quote, or -1 when it is not one this module reads. Decoded onto ``column`` unless it is
+    NULL. Valid UTF-8 only; escapes as JSON defines them, but no NUL and no lone surrogate."""
     cdef Py_ssize_t run = i, cp, lo
     cdef uint8_t c, c1
-    cdef int64_t o = size[0] if out != NULL else 0
+    cdef uint8_t* out = column.data if column != NULL else NULL
+    cdef int64_t o = column.size if column != NULL else 0
     while i < end:
         c = p[i]
         if c >= 0x80:  # a multi-byte UTF-8 sequence, checked as the Unicode standard's table 3-7 says
@@ -240,13 +263,19 @@ cdef inline Py_ssize_t _string(const uint8_t* p, Py_ssize_t i, Py_ssize_t end, u
             else:
                 return -1
             continue
-        if c == 34 or c == 92:  # '"' or '\\': copy the run before it
-            if out != NULL and i > run:
-                memcpy(out + o, p + run, i - run)
-                o += i - run
+        if c == 34 or c == 92:  # '"' or '\\': copy the run before it (and room for an escape)
+            if out != NULL:
+                if o + (i - run) + 4 > column.cap:
+                    column.size = o
+                    if _grow(column, o + (i - run) + 4, row, rows, end) < 0:
+                        return -1
+                    out = column.data
+                if i > run:
+                    memcpy(out + o, p + run, i - run)
+                    o += i - run
             if c == 34:
                 if out != NULL:
-                    size[0] = o
+                    column.size = o
                 return i + 1
             if i + 1 >= end:
                 return -1
@@ -362,33 +391,10 @@ cdef inline Py_ssize_t _literal(const uint8_t* p, Py_ssize_t i, Py_ssize_t end, 
     return i + size
 
 
-#: Bytes a column's buffer starts with; it grows to what the block's rows so far project (at most
-#: twice or so a block): buffers of the block's full size were fresh memory every time (page faults
-#: cost a third of the pass), right-sized ones are reused by malloc.
-DEF FIRST_CAP = 262144
-
-
-cdef int _grow(Column* column, int64_t needed, Py_ssize_t row, Py_ssize_t rows, Py_ssize_t end) noexcept nogil:
-    cdef int64_t cap = needed
-    cdef uint8_t* data
-    if row > 0:
-        cap = max(cap, <int64_t>(column.size / <double>row * rows * 1.1) + 65536)
-    cap = min(max(cap, 2 * column.cap), end + 1)
-    if cap < needed:
-        cap = needed
-    data = <uint8_t*>realloc(column.data, cap)
-    if data == NULL:
-        return -1
-    column.data = data
-    column.cap = cap
-    return 0
-
-
 cdef int _scan(const uint8_t* p, Py_ssize_t end, Py_ssize_t rows, Key* keys, int* nkeys,
                Column* cols, int ncols) noexcept nogil:
     """Every line of the block into ``cols``; 0, or -1 when polars must read the block."""
-    cdef Py_ssize_t i = 0, row = 0, k, ks, line_end
-    cdef const void* nl
+    cdef Py_ssize_t i = 0, row = 0, k, ks
     cdef uint8_t c
     cdef uint64_t seen
     cdef int kind, col, found, j
@@ -399,8 +405,6 @@ cdef int _scan(const uint8_t* p, Py_ssize_t end, Py_ssize_t rows, Key* keys, int
             i += 1
         if i >= end or p[i] != 123:  # '{' (a blank line, or not an object)
             return -1
-        nl = memchr(p + i, 10, end - i)
-        line_end = end if nl == NULL else <const uint8_t*>nl - p  # no string of this line is longer
         i += 1
         seen = 0
         while i < end and _space(p[i]):
@@ -457,14 +461,11 @@ cdef int _scan(const uint8_t* p, Py_ssize_t end, Py_ssize_t rows, Key* keys, int
                     kind = K_STR
                     if col >= 0:
                         column = &cols[col]
-                        if column.size + (line_end - i) > column.cap:
-                            if _grow(column, column.size + (line_end - i), row, rows, end) < 0:
-                                return -1
-                        i = _string(p, i + 1, end, column.data, &column.size)
+                        i = _string(p, i + 1, end, column, row, rows)
                         column.present = True
                         column.valid[row >> 3] |= <uint8_t>(1 << (row & 7))
                     else:
-                        i = _string(p, i + 1, end, NULL, NULL)
+                        i = _string(p, i + 1, end, NULL, row, rows)
                 elif c == 110:
                     kind = K_NONE
                     i = _literal(p, i, end, "null", 4)

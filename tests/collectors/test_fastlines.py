@@ -124,6 +124,19 @@ def test_random_texts_read_as_polars_reads_them() -> None:
     assert native is not None and native.equals(reference)
 
 
+def test_a_block_bigger_than_the_first_buffers_reads_as_polars_reads_it() -> None:
+    """Column buffers start small and grow while the block is read (escapes included): 2 MB of lines."""
+    _native()
+    rng = random.Random(11)
+    lines = [json.dumps({"id": str(i), "created_at": "2022-08-29T03:00:00.000Z",
+                         "text": "長\"\n" * rng.randrange(0, 400) + "end", "user": "x" * rng.randrange(0, 30)},
+                        ensure_ascii=i % 3 == 0) for i in range(2000)]
+    block = "\n".join(lines).encode()
+    assert len(block) > 2_000_000
+    native, reference = _both(block)
+    assert native is not None and native.equals(reference)
+
+
 def _hostile_file(seed: int) -> bytes:
     """Mostly clean flat lines (so many blocks take the native pass) with everything hostile among them:
     a BOM, CRLF, blank lines, broken lines, a line over the cap, ids of other JSON types, objects as
