@@ -1,11 +1,12 @@
 """The compiled half of dtrack: two optional extensions, the matcher's per-post hot path (nlp/_fastmatch.pyx)
 and the generic NDJSON reader's per-block pass (collectors/_fastlines.pyx).
 
-Everything else is declared in pyproject.toml. The extension is optional: a machine without a C compiler
+Everything else is declared in pyproject.toml. The extensions are optional: a machine without a C compiler
 (or without Cython in the build environment) still installs dtrack, which then matches terms and reads
-NDJSON blocks with the pure-Python paths (same output, slower; docs/tagging.md, The native matcher; docs/scale.md). The C is generated from the ``.pyx`` at
-build time (setuptools hands ``.pyx`` sources to Cython when it is installed), never committed. After
-editing the ``.pyx``, ``pip install -e .`` again rebuilds it.
+NDJSON blocks with the pure-Python and polars paths (same output, slower; docs/tagging.md, The native
+matcher; docs/contributing.md). The C is generated from the ``.pyx`` at build time (setuptools hands
+``.pyx`` sources to Cython when it is installed), never committed. After editing the ``.pyx``,
+``pip install -e .`` again rebuilds it.
 """
 
 import sys

@@ -161,7 +161,8 @@ def stages(src: Path, work: Path) -> None:
         print(f"  {name:<45} {seconds * per:6.2f} s  {seconds / total:4.0%}")
     print(f"  {'total':<45} {total * per:6.2f} s  (dtrack ingest adds start-up, threads and the commit)")
     if alone:
-        print("The native pass instead of reading, read_ndjson, the id check and mapping (CPU seconds per 1,000,000 posts):")
+        print("The native pass instead of reading, read_ndjson, the id check and mapping "
+              "(CPU seconds per 1,000,000 posts):")
         for name, seconds in alone.items():
             print(f"  {name:<45} {seconds * per:6.2f} s")
         replaced = sum(cpu[k] for k in ("read blocks, count lines", "read_ndjson", "id check (float and mixed ids)",

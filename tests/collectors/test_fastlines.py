@@ -23,9 +23,18 @@ from dtrack.collectors.records import ParseContext
 from dtrack.data.store import Store
 
 CHOSEN = {"post_id": "id", "created_at": "created_at", "text": "text", "author_name": "user"}
-GOOD = '{"id":"%d","created_at":"2022-08-29T03:00:%02dZ","text":"t%d","user":"u"}'
-BARE = ['{"id":"%d","created_at":"2022-08-29T03:00:00Z"}' % i for i in range(999)]  # no user, no text
 
+
+def good(i: int) -> str:
+    return f'{{"id":"{i}","created_at":"2022-08-29T03:00:{i % 60:02d}Z","text":"t{i}","user":"u"}}'
+
+
+def post(rest: str = "", *, id: str = '"1"', at: str = '"2022-08-29T03:00:00Z"') -> str:
+    """A line with the id and time given as JSON text, then ``rest`` (more members, each after a comma)."""
+    return f'{{"id":{id},"created_at":{at}{rest}}}'
+
+
+BARE = [post(id=f'"{i}"') for i in range(999)]  # no user, no text
 
 def _native():
     native = ndjson.native_module()
@@ -52,41 +61,45 @@ def _both(block: bytes, chosen: dict[str, str] = CHOSEN) -> tuple[pl.DataFrame |
 
 
 ACCEPTED = {
-    "plain": [GOOD % (i, i, i) for i in range(5)],
-    "escapes": [r'{"id":"1","created_at":"2022-08-29T03:00:00Z","text":"a\"b\\c\/d\ne\tf\r\b\f \u00e9\u3042 \ud83d\ude00","user":"u"}'],
-    "spaces and CRLF": ['{ "id" : "1" , "created_at" :\t"2022-08-29T03:00:00.123Z" ,"text":"x" }\r', GOOD % (2, 2, 2)],
-    "nulls and missing keys": ['{"id":"1","created_at":"2022-08-29T03:00:00Z","text":null}', '{"id":"2","created_at":"2022-08-29T03:00:00Z","user":"v"}', "{}"],
-    "other keys of one kind": ['{"id":"1","created_at":"2022-08-29T03:00:00Z","n":1,"f":1.5e3,"b":true,"s":"x"}', '{"id":"2","created_at":"2022-08-29T03:00:00Z","n":-20,"f":0.5,"b":false,"s":null}'],
-    "mixed time widths": ['{"id":"1","created_at":"2022-08-29T03:00:00Z"}', '{"id":"2","created_at":"2024-02-29T23:59:59.999999Z"}', '{"id":"3","created_at":"0001-01-01T00:00:00.000Z"}'],
-    "times polars reads": ['{"id":"1","created_at":"2022-08-29T03:00:00+09:00"}', '{"id":"2","created_at":"2022-13-29T03:00:00Z"}', '{"id":"3","created_at":"2023-02-29T00:00:00Z"}', '{"id":"4","created_at":null}', '{"id":"5","created_at":"Wed Aug 29 03:00:00 +0000 2022"}', '{"id":"6","created_at":"2022-08-29T03:00:60Z"}'],
-    "ids that are no ids": ['{"id":"1.5","created_at":"2022-08-29T03:00:00Z"}', '{"id":"true","created_at":"2022-08-29T03:00:00Z"}', '{"id":"[1]","created_at":"2022-08-29T03:00:00Z"}', '{"id":" 7 ","created_at":"2022-08-29T03:00:00Z"}'],
-    "author strings like objects": ['{"id":"1","created_at":"2022-08-29T03:00:00Z","user":"{\\"screen_name\\":\\"s\\"}"}', '{"id":"2","created_at":"2022-08-29T03:00:00Z","user":"{x"}'],
-    "a mapped key first seen in the last schema row": BARE + ['{"id":"x","created_at":"2022-08-29T03:00:00Z","user":"y"}'],
-    "an other key first seen in the last schema row": BARE + ['{"id":"x","created_at":"2022-08-29T03:00:00Z","n":2}'],
+    "plain": [good(i) for i in range(5)],
+    "escapes": [post(r',"text":"a\"b\\c\/d\ne\tf\r\b\f \u00e9\u3042 \ud83d\ude00","user":"u"')],
+    "spaces and CRLF": ['{ "id" : "1" , "created_at" :\t"2022-08-29T03:00:00.123Z" ,"text":"x" }\r', good(2)],
+    "nulls and missing keys": [post(',"text":null'), post(',"user":"v"', id='"2"'), "{}"],
+    "other keys of one kind": [post(',"n":1,"f":1.5e3,"b":true,"s":"x"'),
+                               post(',"n":-20,"f":0.5,"b":false,"s":null', id='"2"')],
+    "mixed time widths": [post(), post(id='"2"', at='"2024-02-29T23:59:59.999999Z"'),
+                          post(id='"3"', at='"0001-01-01T00:00:00.000Z"')],
+    "times polars reads": [post(at=at) for at in ('"2022-08-29T03:00:00+09:00"', '"2022-13-29T03:00:00Z"',
+                                                  '"2023-02-29T00:00:00Z"', "null", '"2022-08-29T03:00:60Z"',
+                                                  '"Wed Aug 29 03:00:00 +0000 2022"')],
+    "ids that are no ids": [post(id=id) for id in ('"1.5"', '"true"', '"[1]"', '" 7 "', '"{}"')],
+    "author strings like objects": [post(r',"user":"{\"screen_name\":\"s\"}"'), post(',"user":"{x"', id='"2"')],
+    "a mapped key first seen in the last schema row": [*BARE, post(',"user":"y"', id='"x"')],
+    "an other key first seen in the last schema row": [*BARE, post(',"n":2', id='"x"')],
 }
 
 LEFT_TO_POLARS = {
-    "a number id": ['{"id":1,"created_at":"2022-08-29T03:00:00Z"}', GOOD % (2, 2, 2)],
-    "a float id": ['{"id":1.5641e+18,"created_at":"2022-08-29T03:00:00Z"}'],
-    "a nested value": ['{"id":"1","created_at":"2022-08-29T03:00:00Z","user":{"screen_name":"s"}}'],
-    "a list": ['{"id":"1","created_at":"2022-08-29T03:00:00Z","tags":["a"]}'],
+    "a number id": [post(id="1"), good(2)],
+    "a float id": [post(id="1.5641e+18")],
+    "a nested value": [post(',"user":{"screen_name":"s"}')],
+    "a list": [post(',"tags":["a"]')],
     "a repeated key": ['{"id":"1","id":"2","created_at":"2022-08-29T03:00:00Z"}'],
-    "a blank line": [GOOD % (1, 1, 1), "  ", GOOD % (2, 2, 2)],
-    "a broken line": [GOOD % (1, 1, 1), '{"id":"2","created_at":"2022-08-29T03:00:00Z"'],
-    "trailing bytes": [GOOD % (1, 1, 1) + " x"],
-    "a raw control character": ['{"id":"1","created_at":"2022-08-29T03:00:00Z","text":"a\tb"}'],
-    "a lone surrogate": [r'{"id":"1","created_at":"2022-08-29T03:00:00Z","text":"a\ud800b"}'],
-    "an escaped NUL": [r'{"id":"1","created_at":"2022-08-29T03:00:00Z","text":"a\u0000b"}'],
-    "a mapped key first seen after the schema rows": [*BARE, BARE[0], '{"id":"x","created_at":"2022-08-29T03:00:00Z","user":"late"}'],
-    "an other key first seen after the schema rows": [*BARE, BARE[0], '{"id":"x","created_at":"2022-08-29T03:00:00Z","n":2}'],
-    "a value after the schema rows' nulls": ['{"id":"%d","created_at":"2022-08-29T03:00:00Z","user":null}' % i for i in range(1000)] + ['{"id":"x","created_at":"2022-08-29T03:00:00Z","user":"late"}'],
-    "an other key of two kinds": ['{"id":"1","created_at":"2022-08-29T03:00:00Z","n":1}', '{"id":"2","created_at":"2022-08-29T03:00:00Z","n":"1"}'],
-    "a leading zero": ['{"id":"1","created_at":"2022-08-29T03:00:00Z","n":01}'],
-    "a 19-digit integer": ['{"id":"1","created_at":"2022-08-29T03:00:00Z","n":1234567890123456789}'],
+    "a blank line": [good(1), "  ", good(2)],
+    "a broken line": [good(1), post()[:-1]],
+    "trailing bytes": [good(1) + " x"],
+    "a raw control character": [post(',"text":"a\tb"')],
+    "a lone surrogate": [post(r',"text":"a\ud800b"')],
+    "an escaped NUL": [post(r',"text":"a\u0000b"')],
+    "a mapped key first seen after the schema rows": [*BARE, BARE[0], post(',"user":"late"', id='"x"')],
+    "an other key first seen after the schema rows": [*BARE, BARE[0], post(',"n":2', id='"x"')],
+    "a value after the schema rows' nulls": [*(post(',"user":null', id=f'"{i}"') for i in range(1000)),
+                                             post(',"user":"late"', id='"x"')],
+    "an other key of two kinds": [post(',"n":1'), post(',"n":"1"', id='"2"')],
+    "a leading zero": [post(',"n":01')],
+    "a 19-digit integer": [post(',"n":1234567890123456789')],
     "an escaped key": ['{"i\\u0064":"1","created_at":"2022-08-29T03:00:00Z"}'],
-    "a BOM inside": ['\ufeff' + GOOD % (1, 1, 1)],
+    "a BOM inside": ["\ufeff" + good(1)],
 }
-
 
 @pytest.mark.parametrize("name", sorted(ACCEPTED))
 def test_blocks_the_native_pass_reads_map_as_polars_maps_them(name: str) -> None:
@@ -103,7 +116,8 @@ def test_blocks_it_is_not_sure_of_are_left_to_polars(name: str) -> None:
     assert ndjson._native_frame(block, block.count(b"\n") + 1, CHOSEN) is None, name
 
 
-@pytest.mark.parametrize("raw", [b"a\xffb", b"\xc0\xaf", b"\xed\xa0\x80", b"\xe3\x81", b"\xf4\x90\x80\x80", b"\xe0\x80\xaf"])
+@pytest.mark.parametrize("raw", [b"a\xffb", b"\xc0\xaf", b"\xed\xa0\x80", b"\xe3\x81", b"\xf4\x90\x80\x80",
+                                 b"\xe0\x80\xaf"])
 def test_invalid_utf8_is_left_to_polars(raw: bytes) -> None:
     _native()
     block = b'{"id":"1","created_at":"2022-08-29T03:00:00Z","text":"' + raw + b'"}'
@@ -114,7 +128,8 @@ def test_random_texts_read_as_polars_reads_them() -> None:
     """Random strings of every kind of code point, JSON-escaped in every way ``json.dumps`` does."""
     _native()
     rng = random.Random(7)
-    alphabet = [chr(c) for c in (*range(0x20, 0x7F), 0xE9, 0x3042, 0x9577, 0xFF01, 0x1F600, 0x20BB7)] + ['"', "\\", "\n", "\t", "\x01"]
+    alphabet = [chr(c) for c in (*range(0x20, 0x7F), 0xE9, 0x3042, 0x9577, 0xFF01, 0x1F600, 0x20BB7)]
+    alphabet += ['"', "\\", "\n", "\t", "\x01"]
     lines = []
     for i in range(300):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 40)))
