@@ -50,6 +50,9 @@ PREPARE_WORKERS = 2
 NATIVE_ENV = "DTRACK_NATIVE"
 #: The ``ABI`` of ``collectors/_fastlines.pyx`` this reader was written for (a stale build is not used).
 NATIVE_ABI = 1
+#: After this many blocks in a row left to polars, the native pass is not tried on the rest of the file
+#: (nested objects on every line, say): each try scans the block up to what it cannot read.
+NATIVE_MISSES = 4
 
 
 def sniff(path: Path, head: bytes) -> bool:
@@ -64,6 +67,7 @@ def _is_object(value: object) -> bool:
 def parse(path: Path, ctx: ParseContext) -> Iterator[Record]:
     chosen: dict[str, str] | None = None
     known: dict[str, dict[str, str]] = {}  # the mapping, once chosen, for the read-ahead threads
+    misses = [0]  # blocks in a row the native pass left to polars (a file it cannot read is not tried on)
 
     def prepare(item: tuple[bytes | LongLine, int]) -> _Prepared:
         """Everything about a block that needs no state but the mapping: read in the read-ahead
@@ -71,11 +75,14 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record]:
         block = item[0]
         if isinstance(block, LongLine):
             return _Prepared(ValueError("a line too long to read"))
-        if "chosen" in known and (native := _native_frame(block, item[1], known["chosen"])) is not None:
-            try:
-                return _Prepared(native, map_frame(native, known["chosen"], ctx))
-            except Exception:  # polars reads it, and the caller maps it again (and reports)
-                pass
+        if "chosen" in known and misses[0] < NATIVE_MISSES:
+            native = _native_frame(block, item[1], known["chosen"])
+            misses[0] = 0 if native is not None else misses[0] + 1
+            if native is not None:
+                try:
+                    return _Prepared(native, map_frame(native, known["chosen"], ctx))
+                except Exception:  # polars reads it, and the caller maps it again (and reports)
+                    pass
         frame = _read_block(block)
         if isinstance(frame, Exception) or "chosen" not in known:
             return _Prepared(frame)

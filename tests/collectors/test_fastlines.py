@@ -198,6 +198,7 @@ def test_stores_ingested_with_and_without_the_native_pass_are_the_same(ingest, t
     _native()
     monkeypatch.setattr(ndjson, "READ_BYTES", 900)
     monkeypatch.setattr(ndjson, "CHUNK_BYTES", 4096)
+    monkeypatch.setattr(ndjson, "NATIVE_MISSES", 10**9)  # every block tried
     path = tmp_path / "hostile.ndjson"
     path.write_bytes(_hostile_file(seed))
     read = ndjson._native_frame
@@ -242,6 +243,21 @@ def test_a_real_shaped_sample_stores_the_same(ingest, tmp_path: Path, monkeypatc
     assert stored[0][0].height == 3000
     for a, b in zip(*stored, strict=True):
         assert a.equals(b) if isinstance(a, pl.DataFrame) else a == b
+
+
+def test_a_file_the_native_pass_cannot_read_is_not_tried_on(ingest, tmp_path: Path, monkeypatch) -> None:
+    """Nested objects on every line: after ``NATIVE_MISSES`` blocks in a row, polars reads the rest alone."""
+    _native()
+    monkeypatch.setattr(ndjson, "READ_BYTES", 300)
+    path = tmp_path / "nested.ndjson"
+    path.write_text("\n".join(post(f',"user":{{"screen_name":"s{i}"}}', id=f'"{i}"') for i in range(200)))
+    read = ndjson._native_frame
+    tries = []
+    monkeypatch.setattr(ndjson, "_native_frame", lambda *a: tries.append(1) or read(*a))
+    report = ingest(Store(tmp_path / "store"), path, fmt="ndjson")
+    assert report.new == 200
+    # (the read-ahead threads may both have started one more before either counted its miss)
+    assert ndjson.NATIVE_MISSES <= len(tries) <= ndjson.NATIVE_MISSES + ndjson.PREPARE_WORKERS - 1
 
 
 def test_newlines_are_counted_as_numpy_counts_them() -> None:
