@@ -210,6 +210,17 @@ cdef inline bint _plain8(const uint8_t* p) noexcept nogil:
              | ((b - <uint64_t>0x0101010101010101) & ~b)) & <uint64_t>0x8080808080808080) == 0
 
 
+cdef inline bint _second(uint8_t c, uint8_t c1, uint8_t low_lead, uint8_t low_min, uint8_t high_lead,
+                         uint8_t high_max) noexcept nogil:
+    """The second byte of a three- or four-byte UTF-8 sequence: a continuation byte, in the narrower
+    range table 3-7 gives after E0 and ED (F0 and F4): no overlong form, surrogate or code point past U+10FFFF."""
+    if c == low_lead:
+        return low_min <= c1 <= 0xBF
+    if c == high_lead:
+        return 0x80 <= c1 <= high_max
+    return (c1 & 0xC0) == 0x80
+
+
 cdef inline bint _same(const uint8_t* a, const uint8_t* b, Py_ssize_t n) noexcept nogil:
     cdef Py_ssize_t k
     for k in range(n):
@@ -231,16 +242,7 @@ cdef inline Py_ssize_t _string(const uint8_t* p, Py_ssize_t i, Py_ssize_t end, C
         c = p[i]
         if c >= 0x80:  # a multi-byte UTF-8 sequence, checked as the Unicode standard's table 3-7 says
             if 0xE0 <= c <= 0xEF:  # three bytes: most of Japanese text
-                if i + 2 >= end or (p[i + 2] & 0xC0) != 0x80:
-                    return -1
-                c1 = p[i + 1]
-                if c == 0xE0:
-                    if not (0xA0 <= c1 <= 0xBF):
-                        return -1
-                elif c == 0xED:
-                    if not (0x80 <= c1 <= 0x9F):
-                        return -1
-                elif (c1 & 0xC0) != 0x80:
+                if i + 2 >= end or (p[i + 2] & 0xC0) != 0x80 or not _second(c, p[i + 1], 0xE0, 0xA0, 0xED, 0x9F):
                     return -1
                 i += 3
             elif 0xC2 <= c <= 0xDF:
@@ -248,16 +250,8 @@ cdef inline Py_ssize_t _string(const uint8_t* p, Py_ssize_t i, Py_ssize_t end, C
                     return -1
                 i += 2
             elif 0xF0 <= c <= 0xF4:
-                if i + 3 >= end or (p[i + 2] & 0xC0) != 0x80 or (p[i + 3] & 0xC0) != 0x80:
-                    return -1
-                c1 = p[i + 1]
-                if c == 0xF0:
-                    if not (0x90 <= c1 <= 0xBF):
-                        return -1
-                elif c == 0xF4:
-                    if not (0x80 <= c1 <= 0x8F):
-                        return -1
-                elif (c1 & 0xC0) != 0x80:
+                if (i + 3 >= end or (p[i + 2] & 0xC0) != 0x80 or (p[i + 3] & 0xC0) != 0x80
+                        or not _second(c, p[i + 1], 0xF0, 0x90, 0xF4, 0x8F)):
                     return -1
                 i += 4
             else:
@@ -344,6 +338,14 @@ cdef inline Py_ssize_t _string(const uint8_t* p, Py_ssize_t i, Py_ssize_t end, C
     return -1
 
 
+cdef inline Py_ssize_t _digits_after(const uint8_t* p, Py_ssize_t i, Py_ssize_t end) noexcept nogil:
+    """The offset after the one or more digits at ``p[i]``, or -1 when there is none."""
+    cdef Py_ssize_t start = i
+    while i < end and 48 <= p[i] <= 57:
+        i += 1
+    return -1 if i == start else i
+
+
 cdef inline Py_ssize_t _number(const uint8_t* p, Py_ssize_t i, Py_ssize_t end, int* kind) noexcept nogil:
     """JSON's number grammar from ``p[i]``; the offset after it, or -1. An integer of more than 18
     digits is left to polars (it widens such a column)."""
@@ -363,25 +365,17 @@ cdef inline Py_ssize_t _number(const uint8_t* p, Py_ssize_t i, Py_ssize_t end, i
         return -1
     if i - start > 18:
         return -1
-    if i < end and p[i] == 46:
+    if i < end and p[i] == 46:  # a fraction
         kind[0] = K_FLOAT
-        i += 1
-        start = i
-        while i < end and 48 <= p[i] <= 57:
-            i += 1
-        if i == start:
-            return -1
-    if i < end and (p[i] == 101 or p[i] == 69):
+        i = _digits_after(p, i + 1, end)
+    if i >= 0 and i < end and (p[i] == 101 or p[i] == 69):  # an exponent
         kind[0] = K_FLOAT
         i += 1
         if i < end and (p[i] == 43 or p[i] == 45):
             i += 1
-        start = i
-        while i < end and 48 <= p[i] <= 57:
-            i += 1
-        if i == start:
-            return -1
+        i = _digits_after(p, i, end)
     return i
+
 
 
 cdef inline Py_ssize_t _literal(const uint8_t* p, Py_ssize_t i, Py_ssize_t end, const char* word,

@@ -65,7 +65,7 @@ ACCEPTED = {
     "escapes": [post(r',"text":"a\"b\\c\/d\ne\tf\r\b\f \u00e9\u3042 \ud83d\ude00","user":"u"')],
     "spaces and CRLF": ['{ "id" : "1" , "created_at" :\t"2022-08-29T03:00:00.123Z" ,"text":"x" }\r', good(2)],
     "nulls and missing keys": [post(',"text":null'), post(',"user":"v"', id='"2"'), "{}"],
-    "other keys of one kind": [post(',"n":1,"f":1.5e3,"b":true,"s":"x"'),
+    "other keys of one kind": [post(',"n":1,"f":1.5e3,"b":true,"s":"x","g":-0.0E-7,"h":2e+2'),
                                post(',"n":-20,"f":0.5,"b":false,"s":null', id='"2"')],
     "mixed time widths": [post(), post(id='"2"', at='"2024-02-29T23:59:59.999999Z"'),
                           post(id='"3"', at='"0001-01-01T00:00:00.000Z"')],
@@ -96,6 +96,8 @@ LEFT_TO_POLARS = {
                                              post(',"user":"late"', id='"x"')],
     "an other key of two kinds": [post(',"n":1'), post(',"n":"1"', id='"2"')],
     "a leading zero": [post(',"n":01')],
+    **{f"the number {n} JSON does not allow": [post(f',"n":{n}')]
+       for n in ("1.", "1e", "-", "1.e5", "+1", ".5", "1e+")},
     "a 19-digit integer": [post(',"n":1234567890123456789')],
     "an escaped key": ['{"i\\u0064":"1","created_at":"2022-08-29T03:00:00Z"}'],
     "a BOM inside": ["\ufeff" + good(1)],
