@@ -232,6 +232,8 @@ def _native_frame(block: bytes, count: int, chosen: Mapping[str, str]) -> pl.Dat
         return None
     names = list(dict.fromkeys(chosen.values()))
     time_name = chosen.get("created_at")
+    if list(chosen.values()).count(time_name) != 1:  # --map gave the time's key to another field too
+        time_name = None
     columns = native.parse_block(block, count, names, names.index(time_name) if time_name in names else -1)
     if columns is None:
         return None

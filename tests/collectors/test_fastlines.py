@@ -118,6 +118,14 @@ def test_blocks_it_is_not_sure_of_are_left_to_polars(name: str) -> None:
     assert ndjson._native_frame(block, block.count(b"\n") + 1, CHOSEN) is None, name
 
 
+def test_a_key_mapped_to_the_time_and_another_field_stays_strings_for_that_field() -> None:
+    _native()
+    chosen = {"post_id": "id", "created_at": "created_at", "text": "created_at"}
+    native, reference = _both("\n".join(good(i) for i in range(5)).encode(), chosen)
+    assert native is not None and native.equals(reference)
+    assert native["text"].to_list()[0] == "2022-08-29T03:00:00Z"
+
+
 @pytest.mark.parametrize("raw", [b"a\xffb", b"\xc0\xaf", b"\xed\xa0\x80", b"\xe3\x81", b"\xf4\x90\x80\x80",
                                  b"\xe0\x80\xaf"])
 def test_invalid_utf8_is_left_to_polars(raw: bytes) -> None:
