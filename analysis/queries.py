@@ -492,16 +492,15 @@ def _counting(q: Query) -> dict[str, Any]:
 
 
 def _run_timeline(store: Store, q: Query, *, tables: bool = True) -> Result:
-    """The timeline from the store's precomputed tables when they can answer (``data.daily``),
-    else from the posts and hits; the rows are the same either way (tests/analysis/test_timeline_tables.py).
-    ``tables=False`` forces the scan."""
+    """The timeline from the store's precomputed tables (``data.daily``; where a store has none yet, the
+    same rows built from its posts and hits once per store version), or from the posts and hits with
+    ``tables=False``: the rows are the same either way (tests/analysis/test_timeline_tables.py)."""
     from dtrack.analysis.timeline import share_note, share_note_from_tables, timeline, timeline_from_tables
-    from dtrack.data.daily import day_counts_of, uses_frame
+    from dtrack.data.daily import day_counts_of, uses_in_memory
 
-    used = uses_frame(store) if tables else None
     platforms = list(q.platforms) or None
-    if used is not None:
-        uses, counts = used.lazy(), day_counts_of(store, q.tz).lazy()  # held per store version
+    if tables:  # both held per store version: a filter change reads nothing
+        uses, counts = uses_in_memory(store).lazy(), day_counts_of(store, q.tz).lazy()
         frame = timeline_from_tables(counts, uses, list(q.terms), freq=q.freq, context=q.context, start=q.start,
                                      end=q.end, **_counting(q)).collect()
         note = share_note_from_tables(counts, uses, include_reposts=q.include_reposts, platforms=platforms)

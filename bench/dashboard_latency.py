@@ -118,8 +118,8 @@ def synthetic_posts(n: int, seed: int = 20220829) -> pl.DataFrame:
 
 def build_store(path: Path, n: int) -> Store:
     store = Store(path)
-    if store.scan_posts().select(pl.len()).collect().item() >= n:
-        print(f"reusing {path} ({n:,} posts)", flush=True)
+    if (have := store.scan_posts().select(pl.len()).collect().item()) >= n:
+        print(f"reusing {path} ({have:,} posts)", flush=True)
         return store
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
@@ -308,7 +308,10 @@ def main() -> None:
     args = parser.parse_args()
     path = args.store or ROOT / "bench" / "out" / f"store-{args.posts}"
     build_store(path, args.posts)
-    print(load(), flush=True)
+    from dtrack.data.daily import uses_of
+
+    tables = "yes" if uses_of(Store(path)) is not None else "no (tagged by an older dtrack; `dtrack tag` adds them)"
+    print(f"{load()}; precomputed tables (counts/, uses/): {tables}", flush=True)
     if not args.no_timeline:
         time_timeline(path, args.repeat)
     if args.no_browser:

@@ -72,6 +72,8 @@ def stages(src: Path, work: Path) -> None:
         return out
 
     timed("sha256 of the file (its own read)", lambda: ingest.file_sha256(src))
+    native = ndjson.native_module()
+    os.environ[ndjson.NATIVE_ENV] = "0"  # the polars path's stages first, line counts by numpy
     blocks = timed("read blocks, count lines", lambda: list(ndjson._blocks(src)))
     frames = timed("read_ndjson", lambda: [ndjson._read_block(block) for block, _ in blocks])
     ctx = ParseContext()
@@ -79,6 +81,24 @@ def stages(src: Path, work: Path) -> None:
     timed("id check (float and mixed ids)", lambda: [ndjson._float_ids(f, chosen) or ndjson._mixed_ids(f, b, chosen)
                                                      for f, (b, _) in zip(frames, blocks, strict=True)])
     mapped = timed("map to post columns (times included)", lambda: [map_frame(f, chosen, ctx) for f in frames])
+    os.environ.pop(ndjson.NATIVE_ENV)
+    alone: dict[str, float] = {}
+    if native is not None:  # what the compiled pass (collectors/_fastlines.pyx) does instead of the four above
+        for name, fn in (
+            ("native: read blocks, count lines (memchr)", lambda: list(ndjson._blocks(src))),
+            ("native: parse, UTF-8, id check, ISO times", lambda: [
+                ndjson._native_frame(b, c, chosen) for b, c in blocks]),
+        ):
+            started = time.process_time()
+            got = fn()
+            alone[name] = time.process_time() - started
+        if any(f is None for f in got):
+            print(f"  ({sum(f is None for f in got)} of {len(got)} blocks left to polars by the native pass)")
+        started = time.process_time()
+        for f in got:
+            if f is not None:
+                map_frame(f, chosen, ctx)
+        alone["native: map to post columns"] = time.process_time() - started
     batcher = ingest._Batcher(None, ingest.IngestReport(path=str(src)), ndjson, ctx, "0" * 64, str(src))
     normalised = timed("normalise, quarantine checks", lambda: [ingest._normalise_frame(
         m.with_columns(source_line=pl.int_range(0, m.height, dtype=pl.Int64, eager=True)), batcher) for m in mapped])
@@ -140,6 +160,16 @@ def stages(src: Path, work: Path) -> None:
     for name, seconds in cpu.items():
         print(f"  {name:<45} {seconds * per:6.2f} s  {seconds / total:4.0%}")
     print(f"  {'total':<45} {total * per:6.2f} s  (dtrack ingest adds start-up, threads and the commit)")
+    if alone:
+        print("The native pass instead of reading, read_ndjson, the id check and mapping "
+              "(CPU seconds per 1,000,000 posts):")
+        for name, seconds in alone.items():
+            print(f"  {name:<45} {seconds * per:6.2f} s")
+        replaced = sum(cpu[k] for k in ("read blocks, count lines", "read_ndjson", "id check (float and mixed ids)",
+                                        "map to post columns (times included)"))
+        print(f"  {'those four stages: polars path / native':<45} {replaced * per:6.2f} s / "
+              f"{sum(alone.values()) * per:.2f} s; total {total * per:.2f} s / "
+              f"{(total - replaced + sum(alone.values())) * per:.2f} s")
 
     print(f"Parquet settings for the same {len(parts)} month files (CPU seconds per 1,000,000 posts, size):")
     options: dict[str, Callable[[], int]] = {

@@ -82,15 +82,16 @@ def escape_expr(expr: pl.Expr) -> pl.Expr:
             .str.replace_all(">", "&gt;", literal=True))
 
 
-def _style(fig: go.Figure, *, height: int = 420, lang: str = "en") -> go.Figure:
-    """The house style; keeps a label track's top margin and legend (:func:`add_label_track`)."""
+def _style(fig: go.Figure, *, height: int = 420, lang: str = "en", template: bool = True) -> go.Figure:
+    """The house style; keeps a label track's top margin and legend (:func:`add_label_track`).
+    ``template=False`` leaves the template out (a chart :func:`drawn_once` adds what it sets itself)."""
     top = fig.layout.margin.t if fig.layout.margin.t is not None else 40
     bottom = fig.layout.margin.b if fig.layout.margin.b is not None else 10
     legend = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}
     if fig.layout.legend.yref == "container":
         legend = {"orientation": "h", "x": 0}
     fig.update_layout(
-        template=TEMPLATE,
+        **({"template": TEMPLATE} if template else {}),
         font={"family": FONT_FAMILY, "size": 13},
         hoverlabel={"font": {"family": FONT_FAMILY}},
         margin={"l": 10, "r": 10, "t": top, "b": bottom},
@@ -169,7 +170,7 @@ def timeline_chart(
     chart sends its dates and values and nothing twice. ``once=False`` leaves
     the figure as built, with its template (:func:`drawn_once`).
     """
-    fig = go.Figure()
+    fig = _untemplated() if once else go.Figure()
     hovered = hover is not None and hover.height > 0
     if hovered:
         frame = frame.join(hover, on=["term", "period"], how="left")
@@ -189,7 +190,7 @@ def timeline_chart(
             if hovered else pl.lit(""),
         ).rows() if hovered or measure != "posts" else None
         marked = _shown(part, window) <= MARKERS_UP_TO
-        fig.add_trace(go.Scatter(
+        fig.add_trace(_scatter(
             x=_days(part), y=part.get_column(measure).to_list(), name=escape(term), legendgroup=term,
             mode="lines+markers", line={"color": _colour(i), "width": 2}, customdata=custom,
             marker=UNMARKED if not marked else  # zoomed out of a window: no more markers than it had
@@ -199,7 +200,7 @@ def timeline_chart(
         if not marked:
             lone = part.filter(_lone(measure, log=scale == "log"))
             if lone.height:
-                fig.add_trace(go.Scatter(
+                fig.add_trace(_scatter(
                     x=_days(lone), y=lone.get_column(measure).to_list(),
                     name=escape(term), legendgroup=term, mode="markers", marker={"size": 5, "color": _colour(i)},
                     showlegend=False, hoverinfo="skip",  # hover and click go to the line's own point
@@ -216,8 +217,35 @@ def timeline_chart(
                                         "x": 0, "y": 1, "yanchor": "top", "xanchor": "left"})
     if window is not None:
         fig.update_xaxes(range=[_day_edge(window[0]), _day_edge(window[1])])
-    fig = fixed_margins(_style(fig, height=460, lang=lang))
-    return drawn_once(fig) if once else fig
+    fig = fixed_margins(_style(fig, height=460, lang=lang, template=not once))
+    return drawn_once(fig, template=_registered(TEMPLATE)) if once else fig
+
+
+def _scatter(**props: Any) -> dict[str, Any]:
+    """A scatter trace as a dict: ``add_trace`` validates a dict once, a ``go.Scatter`` twice (built, then
+    copied into the figure), each point of each array walked both times (a third of a daily chart's build)."""
+    return {"type": "scatter", **props}
+
+
+def _untemplated() -> go.Figure:
+    """A new figure without plotly's default template.
+
+    Why: every ``update_layout`` of a figure compares its whole layout with a
+    deep copy, template included (a few thousand values), so building the
+    timeline under a template cost about half of its 100-130 ms on the server,
+    on every filter change. :func:`drawn_once` writes what the template sets
+    at the end; the JSON is the same (tests/dashboard/test_charts.py).
+    """
+    fig = go.Figure()
+    fig.layout.template = None
+    return fig
+
+
+def _registered(name: str) -> go.layout.Template:
+    """The registered plotly template ``name`` (plotly keeps one object per name; not copied)."""
+    import plotly.io as pio
+
+    return pio.templates[name]
 
 
 #: What of a figure's template a cartesian chart uses; :func:`drawn_once` writes it into the layout. The
@@ -228,7 +256,7 @@ TEMPLATE_KEYS = ("autotypenumbers", "colorway", "font", "hovermode", "hoverlabel
 _AXIS = re.compile(r"([xy])axis\d*")
 
 
-def drawn_once(fig: go.Figure) -> go.Figure:
+def drawn_once(fig: go.Figure, template: go.layout.Template | None = None) -> go.Figure:
     """The figure with nothing that makes Streamlit's chart draw it twice; it looks the same.
 
     Streamlit mounts a new chart hidden, with no width: plotly draws it, then
@@ -251,11 +279,14 @@ def drawn_once(fig: go.Figure) -> go.Figure:
     checks that plotly.js draws the same pixels, and each chart once. Made for
     the timeline's lines: on an axis plotly does not grid by default (bars on
     a date axis) the template's grid colour, set on the axis itself, would
-    turn its grid on.
+    turn its grid on. ``template``: the template to write in, when the figure
+    was built without one (:func:`timeline_chart`); else the figure's own.
     """
-    template = fig.layout.template
+    if template is None:
+        template = fig.layout.template
+    fig.layout.template = None  # gone from the JSON, and before the update below (it would copy it whole)
     layout = fig.layout.to_plotly_json()
-    own_template = template.layout.to_plotly_json() if template is not None else {}
+    own_template = _template_layout(template)
     base: dict[str, Any] = {key: own_template[key] for key in TEMPLATE_KEYS if key in own_template}
     for name in ("xaxis", "yaxis", *layout):
         axis = _AXIS.fullmatch(name)
@@ -277,8 +308,21 @@ def drawn_once(fig: go.Figure) -> go.Figure:
     data = orjson.dumps(traces, option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS, default=str)
     fig.update_layout(_missing(base, layout), dragmode="pan",
                       datarevision=hashlib.blake2b(data, digest_size=8).hexdigest())
-    fig.layout.template = None  # gone from the JSON (template=None in update_layout leaves {})
     return fig
+
+
+_TEMPLATE_LAYOUTS: dict[int, tuple[go.layout.Template, dict[str, Any]]] = {}
+
+
+def _template_layout(template: go.layout.Template | None) -> dict[str, Any]:
+    """The layout part of ``template`` as JSON, kept per template object (the registered ones live as long as
+    the process; to_plotly_json deep-copies a few thousand values). Read only: update_layout copies."""
+    if template is None:
+        return {}
+    key = id(template)
+    if key not in _TEMPLATE_LAYOUTS or _TEMPLATE_LAYOUTS[key][0] is not template:
+        _TEMPLATE_LAYOUTS[key] = (template, template.layout.to_plotly_json())
+    return _TEMPLATE_LAYOUTS[key][1]
 
 
 def _missing(base: dict, own: dict) -> dict:
@@ -399,7 +443,7 @@ def _event_hover(fig: go.Figure, rows: list[tuple], highlight: frozenset | set, 
     for row in rows:
         by_kind.setdefault(row[2] or "", []).append(row)
     for kind, part in sorted(by_kind.items()):
-        fig.add_trace(go.Scatter(
+        fig.add_trace(_scatter(
             x=[_day_edge(d) for d, _, _ in part], y=[1.0] * len(part), yaxis="y9", mode="markers",
             name=escape(tr(f"kind_{kind}", lang) if f"kind_{kind}" in KIND_LABELS else (kind or "—")),
             marker={"symbol": "triangle-down", "size": [12 if (d, lb) in highlight else 8 for d, lb, _ in part],

@@ -35,8 +35,10 @@ def test_the_wheel_holds_only_the_dtrack_namespace(wheel: Path) -> None:
     assert "dtrack/data/terms.toml" in names and "dtrack/data/events.csv" in names
     assert "dtrack/dashboard/app.py" in names
     assert not [n for n in names if "/store/" in n or n.endswith(".parquet")]
-    # the matcher's native half is compiled into the wheel; its generated C stays out of it
+    # the matcher's native half and the NDJSON block reader are compiled into the wheel; their generated C
+    # and their .pyx stay out of it
     assert [n for n in names if n.startswith("dtrack/nlp/_fastmatch.") and n.endswith(".so")], names
+    assert [n for n in names if n.startswith("dtrack/collectors/_fastlines.") and n.endswith(".so")], names
     assert not [n for n in names if n.endswith(".c")]
 
 

@@ -9,6 +9,7 @@ line number. The column mapping is ``formats.tabular``'s.
 from __future__ import annotations
 
 import io
+import os
 import re
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -44,6 +45,14 @@ CHUNK_BYTES = 32 * 1024 * 1024
 READ_BYTES = 8 * 1024 * 1024
 #: Threads parsing and mapping blocks ahead of the caller.
 PREPARE_WORKERS = 2
+#: Set to 0 to read every block with polars even where the native pass is built (the switch the
+#: matcher reads too, ``nlp.matcher.NATIVE_ENV``; tests compare the two paths).
+NATIVE_ENV = "DTRACK_NATIVE"
+#: The ``ABI`` of ``collectors/_fastlines.pyx`` this reader was written for (a stale build is not used).
+NATIVE_ABI = 1
+#: After this many blocks in a row left to polars, the native pass is not tried on the rest of the file
+#: (nested objects on every line, say): each try scans the block up to what it cannot read.
+NATIVE_MISSES = 4
 
 
 def sniff(path: Path, head: bytes) -> bool:
@@ -58,6 +67,7 @@ def _is_object(value: object) -> bool:
 def parse(path: Path, ctx: ParseContext) -> Iterator[Record]:
     chosen: dict[str, str] | None = None
     known: dict[str, dict[str, str]] = {}  # the mapping, once chosen, for the read-ahead threads
+    misses = [0]  # blocks in a row the native pass left to polars (a file it cannot read is not tried on)
 
     def prepare(item: tuple[bytes | LongLine, int]) -> _Prepared:
         """Everything about a block that needs no state but the mapping: read in the read-ahead
@@ -65,6 +75,14 @@ def parse(path: Path, ctx: ParseContext) -> Iterator[Record]:
         block = item[0]
         if isinstance(block, LongLine):
             return _Prepared(ValueError("a line too long to read"))
+        if "chosen" in known and misses[0] < NATIVE_MISSES:
+            native = _native_frame(block, item[1], known["chosen"])
+            misses[0] = 0 if native is not None else misses[0] + 1
+            if native is not None:
+                try:
+                    return _Prepared(native, map_frame(native, known["chosen"], ctx))
+                except Exception:  # polars reads it, and the caller maps it again (and reports)
+                    pass
         frame = _read_block(block)
         if isinstance(frame, Exception) or "chosen" not in known:
             return _Prepared(frame)
@@ -193,6 +211,43 @@ class _LazyLines:
         return iter(self._split())
 
 
+def native_module() -> Any:
+    """The compiled block reader (``dtrack.collectors._fastlines``), or None when it was not built (no C
+    compiler at install), is stale, or ``DTRACK_NATIVE=0`` asks for polars only. Read at every call."""
+    if os.environ.get(NATIVE_ENV, "1") == "0":
+        return None
+    try:
+        from dtrack.collectors import _fastlines
+    except ImportError:
+        return None
+    return _fastlines if getattr(_fastlines, "ABI", None) == NATIVE_ABI else None
+
+
+def _native_frame(block: bytes, count: int, chosen: Mapping[str, str]) -> pl.DataFrame | None:
+    """The mapped keys of a block as ``pl.read_ndjson`` would give them, read in one compiled pass
+    (``collectors/_fastlines.pyx``: lines, JSON, UTF-8, the id check and ISO 8601 UTC times), or None
+    when that pass is not built or not sure (then polars reads the block, as without it)."""
+    native = native_module()
+    if native is None or any("." in name for name in chosen.values()):
+        return None
+    names = list(dict.fromkeys(chosen.values()))
+    time_name = chosen.get("created_at")
+    if list(chosen.values()).count(time_name) != 1:  # --map gave the time's key to another field too
+        time_name = None
+    columns = native.parse_block(block, count, names, names.index(time_name) if time_name in names else -1)
+    if columns is None:
+        return None
+    series = []
+    for name, column in zip(names, columns, strict=True):
+        if column is None:  # no string in this block: polars has no column or a Null one, mapped as null
+            continue
+        if name == time_name and not isinstance(column, native.Utf8Column):
+            series.append(pl.Series(name, column, dtype=pl.Int64).cast(pl.Datetime("us", "UTC")))
+        else:
+            series.append(pl.Series(column).alias(name))  # the Arrow array has no name
+    return pl.DataFrame(series) if series else None
+
+
 def _read_block(block: bytes) -> pl.DataFrame | Exception:
     try:
         return pl.read_ndjson(io.BytesIO(block), infer_schema_length=1000)
@@ -281,8 +336,11 @@ def _blocks(path: Path) -> Iterator[tuple[bytes | LongLine, int]]:
 
 
 def _newlines(chunk: bytes, end: int) -> int:
-    """Newlines in ``chunk[:end]``, counted by numpy (less than half of ``bytes.count``'s time, and
-    without the GIL: the read-ahead threads parse meanwhile)."""
+    """Newlines in ``chunk[:end]``, counted by memchr in the native pass, else by numpy (less than half
+    of ``bytes.count``'s time); both without the GIL: the read-ahead threads parse meanwhile."""
+    native = native_module()
+    if native is not None:
+        return native.count_newlines(chunk, end)
     import numpy as np
 
     return int(np.count_nonzero(np.frombuffer(chunk, dtype=np.uint8, count=end) == 10))

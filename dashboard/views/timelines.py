@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
@@ -39,6 +40,8 @@ MIN_DENOMINATOR = 30
 #: Events highlighted for the chosen term's story, and days shown around its story window.
 STORY_EVENTS = 5
 STORY_MARGIN_DAYS = 30
+#: Charts kept per process (:func:`_figure`), shared by the sessions.
+FIGURES = 32
 
 
 #: Fragment keys: a change of measure, scale, event kinds or story reruns only the chart's fragment; a click
@@ -92,8 +95,9 @@ def _chart_part(s: Settings, version: str, f: Query, span: tuple[dt.date | None,
     shown = frame
     if view.measure == "share_per_10k":
         shown = frame.with_columns(share_per_10k=hide_small_shares())
-    fig = charts.timeline_chart(shown, measure=view.measure, scale=view.scale, events=events, hover=hover,
-                                lang=s.lang, highlight=highlight, window=window)
+    marked = None if events is None else tuple(events.select("date", "label", "kind").iter_rows())
+    fig = _figure(s.store_path, version, f, view.measure, view.scale, s.lang, marked, frozenset(highlight), window,
+                  hover is not None, _frame=shown, _events=events, _hover=hover)
     st.subheader(s.t("timeline_title"))
     st.plotly_chart(fig, key="tl_chart", on_select=_on_point_click, selection_mode="points", theme=None)
     st.caption(rule_caption(s, f))
@@ -103,6 +107,19 @@ def _chart_part(s: Settings, version: str, f: Query, span: tuple[dt.date | None,
     if storied:
         st.markdown(f"[{md_escape(s.t('story_title', term=storied))} ↗]({story_link(storied, s.lang)})")
     download_buttons(result_download(result, s.store_path, f), "tl_timeline", s)
+
+
+@st.cache_resource(max_entries=FIGURES, show_spinner=False)
+def _figure(store_path: str, version: str, f: Query, measure: str, scale: str, lang: str, events: tuple | None,
+            highlight: frozenset, window: tuple[dt.date, dt.date] | None, hovered: bool, *, _frame: pl.DataFrame,
+            _events: pl.DataFrame | None, _hover: pl.DataFrame | None) -> go.Figure:
+    """The chart of one filter combination, kept per store version: the same combination asked for again (a
+    measure or scale toggled back, a term removed and added) is not built again (40-50 ms of the server's
+    100 ms warm run at 1M posts). The frames (``_``: not hashed) follow from the hashed arguments: the
+    query's counts and hover posts from (store, version, query), the event markers from their rows.
+    Streamlit copies the figure into its message (``to_dict``) and never changes it, so it is shared."""
+    return charts.timeline_chart(_frame, measure=measure, scale=scale, events=_events, hover=_hover, lang=lang,
+                                 highlight=highlight, window=window)
 
 
 def _whole_page_if_written(s: Settings, version: str) -> None:

@@ -146,18 +146,45 @@ def test_a_store_from_before_the_tables_is_scanned_then_filled_in_by_tag(tmp_pat
     _ingest(store, _posts(tmp_path / "a.ndjson", 7, 200, 0))
     tag_store(store, workers=1)
     expected = {q: csv_bytes(_run_timeline(store, q, tables=False).frame) for q in _queries()[:6]}
-    with store.writer() as writer, writer.transaction() as txn:  # as an older dtrack left it
-        state = dict(store.meta("tagging"))
-        state.pop("uses")
-        txn.set_meta("tagging", state)
-        txn.replace_all("uses")
-        txn.replace_all("counts")
+    _drop_tables(store)  # as an older dtrack left it
     assert daily.uses_of(store) is None and daily.uncounted_files(store)
     _same_both_ways(store, tables=False)
     tag_store(store, workers=1)  # nothing new to tag, but the tables are built
     assert daily.uses_of(store) is not None and not daily.uncounted_files(store)
     _same_both_ways(store)
     assert {q: csv_bytes(_run_timeline(store, q).frame) for q in expected} == expected
+
+
+def _drop_tables(store: Store) -> None:
+    """The store as a dtrack from before the tables left it (no uses, no counts)."""
+    with store.writer() as writer, writer.transaction() as txn:
+        state = dict(store.meta("tagging"))
+        state.pop("uses", None)
+        txn.set_meta("tagging", state)
+        txn.replace_all("uses")
+        txn.replace_all("counts")
+
+
+def test_a_store_without_the_tables_is_read_once_per_version_and_a_new_ingest_shows_up(tmp_path: Path) -> None:
+    store = Store(tmp_path / "store")
+    _ingest(store, _posts(tmp_path / "a.ndjson", 11, 200, 0))
+    tag_store(store, workers=1)
+    _drop_tables(store)
+    q = TIMELINE.bind(list(TERMS), freq="week", tz="Asia/Tokyo")
+    first = _run_timeline(store, q)
+    built = [key for key in daily._memo if key[:2] == (str(store.path), store.version) and key[2] == "uses-from-posts"]
+    assert built, "the uses built from the posts are held for the store version"
+    held = daily._memo[built[0]]
+    _same_both_ways(store, tables=False)  # every query answered from the rows held, as the scan answers it
+    assert daily._memo[built[0]] is held
+
+    _ingest(store, _posts(tmp_path / "b.ndjson", 12, 150, 1000))  # a new ingest, tagged, still no tables
+    tag_store(store, workers=1)
+    _drop_tables(store)
+    after = _run_timeline(store, q)
+    assert csv_bytes(after.frame) == csv_bytes(_run_timeline(store, q, tables=False).frame)
+    assert after.frame.get_column("posts").sum() > first.frame.get_column("posts").sum()
+    _same_both_ways(store, tables=False)
 
 
 def test_counts_of_posts_files_missing_from_the_table_are_read_from_the_posts(tmp_path: Path) -> None:

@@ -125,6 +125,33 @@ def test_the_timeline_reaches_the_browser_as_a_figure_plotly_draws_once():
     assert fig.layout.datarevision == again.layout.datarevision != other.layout.datarevision
 
 
+@pytest.mark.parametrize(("measure", "scale", "window", "lang"), [
+    ("posts", "linear", None, "en"),
+    ("share_per_10k", "log", (D(2022, 8, 1), D(2022, 9, 30)), "ja"),
+    ("authors", "linear", (D(2022, 8, 28), D(2022, 8, 28)), "en"),
+])
+def test_the_timeline_built_without_a_template_is_the_templated_one_drawn_once(measure, scale, window, lang):
+    """The timeline is built without plotly's template (an update of a templated figure copies the template
+    whole: half of the build on the server) and dict traces (validated once, not twice); what reaches the
+    browser is the same JSON as the templated figure passed through drawn_once."""
+    events = pl.DataFrame({"date": [D(2022, 8, 22), D(2022, 8, 29)], "label": ["Stable Diffusion", "<b>x</b>"],
+                           "kind": ["model", None]})
+    hover = pl.DataFrame({"term": ["無断学習"], "period": [D(2022, 8, 29)], "first_posts": [["a <i>b</i>", "c"]]})
+    days = pl.DataFrame({"period": pl.date_range(D(2022, 1, 1), D(2022, 12, 31), eager=True)}).join(
+        pl.DataFrame({"term": ["無断学習", "mimic"]}), how="cross").with_columns(
+        posts=pl.int_range(pl.len()) % 7, authors=pl.int_range(pl.len()) % 5,
+        share_per_10k=(pl.int_range(pl.len()) % 3).cast(pl.Float64), cumulative_posts=pl.int_range(pl.len()),
+        cumulative_authors=pl.int_range(pl.len()))
+    for frame in (_timeline(), days):
+        kw = {"measure": measure, "scale": scale, "events": events, "lang": lang, "window": window,
+              "highlight": {(D(2022, 8, 22), "Stable Diffusion")}, "hover": hover}
+        fast = charts.timeline_chart(frame, **kw)
+        templated = charts.timeline_chart(frame, once=False, **kw)
+        assert templated.layout.template.layout.plot_bgcolor is not None
+        spec = pio.to_json(fast, validate=False)
+        assert spec == pio.to_json(charts.drawn_once(templated), validate=False) and '"template"' not in spec
+
+
 def test_timeline_measure_and_log_scale():
     fig = charts.timeline_chart(_timeline(), measure="share_per_10k", scale="log")
     assert fig.layout.yaxis.type == "log"

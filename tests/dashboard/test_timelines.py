@@ -142,3 +142,45 @@ def test_timeline_state_opens_from_the_url(app):
     assert shared.multiselect(key="tl_terms").value == ["mimic"]
     assert shared.toggle(key="tl_reposts").value is True
     assert "dtrack timeline mimic --freq month --context any --include-reposts" in all_markdown(shared)
+
+
+def test_a_chart_asked_for_again_is_not_built_again_until_the_store_is_written(story_store: Store, tmp_path,
+                                                                            monkeypatch):
+    """Charts are kept per filter combination and store version (views.timelines._figure): toggling a measure
+    back draws the chart built before, the same figure; a new ingest builds the new counts' chart."""
+    import json
+    import shutil
+
+    from dtrack.collectors.pipeline.ingest import ingest_paths
+    from dtrack.dashboard import charts
+    from dtrack.dashboard.views import timelines
+    from dtrack.nlp.tagger import tag_store
+    from tests.dashboard.conftest import open_app
+
+    path = tmp_path / "store"
+    shutil.copytree(story_store.path, path)
+    built = []
+    build = charts.timeline_chart
+    monkeypatch.setattr(charts, "timeline_chart", lambda *a, **kw: built.append(kw["measure"]) or build(*a, **kw))
+    timelines._figure.clear()
+    at = open_app(path, monkeypatch, page="timelines", query={"tl_terms": "無断学習", "tl_freq": "month"})
+    first = figure(at, "tl_chart")
+    at.segmented_control(key="tl_measure").set_value("authors").run()
+    at.segmented_control(key="tl_measure").set_value("posts").run()
+    assert figure(at, "tl_chart") == first and built == ["posts", "authors"]
+
+    new = tmp_path / "new.ndjson"
+    new.write_text(json.dumps({"id": "new-1", "platform": "twitter", "created_at": "2022-09-01T03:00:00Z",
+                               "text": "AIに無断学習させないでください", "author_id": "someone"}, ensure_ascii=False)
+                   + "\n", encoding="utf-8")
+    store = Store(path)
+    with store.writer() as writer:
+        ingest_paths(writer, [new], fmt="ndjson")
+        tag_store(store, writer=writer)
+    at.run()
+    assert built == ["posts", "authors", "posts"]
+    september = [_y(t)[t["x"].index("2022-09-01")] for t in figure(at, "tl_chart")["data"] if t["name"] == "無断学習"]
+    before = [_y(t)[t["x"].index("2022-09-01")] for t in first["data"] if t["name"] == "無断学習"]
+    assert september == [before[0] + 1]
+    expected = _expected(store, ["無断学習"], freq="month").filter(pl.col("period") == D(2022, 9, 1))["posts"]
+    assert september == expected.to_list()

@@ -62,8 +62,9 @@ def test_a_day_of_a_long_line_without_markers_still_hovers_and_clicks_to_its_pos
     assert 0 < len(shown) <= charts.MARKERS_UP_TO < len(line["x"]) and line["drawn"] == len(shown)
     # the whole span (no story highlighted): too many days to mark
     h.pick(page, "tl_story", "none")
-    page.wait_for_function("(s) => document.querySelector(s + ' .scatterlayer .trace')"
-                           ".querySelectorAll('path.point').length <= 1", arg=h.key("tl_chart"))
+    page.wait_for_function("(s) => { const line = document.querySelector(s + ' .scatterlayer .trace');"
+                           "  return line !== null && line.querySelectorAll('path.point').length <= 1; }",
+                           arg=h.key("tl_chart"))  # null while Streamlit mounts the new chart: wait on
     h.wait_idle(page)
     traces = h.plot_data(page, "tl_chart")
     (line,) = [t for t in traces if t["legendgroup"]]  # one line, no lone points on a linear scale
