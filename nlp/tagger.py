@@ -661,16 +661,16 @@ class IngestTap:
     def found(self, upto: int | None = None) -> pl.DataFrame:
         """The hits of the texts seen so far, each text once (waits for the workers); ``upto``: of the
         first ``upto`` texts at least (a group held here waits only for its own texts)."""
-        with self._lock:  # texts first..last are encoded here; those after, if any arrive, are sent
-            last = len(self._texts) if upto is None else max(upto, self._next)
+        with self._lock:  # texts first..last not sent are encoded here; those after, if any arrive, are sent
+            need = len(self._texts) if upto is None else upto
             first = self._next
-            self._next = max(first, last)
+            last = self._next = max(first, need)
         encoded = [self.matcher.encode(self._texts[b:min(b + CHUNK, last)], b) for b in range(first, last, CHUNK)]
         if encoded:
             frame = _decode(encoded, self._texts[first:last], first)
             with self._lock:
                 self._found.append(frame)
-        self._decode_ready(last)
+        self._decode_ready(need)
         with self._lock:
             if not self._found:
                 self._found.append(_decode([], []))
