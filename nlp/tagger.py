@@ -45,6 +45,7 @@ the same rows, as ``dtrack ingest --no-tag`` followed by ``dtrack tag``.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import functools
 import itertools
@@ -52,7 +53,7 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass
 from importlib import metadata
@@ -83,11 +84,22 @@ BATCH_POSTS = 1_000_000
 _POST_COLUMNS = ["platform", "post_id", "created_at", "text"]
 #: What the uses table needs of a post too (``data.daily.build_uses``).
 _USE_COLUMNS = [*_POST_COLUMNS, "author_id", "author_name", "is_repost"]
-#: Candidate rows an ingest keeps for tagging after it (``IngestTap``); beyond them files are read back.
-TAP_ROWS = 250_000
+#: Candidate rows an ingest keeps for tagging after it (``IngestTap``); beyond them files are read back
+#: (their texts are still tokenised during the ingest). About 150 MB on the AI-discourse corpus, less than
+#: a group of files read back takes, so 1,000,000 posts of it are tagged without reading anything back.
+TAP_ROWS = 600_000
+#: Distinct candidate texts an ingest's tap sends to the workers while it runs (the texts and their hits
+#: are kept until tagging: about 500 bytes a text; 1,000,000 AI-discourse posts have 475,762). Past it
+#: the tap stops (pre-filtering batches it can neither keep nor send cost CPU twice) and the texts after
+#: are tokenised when their group is read back.
+TAP_TEXTS = 500_000
 #: Batches an ingest may hand the tap before it waits for the pre-filter to catch up: each waiting batch
 #: is held in memory, so without a bound a pre-filter slower than the parse held most of a big file.
 TAP_BACKLOG = 2
+#: Results an ingest's tap decodes at a time: after a long ingest most texts may be waiting, and decoding
+#: them at once held their encoded hits, their texts in a frame and the lines at the same time (2 GB more
+#: at 10,000,000 posts of the AI-discourse corpus).
+DECODE_CHUNKS = 50
 #: A part of the candidates: (its distinct texts not seen before, its rows); and that with the encoded hits.
 _Part = tuple[list[str], pl.DataFrame]
 _Done = tuple[list[str], pl.DataFrame, list[str]]
@@ -215,28 +227,32 @@ class _Runner:
 
 
 # -- frames --------------------------------------------------------------------
-def _distinct(frames: Iterator[pl.DataFrame], seen: set[str] | None = None) -> Iterator[_Part]:
-    """(texts not seen in an earlier frame, each once; the frame) of each frame of candidates; ``seen``:
-    texts to leave out from the start (this set is filled)."""
-    seen = set() if seen is None else seen
+def _distinct(frames: Iterator[pl.DataFrame], known: set[str] | None = None) -> Iterator[_Part]:
+    """(texts not seen in an earlier frame, each once; the frame) of each frame of candidates; ``known``:
+    texts to leave out (not changed: an ingest's tap holds millions, and copying them for each group of
+    files read back cost a second each at 10,000,000 posts)."""
+    seen: set[str] = set()
+    known = known or set()
     for frame in frames:
         fresh: list[str] = []
         for text in frame.get_column("text").to_list():
-            if text not in seen:
+            if text not in seen and text not in known:
                 seen.add(text)
                 fresh.append(text)
         yield fresh, frame
 
 
-def _decode(chunks: list[str], texts: list[str]) -> pl.DataFrame:
-    """The hits the workers encoded for ``texts`` (one part of the distinct candidate texts) as
-    (text, term_id, start, end, evidence), in the order they were found."""
-    lines: list[str] = []
-    for chunk in chunks:
-        if chunk:
-            lines.extend(chunk.split("\n"))
+def _decode(chunks: list[str], texts: list[str], first: int = 0) -> pl.DataFrame:
+    """The hits the workers encoded for ``texts`` (one part of the distinct candidate texts, the first
+    numbered ``first``) as (text, term_id, start, end, evidence), in the order they were found.
+
+    The chunks are split into lines by polars: a Python string per hit line cost more than the rest of
+    the decoding (6.5 million lines for 10 million posts of the AI-discourse corpus)."""
+    encoded = [chunk for chunk in chunks if chunk]
     raw = (
-        pl.Series("line", lines, dtype=pl.String)
+        pl.Series("line", encoded, dtype=pl.String)
+        .str.split("\n")
+        .explode()
         .str.split_exact("\t", 4)
         .struct.rename_fields(["row", "term_id", "start", "end", "evidence"])
         .struct.unnest()
@@ -247,6 +263,8 @@ def _decode(chunks: list[str], texts: list[str]) -> pl.DataFrame:
             pl.col("end").cast(pl.Int32),
         )
     )
+    if first:
+        raw = raw.with_columns(pl.col("row") - first)
     return raw.join(pl.DataFrame({"text": texts}, schema={"text": pl.String}).with_row_index("row"), on="row",
                     how="left", maintain_order="left").select("text", "term_id", "start", "end", "evidence")
 
@@ -305,9 +323,10 @@ def _written(lazy: pl.LazyFrame) -> pl.LazyFrame:
 
 def _tag_posts(posts: pl.DataFrame | pl.LazyFrame, terms: TermDictionary, columns: list[str], *,
                prefilter: bool = True, workers: int | None = None, _runner: _Runner | None = None,
-               _known: _Known | None = None) -> tuple[pl.DataFrame, int, pl.DataFrame]:
+               _known: Callable[[], _Known] | None = None) -> tuple[pl.DataFrame, int, pl.DataFrame]:
     """:func:`tag_frame`, returning the candidate posts (``columns``) instead of their number. ``_known``:
-    texts already tokenised (by an ingest's tap) and their hits, not tokenised again."""
+    gives the texts already tokenised (by an ingest's tap) and their hits, not tokenised again; asked for
+    once the posts are pre-filtered (which runs while the tap's workers finish)."""
     matcher = _runner.matcher if _runner is not None else Matcher(terms)
     lazy = posts.lazy().select(columns)
     seen = posts.height if isinstance(posts, pl.DataFrame) else lazy.select(pl.len()).collect().item()
@@ -319,8 +338,13 @@ def _tag_posts(posts: pl.DataFrame | pl.LazyFrame, terms: TermDictionary, column
             yield matcher.prefilter.candidates(part) if prefilter else part
 
     runner = _runner or _Runner(matcher, workers)
+    parts: Iterator[pl.DataFrame] = slices()
+    known = None
+    if _known is not None:
+        parts = iter(list(parts))
+        known = _known()
     try:
-        hits, candidates = _tag_candidates(slices(), runner, terms, _known)
+        hits, candidates = _tag_candidates(parts, runner, terms, known)
     finally:
         if _runner is None:
             runner.close()
@@ -334,7 +358,7 @@ def _tag_candidates(parts: Iterator[pl.DataFrame], runner: _Runner, terms: TermD
     found. Each text is in one part of what was found, so a post's hits keep the order the matcher gave."""
     found: list[pl.DataFrame] = []
     frames: list[pl.DataFrame] = []
-    for distinct, frame, chunks in runner.run(_distinct(parts, set(known[0]) if known else None)):
+    for distinct, frame, chunks in runner.run(_distinct(parts, known[0] if known else None)):
         found.append(_decode(chunks, distinct))
         frames.append(frame)
     if known is not None:
@@ -439,15 +463,23 @@ class IngestTap:
     tokenised once and a post's hits depend on its text alone, so the hits, the
     uses and the tagging state are those of the reading path; the transaction
     that stores them is the same too.
+
+    Past ``TAP_ROWS`` no rows are kept, but every batch is still pre-filtered and
+    its new texts sent (up to ``TAP_TEXTS`` of them), so the workers tokenise for
+    the whole ingest and a group read back finds its texts done (on a corpus where
+    most posts are candidates the rows limit is reached within the first files).
+    The results are decoded as they come back, in this tap's thread.
     """
 
-    def __init__(self, terms: TermDictionary, limit: int | None = None, workers: int | None = None) -> None:
+    def __init__(self, terms: TermDictionary, limit: int | None = None, workers: int | None = None,
+                 max_texts: int | None = None) -> None:
         self.terms = terms
         self.overlay = terms.overlay
         self.dictionary_hash = terms.hash
         self.matcher = Matcher(terms)
         self.prefilter = self.matcher.prefilter
         self.limit = TAP_ROWS if limit is None else limit
+        self.max_texts = TAP_TEXTS if max_texts is None else max_texts
         self.workers = default_workers() if workers is None else max(1, workers)
         self.rows: dict[str, int] = {}  # posts file -> its rows
         self.candidates: dict[str, pl.DataFrame] = {}  # posts file -> its candidate rows (_USE_COLUMNS)
@@ -458,27 +490,32 @@ class IngestTap:
         self._texts: list[str] = []  # every distinct candidate text, numbered as the workers number them
         self._seen: set[str] = set()
         self._next = 0  # _texts[_next:] are not yet sent to a worker
-        self._sent: list[Any] = []  # AsyncResults of encoded hits, not yet read
+        self._sent: collections.deque[tuple[int, int, Any]] = collections.deque()  # (first, end, AsyncResult)
         self._found: list[pl.DataFrame] = []  # decoded hits (text, term_id, start, end, evidence)
+        self._decoding = threading.Lock()  # one thread at a time takes results from _sent and decodes them
+        self.upto: dict[str, int] = {}  # posts file held -> texts _texts[:n] its candidates' texts are among
         self._thread: ThreadPoolExecutor | None = None  # pre-filters what ``added`` is given
+        self._threadless = False  # no thread could be started: nothing is pre-filtered as it is added
         self._early: list[Future[None]] = []  # its steps not known to be done
         self._early_keys: dict[str, list[pl.DataFrame]] = {}  # month partition -> keys of candidates added
         self._early_rows = 0
         self._early_ok = True  # every batch added so far was pre-filtered: staged files can use it
+        self._keys_full = False  # the keys kept reached the limit: later files are read back
 
     def added(self, posts: pl.DataFrame) -> None:
         """New posts of a transaction, as ``add_posts`` takes them: pre-filtered in this tap's thread and
         their texts sent to the workers then, long before the batch is written."""
         self._wait_for_backlog()
         with self._lock:
-            if not self._early_ok:
-                return
+            if self._threadless or (self._keys_full and len(self._texts) >= self.max_texts):
+                return  # nothing more to keep or send: files staged from now on are read back
             try:
                 if self._thread is None:
                     self._thread = ThreadPoolExecutor(1, thread_name_prefix="dtrack-tap")
                 self._early.append(self._thread.submit(self._early_candidates, posts))
             except Exception:  # e.g. no thread can be started: files are pre-filtered when staged
                 self._early_ok = False
+                self._threadless = True
 
     def _wait_for_backlog(self) -> None:
         """Wait until fewer than TAP_BACKLOG batches wait for the pre-filter (memory stays a few batches
@@ -486,7 +523,7 @@ class IngestTap:
         while True:
             with self._lock:
                 self._forget_done()
-                if not self._early_ok or len(self._early) < TAP_BACKLOG:
+                if len(self._early) < TAP_BACKLOG:
                     return
                 oldest = self._early[0]
             wait([oldest])
@@ -499,21 +536,30 @@ class IngestTap:
         self._early = [step for step in self._early if not step.done()]
 
     def _early_candidates(self, posts: pl.DataFrame) -> None:
-        """Pre-filter ``posts`` (in this tap's thread); keep the candidates' keys by month, send their texts."""
-        found = _compact(self.prefilter.candidates(
-            _written(posts.lazy().select("platform", "post_id", "created_at", "text"))))
-        months = found.get_column("created_at")
-        parts = found.select(*POST_KEY, "text", _month=months.dt.year().cast(pl.Int32) * 100
-                             + months.dt.month().cast(pl.Int32)).partition_by("_month", as_dict=True)
+        """Pre-filter ``posts`` (in this tap's thread); keep the candidates' keys by month while they fit in
+        the limit, and send their texts to the workers whether they fit or not (the whole ingest long: past
+        the limit, the files read back after it find their texts done). Then decode the hits that are back."""
+        found = self.prefilter.candidates(_written(posts.lazy().select("platform", "post_id", "created_at", "text")))
         with self._lock:
-            if not self._early_ok or self._early_rows + found.height > self.limit:
-                self._early_ok = False
-                return
-            self._early_rows += found.height
-            for (month,), part in parts.items():  # named as the store names its month partitions
-                self._early_keys.setdefault(f"month={month // 100:04d}-{month % 100:02d}", []).append(
-                    part.select(*POST_KEY, "text"))
-            self._add_texts(found.get_column("text").to_list())
+            keep = self._early_ok and not self._keys_full and self._early_rows + found.height <= self.limit
+            if not keep:
+                self._keys_full = True
+        if keep:
+            found = _compact(found)
+            months = found.get_column("created_at")
+            parts = found.select(*POST_KEY, "text", _month=months.dt.year().cast(pl.Int32) * 100
+                                 + months.dt.month().cast(pl.Int32)).partition_by("_month", as_dict=True)
+        texts = found.get_column("text").to_list() if len(self._texts) < self.max_texts else []
+        with self._lock:
+            complete = self._add_texts(texts) and len(texts) == found.height
+            if keep and complete:
+                self._early_rows += found.height
+                for (month,), part in parts.items():  # named as the store names its month partitions
+                    self._early_keys.setdefault(f"month={month // 100:04d}-{month % 100:02d}", []).append(
+                        part.select(*POST_KEY, "text"))
+            elif keep:  # a file is held only with every text of its candidates numbered here
+                self._keys_full = True
+        self._decode_ready()
 
     def _from_early(self, rel: str, posts: pl.DataFrame) -> pl.DataFrame | None:
         """The candidates of a staged posts file, from those :meth:`added` found (None if it could
@@ -523,7 +569,7 @@ class IngestTap:
         wait(early)  # every batch added before this file was staged, so all of the file's rows
         with self._lock:
             self._forget_done()
-            if not self._early_ok:
+            if not self._early_ok or self._keys_full:
                 return None
             keys = self._early_keys.get(rel.split("/")[1], [])
             if len(keys) > 1:
@@ -543,27 +589,37 @@ class IngestTap:
             return
         try:
             candidates = self._from_early(rel, posts)
+            early = candidates is not None  # then its texts were sent when its batch was added
             if candidates is None:
                 candidates = self.prefilter.candidates(_written(posts.lazy().select(_USE_COLUMNS)))
         except Exception:  # never fail the ingest: this file is read back instead
             return
         candidates = _compact(candidates)
+        texts = [] if early else candidates.get_column("text").to_list()
         with self._lock:
-            if self.kept + candidates.height > self.limit:
+            if self.kept + candidates.height > self.limit or not self._add_texts(texts):
                 return
             self.kept += candidates.height
             self.rows[rel] = posts.height
             self.candidates[rel] = candidates
-            self._add_texts(candidates.get_column("text").to_list())
+            self.upto[rel] = len(self._texts)
 
-    def _add_texts(self, texts: list[str]) -> None:
-        """Number the texts not seen before and send them to the workers (holding the lock)."""
+    def _add_texts(self, texts: list[str]) -> bool:
+        """Number the texts not seen before and send them to the workers (holding the lock). False if some
+        did not fit in ``max_texts`` (they are tokenised when their group is read back)."""
+        complete = True
+        seen, numbered, room = self._seen, self._texts, self.max_texts - len(self._texts)
         for text in texts:
-            if text not in self._seen:
-                self._seen.add(text)
-                self._texts.append(text)
+            if text not in seen:
+                if room <= 0:
+                    complete = False
+                    break
+                seen.add(text)
+                numbered.append(text)
+                room -= 1
         if self.pool is not None and self.sending:
             self._send()
+        return complete
 
     def start(self) -> None:
         """Start the tagging workers (with one core, texts are tokenised here when tagging asks)."""
@@ -578,24 +634,49 @@ class IngestTap:
         try:
             while self._next < len(self._texts):
                 base = self._next
-                self._sent.append(self.pool.apply_async(_work, ((0, base, self._texts[base:base + CHUNK]),)))
-                self._next = min(base + CHUNK, len(self._texts))
+                end = min(base + CHUNK, len(self._texts))
+                self._sent.append((base, end, self.pool.apply_async(_work, ((0, base, self._texts[base:end]),))))
+                self._next = end
         except Exception:  # a pool that cannot take work: the rest is tokenised here
             self.sending = False
 
-    def found(self) -> pl.DataFrame:
-        """The hits of every text seen so far, each text once (waits for the workers)."""
-        with self._lock:  # texts first..last are encoded here; those after, if any arrive, are sent
-            first, last = self._next, len(self._texts)
-            self._next = last
-            sent, self._sent = self._sent, []
+    def _decode_ready(self, upto: int = 0) -> None:
+        """Decode the results that are back, in order, and those of texts before ``upto`` (waiting for
+        them). Decoded as they come, the hits of a whole ingest are not a pile of strings at its end."""
+        with self._decoding:
+            while True:
+                with self._lock:
+                    taken = []
+                    while self._sent and len(taken) < DECODE_CHUNKS and (
+                            self._sent[0][0] < upto or self._sent[0][2].ready()):
+                        taken.append(self._sent.popleft())
+                if not taken:
+                    return
+                first, end = taken[0][0], taken[-1][1]
+                encoded = [result.get()[1] for _, _, result in taken]
+                frame = _decode(encoded, self._texts[first:end], first)
+                with self._lock:
+                    self._found.append(frame)
+
+    def found(self, upto: int | None = None) -> pl.DataFrame:
+        """The hits of the texts seen so far, each text once (waits for the workers); ``upto``: of the
+        first ``upto`` texts at least (a group held here waits only for its own texts)."""
+        with self._lock:  # texts first..last not sent are encoded here; those after, if any arrive, are sent
+            need = len(self._texts) if upto is None else upto
+            first = self._next
+            last = self._next = max(first, need)
         encoded = [self.matcher.encode(self._texts[b:min(b + CHUNK, last)], b) for b in range(first, last, CHUNK)]
-        encoded += [result.get()[1] for result in sent]
-        if encoded or not self._found:
-            self._found.append(_decode(encoded, self._texts))  # rows are numbered in _texts
-        if len(self._found) != 1:
-            self._found = [pl.concat(self._found)]
-        return self._found[0]
+        if encoded:
+            frame = _decode(encoded, self._texts[first:last], first)
+            with self._lock:
+                self._found.append(frame)
+        self._decode_ready(need)
+        with self._lock:
+            if not self._found:
+                self._found.append(_decode([], []))
+            if len(self._found) != 1:
+                self._found = [pl.concat(self._found)]
+            return self._found[0]
 
     def tokenised(self) -> _Known:
         """Every text this tap sent to be tokenised, and their hits (waits for the pre-filter's last steps
@@ -657,17 +738,15 @@ def prepare_ingest(writer: StoreWriter) -> None:
 def _tag_local(store: Store, files: list[str], terms: TermDictionary, runner: _Runner,
                tap: IngestTap | None) -> Iterator[tuple[pl.DataFrame, int, int, pl.DataFrame]]:
     """(hits, posts seen, posts tokenised, uses rows) of ``files`` in groups, in this process and its pool."""
-    known: _Known | None = None
     for group in post_batches(store, files, tap.rows if tap else None):
         if tap is not None and all(rel in tap.candidates for rel in group):
             seen = sum(tap.rows[rel] for rel in group)
+            upto = max((tap.upto[rel] for rel in group), default=0)
             candidates = tap.take(group)
-            hits = _hits(tap.found(), candidates, tap.matcher, terms.hash, tagger_version())
+            hits = _hits(tap.found(upto), candidates, tap.matcher, terms.hash, tagger_version())
         else:
-            if tap is not None and known is None:
-                known = tap.tokenised()
             hits, seen, candidates = _tag_posts(scan_post_files(store, group), terms, _USE_COLUMNS, _runner=runner,
-                                                _known=known)
+                                                _known=tap.tokenised if tap is not None else None)
         # a post's hits all come from its own group, and every post with a hit is a candidate
         yield hits, seen, candidates.height, daily.build_uses(candidates.lazy(), daily.per_post(hits))
 

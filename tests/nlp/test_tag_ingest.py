@@ -162,8 +162,9 @@ def test_files_past_the_limit_or_that_fail_are_read_back(tmp_path: Path, reads: 
 
 def test_groups_read_back_do_not_tokenise_what_the_tap_already_did(tmp_path: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    """Past the tap's limit files are read back; the texts it had already sent to the workers are not
-    tokenised again, their hits are reused, and the store is still the reading path's."""
+    """Past the tap's limit files are read back; the tap still sends every batch's candidate texts to the
+    workers during the ingest, so none is tokenised again, their hits are reused, and the store is still the
+    reading path's."""
     sources = write_sources(tmp_path / "in", n=900, seed=4)
     monkeypatch.setattr(tagger, "BATCH_POSTS", 200)
     reference = reference_store(tmp_path / "reference", sources)
@@ -188,8 +189,10 @@ def test_groups_read_back_do_not_tokenise_what_the_tap_already_did(tmp_path: Pat
     fused = Store(tmp_path / "fused")
     with fused.writer() as w:
         collect(w, sources)
-    assert len(tapped) == 1 and len(tapped[0]) > 50  # the limit was reached after many texts were sent
-    assert fresh and not tapped[0] & set(fresh)  # read back: only texts the tap had not tokenised
+    assert tapped and len(tapped[0]) > 50  # asked for by each group read back
+    assert all(texts == tapped[0] for texts in tapped)
+    # every candidate text went to the workers during the ingest, past the limit too: nothing is tokenised again
+    assert fresh == []
     assert_same_store(fused, reference)
 
 
@@ -294,3 +297,55 @@ def test_an_ingest_waits_for_a_slow_pre_filter(monkeypatch: pytest.MonkeyPatch) 
         tap.close()
     assert max(waiting) <= tagger.TAP_BACKLOG <= 4 and len(done) == 8 and tap._early_ok
     assert sum(frame.height for parts in tap._early_keys.values() for frame in parts) == 8 * 10
+
+
+@pytest.mark.parametrize(("workers", "max_texts"), [(1, None), (2, None), (1, 400), (2, 400)])
+def test_a_tap_past_its_limit_tokenises_every_text_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         workers: int, max_texts: int | None) -> None:
+    """Past the limit the tap keeps no rows but still sends the texts of every batch (with one worker they are
+    tokenised in this process when tagging asks): the groups read back tokenise nothing, each text is
+    tokenised once, and the store is the reading path's. With a cap on the texts it numbers, the texts past
+    it are tokenised when their group is read back, and a file with such texts is not held."""
+    sources = write_sources(tmp_path / "in", n=900, seed=6)
+    monkeypatch.setattr(tagger, "BATCH_POSTS", 200)
+    reference = reference_store(tmp_path / "reference", sources)
+    encoded: list[str] = []
+    encode = tagger.Matcher.encode
+
+    def spy(self: tagger.Matcher, texts: list[str | None], base: int = 0) -> str:
+        encoded.extend(t for t in texts if t)
+        return encode(self, texts, base)
+
+    monkeypatch.setattr(tagger.Matcher, "encode", spy)
+    fused = Store(tmp_path / f"fused{workers}")
+    with fused.writer() as w:
+        tap = IngestTap(load_terms_text(None), limit=300, workers=workers, max_texts=max_texts)
+        tap.start()
+        w.on_posts = tap
+        ingest_paths(w, sources)
+        assert tap._keys_full and len(tap.candidates) < len(fused.manifest()["files"]["posts"])
+        assert tap.candidates or max_texts  # (files spread over every source: past the cap none is held)
+        tag_store(fused, writer=w)
+        tap.close()
+    assert_same_store(fused, reference)
+    if max_texts is not None:  # the texts past the cap are tokenised here when read back, the others are not
+        assert len(tap._texts) == max_texts
+        fresh = set(encoded) - set(tap._texts) if workers == 1 else set(encoded)
+        assert fresh and fresh.isdisjoint(tap._texts)
+    elif workers == 1:  # tokenised here, so counted: every text once
+        assert len(encoded) == len(set(encoded)) == len(tap._texts)
+
+
+def test_hits_decoded_in_parts_equal_those_decoded_at_once() -> None:
+    """The tap decodes the workers' results as they come back (rows numbered from the part's first text);
+    the parts together are what decoding everything at once gives, in the same order."""
+    texts = generate_varied_texts(3000, seed=9)
+    distinct = list(dict.fromkeys(t for t in texts if t))
+    matcher = tagger.Matcher(load_terms_text(None))
+    chunks = [matcher.encode(distinct[b:b + 250], b) for b in range(0, len(distinct), 250)]
+    whole = tagger._decode(chunks, distinct)
+    assert whole.height > 100
+    parts = [tagger._decode(chunks[k:k + 3], distinct[k * 250:(k + 3) * 250], k * 250)
+             for k in range(0, len(chunks), 3)]
+    assert pl.concat(parts).equals(whole)
+    assert tagger._decode([], []).height == 0 and tagger._decode(["", ""], distinct[:500]).height == 0
