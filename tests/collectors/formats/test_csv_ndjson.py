@@ -258,3 +258,38 @@ def test_parallel_read_ahead_and_fast_mapping_store_what_the_serial_general_path
     assert posts_a.equals(posts_b)
     assert quar_a.equals(quar_b)
     assert posts_a.filter(pl.col("author_name") == "obj").height > 0  # objects were read on both paths
+
+
+@pytest.mark.parametrize("read_bytes", [5, 64, 333, 4096])
+@pytest.mark.parametrize("ending", [b"\n", b""])
+def test_blocks_are_the_file_cut_at_newlines_whatever_the_read_size(tmp_path: Path, monkeypatch, read_bytes: int,
+                                                                   ending: bytes) -> None:
+    """The reader cuts each read at its last newline in place (no copy of the block): joined again, the
+    blocks are the file without its BOM, each counted in lines, and a line over the cap is a LongLine
+    at its own number and byte offset, whatever the read size."""
+    from dtrack.collectors.formats import ndjson
+    from dtrack.collectors.readers.lines import LongLine
+
+    monkeypatch.setattr(ndjson, "READ_BYTES", read_bytes)
+    monkeypatch.setattr(ndjson, "CHUNK_BYTES", 4096)
+    lines = [f'{{"id":"{i}","text":"{"語" * (i * 7 % 50)}"}}'.encode() for i in range(60)]
+    lines[9] += b"\r"  # CRLF kept as it is: the parser's business
+    lines[33] = b'{"id":"long","text":"' + b"y" * 5000 + b'"}'
+    path = tmp_path / "blocks.ndjson"
+    path.write_bytes(b"\xef\xbb\xbf" + b"\n".join(lines) + ending)
+    kept: list[bytes] = []
+    numbers: list[int] = []
+    longs: list[LongLine] = []
+    line_no = 1
+    for block, count in ndjson._blocks(path):
+        if isinstance(block, LongLine):
+            longs.append(block)
+        else:
+            assert isinstance(block, bytearray) and count == block.count(b"\n") + 1
+            kept.extend(bytes(block).split(b"\n"))
+            numbers.extend(range(line_no, line_no + count))
+        line_no += count
+    assert kept == lines[:33] + lines[34:]
+    assert numbers == [n for n in range(1, 61) if n != 34]
+    assert [(lg.line, lg.offset, lg.length) for lg in longs] == [(34, 3 + sum(len(x) + 1 for x in lines[:33]),
+                                                                 len(lines[33]))]
