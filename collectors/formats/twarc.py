@@ -154,7 +154,7 @@ class _Includes:
     """A page's ``includes`` by id: the users (most tweets need their author), and the tweets
     indexed only when a retweet first needs them (one without an expanded original)."""
 
-    __slots__ = ("_includes", "users", "_tweets")
+    __slots__ = ("_includes", "_tweets", "users")
 
     def __init__(self, includes: Any, users: dict[str, dict[str, Any]] | None = None,
                  tweets: dict[str, dict[str, Any]] | None = None) -> None:
@@ -184,9 +184,7 @@ def map_row(tweet: Mapping[str, Any], includes: _Includes, line: int, repaired: 
     A tuple, not a dict: a batch's rows become one frame column by column (a
     dict per tweet and ``pl.from_dicts`` cost as much as the mapping itself).
     ``includes`` is the page's (empty for a flattened tweet, which carries
-    ``author`` and expanded references itself). The common case is read
-    first and the rest as before: a tweet without ``note_tweet``,
-    ``referenced_tweets`` or an edit history reads none of those branches.
+    ``author`` and expanded references itself).
     """
     get = tweet.get
     raw_id = get("id")
@@ -211,12 +209,9 @@ def map_row(tweet: Mapping[str, Any], includes: _Includes, line: int, repaired: 
     else:
         if author_id is None and is_id(author.get("id")):
             author_id = author["id"]
-        username = author.get("username")
-        if not (isinstance(username, str) and username):
-            username = None
+        username = _username(author)
         name = author.get("name")
-    text = get("text") if "note_tweet" not in tweet else None
-    text = (unescape(text) if isinstance(text, str) else None) if text is not None else _text(tweet)
+    text = _text(tweet)
     extra: dict[str, Any] = {}
     repost_of = reply_to = quote_of = None
     refs = get("referenced_tweets")
@@ -373,37 +368,26 @@ def _read_page(obj: dict[str, Any], line: int, raw: bytes, repaired: bool, posts
     skipped: dict[str, int] = {}
     rows, step = posts.rows, posts.step
     for item in items:
-        if item.__class__ is dict and "id" in item and ("text" in item or "note_tweet" in item):
-            row = map_row(item, includes, line, repaired, rules)
-            if row.__class__ is tuple:
-                rows.append(row)
-                if len(rows) >= step:
-                    frame = posts.cut()
-                    rows, step = posts.rows, posts.step
-                    if frame is not None:
-                        yield frame
-            else:
-                yield row  # type: ignore[misc]
-            continue
-        if isinstance(item, dict) and "text" not in item and "note_tweet" not in item:
-            kind = ("user objects" if "username" in item else
-                    "tweet counts" if "tweet_count" in item else None)
-            if kind:
-                skipped[kind] = skipped.get(kind, 0) + 1
+        if item.__class__ is not dict or "id" not in item or ("text" not in item and "note_tweet" not in item):
+            if isinstance(item, dict) and "text" not in item and "note_tweet" not in item:
+                kind = ("user objects" if "username" in item else
+                        "tweet counts" if "tweet_count" in item else None)
+                if kind:
+                    skipped[kind] = skipped.get(kind, 0) + 1
+                    continue
+            if not isinstance(item, dict) or "id" not in item:
+                yield Quarantine(line, dumps(item), "a 'data' item that is not a tweet (no id)")
                 continue
-        if not isinstance(item, dict) or "id" not in item:
-            yield Quarantine(line, dumps(item), "a 'data' item that is not a tweet (no id)")
-            continue
         row = map_row(item, includes, line, repaired, rules)
-        if row.__class__ is tuple:
-            rows.append(row)
-            if len(rows) >= step:
-                frame = posts.cut()
-                rows, step = posts.rows, posts.step
-                if frame is not None:
-                    yield frame
-        else:
+        if row.__class__ is not tuple:
             yield row  # type: ignore[misc]
+            continue
+        rows.append(row)  # inline, not posts.add(): this loop runs once a tweet
+        if len(rows) >= step:
+            frame = posts.cut()
+            rows, step = posts.rows, posts.step
+            if frame is not None:
+                yield frame
     for kind, count in skipped.items():
         yield Notice(line, f"{count} {kind} in 'data' skipped: not tweets")
 
