@@ -573,8 +573,10 @@ def _assert_same_records(new, old):
             assert a == b
 
 
-@pytest.mark.parametrize(("seed", "size"), [(1, 7), (2, 50), (3, 20_000), (4, 1)])
-def test_columnar_mapping_gives_the_old_records_in_the_old_order(tmp_path, seed, size):
+@pytest.mark.parametrize(("seed", "size", "part"), [(1, 7, 3), (2, 50, 2_000), (3, 20_000, 2_000), (4, 1, 2_000),
+                                                  (7, 500, 64)])
+def test_columnar_mapping_gives_the_old_records_in_the_old_order(tmp_path, monkeypatch, seed, size, part):
+    monkeypatch.setattr(twarc, "PART_ROWS", part)  # rows become columns in parts, joined into each batch
     path = tmp_path / "hostile.jsonl"
     path.write_bytes(hostile_twarc_lines(seed, 300))
     new = list(twarc.records(path, ParseContext(), size))
