@@ -264,6 +264,15 @@ def _read_ahead(blocks: Iterator[B], prepare: Callable[[B], T], workers: int | N
     before any other is prepared: the caller chooses the mapping from it, and the later blocks
     are then mapped ahead too."""
     workers = workers or PREPARE_WORKERS
+    first = next(blocks, None)
+    if first is None:
+        return
+    # prepared here, not in a thread: the caller waits for it anyway, and a file of one block (a
+    # folder of thousands of small files) then starts no threads at all
+    yield first, prepare(first)
+    second = next(blocks, None)
+    if second is None:
+        return
     pending: deque[tuple[B, Future[T]]] = deque()
     with ThreadPoolExecutor(workers, thread_name_prefix="dtrack-ndjson") as pool:
 
@@ -271,18 +280,14 @@ def _read_ahead(blocks: Iterator[B], prepare: Callable[[B], T], workers: int | N
             while len(pending) < depth and (item := next(blocks, None)) is not None:
                 pending.append((item, pool.submit(prepare, item)))
 
-        fill(1)
-        first = True
+        pending.append((second, pool.submit(prepare, second)))
+        fill(workers)
         try:
             while pending:
                 item, ready = pending.popleft()
                 result = ready.result()
-                if not first:
-                    fill(workers)
+                fill(workers)
                 yield item, result
-                if first:
-                    first = False
-                    fill(workers)
         finally:
             for _, ready in pending:
                 ready.cancel()
