@@ -154,3 +154,30 @@ def test_a_short_range_read_alone_lists_the_rows_cut_from_the_whole_term(story_s
             expected = whole.filter(pl.col("time").dt.date().is_between(start, end))
             expected = expected if limit is None else expected.head(limit)
             assert alone.equals(expected)
+
+
+def test_platforms_come_from_the_counts_table_and_from_the_posts_of_files_it_lacks(tmp_path) -> None:
+    """The sidebar's platform list is the posts' own platforms, read from the counts table where it has
+    rows and from the posts of files written before it (as an older dtrack left them)."""
+    import json
+
+    def write(name: str, platform: str, n: int) -> None:
+        rows = [{"id": f"{platform}-{i}", "platform": platform, "created_at": f"2022-08-{1 + i % 28:02d}T03:00:00Z",
+                 "text": "無断学習の話"} for i in range(n)]
+        (tmp_path / name).write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n")
+
+    store = Store(tmp_path / "store")
+    write("a.ndjson", "mastodon", 5)
+    with store.writer() as writer:
+        ingest_paths(writer, [tmp_path / "a.ndjson"])
+    with store.writer() as writer, writer.transaction() as txn:
+        txn.replace_all("counts")  # the first file's rows gone, as before the table existed
+    write("b.ndjson", "bluesky", 3)
+    with store.writer() as writer:
+        ingest_paths(writer, [tmp_path / "b.ndjson"])
+    posts = sorted(store.scan_posts().select(pl.col("platform").unique()).collect().get_column("platform"))
+    assert posts == ["bluesky", "mastodon"]
+    from dtrack.data import daily
+
+    assert len(daily.uncounted_files(store)) == 1  # the mastodon file is read from its posts
+    assert loaders.platforms(str(store.path), store.version) == posts

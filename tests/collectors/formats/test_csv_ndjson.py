@@ -293,3 +293,24 @@ def test_blocks_are_the_file_cut_at_newlines_whatever_the_read_size(tmp_path: Pa
     assert numbers == [n for n in range(1, 61) if n != 34]
     assert [(lg.line, lg.offset, lg.length) for lg in longs] == [(34, 3 + sum(len(x) + 1 for x in lines[:33]),
                                                                  len(lines[33]))]
+
+
+@pytest.mark.parametrize("read_bytes", [64, 8 * 1024 * 1024])
+def test_a_file_that_grows_while_it_is_read_is_read_to_its_new_end(tmp_path: Path, monkeypatch,
+                                                                   read_bytes: int) -> None:
+    """Reads are sized to what the file held when it was opened; lines appended meanwhile (an export still
+    being written) are read too, as they were when every read was READ_BYTES."""
+    from dtrack.collectors.formats import ndjson
+
+    monkeypatch.setattr(ndjson, "READ_BYTES", read_bytes)
+    monkeypatch.setattr(ndjson, "READ_SLACK", 16)
+    lines = [f'{{"id":"{i}","text":"{"字" * i}"}}'.encode() for i in range(40)]
+    path = tmp_path / "growing.ndjson"
+    path.write_bytes(b"\n".join(lines[:10]) + b"\n")
+    blocks = ndjson._blocks(path)
+    kept = bytes(next(blocks)[0]).split(b"\n")
+    with path.open("ab") as fh:
+        fh.write(b"\n".join(lines[10:]) + b"\n")
+    for block, _ in blocks:
+        kept.extend(bytes(block).split(b"\n"))
+    assert kept == lines
