@@ -19,6 +19,12 @@ from polars.testing import assert_frame_equal
 
 from dtrack.collectors import detect
 from dtrack.collectors.formats import twarc
+from dtrack.collectors.formats.batching import batched
+from dtrack.collectors.formats.twitter_common import id_string, is_id, looks_cut, retweet_text, tweet_post
+from dtrack.collectors.readers.json_lines import json_lines
+from dtrack.collectors.readers.json_values import dumps_raw
+from dtrack.collectors.readers.times import time_text
+from dtrack.collectors.records import Notice, ParseContext, Quarantine
 from dtrack.data.store import Store
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "twarc"
@@ -228,40 +234,9 @@ def test_plain_export_lines_are_not_taken_for_flattened_tweets(tmp_path: Path) -
 # -- the columnar mapping against the per-tweet one it replaced -----------------------------------------
 # The reference: the per-tweet mapping as it was before rows were gathered into columns (a dict per
 # tweet, gathered by ``batching.batched``), kept here word for word as the oracle. The fast path must
-# give the same records in the same order: every post column, quarantine record and notice.
-from dtrack.collectors.formats.batching import batched  # noqa: E402
-from dtrack.collectors.formats.twitter_common import (  # noqa: E402
-    id_string,
-    is_id,
-    looks_cut,
-    retweet_text,
-    tweet_post,
-    unescape,
-)
-from dtrack.collectors.readers.json_lines import json_lines  # noqa: E402
-from dtrack.collectors.readers.json_values import dumps_raw  # noqa: E402
-from dtrack.collectors.readers.times import time_text  # noqa: E402
-from dtrack.collectors.records import Notice, ParseContext, Quarantine  # noqa: E402
-
-
-def _old_text(tweet):
-    note = tweet.get("note_tweet")
-    if isinstance(note, dict) and isinstance(note.get("text"), str):
-        return unescape(note["text"])
-    text = tweet.get("text")
-    return unescape(text) if isinstance(text, str) else None
-
-
-def _old_index(items):
-    if not isinstance(items, list):
-        return {}
-    return {item["id"]: item for item in items if isinstance(item, dict) and isinstance(item.get("id"), str)}
-
-
-def _old_username(user):
-    if isinstance(user, dict) and isinstance(user.get("username"), str) and user["username"]:
-        return user["username"]
-    return None
+# give the same records in the same order: every post column, quarantine record and notice. The helpers
+# it used are unchanged and shared (twarc._text, twarc._index, twarc._username).
+_old_text, _old_index, _old_username = twarc._text, twarc._index, twarc._username
 
 
 def _old_map_tweet(tweet, users, tweets, line, repaired=False, rules=None):
