@@ -52,7 +52,7 @@ PREPARE_WORKERS = 2
 #: matcher reads too, ``nlp.matcher.NATIVE_ENV``; tests compare the two paths).
 NATIVE_ENV = "DTRACK_NATIVE"
 #: The ``ABI`` of ``collectors/_fastlines.pyx`` this reader was written for (a stale build is not used).
-NATIVE_ABI = 1
+NATIVE_ABI = 2
 #: After this many blocks in a row left to polars, the native pass is not tried on the rest of the file
 #: (nested objects on every line, say): each try scans the block up to what it cannot read.
 NATIVE_MISSES = 4
@@ -244,10 +244,7 @@ def _native_frame(block: bytes | bytearray, count: int, chosen: Mapping[str, str
     for name, column in zip(names, columns, strict=True):
         if column is None:  # no string in this block: polars has no column or a Null one, mapped as null
             continue
-        if name == time_name and not isinstance(column, native.Utf8Column):
-            series.append(pl.Series(name, column, dtype=pl.Int64).cast(pl.Datetime("us", "UTC")))
-        else:
-            series.append(pl.Series(column).alias(name))  # the Arrow array has no name
+        series.append(pl.Series(column).alias(name))  # an Arrow array (text, or UTC times), without a name
     return pl.DataFrame(series) if series else None
 
 

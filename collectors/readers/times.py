@@ -181,7 +181,7 @@ def iso_z_series(values: pl.Series) -> pl.Series | None:
             micros[rows.to_numpy()] = part
     if micros is None:
         return None
-    return pl.Series(values.name, micros, dtype=pl.Int64).cast(pl.Datetime("us", "UTC"))
+    return pl.Series(values.name, memoryview(micros), dtype=pl.Int64).cast(pl.Datetime("us", "UTC"))
 
 
 def _iso_z_micros(values: pl.Series, width: int) -> Any:

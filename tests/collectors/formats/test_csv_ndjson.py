@@ -314,3 +314,26 @@ def test_a_file_that_grows_while_it_is_read_is_read_to_its_new_end(tmp_path: Pat
     for block, _ in blocks:
         kept.extend(bytes(block).split(b"\n"))
     assert kept == lines
+
+
+@pytest.mark.parametrize("native", ["1", "0"])
+def test_an_ndjson_ingest_does_not_import_numpy_ma(tmp_path: Path, native: str) -> None:
+    """Times reach polars as Arrow arrays (native pass) or through a buffer (polars path), never as numpy
+    arrays, whose conversion made polars import ``numpy.ma``: 30 ms of every ``dtrack ingest``."""
+    import os
+    import subprocess
+    import sys
+
+    rows = [f'{{"id":"{i}","created_at":"2022-08-{1 + i % 28:02d}T03:00:00.123Z","text":"無断学習 {i}"}}'
+            for i in range(3000)]
+    path = tmp_path / "posts.ndjson"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    code = ("import sys\nfrom dtrack.cli.main import main\n"
+            f"try:\n    main(['ingest', {str(path)!r}, '--store', {str(tmp_path / 'store')!r}, '--no-tag'])\n"
+            "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
+            "print('numpy.ma' in sys.modules)")
+    env = dict(os.environ, DTRACK_NATIVE=native)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert result.stdout.strip().splitlines()[-1] == "False"
+    store = Store(tmp_path / "store")
+    assert store.scan_posts().select(pl.len()).collect().item() == 3000
