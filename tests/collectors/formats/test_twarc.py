@@ -7,6 +7,7 @@ so the assertions check the collector's choices, not a copy of its output.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import random
 from pathlib import Path
@@ -26,6 +27,7 @@ from dtrack.collectors.readers.json_values import dumps_raw
 from dtrack.collectors.readers.times import time_text
 from dtrack.collectors.records import Notice, ParseContext, Quarantine
 from dtrack.data.store import Store
+from dtrack.data.times import TimeRange
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "twarc"
 V1_FIXTURES = Path(__file__).parents[1] / "fixtures" / "twitter_v1"
@@ -577,15 +579,23 @@ def _store_tables(store: Store) -> tuple[pl.DataFrame, pl.DataFrame]:
     return posts, quarantine
 
 
-def test_columnar_mapping_stores_what_the_per_tweet_mapping_stored(ingest, tmp_path, monkeypatch):
+@pytest.mark.parametrize(("size", "latest"), [(twarc.BATCH_ROWS, None), (97, None),
+                                           (97, dt.datetime(2022, 12, 31, tzinfo=dt.UTC))])
+def test_columnar_mapping_stores_what_the_per_tweet_mapping_stored(ingest, tmp_path, monkeypatch, size, latest):
+    # with a time range the loop quarantines the posts outside it as each frame comes, so the quarantine
+    # is in the same order only if the frames come between the other records where they came before
     path = tmp_path / "hostile.jsonl"
     path.write_bytes(hostile_twarc_lines(5, 400) + hostile_twarc_lines(6, 200, p_odd=0.0))
     new_store, old_store = Store(tmp_path / "new"), Store(tmp_path / "old")
-    new = ingest(new_store, path, fmt="twarc")
-    monkeypatch.setattr(twarc, "parse", _old_parse)
-    old = ingest(old_store, path, fmt="twarc")
+    time_range = TimeRange(latest=latest)
+    monkeypatch.setattr(twarc, "parse", lambda path, ctx: twarc.records(path, ctx, size))
+    new = ingest(new_store, path, fmt="twarc", time_range=time_range)
+    monkeypatch.setattr(twarc, "parse", lambda path, ctx: _old_parse(path, ctx, size))
+    old = ingest(old_store, path, fmt="twarc", time_range=time_range)
     assert (new.read, new.new, new.duplicate, new.quarantined, new.notices, new.notice_messages) == (
         old.read, old.new, old.duplicate, old.quarantined, old.notices, old.notice_messages)
     assert new.new > 300 and new.duplicate > 100 and new.quarantined > 10 and new.notices > 10
     for a, b in zip(_store_tables(new_store), _store_tables(old_store), strict=True):
         assert_frame_equal(a, b)
+    reasons = new_store.scan_quarantine().collect().get_column("reason").to_list()
+    assert any("2023-01-01" in r for r in reasons) == (latest is not None)
