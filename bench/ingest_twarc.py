@@ -128,7 +128,7 @@ def child_run(checkout: Path, path: Path, store: Path, what: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def side_by_side(before: Path, path: Path, tmp: Path, posts: int, runs: int) -> None:
+def side_by_side(before: Path, path: Path, tmp: Path, posts: int, runs: int, bare: float) -> None:
     """Collector and ingest of ``before`` and of this checkout, alternated, best of ``runs`` each."""
     checkouts = {"before": before.resolve(), "after": ROOT}
     for what in ("collector", "ingest"):
@@ -143,7 +143,7 @@ def side_by_side(before: Path, path: Path, tmp: Path, posts: int, runs: int) -> 
         for label in checkouts:
             r = best[label]
             print(f"  {what:9s} {label:6s} {r['seconds']:7.2f} s (CPU {r['cpu']:.2f} s) "
-                  f"{posts / r['seconds']:12,.0f} posts/s")
+                  f"{posts / r['seconds']:12,.0f} posts/s  ({bare / r['seconds']:.0%} of the parse)")
         print(f"  {what:9s} after is {best['before']['seconds'] / best['after']['seconds']:.2f}x faster")
 
 
@@ -186,7 +186,7 @@ def main() -> None:
         bare_seconds = best_of(args.runs, bare)
         print(f"  {'bare orjson parse':30s} {bare_seconds:7.2f} s  {posts / bare_seconds:12,.0f} posts/s")
         if args.before is not None:
-            side_by_side(args.before, path, Path(tmp), posts, args.runs)
+            side_by_side(args.before, path, Path(tmp), posts, args.runs, bare_seconds)
         else:
             for label, fn in (("twarc collector (parse only)", collector), ("ingest_source into a store", ingest)):
                 seconds = best_of(args.runs, fn)
