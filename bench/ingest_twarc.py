@@ -13,14 +13,21 @@ file, then times, best of three:
 * ingest: the real loop, ``ingest_source`` into a fresh store (mapping,
   dedup, Parquet write, atomic commit).
 
-Prints posts/s for each.
+Prints posts/s for each. ``--before DIR`` also times a checkout of another
+version (e.g. main) side by side: each collector and ingest run is then a
+fresh child process (cwd set to the checkout, so ``import dtrack`` is that
+checkout's), the two versions alternated run by run.
+
+    python bench/ingest_twarc.py 1000 --runs 3 --before /tmp/main-checkout
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -92,10 +99,59 @@ def best_of(runs: int, fn) -> float:
     return min(times)
 
 
+#: What a child process runs: one collector or ingest run of the checkout in its cwd.
+CHILD = """
+import json, sys, time
+from pathlib import Path
+from dtrack.collectors.formats import twarc
+from dtrack.collectors.pipeline.ingest import ingest_source
+from dtrack.collectors.records import ParseContext
+from dtrack.data.store import Store
+path, store, what = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+start, cpu = time.perf_counter(), time.process_time()
+if what == "collector":
+    for _ in twarc.parse(path, ParseContext()):
+        pass
+    new = None
+else:
+    with Store(store).writer(purpose="bench") as w:
+        new = ingest_source(w, path, fmt="twarc").new
+print(json.dumps({"seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu, "new": new}))
+"""
+
+
+def child_run(checkout: Path, path: Path, store: Path, what: str) -> dict:
+    """One timed run in a fresh process importing the ``dtrack`` of ``checkout``."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    out = subprocess.run([sys.executable, "-c", CHILD, str(path), str(store), what], cwd=checkout, env=env,
+                         check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def side_by_side(before: Path, path: Path, tmp: Path, posts: int, runs: int, bare: float) -> None:
+    """Collector and ingest of ``before`` and of this checkout, alternated, best of ``runs`` each."""
+    checkouts = {"before": before.resolve(), "after": ROOT}
+    for what in ("collector", "ingest"):
+        best: dict[str, dict] = {}
+        for run in range(runs):
+            for label, checkout in checkouts.items():
+                result = child_run(checkout, path, tmp / f"{label}-{what}-{run}", what)
+                if what == "ingest":
+                    assert result["new"] == posts, result
+                if label not in best or result["seconds"] < best[label]["seconds"]:
+                    best[label] = result
+        for label in checkouts:
+            r = best[label]
+            print(f"  {what:9s} {label:6s} {r['seconds']:7.2f} s (CPU {r['cpu']:.2f} s) "
+                  f"{posts / r['seconds']:12,.0f} posts/s  ({bare / r['seconds']:.0%} of the parse)")
+        print(f"  {what:9s} after is {best['before']['seconds'] / best['after']['seconds']:.2f}x faster")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("pages", type=int, help="number of page lines (100 tweets each)")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--before", type=Path, help="a checkout of another version to time side by side")
     args = parser.parse_args()
     rng = random.Random(20220829)
     with tempfile.TemporaryDirectory(prefix="dtrack-bench-") as tmp:
@@ -125,11 +181,18 @@ def main() -> None:
                 report = ingest_source(w, path, fmt="twarc")
             assert report.new == posts, report
 
-        print(f"{args.pages:,} pages, {posts:,} posts, {size / 1e6:.1f} MB of twarc2 JSONL (best of {args.runs})")
-        for label, fn in (("bare orjson parse", bare), ("twarc collector (parse only)", collector),
-                          ("ingest_source into a store", ingest)):
-            seconds = best_of(args.runs, fn)
-            print(f"  {label:30s} {seconds:7.2f} s  {posts / seconds:12,.0f} posts/s")
+        print(f"{args.pages:,} pages, {posts:,} posts, {size / 1e6:.1f} MB of twarc2 JSONL (best of {args.runs}; "
+              f"load average {os.getloadavg()[0]:.2f})")
+        bare_seconds = best_of(args.runs, bare)
+        print(f"  {'bare orjson parse':30s} {bare_seconds:7.2f} s  {posts / bare_seconds:12,.0f} posts/s")
+        if args.before is not None:
+            side_by_side(args.before, path, Path(tmp), posts, args.runs, bare_seconds)
+        else:
+            for label, fn in (("twarc collector (parse only)", collector), ("ingest_source into a store", ingest)):
+                seconds = best_of(args.runs, fn)
+                print(f"  {label:30s} {seconds:7.2f} s  {posts / seconds:12,.0f} posts/s"
+                      f"  ({bare_seconds / seconds:.0%} of the parse)")
+        print(f"  load average at the end {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

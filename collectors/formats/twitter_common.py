@@ -76,17 +76,23 @@ def looks_cut(text: str | None) -> bool:
     return bool(text) and text.rstrip().endswith("…")  # type: ignore[union-attr]
 
 
-def tweet_post(*, post_id: str, created: str, author_id: str | None, username: str | None,
-               display_name: object, text: str | None, lang: object, is_repost: bool, repost_of: str | None,
-               reply_to: str | None, quote_of: str | None, extra: dict[str, Any], line: int,
-               repaired: bool) -> dict[str, Any]:
-    """The post record both Twitter API readers (v2 and v1.1) build: the same fields and the
-    same extras (``author_display_name``; ``text_repaired`` when a cut emoji or broken bytes
-    were replaced by U+FFFD)."""
+def tweet_extra(extra: dict[str, Any], display_name: object, text: str | None, repaired: bool) -> dict[str, Any]:
+    """``extra`` with what every Twitter API reader adds last: ``author_display_name``, and
+    ``text_repaired`` when a cut emoji or broken bytes were replaced by U+FFFD."""
     if isinstance(display_name, str):
         extra["author_display_name"] = display_name
     if repaired and text is not None and "\ufffd" in text:
         extra["text_repaired"] = True
+    return extra
+
+
+def tweet_post(*, post_id: str, created: str, author_id: str | None, username: str | None,
+               display_name: object, text: str | None, lang: object, is_repost: bool, repost_of: str | None,
+               reply_to: str | None, quote_of: str | None, extra: dict[str, Any], line: int,
+               repaired: bool) -> dict[str, Any]:
+    """The post record the Twitter API v1.1 reader builds: the same fields and extras
+    (:func:`tweet_extra`) as the rows of the v2 (twarc2) reader."""
+    extra = tweet_extra(extra, display_name, text, repaired)
     return {
         "platform": PLATFORM,
         "post_id": post_id,
