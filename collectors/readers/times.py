@@ -181,6 +181,8 @@ def iso_z_series(values: pl.Series) -> pl.Series | None:
             micros[rows.to_numpy()] = part
     if micros is None:
         return None
+    # through a buffer, not the numpy array: converting one makes polars import numpy.ma (30 ms a process),
+    # for 0.02 s more per 1,000,000 values (the native pass hands its times over as Arrow arrays instead)
     return pl.Series(values.name, memoryview(micros), dtype=pl.Int64).cast(pl.Datetime("us", "UTC"))
 
 
