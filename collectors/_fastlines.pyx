@@ -57,17 +57,18 @@ cdef extern from *:
         if (s->release != NULL) s->release(s);
         free(s);
     }
-    /* (schema capsule, array capsule) of a large-UTF-8 array; owns validity, offsets and data from here on */
-    static PyObject* dtl_export(int64_t n, int64_t nulls, void* validity, void* offsets, void* data) {
+    /* (schema capsule, array capsule) of an Arrow array of ``format`` with buffers b0..b2 (NULL for none);
+       owns the buffers from here on, whatever happens */
+    static PyObject* dtl_export_buffers(const char* format, int64_t n, int64_t nulls, int64_t n_buffers,
+                                        void* b0, void* b1, void* b2) {
         struct ArrowSchema* s = (struct ArrowSchema*)calloc(1, sizeof(struct ArrowSchema));
         struct ArrowArray* a = (struct ArrowArray*)calloc(1, sizeof(struct ArrowArray));
         void** bufs = (void**)calloc(3, sizeof(void*));
-        if (!s || !a || !bufs) { free(s); free(a); free(bufs); free(validity); free(offsets); free(data);
+        if (!s || !a || !bufs) { free(s); free(a); free(bufs); free(b0); free(b1); free(b2);
                                  return PyErr_NoMemory(); }
-        s->format = "U"; s->name = ""; s->flags = 2; s->release = dtl_release_schema;
-        bufs[0] = nulls ? validity : NULL; bufs[1] = offsets; bufs[2] = data;
-        if (!nulls) free(validity);
-        a->length = n; a->null_count = nulls; a->n_buffers = 3; a->buffers = (const void**)bufs;
+        s->format = format; s->name = ""; s->flags = 2; s->release = dtl_release_schema;
+        bufs[0] = b0; bufs[1] = b1; bufs[2] = b2;
+        a->length = n; a->null_count = nulls; a->n_buffers = n_buffers; a->buffers = (const void**)bufs;
         a->release = dtl_release_array; a->private_data = bufs;
         PyObject* sc = PyCapsule_New(s, "arrow_schema", dtl_capsule_schema);
         if (!sc) { dtl_release_array(a); free(a); free(s); return NULL; }
@@ -77,23 +78,14 @@ cdef extern from *:
         Py_DECREF(sc); Py_DECREF(ac);
         return out;
     }
-    /* (schema capsule, array capsule) of a timestamp[us, UTC] array without nulls; owns data from here on */
+    /* a large-UTF-8 array; owns validity, offsets and data from here on */
+    static PyObject* dtl_export(int64_t n, int64_t nulls, void* validity, void* offsets, void* data) {
+        if (!nulls) { free(validity); validity = NULL; }
+        return dtl_export_buffers("U", n, nulls, 3, validity, offsets, data);
+    }
+    /* a timestamp[us, UTC] array without nulls; owns data from here on */
     static PyObject* dtl_export_utc_micros(int64_t n, void* data) {
-        struct ArrowSchema* s = (struct ArrowSchema*)calloc(1, sizeof(struct ArrowSchema));
-        struct ArrowArray* a = (struct ArrowArray*)calloc(1, sizeof(struct ArrowArray));
-        void** bufs = (void**)calloc(3, sizeof(void*));
-        if (!s || !a || !bufs) { free(s); free(a); free(bufs); free(data); return PyErr_NoMemory(); }
-        s->format = "tsu:UTC"; s->name = ""; s->flags = 2; s->release = dtl_release_schema;
-        bufs[0] = NULL; bufs[1] = data;
-        a->length = n; a->null_count = 0; a->n_buffers = 2; a->buffers = (const void**)bufs;
-        a->release = dtl_release_array; a->private_data = bufs;
-        PyObject* sc = PyCapsule_New(s, "arrow_schema", dtl_capsule_schema);
-        if (!sc) { dtl_release_array(a); free(a); free(s); return NULL; }
-        PyObject* ac = PyCapsule_New(a, "arrow_array", dtl_capsule_array);
-        if (!ac) { Py_DECREF(sc); dtl_release_array(a); free(a); return NULL; }
-        PyObject* out = PyTuple_Pack(2, sc, ac);
-        Py_DECREF(sc); Py_DECREF(ac);
-        return out;
+        return dtl_export_buffers("tsu:UTC", n, 0, 2, NULL, data, NULL);
     }
     """
     object dtl_export(int64_t n, int64_t nulls, void* validity, void* offsets, void* data)
